@@ -1,0 +1,26 @@
+// Record to Xapian document: the terms, values and stored data of one export document.
+//
+// A pure stage: given a record and its derived facets it returns the document citego-index adds, so tests can assert
+// on terms and values without a database. Every prefix, slot, weight and encoding comes from the schema library.
+#pragma once
+
+#include <xapian.h>
+
+#include "citego/record.h"
+#include "citego/schema.h"
+
+namespace citego {
+
+class DocumentBuilder {
+ public:
+  DocumentBuilder() = default;
+
+  // The document for `record`: the id term, one boolean term per facet value, the text of each searchable field
+  // (exact terms with positions and stems in the record's language), the facet and year values, and the stored data.
+  Xapian::Document build(const ExportRecord& record, const schema::FacetValues& facets);
+
+ private:
+  Xapian::TermGenerator generator_;
+};
+
+}  // namespace citego

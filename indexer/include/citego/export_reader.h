@@ -1,0 +1,36 @@
+// Reading exports: XML text to ExportRecords, with every local fault of the format reported as a Diagnostic.
+//
+// Used by citego-index (index_builder.h) and by the tests. Checks that need other documents (duplicate ids,
+// references) are made by ReferenceGraph (reference_graph.h), not here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "citego/record.h"
+
+namespace citego {
+
+// An error in an input, reported as "file:line:col: error: message".
+struct Diagnostic {
+  SourceLocation where;
+  std::string message;
+  bool operator==(const Diagnostic&) const = default;
+};
+
+std::string to_string(const Diagnostic& diagnostic);
+
+struct ParsedExport {
+  std::vector<ExportRecord> records;  // the documents without local faults, in file order
+  std::vector<Diagnostic> errors;     // every local fault found, in file order
+};
+
+// Parses one export held in memory; `file` names it in locations. Never throws on bad input: malformed XML gives a
+// single diagnostic and no records; a document with a fault gives diagnostics and no record.
+ParsedExport parse_export(std::string_view xml, const std::string& file);
+
+// Reads `path` and parses it. An unreadable file gives a diagnostic naming the file and the system's reason.
+ParsedExport read_export_file(const std::string& path);
+
+}  // namespace citego

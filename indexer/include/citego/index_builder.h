@@ -1,0 +1,60 @@
+// build_index(): the whole citego-index run, from input paths to a published database.
+//
+// Pass 1 reads every input, reports every local fault, duplicate id and dangling reference, and keeps only the facts
+// facets depend on (ReferenceGraph). Pass 2 reads the inputs again one file at a time and adds their documents to a
+// staging database, which is then compacted into a new generation and published atomically (LiveDatabase). Memory
+// is bounded by the largest input file plus the reference graph, whatever the corpus size.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "citego/export_reader.h"
+
+namespace citego {
+
+// Faults in the inputs. what() is a one-line summary; diagnostics() has each fault in input order.
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::vector<Diagnostic> diagnostics, std::size_t total);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  // How many faults were found in all; more than diagnostics().size() when the limit cut the list.
+  std::size_t total() const { return total_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+  std::size_t total_;
+};
+
+struct IndexRequest {
+  std::string db_path;              // the live database path (see LiveDatabase)
+  std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (not recursively)
+  std::size_t max_errors = 100;     // faults reported before reading stops
+  std::size_t commit_every = 1000;  // documents between flushes of the staging database
+};
+
+struct IndexSummary {
+  std::size_t files = 0;
+  std::array<std::size_t, 3> documents_by_type{};  // by schema::DocType
+  std::size_t documents = 0;
+  double seconds = 0;
+  std::string generation;  // name of the published generation
+};
+
+// Called now and then during pass 2 with (documents indexed, documents in all).
+using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
+
+// The input files named by `inputs`, in order: a file as given; a folder's *.xml files in byte order of name.
+// Throws InputError for a path that does not exist or a folder with no *.xml file.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+// Runs a whole build. Throws InputError for faults in the inputs, LiveDatabaseError or Xapian::Error for failures of
+// the database; in every failure the database at request.db_path is left as it was.
+IndexSummary build_index(const IndexRequest& request, const ProgressCallback& progress = {});
+
+}  // namespace citego

@@ -1,0 +1,471 @@
+// XML to ExportRecord (see citego/export_reader.h).
+#include "citego/export_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "citego/analysis.h"
+
+namespace citego {
+
+std::string to_string(const Diagnostic& diagnostic) {
+  return to_string(diagnostic.where) + ": error: " + diagnostic.message;
+}
+
+namespace {
+
+// Turns byte offsets into 1-based line and column (characters, not bytes).
+class LineMap {
+ public:
+  LineMap(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+
+  SourceLocation at(std::ptrdiff_t offset) const {
+    if (offset < 0) return SourceLocation{file_, 0, 0};
+    const auto pos = std::min(static_cast<std::size_t>(offset), text_.size());
+    const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), pos);
+    const std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+    int column = 1;
+    for (std::size_t i = line_starts_[line_index]; i < pos; ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;  // count UTF-8 lead bytes only
+    }
+    return SourceLocation{file_, static_cast<int>(line_index) + 1, column};
+  }
+
+  // Location of an element: pugixml points at its name; report the '<' before it.
+  SourceLocation at(const pugi::xml_node& node) const {
+    std::ptrdiff_t offset = node.offset_debug();
+    if (offset > 0 && static_cast<std::size_t>(offset) <= text_.size() && text_[offset - 1] == '<') --offset;
+    return at(offset);
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string_view text_;
+  std::string file_;
+  std::vector<std::size_t> line_starts_;
+};
+
+template <std::size_t N>
+bool is_one_of(std::string_view value, const std::array<std::string_view, N>& allowed) {
+  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+template <std::size_t N>
+std::string list_of(const std::array<std::string_view, N>& allowed) {
+  std::string out;
+  for (std::string_view v : allowed) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok(id[0])) return false;
+  return std::all_of(id.begin(), id.end(), [&](char c) { return ok(c) || c == '-'; });
+}
+
+std::optional<int> parse_year(std::string_view text) {
+  if (text.size() != 4 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const int year = std::stoi(std::string(text));
+  if (year < schema::kMinYear || year > schema::kMaxYear) return std::nullopt;
+  return year;
+}
+
+bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Trims XML white space at both ends.
+std::string trim(std::string_view text) {
+  while (!text.empty() && is_xml_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_xml_space(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+// Trims, and turns every run of XML white space inside into one space: exports wrap long text over lines.
+std::string collapse_space(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (is_xml_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+// Reads one document element into a record, reporting its faults.
+class DocumentReader {
+ public:
+  DocumentReader(const LineMap& lines, std::vector<Diagnostic>& errors) : lines_(lines), errors_(errors) {}
+
+  std::optional<ExportRecord> read(const pugi::xml_node& element, schema::DocType type, schema::Lang inherited) {
+    const std::size_t errors_before = errors_.size();
+    record_ = ExportRecord{};
+    record_.doc_type = type;
+    record_.lang = inherited;
+    record_.where = lines_.at(element);
+    element_ = element;
+    tag_ = "<" + std::string(schema::name_of(type)) + ">";
+
+    read_attributes(element);
+    std::vector<std::string> seen;
+    for (const pugi::xml_node& child : element.children()) {
+      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+        if (!trim(child.value()).empty()) error(element, "has text outside of its child elements");
+        continue;
+      }
+      if (child.type() != pugi::node_element) continue;
+      const std::string name = child.name();
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+        error(child, "has more than one <" + name + ">");
+        continue;
+      }
+      seen.push_back(name);
+      read_child(child, name);
+    }
+    check_required(seen);
+    if (errors_.size() != errors_before) return std::nullopt;
+    return std::move(record_);
+  }
+
+ private:
+  std::string subject() const {
+    return record_.id.empty() ? tag_ : tag_ + " \"" + record_.id + "\"";
+  }
+
+  void error(const pugi::xml_node& at, const std::string& message) {
+    errors_.push_back(Diagnostic{lines_.at(at), subject() + " " + message});
+  }
+
+  void read_attributes(const pugi::xml_node& element) {
+    const pugi::xml_attribute id = element.attribute("id");
+    if (!id) {
+      error(element, "has no id attribute");
+    } else if (!is_valid_id(id.value())) {
+      error(element, "has an invalid id \"" + std::string(id.value()) +
+                         "\" (expected lower-case letters, digits and '-', at most 64)");
+    } else {
+      record_.id = id.value();
+    }
+    for (const pugi::xml_attribute& attribute : element.attributes()) {
+      const std::string_view name = attribute.name();
+      if (name == "id") continue;
+      if (name == "xml:lang") {
+        const auto lang = schema::lang_from_code(attribute.value());
+        if (lang) {
+          record_.lang = *lang;
+        } else {
+          error(element, "has an unsupported language \"" + std::string(attribute.value()) +
+                             "\" (expected fr, en, es or pt)");
+        }
+      } else {
+        error(element, "has an unknown attribute " + std::string(name));
+      }
+    }
+  }
+
+  // Text of a text-only element, trimmed; reports child elements and invalid UTF-8.
+  std::string text_of(const pugi::xml_node& node) {
+    std::string text;
+    for (const pugi::xml_node& part : node.children()) {
+      if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata) {
+        text += part.value();
+      } else if (part.type() == pugi::node_element) {
+        error(part, "has an element <" + std::string(part.name()) + "> inside <" + node.name() +
+                        ">, which holds text only");
+      }
+    }
+    if (!analysis::is_valid_utf8(text)) {
+      error(node, "has invalid UTF-8 in <" + std::string(node.name()) + ">");
+      return {};
+    }
+    for (const pugi::xml_attribute& attribute : node.attributes()) {
+      error(node, "has an unknown attribute " + std::string(attribute.name()) + " on <" + node.name() + ">");
+    }
+    return collapse_space(text);
+  }
+
+  template <std::size_t N>
+  std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
+    std::string value = text_of(node);
+    if (!is_one_of(value, allowed)) {
+      error(node, "has an unknown " + std::string(node.name()) + " \"" + value + "\" (expected one of: " +
+                      list_of(allowed) + ")");
+    }
+    return value;
+  }
+
+  std::optional<int> year_of(const pugi::xml_node& node, std::string_view what, std::string_view text) {
+    const auto year = parse_year(text);
+    if (!year) {
+      error(node, "has " + std::string(what) + " \"" + std::string(text) + "\", which is not a year (four digits, " +
+                      std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")");
+    }
+    return year;
+  }
+
+  // Children that are lists of one element name (<authors><author>…), as trimmed texts.
+  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item) {
+    std::vector<std::string> items;
+    for (const pugi::xml_node& child : list.children()) {
+      if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
+        error(list, "has text directly inside <" + std::string(list.name()) + ">");
+      }
+      if (child.type() != pugi::node_element) continue;
+      if (child.name() != item) {
+        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        continue;
+      }
+      std::string text = text_of(child);
+      if (text.empty()) {
+        error(child, "has an empty <" + std::string(item) + ">");
+      } else {
+        items.push_back(std::move(text));
+      }
+    }
+    return items;
+  }
+
+  std::vector<Reference> references(const pugi::xml_node& list, std::string_view item, bool with_role) {
+    std::vector<Reference> refs;
+    for (const pugi::xml_node& child : list.children()) {
+      if (child.type() != pugi::node_element) continue;
+      if (child.name() != item) {
+        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        continue;
+      }
+      Reference ref;
+      ref.where = lines_.at(child);
+      for (const pugi::xml_attribute& attribute : child.attributes()) {
+        const std::string_view name = attribute.name();
+        if (name == "ref") {
+          ref.ref = attribute.value();
+        } else if (with_role && name == "role") {
+          ref.role = trim(attribute.value());
+        } else {
+          error(child, "has an unknown attribute " + std::string(name) + " on <" + std::string(item) + ">");
+        }
+      }
+      if (ref.ref.empty()) {
+        error(child, "has a <" + std::string(item) + "> without ref");
+      } else if (!is_valid_id(ref.ref)) {
+        error(child, "has a <" + std::string(item) + "> with an invalid ref \"" + ref.ref + "\"");
+      } else {
+        refs.push_back(std::move(ref));
+      }
+    }
+    return refs;
+  }
+
+  void read_period(const pugi::xml_node& node) {
+    for (const pugi::xml_attribute& attribute : node.attributes()) {
+      const std::string_view name = attribute.name();
+      if (name == "start") {
+        record_.start_year = year_of(node, "a period start", attribute.value());
+      } else if (name == "end") {
+        record_.end_year = year_of(node, "a period end", attribute.value());
+      } else {
+        error(node, "has an unknown attribute " + std::string(name) + " on <period>");
+      }
+    }
+    if (!node.attribute("start")) error(node, "has a <period> without start");
+    if (record_.start_year && record_.end_year && *record_.end_year < *record_.start_year) {
+      error(node, "has a period that ends (" + std::to_string(*record_.end_year) + ") before it starts (" +
+                      std::to_string(*record_.start_year) + ")");
+    }
+    if (node.first_child()) error(node, "has content inside <period>, which takes attributes only");
+  }
+
+  void read_child(const pugi::xml_node& child, const std::string& name) {
+    using schema::DocType;
+    const DocType type = record_.doc_type;
+    const bool org = type == DocType::Organisation;
+    const bool prj = type == DocType::Project;
+    const bool res = type == DocType::Resource;
+    if ((org && name == "name") || (!org && name == "title")) {
+      record_.title = text_of(child);
+      if (record_.title.empty()) error(child, "has an empty <" + name + ">");
+    } else if (name == "url") {
+      record_.url = text_of(child);
+    } else if ((org && name == "description") || (!org && name == "summary")) {
+      record_.summary = text_of(child);
+    } else if (!org && name == "body") {
+      record_.body = text_of(child);
+    } else if (org && name == "acronym") {
+      record_.acronym = text_of(child);
+    } else if (org && name == "kind") {
+      record_.kind = enumerated(child, schema::kOrganisationKinds);
+    } else if (org && name == "relation") {
+      record_.relation = enumerated(child, schema::kRelations);
+    } else if (org && name == "country") {
+      record_.country = text_of(child);
+      const std::string& c = record_.country;
+      if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+        error(child, "has a country \"" + c + "\" that is not an ISO 3166 alpha-2 code (two capital letters)");
+      }
+    } else if (prj && name == "type") {
+      record_.project_type = enumerated(child, schema::kProjectTypes);
+    } else if (prj && name == "period") {
+      read_period(child);
+    } else if (prj && name == "participants") {
+      record_.participants = references(child, "participant", true);
+    } else if (res && name == "category") {
+      record_.category = enumerated(child, schema::kResourceCategories);
+    } else if (res && name == "year") {
+      const std::string text = text_of(child);
+      record_.year = year_of(child, "a year", text);
+    } else if (res && name == "authors") {
+      record_.authors = text_list(child, "author");
+    } else if (res && name == "keywords") {
+      record_.keywords = text_list(child, "keyword");
+    } else if (res && name == "links") {
+      record_.links = references(child, "link", false);
+    } else {
+      error(child, "has an unknown element <" + name + ">");
+    }
+  }
+
+  void check_required(const std::vector<std::string>& seen) {
+    auto require = [&](const char* name) {
+      if (std::find(seen.begin(), seen.end(), name) == seen.end()) {
+        error(element_, "has no <" + std::string(name) + ">");
+      }
+    };
+    switch (record_.doc_type) {
+      case schema::DocType::Organisation:
+        require("name");
+        require("kind");
+        break;
+      case schema::DocType::Project:
+        require("title");
+        require("type");
+        require("period");
+        break;
+      case schema::DocType::Resource:
+        require("title");
+        break;
+    }
+  }
+
+  const LineMap& lines_;
+  std::vector<Diagnostic>& errors_;
+  ExportRecord record_;
+  pugi::xml_node element_;
+  std::string tag_;
+};
+
+}  // namespace
+
+ParsedExport parse_export(std::string_view xml, const std::string& file) {
+  ParsedExport parsed;
+  const LineMap lines(xml, file);
+  pugi::xml_document doc;
+  // No DOCTYPE processing beyond skipping it: pugixml never expands external or custom entities.
+  const pugi::xml_parse_result result =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
+  if (!result) {
+    parsed.errors.push_back(
+        Diagnostic{lines.at(result.offset), std::string("malformed XML: ") + result.description()});
+    return parsed;
+  }
+  const pugi::xml_node root = doc.document_element();
+  if (!root) {
+    parsed.errors.push_back(Diagnostic{lines.at(0), "no root element (expected <citego-export>)"});
+    return parsed;
+  }
+  if (std::string_view(root.name()) != "citego-export") {
+    parsed.errors.push_back(
+        Diagnostic{lines.at(root), "root element is <" + std::string(root.name()) + ">, expected <citego-export>"});
+    return parsed;
+  }
+  const pugi::xml_attribute version = root.attribute("version");
+  if (!version) {
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected \"" +
+                                                           std::string(schema::kExportFormatVersion) + "\")"});
+    return parsed;
+  }
+  if (version.value() != schema::kExportFormatVersion) {
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version \"" +
+                                                           std::string(version.value()) + "\"; this indexer reads version " +
+                                                           std::string(schema::kExportFormatVersion)});
+    return parsed;
+  }
+  schema::Lang root_lang = schema::Lang::En;
+  for (const pugi::xml_attribute& attribute : root.attributes()) {
+    const std::string_view name = attribute.name();
+    if (name == "version") continue;
+    if (name == "xml:lang") {
+      const auto lang = schema::lang_from_code(attribute.value());
+      if (!lang) {
+        parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language \"" +
+                                                               std::string(attribute.value()) +
+                                                               "\" (expected fr, en, es or pt)"});
+        return parsed;
+      }
+      root_lang = *lang;
+    } else if (name.substr(0, 6) != "xmlns:" && name != "xmlns") {
+      parsed.errors.push_back(
+          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + std::string(name)});
+    }
+  }
+
+  DocumentReader reader(lines, parsed.errors);
+  for (const pugi::xml_node& child : root.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      if (!trim(child.value()).empty()) {
+        parsed.errors.push_back(Diagnostic{lines.at(child), "text outside of any document in <citego-export>"});
+      }
+      continue;
+    }
+    if (child.type() != pugi::node_element) continue;
+    const auto type = schema::doc_type_from_name(child.name());
+    if (!type) {
+      parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + std::string(child.name()) +
+                                                              "> in <citego-export> (expected <organisation>, "
+                                                              "<project> or <resource>)"});
+      continue;
+    }
+    if (auto record = reader.read(child, *type, root_lang)) parsed.records.push_back(std::move(*record));
+  }
+  return parsed;
+}
+
+ParsedExport read_export_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ParsedExport parsed;
+    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
+    return parsed;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    ParsedExport parsed;
+    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
+    return parsed;
+  }
+  return parse_export(buffer.str(), path);
+}
+
+}  // namespace citego

@@ -1,0 +1,207 @@
+// Folding, stemming and tokenising of text (see citego/analysis.h).
+#include "citego/analysis.h"
+
+#include <array>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+
+#include <utf8proc.h>
+
+namespace citego::analysis {
+
+namespace {
+
+constexpr utf8proc_int32_t kReplacementChar = 0xFFFD;
+
+void append_utf8(std::string& out, utf8proc_int32_t cp) {
+  utf8proc_uint8_t buf[4];
+  const utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+// Decodes the code point at `text[pos]`; sets `length` to the bytes it takes. Invalid bytes decode as U+FFFD, length 1.
+utf8proc_int32_t decode_at(std::string_view text, std::size_t pos, std::size_t& length) {
+  utf8proc_int32_t cp = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos);
+  const utf8proc_ssize_t n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+  if (n <= 0 || cp < 0) {
+    length = 1;
+    return kReplacementChar;
+  }
+  length = static_cast<std::size_t>(n);
+  return cp;
+}
+
+bool is_apostrophe(utf8proc_int32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC || cp == 0x2018; }
+
+// Letters that Unicode decomposition leaves whole but a reader sees as accented or as two letters.
+const char* expand_letter(utf8proc_int32_t cp) {
+  switch (cp) {
+    case 0x0153: return "oe";  // œ
+    case 0x0152: return "OE";  // Œ
+    case 0x00E6: return "ae";  // æ
+    case 0x00C6: return "AE";  // Æ
+    case 0x00DF: return "ss";  // ß
+    case 0x00F8: return "o";   // ø
+    case 0x00D8: return "O";   // Ø
+    case 0x0142: return "l";   // ł
+    case 0x0141: return "L";   // Ł
+    case 0x0111: return "d";   // đ
+    case 0x0110: return "D";   // Đ
+    default: return nullptr;
+  }
+}
+
+bool is_ascii_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// A byte that can belong to a word: ASCII letters and digits, and any byte of a non-ASCII character.
+bool is_word_byte(unsigned char c) { return is_ascii_alpha(c) || (c >= '0' && c <= '9') || c >= 0x80; }
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// French elided articles and conjunctions, lower case.
+constexpr std::array<std::string_view, 12> kElisions = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu",
+                                                        "lorsqu", "puisqu"};
+
+bool is_elision(std::string_view word) {
+  if (word.size() > 6) return false;
+  std::string lower(word);
+  for (char& c : lower) c = ascii_lower(c);
+  for (std::string_view e : kElisions) {
+    if (lower == e) return true;
+  }
+  return false;
+}
+
+// Replaces the apostrophe of "l'x", "qu'x", … (word start, elision, apostrophe, letter) with a space.
+void split_elisions(std::string& text) {
+  std::size_t word_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\'') {
+      const bool letter_follows = i + 1 < text.size() && (is_ascii_alpha(static_cast<unsigned char>(text[i + 1])) ||
+                                                          static_cast<unsigned char>(text[i + 1]) >= 0x80);
+      if (letter_follows && i > word_start && is_elision(std::string_view(text).substr(word_start, i - word_start))) {
+        text[i] = ' ';
+      }
+      word_start = i + 1;
+    } else if (!is_word_byte(c)) {
+      word_start = i + 1;
+    }
+  }
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t length = 0;
+    const utf8proc_int32_t cp = decode_at(text, pos, length);
+    if (cp == kReplacementChar) {
+      // Distinguish a real U+FFFD (3 bytes) from an invalid byte (length 1).
+      if (length == 1) return false;
+    }
+    pos += length;
+  }
+  return true;
+}
+
+std::string fold(std::string_view text) {
+  // 1. Valid UTF-8, ASCII apostrophes, expanded ligatures.
+  std::string clean;
+  clean.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t length = 0;
+    const utf8proc_int32_t cp = decode_at(text, pos, length);
+    if (cp < 0x80) {
+      clean += static_cast<char>(cp);
+    } else if (is_apostrophe(cp)) {
+      clean += '\'';
+    } else if (const char* expansion = expand_letter(cp)) {
+      clean += expansion;
+    } else {
+      append_utf8(clean, cp);
+    }
+    pos += length;
+  }
+  // 2. French elisions.
+  split_elisions(clean);
+  // 3. Compatibility composition with combining marks removed: "é" -> "e", "ﬁ" -> "fi".
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()),
+                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                           UTF8PROC_STRIPMARK));
+  if (n < 0) {
+    // Only possible on allocation failure: the input is valid UTF-8 by construction.
+    throw std::runtime_error(std::string("text folding failed: ") + utf8proc_errmsg(n));
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
+  return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+}
+
+std::string exact_term(std::string_view word) { return Xapian::Unicode::tolower(fold(word)); }
+
+Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(std::string(schema::stemmer_name_of(lang))); }
+
+std::string stem_term(schema::Lang lang, std::string_view exact) {
+  return stemmer_for(lang)(std::string(exact));
+}
+
+void configure_indexer(Xapian::TermGenerator& generator, schema::Lang lang) {
+  generator.set_stemmer(stemmer_for(lang));
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+void index_field(Xapian::TermGenerator& generator, schema::Field field, std::string_view text) {
+  if (text.empty()) return;
+  const schema::FieldSpec& spec = schema::spec_of(field);
+  const std::string folded = fold(text);
+  generator.increase_termpos(schema::kFieldGap);
+  generator.index_text(folded, spec.weight);
+  if (!spec.prefix.empty()) {
+    generator.index_text_without_positions(folded, 1, std::string(spec.prefix));
+  }
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  std::size_t pos = 0;
+  auto is_word_cp = [](utf8proc_int32_t cp) { return Xapian::Unicode::is_wordchar(static_cast<unsigned>(cp)); };
+  while (pos < text.size()) {
+    std::size_t length = 0;
+    utf8proc_int32_t cp = decode_at(text, pos, length);
+    if (!is_word_cp(cp)) {
+      pos += length;
+      continue;
+    }
+    const std::size_t begin = pos;
+    std::size_t end = pos;
+    while (pos < text.size()) {
+      cp = decode_at(text, pos, length);
+      if (is_word_cp(cp)) {
+        pos += length;
+        end = pos;
+        continue;
+      }
+      if (is_apostrophe(cp) && pos + length < text.size()) {
+        // An apostrophe inside a word: keep it unless it ends a French elision ("l'", "qu'").
+        std::size_t next_length = 0;
+        const utf8proc_int32_t next = decode_at(text, pos + length, next_length);
+        if (is_word_cp(next) && !is_elision(text.substr(begin, pos - begin))) {
+          pos += length;
+          continue;
+        }
+      }
+      break;
+    }
+    if (end > begin) {
+      std::string exact = exact_term(text.substr(begin, end - begin));
+      if (!exact.empty()) tokens.push_back(Token{begin, end, std::move(exact)});
+    }
+    if (pos == begin) pos += length;  // never loop forever
+  }
+  return tokens;
+}
+
+}  // namespace citego::analysis
