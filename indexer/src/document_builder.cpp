@@ -7,6 +7,11 @@
 
 namespace citego {
 
+DocumentBuilder::DocumentBuilder(Xapian::WritableDatabase& spelling) {
+  generator_.set_database(spelling);
+  generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+}
+
 Xapian::Document DocumentBuilder::build(const ExportRecord& record, const schema::FacetValues& facets) {
   using schema::Facet;
   using schema::Field;

@@ -185,8 +185,9 @@ class DocumentReader {
     }
   }
 
-  // Text of a text-only element, trimmed; reports child elements and invalid UTF-8.
-  std::string text_of(const pugi::xml_node& node) {
+  // Text of a text-only element, trimmed; reports child elements and invalid UTF-8. std::nullopt when the text is not
+  // valid UTF-8: checks of the text ("empty", "unknown value", "not a year") would only report that fault again.
+  std::optional<std::string> checked_text(const pugi::xml_node& node) {
     std::string text;
     for (const pugi::xml_node& part : node.children()) {
       if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata) {
@@ -198,7 +199,7 @@ class DocumentReader {
     }
     if (!analysis::is_valid_utf8(text)) {
       error(node, "has invalid UTF-8 in <" + std::string(node.name()) + ">");
-      return {};
+      return std::nullopt;
     }
     for (const pugi::xml_attribute& attribute : node.attributes()) {
       error(node, "has an unknown attribute " + std::string(attribute.name()) + " on <" + node.name() + ">");
@@ -206,14 +207,17 @@ class DocumentReader {
     return collapse_space(text);
   }
 
+  // checked_text(), or "" when the text is not valid UTF-8 (reported).
+  std::string text_of(const pugi::xml_node& node) { return checked_text(node).value_or(""); }
+
   template <std::size_t N>
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
-    std::string value = text_of(node);
-    if (!is_one_of(value, allowed)) {
-      error(node, "has an unknown " + std::string(node.name()) + " \"" + value + "\" (expected one of: " +
+    const std::optional<std::string> value = checked_text(node);
+    if (value && !is_one_of(*value, allowed)) {
+      error(node, "has an unknown " + std::string(node.name()) + " \"" + *value + "\" (expected one of: " +
                       list_of(allowed) + ")");
     }
-    return value;
+    return value.value_or("");
   }
 
   std::optional<int> year_of(const pugi::xml_node& node, std::string_view what, std::string_view text) {
@@ -237,11 +241,12 @@ class DocumentReader {
         error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
-      std::string text = text_of(child);
-      if (text.empty()) {
+      std::optional<std::string> text = checked_text(child);
+      if (!text) continue;
+      if (text->empty()) {
         error(child, "has an empty <" + std::string(item) + ">");
       } else {
-        items.push_back(std::move(text));
+        items.push_back(std::move(*text));
       }
     }
     return items;
@@ -304,8 +309,10 @@ class DocumentReader {
     const bool prj = type == DocType::Project;
     const bool res = type == DocType::Resource;
     if ((org && name == "name") || (!org && name == "title")) {
-      record_.title = text_of(child);
-      if (record_.title.empty()) error(child, "has an empty <" + name + ">");
+      if (std::optional<std::string> title = checked_text(child)) {
+        record_.title = std::move(*title);
+        if (record_.title.empty()) error(child, "has an empty <" + name + ">");
+      }
     } else if (name == "url") {
       record_.url = text_of(child);
     } else if ((org && name == "description") || (!org && name == "summary")) {
@@ -319,10 +326,12 @@ class DocumentReader {
     } else if (org && name == "relation") {
       record_.relation = enumerated(child, schema::kRelations);
     } else if (org && name == "country") {
-      record_.country = text_of(child);
-      const std::string& c = record_.country;
-      if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-        error(child, "has a country \"" + c + "\" that is not an ISO 3166 alpha-2 code (two capital letters)");
+      if (std::optional<std::string> country = checked_text(child)) {
+        record_.country = std::move(*country);
+        const std::string& c = record_.country;
+        if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+          error(child, "has a country \"" + c + "\" that is not an ISO 3166 alpha-2 code (two capital letters)");
+        }
       }
     } else if (prj && name == "type") {
       record_.project_type = enumerated(child, schema::kProjectTypes);
@@ -333,8 +342,7 @@ class DocumentReader {
     } else if (res && name == "category") {
       record_.category = enumerated(child, schema::kResourceCategories);
     } else if (res && name == "year") {
-      const std::string text = text_of(child);
-      record_.year = year_of(child, "a year", text);
+      if (const std::optional<std::string> text = checked_text(child)) record_.year = year_of(child, "a year", *text);
     } else if (res && name == "authors") {
       record_.authors = text_list(child, "author");
     } else if (res && name == "keywords") {
@@ -385,8 +393,10 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   const pugi::xml_parse_result result =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
   if (!result) {
-    parsed.errors.push_back(
-        Diagnostic{lines.at(result.offset), std::string("malformed XML: ") + result.description()});
+    // pugixml points at the name of a mismatched end tag; report its '<', as for every other element.
+    std::ptrdiff_t offset = result.offset;
+    if (offset >= 2 && static_cast<std::size_t>(offset) <= xml.size() && xml.substr(offset - 2, 2) == "</") offset -= 2;
+    parsed.errors.push_back(Diagnostic{lines.at(offset), std::string("malformed XML: ") + result.description()});
     return parsed;
   }
   const pugi::xml_node root = doc.document_element();

@@ -115,7 +115,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   {
     Xapian::WritableDatabase staging(live.staging_path(),
                                      Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-    DocumentBuilder builder;
+    DocumentBuilder builder(staging);
     std::size_t done = 0;
     for (const std::string& file : files) {
       const ParsedExport parsed = read_export_file(file);

@@ -73,22 +73,29 @@ bool is_elision(std::string_view word) {
   return false;
 }
 
-// Replaces the apostrophe of "l'x", "qu'x", … (word start, elision, apostrophe, letter) with a space.
-void split_elisions(std::string& text) {
-  std::size_t word_start = 0;
+// Removes French elisions: "l'x", "qu'x", … (word start, elision, apostrophe, letter) become "x".
+std::string strip_elisions(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t word_start = 0;  // in `out`
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\'') {
       const bool letter_follows = i + 1 < text.size() && (is_ascii_alpha(static_cast<unsigned char>(text[i + 1])) ||
                                                           static_cast<unsigned char>(text[i + 1]) >= 0x80);
-      if (letter_follows && i > word_start && is_elision(std::string_view(text).substr(word_start, i - word_start))) {
-        text[i] = ' ';
+      if (letter_follows && out.size() > word_start &&
+          is_elision(std::string_view(out).substr(word_start, out.size() - word_start))) {
+        out.resize(word_start);
+        continue;
       }
-      word_start = i + 1;
-    } else if (!is_word_byte(c)) {
-      word_start = i + 1;
+      out += text[i];
+      word_start = out.size();
+    } else {
+      out += text[i];
+      if (!is_word_byte(c)) word_start = out.size();
     }
   }
+  return out;
 }
 
 }  // namespace
@@ -125,7 +132,7 @@ std::string fold(std::string_view text) {
     pos += length;
   }
   // 2. French elisions.
-  split_elisions(clean);
+  clean = strip_elisions(clean);
   // 3. Compatibility composition with combining marks removed: "é" -> "e", "ﬁ" -> "fi".
   utf8proc_uint8_t* mapped = nullptr;
   const utf8proc_ssize_t n =
@@ -195,7 +202,9 @@ std::vector<Token> tokenize(std::string_view text) {
       }
       break;
     }
-    if (end > begin) {
+    const bool elided = pos < text.size() && end == pos && is_elision(text.substr(begin, end - begin)) &&
+                        is_apostrophe(decode_at(text, pos, length));
+    if (end > begin && !elided) {
       std::string exact = exact_term(text.substr(begin, end - begin));
       if (!exact.empty()) tokens.push_back(Token{begin, end, std::move(exact)});
     }

@@ -14,6 +14,9 @@ namespace citego {
 class DocumentBuilder {
  public:
   DocumentBuilder() = default;
+  // Also records every word of the unprefixed text in `spelling`'s spelling table (for "did you mean"); `spelling`
+  // must outlive the builder.
+  explicit DocumentBuilder(Xapian::WritableDatabase& spelling);
 
   // The document for `record`: the id term, one boolean term per facet value, the text of each searchable field
   // (exact terms with positions and stems in the record's language), the facet and year values, and the stored data.

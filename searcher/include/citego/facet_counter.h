@@ -1,0 +1,37 @@
+// FacetCounter: a Xapian match spy that counts facet values over every matching document.
+//
+// It reads the packed facet slot (schema::kSlotFacets) once per document and counts each value of each facet it is
+// asked for, so a document with two years counts once in each. Used by Searcher with check_at_least set to the
+// database size, so counts are exact.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+
+#include <xapian.h>
+
+#include "citego/schema.h"
+
+namespace citego {
+
+class FacetCounter : public Xapian::MatchSpy {
+ public:
+  // Counts the facets whose entry in `counted` is true.
+  explicit FacetCounter(std::array<bool, schema::kFacetCount> counted) : counted_(counted) {}
+
+  void operator()(const Xapian::Document& doc, double weight) override;
+
+  // Value -> number of matching documents with that value, per facet (schema::index_of).
+  const std::map<std::string, Xapian::doccount, std::less<>>& counts(schema::Facet facet) const {
+    return counts_[schema::index_of(facet)];
+  }
+  Xapian::doccount documents_seen() const { return seen_; }
+
+ private:
+  std::array<bool, schema::kFacetCount> counted_;
+  std::array<std::map<std::string, Xapian::doccount, std::less<>>, schema::kFacetCount> counts_;
+  Xapian::doccount seen_ = 0;
+};
+
+}  // namespace citego

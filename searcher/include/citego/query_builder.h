@@ -1,0 +1,67 @@
+// QueryBuilder: a SearchRequest to Xapian queries, with the schema's text analysis.
+//
+// The query text is folded like indexed text (analysis::fold), words other than the operators AND, OR, NOT, XOR,
+// NEAR and ADJ are lower-cased (so a capitalised word is still stemmed), and Xapian's QueryParser parses the result
+// with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language
+// and matched against every document; without one, it is parsed once per language and each branch is restricted to
+// the documents of that language, so every document is matched by the query stemmed in its own language. Exact
+// (unstemmed) terms add a small boost, so exact matches rank above stemmed ones. A query that does not parse is
+// parsed again as plain words. Filters become boolean terms, kept per facet for multi-select facet counts.
+//
+// A pure stage: without a database it needs only the years present (for year ranges); given a database it also
+// offers spelling corrections.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "citego/schema.h"
+#include "citego/search_request.h"
+
+namespace citego {
+
+// Weight factor of the exact-term boost, relative to the stemmed query.
+inline constexpr double kExactMatchBoost = 0.25;
+
+struct QueryPlan {
+  Xapian::Query match;  // the query text; MatchAll when the text is empty
+  bool browse = false;  // the query text was empty
+  bool relaxed = false;  // the text did not parse and was searched as plain words
+  // Per facet (schema::index_of): the OR of its allowed values' terms, and the values themselves, when filtered.
+  std::array<std::optional<Xapian::Query>, schema::kFacetCount> filters;
+  std::array<std::optional<std::set<std::string>>, schema::kFacetCount> allowed;
+  std::string correction;  // a spelling correction of the query text, or empty
+
+  // `match` restricted by every filter except the one of facet `except` (if given).
+  Xapian::Query filtered(std::optional<schema::Facet> except = std::nullopt) const;
+};
+
+class QueryBuilder {
+ public:
+  // `known_years`: the years present in the database (year ranges expand to them). `db`, when not null, must
+  // outlive the builder; it enables spelling corrections.
+  explicit QueryBuilder(std::vector<int> known_years, const Xapian::Database* db = nullptr);
+
+  // Throws SearchError("query_too_long", …) when the text exceeds kMaxQueryBytes, and SearchError("bad_query", …)
+  // when even the plain-word parse fails.
+  QueryPlan build(const SearchRequest& request) const;
+
+  // The query text as the parser sees it: control characters blanked, folded, words lower-cased but for operators.
+  static std::string normalise(std::string_view text);
+
+ private:
+  Xapian::Query parse(const std::string& text, std::optional<schema::Lang> lang, DefaultOperator op, unsigned flags,
+                      Xapian::QueryParser::stem_strategy strategy, std::string* correction) const;
+  Xapian::Query parse_text(const std::string& text, const SearchRequest& request, unsigned flags,
+                           std::string* correction) const;
+
+  std::vector<int> known_years_;
+  const Xapian::Database* db_;
+};
+
+}  // namespace citego

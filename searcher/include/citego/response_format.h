@@ -1,0 +1,28 @@
+// Rendering a SearchResponse (or a SearchError) as JSON, readable text or CSV.
+//
+// The JSON is the contract with the site backend (schema/search-response.md): keys in a fixed order, scores with at
+// most four decimals, no timing unless asked, so the same request on the same database gives the same bytes.
+#pragma once
+
+#include <string>
+
+#include "citego/search_request.h"
+#include "citego/searcher.h"
+
+namespace citego {
+
+// Version of the JSON response contract.
+inline constexpr int kResponseVersion = 1;
+
+enum class OutputFormat { Json, Text, Csv };
+
+// One JSON object and a newline. Snippets mark matches with <mark>…</mark> and HTML-escape the text around them.
+std::string to_json(const SearchResponse& response);
+// {"version":1,"error":{"code":…,"message":…}} and a newline.
+std::string error_json(const SearchError& error);
+// A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*.
+std::string to_text(const SearchResponse& response, bool ansi);
+// RFC 4180 CSV with a header line: rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet.
+std::string to_csv(const SearchResponse& response);
+
+}  // namespace citego

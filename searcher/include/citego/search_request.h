@@ -1,0 +1,77 @@
+// SearchRequest: what one citego-search call asks for, and SearchError: how a call fails.
+//
+// The command line (searcher/main.cpp) fills a SearchRequest; Searcher (searcher.h) answers it. Filters are checked
+// against the schema's vocabularies here, so an unknown facet or value is a usage error before any database work.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "citego/schema.h"
+
+namespace citego {
+
+// Exit codes of citego-search (also documented in schema/search-response.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuntime = 1;  // missing or unreadable database, schema mismatch
+inline constexpr int kExitUsage = 2;    // bad options, filters or query
+
+// A failed search: `code` is the stable machine-readable name ("bad_filter", "schema_mismatch", …).
+class SearchError : public std::runtime_error {
+ public:
+  SearchError(std::string code, const std::string& message, int exit_code)
+      : std::runtime_error(message), code_(std::move(code)), exit_code_(exit_code) {}
+  const std::string& code() const { return code_; }
+  int exit_code() const { return exit_code_; }
+
+ private:
+  std::string code_;
+  int exit_code_;
+};
+
+enum class SortOrder { Relevance, YearAscending, YearDescending };
+enum class DefaultOperator { Or, And };
+
+// Inclusive year range of a year filter; an open end is the format's lowest or highest year.
+struct YearRange {
+  int first = schema::kMinYear;
+  int last = schema::kMaxYear;
+  bool operator==(const YearRange&) const = default;
+};
+
+// Caps on what one query may cost (documented in schema/search-response.md).
+inline constexpr std::size_t kMaxQueryBytes = 2000;
+inline constexpr std::size_t kMaxLimit = 100;
+inline constexpr std::size_t kMaxOffset = 10000;
+inline constexpr unsigned kMaxWildcardExpansion = 100;
+inline constexpr double kMatchTimeLimitSeconds = 2.0;
+
+struct SearchRequest {
+  std::string query;                  // the query-language text; empty browses every document
+  std::optional<schema::Lang> lang;   // language the query is written in; none: each document's own
+  // Allowed values per facet (index by schema::index_of); years go in year_filters. Values of one facet are OR-ed,
+  // facets AND-ed.
+  std::array<std::vector<std::string>, schema::kFacetCount> filters;
+  std::vector<YearRange> year_filters;
+  std::optional<SortOrder> sort;      // none: relevance, or newest first when browsing
+  DefaultOperator default_operator = DefaultOperator::Or;
+  std::size_t offset = 0;
+  std::size_t limit = 10;
+  std::size_t facet_limit = 10;       // values shown per facet; 0 shows all
+  bool with_timing = false;
+
+  bool has_filter(schema::Facet facet) const;
+};
+
+// Adds one --filter FACET=VALUE to `request`. VALUE is checked against the facet's vocabulary; a year is YYYY,
+// YYYY..YYYY, ..YYYY or YYYY.. . Throws SearchError("bad_filter", …, kExitUsage).
+void add_filter(SearchRequest& request, std::string_view facet_equals_value);
+
+// Parses a --sort value: relevance, year (oldest first) or -year (newest first). Throws SearchError on others.
+SortOrder parse_sort(std::string_view text);
+
+}  // namespace citego

@@ -1,0 +1,69 @@
+// Searcher: opens a citego database and answers SearchRequests with ranked hits, snippets and facet counts.
+//
+// Ranking is BM25 over the fields' weighted terms. Facet counts are exact: every matching document is counted.
+// With filters on some facets, each such facet is counted with the filters of the other facets only (multi-select
+// facets), which takes one extra pass per filtered facet; the hits and the other facets come from one pass.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "citego/query_builder.h"
+#include "citego/schema.h"
+#include "citego/search_request.h"
+#include "citego/snippet.h"
+
+namespace citego {
+
+struct FacetCount {
+  std::string value;
+  Xapian::doccount count = 0;
+  bool operator==(const FacetCount&) const = default;
+};
+
+struct Hit {
+  std::size_t rank = 0;  // 1-based, counting from the first result (offset included)
+  Xapian::docid docid = 0;
+  schema::StoredDocument stored;
+  double score = 0;  // BM25 weight, rounded to 4 decimals
+  schema::FacetValues facets;
+  Snippet snippet;
+};
+
+struct SearchResponse {
+  std::string query;
+  std::optional<schema::Lang> lang;
+  Xapian::doccount total = 0;
+  bool total_exact = true;
+  std::size_t offset = 0;
+  std::size_t limit = 0;
+  std::vector<Hit> hits;
+  std::array<std::vector<FacetCount>, schema::kFacetCount> facets;  // per facet (schema::index_of)
+  bool facets_exact = true;
+  std::optional<std::string> suggestion;  // a corrected query that has hits
+  bool relaxed = false;                   // the query did not parse and was searched as plain words
+  double seconds = 0;                     // filled when the request asks for timing
+};
+
+class Searcher {
+ public:
+  // Opens the database at `path`. Throws SearchError "database_missing" (no database there), "schema_mismatch"
+  // (written by another schema version, or not by citego-index), "database_error" (unreadable).
+  explicit Searcher(const std::string& path);
+
+  // Throws SearchError for a bad query or options, and "database_error" when reading fails.
+  SearchResponse search(const SearchRequest& request) const;
+
+  const Xapian::Database& database() const { return db_; }
+
+ private:
+  std::string path_;
+  Xapian::Database db_;
+  std::vector<int> known_years_;
+};
+
+}  // namespace citego

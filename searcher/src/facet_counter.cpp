@@ -1,0 +1,47 @@
+// Facet counting spy (see citego/facet_counter.h).
+#include "citego/facet_counter.h"
+
+#include <string_view>
+
+namespace citego {
+
+namespace {
+
+// packed_code -> facet index, or -1.
+constexpr std::array<int, 128> make_code_table() {
+  std::array<int, 128> table{};
+  for (int& entry : table) entry = -1;
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) {
+    table[static_cast<unsigned char>(schema::kFacets[i].packed_code)] = static_cast<int>(i);
+  }
+  return table;
+}
+
+constexpr std::array<int, 128> kCodeTable = make_code_table();
+
+}  // namespace
+
+void FacetCounter::operator()(const Xapian::Document& doc, double) {
+  ++seen_;
+  const std::string packed = doc.get_value(schema::kSlotFacets);
+  std::string_view rest(packed);
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    if (end == std::string_view::npos) break;
+    const auto code = static_cast<unsigned char>(rest[0]);
+    const int facet = code < 128 ? kCodeTable[code] : -1;
+    if (facet >= 0 && counted_[static_cast<std::size_t>(facet)] && end > 1) {
+      auto& counts = counts_[static_cast<std::size_t>(facet)];
+      const std::string_view value = rest.substr(1, end - 1);
+      const auto it = counts.find(value);
+      if (it != counts.end()) {
+        ++it->second;
+      } else {
+        counts.emplace(std::string(value), 1);
+      }
+    }
+    rest.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace citego

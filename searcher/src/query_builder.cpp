@@ -1,0 +1,206 @@
+// Request to query (see citego/query_builder.h).
+#include "citego/query_builder.h"
+
+#include <algorithm>
+
+#include "citego/analysis.h"
+
+namespace citego {
+
+namespace {
+
+using schema::Facet;
+
+constexpr std::array<std::string_view, 6> kOperators = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+
+// Expands year ranges in the query language ("year:2016..2018", "year:..2017") to the years present.
+class YearRangeProcessor : public Xapian::RangeProcessor {
+ public:
+  YearRangeProcessor(const std::vector<int>& known_years, std::string prefix)
+      : Xapian::RangeProcessor(Xapian::BAD_VALUENO, prefix), known_years_(known_years) {}
+
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    YearRange range;
+    auto year = [](const std::string& s, int fallback) -> std::optional<int> {
+      if (s.empty()) return fallback;
+      if (s.size() != 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      return std::stoi(s);
+    };
+    const auto first = year(begin, schema::kMinYear);
+    const auto last = year(end, schema::kMaxYear);
+    if (!first || !last) return Xapian::Query(Xapian::Query::OP_INVALID);  // not a year range: parse otherwise
+    range = YearRange{*first, *last};
+    std::vector<Xapian::Query> terms;
+    for (int y : known_years_) {
+      if (y >= range.first && y <= range.last) terms.emplace_back(schema::facet_term(Facet::Year, std::to_string(y)));
+    }
+    if (terms.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+
+ private:
+  const std::vector<int>& known_years_;
+};
+
+bool is_operator_at(std::string_view text, std::size_t begin, std::size_t end) {
+  const std::string_view word = text.substr(begin, end - begin);
+  return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
+}
+
+Xapian::Query or_of(const std::vector<std::string>& terms) {
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+}  // namespace
+
+Xapian::Query QueryPlan::filtered(std::optional<schema::Facet> except) const {
+  std::vector<Xapian::Query> parts;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (except && *except == spec.facet) continue;
+    if (const auto& f = filters[schema::index_of(spec.facet)]) parts.push_back(*f);
+  }
+  if (parts.empty()) return match;
+  return Xapian::Query(Xapian::Query::OP_FILTER, match, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+}
+
+QueryBuilder::QueryBuilder(std::vector<int> known_years, const Xapian::Database* db)
+    : known_years_(std::move(known_years)), db_(db) {
+  std::sort(known_years_.begin(), known_years_.end());
+}
+
+std::string QueryBuilder::normalise(std::string_view text) {
+  std::string clean(text);
+  for (char& c : clean) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = ' ';
+  }
+  std::string folded = analysis::fold(clean);
+  // Lower-case ASCII words, except the upper-case operators (NEAR/3 keeps its NEAR).
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    if (!std::isalpha(static_cast<unsigned char>(folded[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < folded.size() && std::isalpha(static_cast<unsigned char>(folded[end]))) ++end;
+    const bool standalone_start = i == 0 || !std::isalnum(static_cast<unsigned char>(folded[i - 1]));
+    if (!(standalone_start && is_operator_at(folded, i, end))) {
+      for (std::size_t k = i; k < end; ++k) folded[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(folded[k])));
+    }
+    i = end;
+  }
+  return folded;
+}
+
+Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema::Lang> lang, DefaultOperator op,
+                                  unsigned flags, Xapian::QueryParser::stem_strategy strategy,
+                                  std::string* correction) const {
+  Xapian::QueryParser parser;
+  if (lang) parser.set_stemmer(analysis::stemmer_for(*lang));
+  parser.set_stemming_strategy(strategy);
+  parser.set_default_op(op == DefaultOperator::And ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+  parser.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                           Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+  for (const schema::FieldSpec& field : schema::kFields) {
+    for (std::string_view name : field.query_names) {
+      if (!name.empty()) parser.add_prefix(std::string(name), std::string(field.prefix));
+    }
+  }
+  for (const schema::FacetSpec& facet : schema::kFacets) {
+    parser.add_boolean_prefix(std::string(facet.name), std::string(facet.term_prefix));
+    if (!facet.short_name.empty()) parser.add_boolean_prefix(std::string(facet.short_name), std::string(facet.term_prefix));
+  }
+  parser.add_boolean_prefix("id", std::string(schema::kPrefixId));
+  parser.add_rangeprocessor(new YearRangeProcessor(known_years_, "year:"));
+  if (db_ && correction) {
+    parser.set_database(*db_);
+    flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+  }
+  Xapian::Query query = parser.parse_query(text, flags);
+  if (correction) *correction = parser.get_corrected_query_string();
+  return query;
+}
+
+Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequest& request, unsigned flags,
+                                       std::string* correction) const {
+  using Xapian::Query;
+  const auto stem_some = Xapian::QueryParser::STEM_SOME;
+  Query stemmed;
+  if (request.lang) {
+    stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, correction);
+  } else {
+    std::vector<Query> branches;
+    for (schema::Lang lang : schema::kLangs) {
+      Query branch = parse(text, lang, request.default_operator, flags, stem_some, branches.empty() ? correction : nullptr);
+      branches.emplace_back(Query::OP_FILTER, branch, Query(schema::facet_term(Facet::Lang, schema::code_of(lang))));
+    }
+    stemmed = Query(Query::OP_OR, branches.begin(), branches.end());
+  }
+  // Exact-term boost: the unprefixed terms of an unstemmed parse.
+  const Query plain = parse(text, std::nullopt, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
+  std::vector<std::string> exact;
+  for (auto it = plain.get_unique_terms_begin(); it != plain.get_unique_terms_end(); ++it) {
+    const std::string& term = *it;
+    if (!term.empty() && !std::isupper(static_cast<unsigned char>(term[0]))) exact.push_back(term);
+  }
+  if (exact.empty()) return stemmed;
+  return Query(Query::OP_AND_MAYBE, stemmed, Query(Query::OP_SCALE_WEIGHT, or_of(exact), kExactMatchBoost));
+}
+
+QueryPlan QueryBuilder::build(const SearchRequest& request) const {
+  if (request.query.size() > kMaxQueryBytes) {
+    throw SearchError("query_too_long",
+                      "query of " + std::to_string(request.query.size()) + " bytes is longer than the limit of " +
+                          std::to_string(kMaxQueryBytes),
+                      kExitUsage);
+  }
+  QueryPlan plan;
+  const std::string text = normalise(request.query);
+  const bool blank = std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; });
+  if (blank) {
+    plan.browse = true;
+    plan.match = Xapian::Query::MatchAll;
+  } else {
+    const unsigned full = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                          Xapian::QueryParser::FLAG_PURE_NOT;
+    try {
+      plan.match = parse_text(text, request, full, &plan.correction);
+    } catch (const Xapian::QueryParserError&) {
+      try {
+        plan.match = parse_text(text, request, 0, &plan.correction);
+        plan.relaxed = true;
+      } catch (const Xapian::QueryParserError& e) {
+        throw SearchError("bad_query", "cannot parse the query: " + e.get_msg(), kExitUsage);
+      }
+    }
+    if (plan.match.empty()) {
+      // Only punctuation or operators: nothing to search for.
+      plan.match = Xapian::Query::MatchNothing;
+    }
+  }
+
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::size_t i = schema::index_of(spec.facet);
+    if (!request.has_filter(spec.facet)) continue;
+    std::set<std::string> allowed;
+    if (spec.facet == Facet::Year) {
+      for (int y : known_years_) {
+        for (const YearRange& range : request.year_filters) {
+          if (y >= range.first && y <= range.last) allowed.insert(std::to_string(y));
+        }
+      }
+    } else {
+      allowed.insert(request.filters[i].begin(), request.filters[i].end());
+    }
+    std::vector<std::string> terms;
+    for (const std::string& value : allowed) terms.push_back(schema::facet_term(spec.facet, value));
+    plan.filters[i] = terms.empty() ? Xapian::Query::MatchNothing : or_of(terms);
+    plan.allowed[i] = std::move(allowed);
+  }
+  return plan;
+}
+
+}  // namespace citego

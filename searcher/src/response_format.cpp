@@ -1,0 +1,197 @@
+// JSON, text and CSV renderings (see citego/response_format.h).
+#include "citego/response_format.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace citego {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using schema::Facet;
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string snippet_html(const Snippet& snippet) {
+  std::string out;
+  for (const SnippetPart& part : snippet) {
+    out += part.marked ? "<mark>" + html_escape(part.text) + "</mark>" : html_escape(part.text);
+  }
+  return out;
+}
+
+std::string snippet_text(const Snippet& snippet, bool ansi) {
+  std::string out;
+  for (const SnippetPart& part : snippet) {
+    if (!part.marked) {
+      out += part.text;
+    } else if (ansi) {
+      out += "\033[1m" + part.text + "\033[0m";
+    } else {
+      out += "*" + part.text + "*";
+    }
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& values, std::string_view separator) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (!out.empty()) out += separator;
+    out += v;
+  }
+  return out;
+}
+
+std::string format_score(double score) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4f", score);
+  return buffer;
+}
+
+// The three content facets a hit shows.
+constexpr std::array<Facet, 3> kHitFacets = {Facet::Year, Facet::ProjectType, Facet::OrganisationKind};
+
+}  // namespace
+
+std::string to_json(const SearchResponse& response) {
+  json out;
+  out["version"] = kResponseVersion;
+  out["query"] = response.query;
+  out["lang"] = response.lang ? json(std::string(schema::code_of(*response.lang))) : json(nullptr);
+  out["total"] = response.total;
+  out["total_exact"] = response.total_exact;
+  out["offset"] = response.offset;
+  out["limit"] = response.limit;
+  json hits = json::array();
+  for (const Hit& hit : response.hits) {
+    json h;
+    h["rank"] = hit.rank;
+    h["id"] = hit.stored.id;
+    h["doc_type"] = schema::name_of(hit.stored.doc_type);
+    h["title"] = hit.stored.title;
+    h["score"] = hit.score;
+    h["url"] = hit.stored.url.empty() ? json(nullptr) : json(hit.stored.url);
+    h["lang"] = schema::code_of(hit.stored.lang);
+    json facets = json::object();
+    for (Facet f : kHitFacets) facets[std::string(schema::spec_of(f).name)] = hit.facets[f];
+    h["facets"] = std::move(facets);
+    h["snippet"] = snippet_html(hit.snippet);
+    hits.push_back(std::move(h));
+  }
+  out["hits"] = std::move(hits);
+  json facets = json::object();
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    json values = json::array();
+    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) {
+      values.push_back(json{{"value", c.value}, {"count", c.count}});
+    }
+    facets[std::string(spec.name)] = std::move(values);
+  }
+  out["facets"] = std::move(facets);
+  out["facets_exact"] = response.facets_exact;
+  out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
+  out["relaxed"] = response.relaxed;
+  if (response.seconds > 0) out["seconds"] = response.seconds;
+  // Invalid UTF-8 cannot reach here (the indexer refuses it), but never throw while printing: replace it.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string error_json(const SearchError& error) {
+  json out;
+  out["version"] = kResponseVersion;
+  out["error"] = json{{"code", error.code()}, {"message", error.what()}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string to_text(const SearchResponse& response, bool ansi) {
+  std::ostringstream out;
+  const std::string bold = ansi ? "\033[1m" : "";
+  const std::string reset = ansi ? "\033[0m" : "";
+  if (response.relaxed) out << "(the query did not parse; searched its words)\n";
+  if (response.suggestion) out << "Did you mean: " << *response.suggestion << "\n";
+  out << (response.total_exact ? "" : "about ") << response.total << (response.total == 1 ? " result" : " results");
+  if (!response.hits.empty()) {
+    out << ", " << response.hits.front().rank << "-" << response.hits.back().rank << " shown";
+  }
+  out << "\n";
+  for (const Hit& hit : response.hits) {
+    out << "\n" << hit.rank << ". " << bold << hit.stored.title << reset << "  [" << schema::name_of(hit.stored.doc_type)
+        << ", " << schema::code_of(hit.stored.lang) << "]  " << hit.stored.id << "  score " << format_score(hit.score)
+        << "\n";
+    std::vector<std::string> facts;
+    for (Facet f : kHitFacets) {
+      if (!hit.facets[f].empty()) facts.push_back(std::string(schema::spec_of(f).name) + ": " + joined(hit.facets[f], ", "));
+    }
+    if (!facts.empty()) out << "   " << joined(facts, "; ") << "\n";
+    if (!hit.snippet.empty()) out << "   " << snippet_text(hit.snippet, ansi) << "\n";
+    if (!hit.stored.url.empty()) out << "   " << hit.stored.url << "\n";
+  }
+  out << "\nFacets\n";
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const auto& counts = response.facets[schema::index_of(spec.facet)];
+    if (counts.empty()) continue;
+    out << "  " << spec.name << ":";
+    for (const FacetCount& c : counts) out << " " << c.value << " (" << c.count << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+namespace {
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string to_csv(const SearchResponse& response) {
+  std::string out = "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n";
+  for (const Hit& hit : response.hits) {
+    const std::vector<std::string> fields = {
+        std::to_string(hit.rank),
+        hit.stored.id,
+        std::string(schema::name_of(hit.stored.doc_type)),
+        hit.stored.title,
+        format_score(hit.score),
+        joined(hit.facets[Facet::Year], ";"),
+        joined(hit.facets[Facet::ProjectType], ";"),
+        joined(hit.facets[Facet::OrganisationKind], ";"),
+        std::string(schema::code_of(hit.stored.lang)),
+        hit.stored.url,
+        plain_text(hit.snippet),
+    };
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(fields[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace citego

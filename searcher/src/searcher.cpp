@@ -1,0 +1,209 @@
+// Matching, facet counting and hit assembly (see citego/searcher.h).
+#include "citego/searcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "citego/facet_counter.h"
+
+namespace citego {
+
+namespace {
+
+using schema::Facet;
+
+double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
+
+// Every facet's values, ordered for display: years newest first; others by count, then value.
+std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
+                                       const std::optional<std::set<std::string>>& selected) {
+  std::vector<FacetCount> out;
+  for (const auto& [value, count] : counter.counts(facet)) out.push_back({value, count});
+  if (facet == Facet::Year) {
+    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+  } else {
+    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+  }
+  if (limit > 0 && out.size() > limit) {
+    // Selected values stay visible even past the limit, so a visitor can always untick them.
+    std::vector<FacetCount> kept(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(limit));
+    if (selected) {
+      for (auto it = out.begin() + static_cast<std::ptrdiff_t>(limit); it != out.end(); ++it) {
+        if (selected->count(it->value)) kept.push_back(*it);
+      }
+    }
+    out = std::move(kept);
+  }
+  if (selected) {
+    for (const std::string& value : *selected) {
+      const bool present = std::any_of(out.begin(), out.end(), [&](const FacetCount& c) { return c.value == value; });
+      if (!present) out.push_back({value, 0});
+    }
+  }
+  return out;
+}
+
+void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
+  const SortOrder order = request.sort.value_or(browse ? SortOrder::YearDescending : SortOrder::Relevance);
+  switch (order) {
+    case SortOrder::Relevance:
+      enquire.set_sort_by_relevance();
+      break;
+    case SortOrder::YearAscending:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotYearMin, false);
+      break;
+    case SortOrder::YearDescending:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotYearMax, true);
+      break;
+  }
+}
+
+}  // namespace
+
+Searcher::Searcher(const std::string& path) : path_(path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw SearchError("database_missing",
+                      "no database at " + path + " (build one with: citego-index --db " + path + " corpus/)",
+                      kExitRuntime);
+  }
+  try {
+    db_ = Xapian::Database(path);
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw SearchError("database_missing", "cannot open " + path + " as a database: " + e.get_msg(), kExitRuntime);
+  } catch (const Xapian::Error& e) {
+    throw SearchError("database_error", "cannot open " + path + ": " + e.get_description(), kExitRuntime);
+  }
+  const std::string version = db_.get_metadata(std::string(schema::kMetaSchemaVersion));
+  if (version.empty()) {
+    throw SearchError("schema_mismatch",
+                      path + " was not built by citego-index (no schema version); rebuild it with: citego-index --db " +
+                          path + " INPUT...",
+                      kExitRuntime);
+  }
+  if (version != std::to_string(schema::kSchemaVersion)) {
+    throw SearchError("schema_mismatch",
+                      path + " was built with schema version " + version + "; this citego-search reads version " +
+                          std::to_string(schema::kSchemaVersion) + ": rebuild it with: citego-index --db " + path +
+                          " INPUT...",
+                      kExitRuntime);
+  }
+  const std::string prefix(schema::spec_of(Facet::Year).term_prefix);
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+    known_years_.push_back(std::stoi((*it).substr(prefix.size())));
+  }
+}
+
+SearchResponse Searcher::search(const SearchRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  if (request.limit > kMaxLimit) {
+    throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
+                                   std::to_string(kMaxLimit), kExitUsage);
+  }
+  if (request.offset > kMaxOffset) {
+    throw SearchError("usage", "--offset " + std::to_string(request.offset) + " is above the maximum of " +
+                                   std::to_string(kMaxOffset), kExitUsage);
+  }
+  const QueryBuilder builder(known_years_, &db_);
+  const QueryPlan plan = builder.build(request);
+
+  SearchResponse response;
+  response.query = request.query;
+  response.lang = request.lang;
+  response.offset = request.offset;
+  response.limit = request.limit;
+  response.relaxed = plan.relaxed;
+  try {
+    const Xapian::doccount all = db_.get_doccount();
+    Xapian::Enquire enquire(db_);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.set_time_limit(kMatchTimeLimitSeconds);
+    apply_sort(enquire, request, plan.browse);
+
+    // Pass 1: hits, total, and the counts of every facet that is not filtered.
+    std::array<bool, schema::kFacetCount> unfiltered{};
+    for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
+    FacetCounter counter(unfiltered);
+    enquire.set_query(plan.filtered());
+    enquire.add_matchspy(&counter);
+    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                               static_cast<Xapian::doccount>(request.limit), all);
+    enquire.clear_matchspies();
+    response.total = mset.get_matches_estimated();
+    response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      if (unfiltered[schema::index_of(spec.facet)]) {
+        response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, std::nullopt);
+      }
+    }
+
+    // One more pass per filtered facet, with the other facets' filters only.
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      const std::size_t i = schema::index_of(spec.facet);
+      if (unfiltered[i]) continue;
+      std::array<bool, schema::kFacetCount> only{};
+      only[i] = true;
+      FacetCounter own(only);
+      Xapian::Enquire pass(db_);
+      pass.set_time_limit(kMatchTimeLimitSeconds);
+      pass.set_weighting_scheme(Xapian::BoolWeight());
+      pass.set_query(plan.filtered(spec.facet));
+      pass.add_matchspy(&own);
+      const Xapian::MSet counted = pass.get_mset(0, 0, all);
+      if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
+          own.documents_seen() != counted.get_matches_lower_bound()) {
+        response.facets_exact = false;
+      }
+      response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
+    }
+
+    std::size_t rank = request.offset;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Hit hit;
+      hit.rank = ++rank;
+      hit.docid = *it;
+      const Xapian::Document doc = it.get_document();
+      hit.stored = schema::decode_stored(doc.get_data());
+      hit.score = round4(it.get_weight());
+      hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+      std::vector<std::string> terms(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+      const MatchedTerms matched = matched_terms_of(terms);
+      hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
+      const bool summary_has_mark =
+          std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
+      if (!summary_has_mark && !hit.stored.body.empty()) {
+        Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
+        const bool body_has_mark =
+            std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
+        if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
+      }
+      response.hits.push_back(std::move(hit));
+    }
+
+    // "Did you mean": only a correction that finds something.
+    if (!plan.correction.empty()) {
+      SearchRequest corrected = request;
+      corrected.query = plan.correction;
+      const QueryPlan corrected_plan = QueryBuilder(known_years_, nullptr).build(corrected);
+      Xapian::Enquire check(db_);
+      check.set_query(corrected_plan.filtered());
+      if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) response.suggestion = plan.correction;
+    }
+  } catch (const Xapian::Error& e) {
+    throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
+  } catch (const std::invalid_argument& e) {
+    throw SearchError("database_error", "reading " + path_ + " failed: " + e.what(), kExitRuntime);
+  }
+  if (request.with_timing) {
+    response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  return response;
+}
+
+}  // namespace citego

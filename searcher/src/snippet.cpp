@@ -1,0 +1,120 @@
+// Best-passage snippets (see citego/snippet.h).
+#include "citego/snippet.h"
+
+#include <algorithm>
+#include <map>
+
+#include "citego/analysis.h"
+
+namespace citego {
+
+namespace {
+
+constexpr std::string_view kEllipsis = "…";
+
+bool is_upper_ascii(char c) { return c >= 'A' && c <= 'Z'; }
+
+std::string_view drop_prefix(std::string_view term) {
+  while (!term.empty() && is_upper_ascii(term.front())) term.remove_prefix(1);
+  return term;
+}
+
+}  // namespace
+
+MatchedTerms matched_terms_of(const std::vector<std::string>& terms) {
+  MatchedTerms matched;
+  for (const std::string& term : terms) {
+    if (term.empty()) continue;
+    if (term[0] == 'Z') {
+      const std::string_view stem = drop_prefix(std::string_view(term).substr(1));
+      if (!stem.empty()) matched.stems.emplace(stem);
+    } else if (!is_upper_ascii(term[0])) {
+      matched.exact.insert(term);
+    } else if (term[0] == 'S' || term[0] == 'A' || term[0] == 'K') {
+      // Field terms: a title/author/keyword search still highlights the word.
+      const std::string_view word = drop_prefix(term);
+      if (!word.empty()) matched.exact.emplace(word);
+    }
+  }
+  return matched;
+}
+
+Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerms& terms, std::size_t window) {
+  Snippet snippet;
+  if (text.empty() || window == 0) return snippet;
+  const std::vector<analysis::Token> tokens = analysis::tokenize(text);
+  if (tokens.empty()) return snippet;
+
+  // Which tokens match, and which distinct term each one is (by its exact form).
+  const Xapian::Stem stemmer = analysis::stemmer_for(lang);
+  std::vector<int> match_id(tokens.size(), -1);
+  std::map<std::string, int> ids;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& exact = tokens[i].exact;
+    const bool hit = terms.exact.count(exact) > 0 || (!terms.stems.empty() && terms.stems.count(stemmer(exact)) > 0);
+    if (hit) match_id[i] = ids.emplace(exact, static_cast<int>(ids.size())).first->second;
+  }
+
+  // Slide a window over the tokens; score = distinct matched words, then matched words.
+  std::size_t best_start = 0;
+  if (!ids.empty() && tokens.size() > window) {
+    std::vector<int> in_window(ids.size(), 0);
+    std::size_t distinct = 0;
+    std::size_t total = 0;
+    std::pair<std::size_t, std::size_t> best{0, 0};
+    for (std::size_t end = 0; end < tokens.size(); ++end) {
+      if (match_id[end] >= 0) {
+        if (in_window[static_cast<std::size_t>(match_id[end])]++ == 0) ++distinct;
+        ++total;
+      }
+      if (end >= window) {
+        const std::size_t out = end - window;
+        if (match_id[out] >= 0) {
+          if (--in_window[static_cast<std::size_t>(match_id[out])] == 0) --distinct;
+          --total;
+        }
+      }
+      if (end + 1 >= window && std::make_pair(distinct, total) > best) {
+        best = {distinct, total};
+        best_start = end + 1 - window;
+      }
+    }
+    // Show a little context before the first match of the chosen window.
+    std::size_t first_match = best_start;
+    while (first_match < tokens.size() && match_id[first_match] < 0) ++first_match;
+    const std::size_t lead = std::min<std::size_t>(3, first_match - best_start);
+    best_start = first_match - lead;
+    best_start = std::min(best_start, tokens.size() - window);
+  }
+  const std::size_t best_end = std::min(tokens.size(), best_start + window);
+
+  // Emit the original text from the first token of the window to the end of its last one.
+  const std::size_t text_begin = best_start == 0 ? 0 : tokens[best_start].begin;
+  const std::size_t text_end = best_end == tokens.size() ? text.size() : tokens[best_end - 1].end;
+  auto append = [&snippet](std::string_view part, bool marked) {
+    if (part.empty()) return;
+    if (!snippet.empty() && snippet.back().marked == marked) {
+      snippet.back().text += part;
+    } else {
+      snippet.push_back(SnippetPart{std::string(part), marked});
+    }
+  };
+  if (best_start > 0) append(std::string(kEllipsis) + " ", false);
+  std::size_t pos = text_begin;
+  for (std::size_t i = best_start; i < best_end; ++i) {
+    append(text.substr(pos, tokens[i].begin - pos), false);
+    append(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin), match_id[i] >= 0);
+    pos = tokens[i].end;
+  }
+  append(text.substr(pos, text_end - pos), false);
+  if (best_end < tokens.size()) append(" " + std::string(kEllipsis), false);
+  return snippet;
+}
+
+std::string plain_text(const Snippet& snippet) {
+  std::string text;
+  for (const SnippetPart& part : snippet) text += part.text;
+  return text;
+}
+
+}  // namespace citego
