@@ -1,6 +1,7 @@
 // Folding, stemming and tokenising of text (see citego/analysis.h).
 #include "citego/analysis.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <memory>
@@ -83,13 +84,14 @@ std::string strip_elisions(const std::string& text) {
     if (c == '\'') {
       const bool letter_follows = i + 1 < text.size() && (is_ascii_alpha(static_cast<unsigned char>(text[i + 1])) ||
                                                           static_cast<unsigned char>(text[i + 1]) >= 0x80);
-      if (letter_follows && out.size() > word_start &&
-          is_elision(std::string_view(out).substr(word_start, out.size() - word_start))) {
+      const bool inside_word = letter_follows && out.size() > word_start;
+      if (inside_word && is_elision(std::string_view(out).substr(word_start, out.size() - word_start))) {
         out.resize(word_start);
         continue;
       }
       out += text[i];
-      word_start = out.size();
+      // An apostrophe kept inside a word ("aujourd'hui", "rock'n'roll") starts no new word: "n'" there is no elision.
+      if (!inside_word) word_start = out.size();
     } else {
       out += text[i];
       if (!is_word_byte(c)) word_start = out.size();
@@ -97,6 +99,70 @@ std::string strip_elisions(const std::string& text) {
   }
   return out;
 }
+
+// Snowball's stemmers read accents: "participación" and "participaciones" share the stem "particip", but the folded
+// "participacion" does not. Terms are stemmed after folding (so a query typed without accents stems like the
+// document), so the accents that matter most to each stemmer are put back on word endings before stemming, and the
+// stem is folded again. The rules were chosen on Debian's word lists (wfrench, wspanish, wportuguese): measured
+// against folding Snowball's stem of the accented word, they take agreement from 87.1% to 92.9% of French words,
+// 95.4% to 96.9% of Spanish and 86.2% to 90.1% of Portuguese (bench/RESULTS.md, "Stemming folded words").
+struct EndingRule {
+  std::string_view folded;
+  std::string_view accented;
+};
+
+constexpr std::array<EndingRule, 3> kFrenchEndings = {{{"ees", "ées"}, {"ee", "ée"}, {"erent", "èrent"}}};
+constexpr std::array<EndingRule, 2> kSpanishEndings = {{{"cion", "ción"}, {"sion", "sión"}}};
+constexpr std::array<EndingRule, 11> kPortugueseEndings = {{{"coes", "ções"},
+                                                            {"cao", "ção"},
+                                                            {"soes", "sões"},
+                                                            {"sao", "são"},
+                                                            {"oes", "ões"},
+                                                            {"ao", "ão"},
+                                                            {"aes", "ães"},
+                                                            {"avel", "ável"},
+                                                            {"ivel", "ível"},
+                                                            {"aveis", "áveis"},
+                                                            {"iveis", "íveis"}}};
+
+template <std::size_t N>
+std::string restore_ending(const std::string& word, const std::array<EndingRule, N>& rules) {
+  for (const EndingRule& rule : rules) {
+    // The stem left must keep at least three letters, so short words are left alone.
+    if (word.size() >= rule.folded.size() + 3 &&
+        word.compare(word.size() - rule.folded.size(), rule.folded.size(), rule.folded) == 0) {
+      return word.substr(0, word.size() - rule.folded.size()) + std::string(rule.accented);
+    }
+  }
+  return word;
+}
+
+class FoldedWordStemmer : public Xapian::StemImplementation {
+ public:
+  explicit FoldedWordStemmer(schema::Lang lang)
+      : lang_(lang), snowball_(std::string(schema::stemmer_name_of(lang))) {}
+
+  std::string operator()(const std::string& word) override {
+    std::string input;
+    switch (lang_) {
+      case schema::Lang::Fr: input = restore_ending(word, kFrenchEndings); break;
+      case schema::Lang::Es: input = restore_ending(word, kSpanishEndings); break;
+      case schema::Lang::Pt: input = restore_ending(word, kPortugueseEndings); break;
+      case schema::Lang::En: input = word; break;
+    }
+    std::string stem = snowball_(input);
+    const bool ascii = std::all_of(stem.begin(), stem.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return ascii ? stem : exact_term(stem);
+  }
+
+  std::string get_description() const override {
+    return "citego-folded-" + std::string(schema::stemmer_name_of(lang_));
+  }
+
+ private:
+  schema::Lang lang_;
+  Xapian::Stem snowball_;
+};
 
 }  // namespace
 
@@ -149,7 +215,7 @@ std::string fold(std::string_view text) {
 
 std::string exact_term(std::string_view word) { return Xapian::Unicode::tolower(fold(word)); }
 
-Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(std::string(schema::stemmer_name_of(lang))); }
+Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(new FoldedWordStemmer(lang)); }
 
 std::string stem_term(schema::Lang lang, std::string_view exact) {
   return stemmer_for(lang)(std::string(exact));

@@ -3,10 +3,11 @@
 // Matching is accent- and case-insensitive and still stems. Text goes through fold() before Xapian's TermGenerator
 // (at indexing) and QueryParser (at search) see it, so both produce the same terms:
 //   * typographic apostrophes become ASCII ones, and a French elision (l', d', qu', j', m', n', s', t', c', jusqu',
-//     lorsqu', puisqu') is split from its word, so "l'économie" indexes "economie";
+//     lorsqu', puisqu') is removed with its apostrophe, so "l'économie" indexes "economie";
 //   * diacritics are removed (Unicode decomposition, combining marks dropped) and ligatures expanded (œ → oe);
 //   * case is kept, because the query language's operators (AND, OR, NOT) are upper case; Xapian lower-cases terms.
-// Stemming then follows the document's language (Snowball), on folded words. Exact (unstemmed) terms are indexed too.
+// Stemming then follows the document's language (Snowball), on folded words whose accented endings that matter to the
+// stemmer (French -ées, Spanish -ción, Portuguese -ção, …) are restored first. Exact (unstemmed) terms are indexed too.
 #pragma once
 
 #include <string>
@@ -29,7 +30,8 @@ std::string exact_term(std::string_view word);
 // True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 
-// The stemmer of a language.
+// The stemmer of a language, for folded words: restores the accented endings its Snowball stemmer needs, stems, and
+// folds the stem.
 Xapian::Stem stemmer_for(schema::Lang lang);
 
 // Stemmed term (without the "Z" prefix) of an exact term, in a language.

@@ -1,0 +1,440 @@
+// citego::parse_export: XML text to whole ExportRecords, and the exact diagnostic of every local fault.
+#include "citego/export_reader.h"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using citego::Diagnostic;
+using citego::ExportRecord;
+using citego::ParsedExport;
+using citego::Reference;
+using citego::SourceLocation;
+using citego::schema::DocType;
+using citego::schema::Lang;
+
+const std::string kFile = "t.xml";
+
+// An export holding `documents`, which start on line 2.
+std::string export_of(std::string_view documents, std::string_view root_attributes = R"(version="1" xml:lang="fr")") {
+  return "<citego-export " + std::string(root_attributes) + ">\n" + std::string(documents) + "</citego-export>\n";
+}
+
+ParsedExport parse(std::string_view xml) { return citego::parse_export(xml, kFile); }
+
+std::vector<std::string> messages_of(const ParsedExport& parsed) {
+  std::vector<std::string> messages;
+  for (const Diagnostic& d : parsed.errors) messages.push_back(citego::to_string(d));
+  return messages;
+}
+
+std::vector<std::string> ids_of(const ParsedExport& parsed) {
+  std::vector<std::string> ids;
+  for (const ExportRecord& r : parsed.records) ids.push_back(r.id);
+  return ids;
+}
+
+SourceLocation at(int line, int column) { return SourceLocation{kFile, line, column}; }
+
+// Parses an export expected to be free of faults and to hold exactly one document.
+ExportRecord only_record(std::string_view xml) {
+  const ParsedExport parsed = parse(xml);
+  EXPECT_EQ(messages_of(parsed), std::vector<std::string>{});
+  if (parsed.records.size() != 1) {
+    ADD_FAILURE() << "expected one record, got " << parsed.records.size();
+    return {};
+  }
+  return parsed.records.front();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Whole records
+
+TEST(ParseExport, ReadsAWholeOrganisation) {
+  const std::string xml = export_of(R"(  <organisation id="org-rets" xml:lang="fr">
+    <name>Réseau Exemple des
+      Territoires Solidaires</name>
+    <acronym>RETS</acronym>
+    <kind>elected-officials-network</kind>
+    <relation>ecosystem</relation>
+    <country>FR</country>
+    <url>https://example.org/rets</url>
+    <description>  Réseau fictif d'élus locaux.  </description>
+  </organisation>
+)",
+                                    R"(version="1" xml:lang="en")");
+  ExportRecord expected;
+  expected.doc_type = DocType::Organisation;
+  expected.id = "org-rets";
+  expected.lang = Lang::Fr;
+  expected.where = at(2, 3);
+  expected.title = "Réseau Exemple des Territoires Solidaires";
+  expected.url = "https://example.org/rets";
+  expected.summary = "Réseau fictif d'élus locaux.";
+  expected.acronym = "RETS";
+  expected.kind = "elected-officials-network";
+  expected.relation = "ecosystem";
+  expected.country = "FR";
+  EXPECT_EQ(only_record(xml), expected);
+}
+
+TEST(ParseExport, ReadsAWholeProject) {
+  const std::string xml = export_of(R"(  <project id="prj-dossier">
+    <title>Démocratie participative</title>
+    <type>dossier</type>
+    <period start="2014" end="2019"/>
+    <participants>
+      <participant ref="org-a" role=" partner "/>
+      <participant ref="org-b"/>
+    </participants>
+    <summary>Un dossier comparatif.</summary>
+    <body>Ce dossier
+      compare des expériences.</body>
+    <url>https://example.org/dossier</url>
+  </project>
+)");
+  ExportRecord expected;
+  expected.doc_type = DocType::Project;
+  expected.id = "prj-dossier";
+  expected.lang = Lang::Fr;
+  expected.where = at(2, 3);
+  expected.title = "Démocratie participative";
+  expected.url = "https://example.org/dossier";
+  expected.summary = "Un dossier comparatif.";
+  expected.body = "Ce dossier compare des expériences.";
+  expected.project_type = "dossier";
+  expected.start_year = 2014;
+  expected.end_year = 2019;
+  expected.participants = {Reference{"org-a", "partner", at(7, 7)}, Reference{"org-b", "", at(8, 7)}};
+  EXPECT_EQ(only_record(xml), expected);
+
+  // Without end, the period is its start year only.
+  const ExportRecord one_year = only_record(export_of(R"(  <project id="prj-a">
+    <title>T</title>
+    <type>mooc</type>
+    <period start="2016"/>
+  </project>
+)"));
+  EXPECT_EQ(one_year.start_year, 2016);
+  EXPECT_EQ(one_year.end_year, std::nullopt);
+}
+
+TEST(ParseExport, ReadsAWholeResourceWithColumnsInCharacters) {
+  // "É" takes two bytes but one column: the <resource> starts at character 21 of line 2, byte 22.
+  const std::string xml = export_of(R"(  <!-- Économie --> <resource id="res-eco" xml:lang="pt">
+    <title>Orçamento participativo</title>
+    <category>case-study</category>
+    <year> 2020 </year>
+    <authors>
+      <author> João
+        Conceição </author>
+      <author>Ana Simões</author>
+    </authors>
+    <keywords>
+      <keyword>orçamento participativo</keyword>
+    </keywords>
+    <links>
+      <link ref="prj-dossier"/>
+      <link ref="org-a"/>
+    </links>
+    <summary>Estudo de caso.</summary>
+  </resource>
+)");
+  ExportRecord expected;
+  expected.doc_type = DocType::Resource;
+  expected.id = "res-eco";
+  expected.lang = Lang::Pt;
+  expected.where = at(2, 21);
+  expected.title = "Orçamento participativo";
+  expected.summary = "Estudo de caso.";
+  expected.category = "case-study";
+  expected.year = 2020;
+  expected.authors = {"João Conceição", "Ana Simões"};
+  expected.keywords = {"orçamento participativo"};
+  expected.links = {Reference{"prj-dossier", "", at(15, 7)}, Reference{"org-a", "", at(16, 7)}};
+  EXPECT_EQ(only_record(xml), expected);
+}
+
+TEST(ParseExport, DocumentsInheritTheRootLanguageUnlessTheyOverrideIt) {
+  const std::string documents = R"(  <resource id="res-a"><title>A</title></resource>
+  <resource id="res-b" xml:lang="pt"><title>B</title></resource>
+  <resource id="res-c" xml:lang="en"><title>C</title></resource>
+)";
+  auto langs_of = [](const ParsedExport& parsed) {
+    std::vector<std::pair<std::string, Lang>> langs;
+    for (const ExportRecord& r : parsed.records) langs.emplace_back(r.id, r.lang);
+    return langs;
+  };
+  using Langs = std::vector<std::pair<std::string, Lang>>;
+  EXPECT_EQ(langs_of(parse(export_of(documents, R"(version="1" xml:lang="fr")"))),
+            (Langs{{"res-a", Lang::Fr}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
+  EXPECT_EQ(langs_of(parse(export_of(documents, R"(version="1" xml:lang="es")"))),
+            (Langs{{"res-a", Lang::Es}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
+  // No xml:lang on the root: English.
+  EXPECT_EQ(langs_of(parse(export_of(documents, R"(version="1")"))),
+            (Langs{{"res-a", Lang::En}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
+}
+
+TEST(ParseExport, CollapsesXmlWhiteSpaceInText) {
+  const ExportRecord record = only_record(export_of(
+      "  <resource id=\"res-a\">\n"
+      "    <title>\n\t  Économie  \t sociale\r\n   et solidaire  </title>\n"
+      "    <summary>A\xC2\xA0" "B</summary>\n"  // a no-break space is not XML white space
+      "    <body>   </body>\n"
+      "  </resource>\n"));
+  EXPECT_EQ(record.title, "Économie sociale et solidaire");
+  EXPECT_EQ(record.summary, "A\xC2\xA0" "B");
+  EXPECT_EQ(record.body, "");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Diagnostics: each case is an export with faults, the exact diagnostics, and the ids of the records still read.
+
+struct FaultCase {
+  std::string name;
+  std::string xml;
+  std::vector<std::string> diagnostics;
+  std::vector<std::string> records = {};
+};
+
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
+
+class ParseExportFault : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(ParseExportFault, GivesExactDiagnostics) {
+  const FaultCase& c = GetParam();
+  const ParsedExport parsed = parse(c.xml);
+  EXPECT_EQ(messages_of(parsed), c.diagnostics);
+  EXPECT_EQ(ids_of(parsed), c.records);
+}
+
+const std::string kKinds =
+    "professional-network, training-organisation, higher-education, elected-officials-network, citizens-association, "
+    "design-office, research-centre, foundation, company, media, think-tank, public-body";
+const std::string kNotAYear = ", which is not a year (four digits, 1000 to 2999)";
+
+// A project document (line 2) with the given period line (line 5).
+std::string project_with_period(std::string_view period) {
+  return export_of("  <project id=\"prj-a\">\n    <title>T</title>\n    <type>mooc</type>\n    " + std::string(period) +
+                   "\n  </project>\n");
+}
+
+// A resource document (line 2) whose title is line 3, followed by `more` (from line 4).
+std::string resource_with(std::string_view more, std::string_view id_attribute = R"(id="res-a")") {
+  return export_of("  <resource " + std::string(id_attribute) + ">\n    <title>T</title>\n" + std::string(more) +
+                   "  </resource>\n");
+}
+
+std::vector<FaultCase> fault_cases() {
+  return {
+      {"MalformedXml",
+       "<citego-export version=\"1\">\n  <resource id=\"res-a\">\n    <title>T</summary>\n  </resource>\n"
+       "</citego-export>\n",
+       {"t.xml:3:13: error: malformed XML: Start-end tags mismatch"}},
+      {"EmptyInput", "", {"t.xml:1:1: error: malformed XML: No document element found"}},
+      {"WrongRoot",
+       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<export version=\"1\">\n</export>\n",
+       {"t.xml:2:1: error: root element is <export>, expected <citego-export>"}},
+      {"WrongVersion",
+       export_of(R"(  <resource id="res-a"><title>T</title></resource>
+)",
+                 R"(version="2" xml:lang="fr")"),
+       {"t.xml:1:1: error: <citego-export> has version \"2\"; this indexer reads version 1"}},
+      {"MissingVersion",
+       export_of("", R"(xml:lang="fr")"),
+       {"t.xml:1:1: error: <citego-export> has no version attribute (expected \"1\")"}},
+      {"UnsupportedRootLanguage",
+       export_of("", R"(version="1" xml:lang="de")"),
+       {"t.xml:1:1: error: <citego-export> has an unsupported language \"de\" (expected fr, en, es or pt)"}},
+      {"UnknownRootAttribute",
+       export_of(R"(  <resource id="res-a"><title>T</title></resource>
+)",
+                 R"(version="1" foo="x")"),
+       {"t.xml:1:1: error: <citego-export> has an unknown attribute foo"},
+       {"res-a"}},
+      {"MissingRequiredElement",
+       export_of("  <project id=\"prj-a\">\n    <title>T</title>\n    <type>mooc</type>\n  </project>\n"),
+       {"t.xml:2:3: error: <project> \"prj-a\" has no <period>"}},
+      {"MissingRequiredElements",
+       export_of("  <organisation id=\"org-a\">\n    <acronym>A</acronym>\n  </organisation>\n"),
+       {"t.xml:2:3: error: <organisation> \"org-a\" has no <name>",
+        "t.xml:2:3: error: <organisation> \"org-a\" has no <kind>"}},
+      {"EmptyTitle",
+       export_of("  <resource id=\"res-a\">\n    <title> \n </title>\n  </resource>\n"),
+       {"t.xml:3:5: error: <resource> \"res-a\" has an empty <title>"}},
+      {"UnknownKind",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>ngo</kind>\n  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has an unknown kind \"ngo\" (expected one of: " + kKinds + ")"}},
+      {"UnknownCategory",
+       resource_with("    <category>essay</category>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has an unknown category \"essay\" (expected one of: analysis, "
+        "case-study, proposal, resource-sheet, territory, concept)"}},
+      {"UnknownProjectType",
+       export_of("  <project id=\"prj-a\">\n    <title>T</title>\n    <type>webinar</type>\n"
+                 "    <period start=\"2016\"/>\n  </project>\n"),
+       {"t.xml:4:5: error: <project> \"prj-a\" has an unknown type \"webinar\" (expected one of: dossier, mooc, "
+        "showcase)"}},
+      {"BadYear",
+       resource_with("    <year>20x6</year>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a year \"20x6\"" + kNotAYear}},
+      {"YearOutOfRange",
+       resource_with("    <year>3000</year>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a year \"3000\"" + kNotAYear}},
+      {"PeriodEndsBeforeItStarts",
+       project_with_period(R"(<period start="2018" end="2016"/>)"),
+       {"t.xml:5:5: error: <project> \"prj-a\" has a period that ends (2016) before it starts (2018)"}},
+      {"BadPeriodStart",
+       project_with_period(R"(<period start="999"/>)"),
+       {"t.xml:5:5: error: <project> \"prj-a\" has a period start \"999\"" + kNotAYear}},
+      {"BadPeriodEnd",
+       project_with_period(R"(<period start="2015" end="2x"/>)"),
+       {"t.xml:5:5: error: <project> \"prj-a\" has a period end \"2x\"" + kNotAYear}},
+      {"PeriodWithoutStart",
+       project_with_period(R"(<period end="2016"/>)"),
+       {"t.xml:5:5: error: <project> \"prj-a\" has a <period> without start"}},
+      {"UnknownElement",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n"
+                 "    <phone>0123</phone>\n  </organisation>\n"),
+       {"t.xml:5:5: error: <organisation> \"org-a\" has an unknown element <phone>"}},
+      {"ElementOfAnotherDocumentType",
+       resource_with("    <kind>media</kind>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has an unknown element <kind>"}},
+      {"UnknownDocumentElement",
+       export_of("  <person id=\"per-a\"/>\n  <resource id=\"res-a\"><title>T</title></resource>\n"),
+       {"t.xml:2:3: error: unknown element <person> in <citego-export> (expected <organisation>, <project> or "
+        "<resource>)"},
+       {"res-a"}},
+      {"UnknownAttribute",
+       resource_with("", R"(id="res-a" lang="fr")"),
+       {"t.xml:2:3: error: <resource> \"res-a\" has an unknown attribute lang"}},
+      {"UnknownAttributeOnAChild",
+       resource_with("    <summary lang=\"fr\">S</summary>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has an unknown attribute lang on <summary>"}},
+      {"UnsupportedLanguage",
+       resource_with("", R"(id="res-a" xml:lang="de")"),
+       {"t.xml:2:3: error: <resource> \"res-a\" has an unsupported language \"de\" (expected fr, en, es or pt)"}},
+      {"RepeatedChildElement",
+       resource_with("    <year>2016</year>\n    <title>Again</title>\n"),
+       {"t.xml:5:5: error: <resource> \"res-a\" has more than one <title>"}},
+      {"InvalidUtf8InTitle",
+       export_of("  <resource id=\"res-a\">\n    <title>Bad \xFF byte</title>\n  </resource>\n"),
+       {"t.xml:3:5: error: <resource> \"res-a\" has invalid UTF-8 in <title>"}},
+      {"InvalidUtf8InKind",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>m\xC3" "dia</kind>\n"
+                 "  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has invalid UTF-8 in <kind>"}},
+      {"InvalidUtf8InAuthor",
+       resource_with("    <authors><author>Ana Sim\xF5" "es</author></authors>\n"),
+       {"t.xml:4:14: error: <resource> \"res-a\" has invalid UTF-8 in <author>"}},
+      {"MissingId",
+       resource_with("", ""),
+       {"t.xml:2:3: error: <resource> has no id attribute"}},
+      {"InvalidId",
+       resource_with("", R"(id="Res_1")"),
+       {"t.xml:2:3: error: <resource> has an invalid id \"Res_1\" (expected lower-case letters, digits and '-', at "
+        "most 64)"}},
+      {"IdStartingWithAHyphen",
+       resource_with("", R"(id="-res")"),
+       {"t.xml:2:3: error: <resource> has an invalid id \"-res\" (expected lower-case letters, digits and '-', at "
+        "most 64)"}},
+      {"IdTooLong",
+       resource_with("", "id=\"" + std::string(65, 'a') + "\""),
+       {"t.xml:2:3: error: <resource> has an invalid id \"" + std::string(65, 'a') +
+        "\" (expected lower-case letters, digits and '-', at most 64)"}},
+      {"LinkWithoutRefAndWithInvalidRef",
+       resource_with("    <links>\n      <link/>\n      <link ref=\"Prj A\"/>\n    </links>\n"),
+       {"t.xml:5:7: error: <resource> \"res-a\" has a <link> without ref",
+        "t.xml:6:7: error: <resource> \"res-a\" has a <link> with an invalid ref \"Prj A\""}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, ParseExportFault, ::testing::ValuesIn(fault_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
+  const std::string xml = export_of(R"(  <organisation id="org-ok">
+    <name>N</name>
+    <kind>media</kind>
+  </organisation>
+  <organisation id="org-bad">
+    <name>N</name>
+    <kind>ngo</kind>
+    <country>France</country>
+  </organisation>
+  <project id="prj-bad">
+    <title>T</title>
+    <type>webinar</type>
+    <period start="2018" end="2016"/>
+  </project>
+  <resource id="res-ok">
+    <title>T</title>
+    <links><link ref="org-ok"/></links>
+  </resource>
+  <resource id="Res-Bad"/>
+  <project id="prj-ok">
+    <title>T</title>
+    <type>mooc</type>
+    <period start="2016"/>
+  </project>
+)");
+  const ParsedExport parsed = parse(xml);
+  EXPECT_EQ(ids_of(parsed), (std::vector<std::string>{"org-ok", "res-ok", "prj-ok"}));
+  EXPECT_EQ(messages_of(parsed),
+            (std::vector<std::string>{
+                "t.xml:8:5: error: <organisation> \"org-bad\" has an unknown kind \"ngo\" (expected one of: " + kKinds +
+                    ")",
+                "t.xml:9:5: error: <organisation> \"org-bad\" has a country \"France\" that is not an ISO 3166 alpha-2 "
+                "code (two capital letters)",
+                "t.xml:13:5: error: <project> \"prj-bad\" has an unknown type \"webinar\" (expected one of: dossier, "
+                "mooc, showcase)",
+                "t.xml:14:5: error: <project> \"prj-bad\" has a period that ends (2016) before it starts (2018)",
+                "t.xml:20:3: error: <resource> has an invalid id \"Res-Bad\" (expected lower-case letters, digits and "
+                "'-', at most 64)",
+                "t.xml:20:3: error: <resource> has no <title>",
+            }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+std::string source_path(std::string_view relative) { return std::string(CITEGO_SOURCE_DIR) + "/" + std::string(relative); }
+
+TEST(ReadExportFile, ReadsTheMultilingualFixtures) {
+  using IdLang = std::vector<std::pair<std::string, Lang>>;
+  auto read = [](std::string_view relative) {
+    const ParsedExport parsed = citego::read_export_file(source_path(relative));
+    EXPECT_EQ(messages_of(parsed), std::vector<std::string>{});
+    IdLang ids;
+    for (const ExportRecord& r : parsed.records) ids.emplace_back(r.id, r.lang);
+    return ids;
+  };
+  EXPECT_EQ(read("corpus/fixtures/multilingual/governance-en-es.xml"),
+            (IdLang{{"org-fx-universidad-gestion", Lang::Es},
+                    {"prj-fx-mooc-gobernanza", Lang::En},
+                    {"prj-fx-vitrine-cities", Lang::En},
+                    {"res-fx-participatory-budget", Lang::En},
+                    {"res-fx-democracia-participativa", Lang::Es}}));
+  EXPECT_EQ(read("corpus/fixtures/multilingual/territoires-fr-pt.xml"),
+            (IdLang{{"org-fx-reseau-territoires", Lang::Fr},
+                    {"org-fx-instituto-governanca", Lang::Pt},
+                    {"prj-fx-democratie-participative", Lang::Fr},
+                    {"res-fx-economie-solidaire", Lang::Fr},
+                    {"res-fx-orcamento-participativo", Lang::Pt}}));
+  EXPECT_EQ(read("corpus/citego-partners.xml").size(), 21u);
+}
+
+TEST(ReadExportFile, ReportsAnUnreadableFile) {
+  const std::string path = source_path("corpus/no-such-export.xml");
+  const ParsedExport parsed = citego::read_export_file(path);
+  EXPECT_TRUE(parsed.records.empty());
+  EXPECT_EQ(messages_of(parsed), std::vector<std::string>{path + ": error: cannot read: No such file or directory"});
+}
+
+}  // namespace

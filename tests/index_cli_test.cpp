@@ -1,0 +1,216 @@
+// End-to-end tests of the citego-index binary: the real corpus, every broken fixture, and failures that must leave
+// the live database exactly as it was.
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "citego/schema.h"
+#include "test_support.h"
+
+namespace citego::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBroken = "corpus/fixtures/broken/";
+
+RunResult index(const std::vector<std::string>& args, const std::string& cwd = source_dir(),
+                const std::string& shell_prefix = "") {
+  return run(index_binary(), args, cwd, shell_prefix);
+}
+
+// A directory holding a database built from corpus/, with its state captured so a test can check it is unchanged.
+class LiveDatabaseFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "live.db";
+    const RunResult built = index({"--db", db_, "corpus/"});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    before_ = tree_digest(dir_.path());
+  }
+  void ExpectUnchanged() const {
+    EXPECT_EQ(tree_digest(dir_.path()), before_);
+    EXPECT_EQ(fs::read_symlink(db_).string(), "live.db.generations/000001");
+    EXPECT_EQ(Xapian::Database(db_).get_doccount(), 21u);
+  }
+  TempDir dir_;
+  std::string db_;
+  std::string before_;
+};
+
+TEST(IndexCli, IndexesTheBundledCorpus) {
+  TempDir dir;
+  const std::string db = dir / "citego.db";
+  const RunResult r = index({"--db", db, "corpus/"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(std::regex_match(
+      r.err, std::regex("citego-index: 21 documents \\(14 organisations, 7 projects, 0 resources\\) from 1 file in "
+                        "[0-9]+\\.[0-9]{2} s \\([0-9]+ docs/s\\); .*citego\\.db is generation 000001\n")))
+      << r.err;
+  EXPECT_EQ(fs::read_symlink(db).string(), "citego.db.generations/000001");
+  const Xapian::Database xdb(db);
+  EXPECT_EQ(xdb.get_doccount(), 21u);
+  EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaSchemaVersion)), "1");
+  EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaInputCount)), "1");
+  EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaDocumentCount)), "21");
+  EXPECT_TRUE(std::regex_match(xdb.get_metadata(std::string(schema::kMetaBuiltAt)),
+                               std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")));
+  // Docids follow the sorted ids.
+  EXPECT_EQ(*xdb.postlist_begin("Qorg-appuii"), 1u);
+  EXPECT_EQ(*xdb.postlist_begin("Qprj-tous-urbains-informality"), 21u);
+}
+
+TEST(IndexCli, RebuildPublishesANewGenerationAndKeepsThePreviousOne) {
+  TempDir dir;
+  const std::string db = dir / "citego.db";
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(index({"--db", db, "corpus/"}).exit_code, 0);
+  ASSERT_EQ(index({"--db", db, "corpus/", "corpus/fixtures/multilingual"}).exit_code, 0);
+  EXPECT_EQ(fs::read_symlink(db).string(), "citego.db.generations/000004");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir / "citego.db.generations")) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"000003", "000004", "lock"}));
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), 31u);
+}
+
+TEST(IndexCli, SameInputsGiveTheSameDatabaseWhateverTheirOrder) {
+  TempDir dir;
+  const std::string ml = "corpus/fixtures/multilingual/";
+  ASSERT_EQ(index({"--db", dir / "a", "corpus/", ml + "governance-en-es.xml", ml + "territoires-fr-pt.xml"}).exit_code, 0);
+  ASSERT_EQ(index({"--db", dir / "b", ml + "territoires-fr-pt.xml", ml + "governance-en-es.xml", "corpus/"}).exit_code, 0);
+  const std::string a = dump_database(dir / "a");
+  EXPECT_EQ(a, dump_database(dir / "b"));
+  EXPECT_NE(a.find("documents 31 lastdocid 31"), std::string::npos);
+}
+
+struct BrokenCase {
+  std::vector<std::string> files;
+  std::string expected_err;
+};
+
+class IndexCliBroken : public LiveDatabaseFixture, public ::testing::WithParamInterface<BrokenCase> {};
+
+TEST_P(IndexCliBroken, ReportsEveryErrorAndLeavesTheDatabaseUnchanged) {
+  std::vector<std::string> args = {"--db", db_};
+  for (const std::string& f : GetParam().files) args.push_back(f);
+  const RunResult r = index(args, source_dir() + "/" + kBroken);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, GetParam().expected_err + "citego-index: " + (GetParam().expected_err.find('\n') ==
+                                                                     GetParam().expected_err.size() - 1
+                                                                 ? "1 error"
+                                                                 : std::to_string(std::count(
+                                                                       GetParam().expected_err.begin(),
+                                                                       GetParam().expected_err.end(), '\n')) +
+                                                                       " errors") +
+                        " in the inputs; " + db_ + " is unchanged\n");
+  ExpectUnchanged();
+}
+
+const std::string kKinds =
+    "professional-network, training-organisation, higher-education, elected-officials-network, citizens-association, "
+    "design-office, research-centre, foundation, company, media, think-tank, public-body";
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, IndexCliBroken,
+    ::testing::Values(
+        BrokenCase{{"malformed.xml"}, "malformed.xml:7:45: error: malformed XML: Start-end tags mismatch\n"},
+        BrokenCase{{"bad-root.xml"}, "bad-root.xml:4:1: error: root element is <export>, expected <citego-export>\n"},
+        BrokenCase{{"bad-version.xml"},
+                   "bad-version.xml:4:1: error: <citego-export> has version \"2\"; this indexer reads version 1\n"},
+        BrokenCase{{"missing-title.xml"},
+                   "missing-title.xml:11:3: error: <project> \"prj-broken-missing-title\" has no <title>\n"},
+        BrokenCase{{"bad-kind.xml"}, "bad-kind.xml:8:5: error: <organisation> \"org-broken-kind\" has an unknown kind "
+                                     "\"ngo\" (expected one of: " + kKinds + ")\n"},
+        BrokenCase{{"bad-type.xml"}, "bad-type.xml:8:5: error: <project> \"prj-broken-type\" has an unknown type "
+                                     "\"webinar\" (expected one of: dossier, mooc, showcase)\n"},
+        BrokenCase{{"bad-period.xml"}, "bad-period.xml:9:5: error: <project> \"prj-broken-period\" has a period that "
+                                       "ends (2016) before it starts (2018)\n"},
+        BrokenCase{{"bad-year.xml"}, "bad-year.xml:9:5: error: <resource> \"res-broken-year\" has a year \"20x6\", "
+                                     "which is not a year (four digits, 1000 to 2999)\n"},
+        BrokenCase{{"bad-lang.xml"}, "bad-lang.xml:6:3: error: <organisation> \"org-broken-lang\" has an unsupported "
+                                     "language \"de\" (expected fr, en, es or pt)\n"},
+        BrokenCase{{"dangling-ref.xml"}, "dangling-ref.xml:11:7: error: <project> \"prj-broken-dangling-ref\" refers "
+                                         "to unknown organisation \"org-missing\"\n"},
+        BrokenCase{{"dangling-link.xml"}, "dangling-link.xml:11:7: error: <resource> \"res-broken-dangling-link\" "
+                                          "links to unknown document \"prj-missing\"\n"},
+        BrokenCase{{"duplicate-id-a.xml", "duplicate-id-b.xml"},
+                   "duplicate-id-b.xml:6:3: error: duplicate id \"org-dup\" (first defined at duplicate-id-a.xml:6:3)\n"},
+        BrokenCase{{"duplicate-id-same-file.xml"},
+                   "duplicate-id-same-file.xml:11:3: error: duplicate id \"org-dup-same\" (first defined at "
+                   "duplicate-id-same-file.xml:6:3)\n"},
+        BrokenCase{{"unknown-element.xml"}, "unknown-element.xml:9:5: error: <organisation> "
+                                            "\"org-broken-unknown-element\" has an unknown element <phone>\n"},
+        BrokenCase{{"missing-id.xml"}, "missing-id.xml:6:3: error: <resource> has no id attribute\n"},
+        BrokenCase{{"empty-name.xml"},
+                   "empty-name.xml:7:5: error: <organisation> \"org-broken-empty-name\" has an empty <name>\n"},
+        BrokenCase{{"multiple-faults.xml"},
+                   "multiple-faults.xml:8:5: error: <organisation> \"org-broken-multi\" has an unknown kind \"ngo\" "
+                   "(expected one of: " + kKinds + ")\n"
+                   "multiple-faults.xml:13:5: error: <project> \"prj-broken-multi-type\" has an unknown type "
+                   "\"webinar\" (expected one of: dossier, mooc, showcase)\n"
+                   "multiple-faults.xml:25:7: error: <project> \"prj-broken-multi-ref\" refers to unknown organisation "
+                   "\"org-missing\"\n"},
+        BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
+
+TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
+  // A 4 KiB file-size limit makes the first large write of the new generation fail, as a full disk would.
+  const RunResult r = index({"--db", db_, "corpus/", "corpus/fixtures/multilingual"}, source_dir(), "ulimit -f 4;");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("citego-index: cannot write the database: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(db_ + " is unchanged\n"), std::string::npos) << r.err;
+  ExpectUnchanged();
+}
+
+TEST_F(LiveDatabaseFixture, AnotherBuildOfTheSamePathIsRefused) {
+  const std::string lock_path = db_ + ".generations/lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  const RunResult r = index({"--db", db_, "corpus/"});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-index: another citego-index is building " + db_ + " (lock " + lock_path + " is held)\n");
+  ExpectUnchanged();
+}
+
+TEST(IndexCli, RefusesToReplaceSomethingItDidNotPublish) {
+  TempDir dir;
+  const std::string path = dir / "precious";
+  fs::create_directory(path);
+  write_file(path + "/notes.txt", "keep me");
+  const RunResult r = index({"--db", path, "corpus/"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-index: " + path +
+                       " exists and is not a database published by citego-index (a link into "
+                       "precious.generations/); move it away or choose another --db\n");
+  EXPECT_EQ(read_file(path + "/notes.txt"), "keep me");
+}
+
+TEST(IndexCli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(index({}).exit_code, 2);
+  const RunResult no_input = index({"--db", "x"});
+  EXPECT_EQ(no_input.exit_code, 2);
+  EXPECT_EQ(no_input.err, "citego-index: no INPUT given\nTry 'citego-index --help'.\n");
+  const RunResult bad_option = index({"--frobnicate"});
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_EQ(bad_option.err, "citego-index: unrecognised option '--frobnicate'\nTry 'citego-index --help'.\n");
+}
+
+TEST(IndexCli, HelpAndVersion) {
+  const RunResult help = index({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.rfind("Usage: citego-index --db PATH INPUT...\n", 0), 0u);
+  const RunResult version = index({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(std::regex_match(version.out, std::regex("citego-index [0-9.]+ \\(Xapian 1\\.4\\.[0-9]+\\)\n")));
+}
+
+}  // namespace
+}  // namespace citego::test

@@ -1,0 +1,172 @@
+// Table-driven tests of QueryBuilder: request -> Xapian::Query::get_description(), without a database.
+#include <gtest/gtest.h>
+
+#include "citego/query_builder.h"
+
+namespace citego {
+namespace {
+
+struct QueryCase {
+  std::string query;
+  std::optional<schema::Lang> lang;
+  std::string description;
+  bool relaxed = false;
+};
+
+class QueryBuilderTable : public ::testing::TestWithParam<QueryCase> {};
+
+TEST_P(QueryBuilderTable, BuildsTheExpectedQuery) {
+  const QueryBuilder builder({2016, 2017, 2018});
+  SearchRequest request;
+  request.query = GetParam().query;
+  request.lang = GetParam().lang;
+  const QueryPlan plan = builder.build(request);
+  EXPECT_EQ(plan.match.get_description(), GetParam().description);
+  EXPECT_EQ(plan.relaxed, GetParam().relaxed);
+}
+
+constexpr auto kFr = schema::Lang::Fr;
+
+INSTANTIATE_TEST_SUITE_P(
+    Queries, QueryBuilderTable,
+    ::testing::Values(
+        // Accents and capitals fold; every word is stemmed; exact terms add a small boost.
+        QueryCase{"Économies solidaires", kFr,
+                  "Query(((Zeconom@1 OR Zsolidair@2) AND_MAYBE 0.25 * (economies OR solidaires)))"},
+        // A French elision is dropped with its apostrophe.
+        QueryCase{"l'économie", kFr, "Query((Zeconom@1 AND_MAYBE 0.25 * economie))"},
+        QueryCase{"L’Économie", kFr, "Query((Zeconom@1 AND_MAYBE 0.25 * economie))"},
+        // Phrases match exact terms with positions.
+        QueryCase{"\"démocratie participative\"", kFr,
+                  "Query(((democratie@1 PHRASE 2 participative@2) AND_MAYBE 0.25 * (democratie OR participative)))"},
+        QueryCase{"title:Gouvernance", kFr, "Query(ZSgouvern@1)"},
+        QueryCase{"author:Dupont", kFr, "Query(ZAdupont@1)"},
+        QueryCase{"keyword:budget", kFr, "Query(ZKbudget@1)"},
+        QueryCase{"year:2016..2017", kFr, "Query(0 * (XY2016 OR XY2017))"},
+        QueryCase{"year:..2016 type:mooc", kFr, "Query(0 * (XY2016 AND XTmooc))"},
+        QueryCase{"year:2016 project_type:dossier kind:Foundation doctype:project lang:fr", kFr,
+                  "Query(0 * (XDproject AND XKfoundation AND XLfr AND XTdossier AND XY2016))"},
+        QueryCase{"gouvern*", kFr, "Query(WILDCARD SYNONYM gouvern)"},
+        QueryCase{"foo -bar +baz", kFr,
+                  "Query((((Zbaz@3 AND_MAYBE Zfoo@1) AND_NOT Zbar@2) AND_MAYBE 0.25 * (bar OR baz OR foo)))"},
+        QueryCase{"a NEAR b", kFr, "Query(((a@1 NEAR 11 b@2) AND_MAYBE 0.25 * (a OR b)))"},
+        QueryCase{"(ville OR cité) AND habitants", kFr,
+                  "Query((((Zvill@1 OR Zcit@2) AND Zhabit@3) AND_MAYBE 0.25 * (cite OR habitants OR ville)))"},
+        // Lower-case operators are words.
+        QueryCase{"ville and cité", kFr,
+                  "Query(((Zvill@1 OR Zand@2 OR Zcit@3) AND_MAYBE 0.25 * (and OR cite OR ville)))"},
+        // Without a query language each language's branch is stemmed its own way and kept to its documents.
+        QueryCase{"participation", std::nullopt,
+                  "Query((((Zparticip@1 FILTER XLfr) OR (Zparticip@1 FILTER XLen) OR (Zparticipation@1 FILTER XLes) "
+                  "OR (Zparticipation@1 FILTER XLpt)) AND_MAYBE 0.25 * participation))"},
+        // Broken syntax is searched as plain words; control characters are blanks.
+        QueryCase{"a NOT", kFr, "Query(((Za@1 OR not@2) AND_MAYBE 0.25 * (a OR not)))", true},
+        QueryCase{"a\x01" "b", kFr, "Query(((Za@1 OR Zb@2) AND_MAYBE 0.25 * (a OR b)))"},
+        QueryCase{"\"unbalanced", kFr, "Query((unbalanced@1 AND_MAYBE 0.25 * unbalanced))"},
+        // Invalid UTF-8 becomes U+FFFD, which is not a word character.
+        QueryCase{"caf\xC3 ville", kFr, "Query(((Zcaf@1 OR Zvill@2) AND_MAYBE 0.25 * (caf OR ville)))"},
+        // Nothing to search for.
+        QueryCase{"year:2020..", kFr, "Query()"},
+        QueryCase{"", kFr, "Query(<alldocuments>)"},
+        QueryCase{"  \t ", kFr, "Query(<alldocuments>)"}));
+
+TEST(QueryBuilder, FiltersAreOredWithinAFacetAndAndedAcrossFacets) {
+  const QueryBuilder builder({2016, 2017, 2018});
+  SearchRequest request;
+  request.query = "mooc";
+  request.lang = schema::Lang::En;
+  add_filter(request, "year=2017..");
+  add_filter(request, "type=mooc");
+  add_filter(request, "project_type=dossier");
+  add_filter(request, "lang=fr");
+  const QueryPlan plan = builder.build(request);
+  EXPECT_EQ(plan.filtered().get_description(),
+            "Query(((Zmooc@1 AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND (XTdossier OR XTmooc) AND XLfr)))");
+  // Multi-select: a facet's own filter is left out when counting it.
+  EXPECT_EQ(plan.filtered(schema::Facet::ProjectType).get_description(),
+            "Query(((Zmooc@1 AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND XLfr)))");
+  EXPECT_EQ(plan.allowed[schema::index_of(schema::Facet::Year)], (std::set<std::string>{"2017", "2018"}));
+  EXPECT_FALSE(plan.allowed[schema::index_of(schema::Facet::DocType)].has_value());
+}
+
+TEST(QueryBuilder, AYearRangeOutsideTheDatabaseMatchesNothing) {
+  const QueryBuilder builder({2016, 2017, 2018});
+  SearchRequest request;
+  add_filter(request, "year=..1990");
+  EXPECT_EQ(builder.build(request).filtered().get_description(), "Query()");
+}
+
+TEST(QueryBuilder, RejectsAQueryOverTheLengthCap) {
+  const QueryBuilder builder({});
+  SearchRequest request;
+  request.query = std::string(kMaxQueryBytes + 1, 'a');
+  try {
+    builder.build(request);
+    FAIL() << "no error";
+  } catch (const SearchError& e) {
+    EXPECT_EQ(e.code(), "query_too_long");
+    EXPECT_EQ(e.exit_code(), kExitUsage);
+    EXPECT_EQ(std::string(e.what()), "query of 2001 bytes is longer than the limit of 2000");
+  }
+}
+
+struct FilterErrorCase {
+  std::string filter;
+  std::string message;
+};
+
+class FilterErrors : public ::testing::TestWithParam<FilterErrorCase> {};
+
+TEST_P(FilterErrors, AreUsageErrors) {
+  SearchRequest request;
+  try {
+    add_filter(request, GetParam().filter);
+    FAIL() << "accepted " << GetParam().filter;
+  } catch (const SearchError& e) {
+    EXPECT_EQ(e.code(), "bad_filter");
+    EXPECT_EQ(e.exit_code(), kExitUsage);
+    EXPECT_EQ(std::string(e.what()), GetParam().message);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Filters, FilterErrors,
+    ::testing::Values(
+        FilterErrorCase{"year", "bad filter \"year\" (expected FACET=VALUE)"},
+        FilterErrorCase{"colour=red",
+                        "unknown facet \"colour\" (expected year, project_type, organisation_kind, doc_type or lang)"},
+        FilterErrorCase{"type=webinar",
+                        "unknown value \"webinar\" for project_type (expected one of: dossier, mooc, showcase)"},
+        FilterErrorCase{"lang=de", "unknown value \"de\" for lang (expected one of: fr, en, es, pt)"},
+        FilterErrorCase{"doc_type=page",
+                        "unknown value \"page\" for doc_type (expected one of: organisation, project, resource)"},
+        FilterErrorCase{"kind=ngo",
+                        "unknown value \"ngo\" for organisation_kind (expected one of: professional-network, "
+                        "training-organisation, higher-education, elected-officials-network, citizens-association, "
+                        "design-office, research-centre, foundation, company, media, think-tank, public-body)"},
+        FilterErrorCase{"year=16", "bad year filter \"16\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years 1000 "
+                                   "to 2999)"},
+        FilterErrorCase{"year=..", "bad year filter \"..\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years 1000 "
+                                   "to 2999)"},
+        FilterErrorCase{"year=2018..2016", "bad year filter \"2018..2016\": the range ends before it starts"}));
+
+TEST(SearchRequest, YearFiltersAcceptPointsAndOpenRanges) {
+  SearchRequest request;
+  add_filter(request, "year=2016");
+  add_filter(request, "year=2016..2018");
+  add_filter(request, "year=..2017");
+  add_filter(request, "year=2019..");
+  EXPECT_EQ(request.year_filters, (std::vector<YearRange>{{2016, 2016}, {2016, 2018}, {1000, 2017}, {2019, 2999}}));
+  EXPECT_TRUE(request.has_filter(schema::Facet::Year));
+  EXPECT_FALSE(request.has_filter(schema::Facet::Lang));
+}
+
+TEST(SearchRequest, ParsesSortOrders) {
+  EXPECT_EQ(parse_sort("relevance"), SortOrder::Relevance);
+  EXPECT_EQ(parse_sort("year"), SortOrder::YearAscending);
+  EXPECT_EQ(parse_sort("-year"), SortOrder::YearDescending);
+  EXPECT_THROW(parse_sort("date"), SearchError);
+}
+
+}  // namespace
+}  // namespace citego

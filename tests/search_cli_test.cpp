@@ -1,0 +1,210 @@
+// End-to-end tests of the citego-search binary on the bundled corpus and the multilingual fixtures: JSON, text and
+// CSV output compared with golden files, hostile input, and every error with its exit code.
+//
+// To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest -R SearchCli, then review
+// the diff of tests/golden/.
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "citego/schema.h"
+#include "test_support.h"
+
+namespace citego::test {
+namespace {
+
+class SearchCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    db_ = *dir_ / "citego.db";
+    const RunResult r = run(index_binary(), {"--db", db_, "corpus/", "corpus/fixtures/multilingual"}, source_dir());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static RunResult search(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_});
+    return run(search_binary(), args);
+  }
+  // Runs a search that must succeed and compares its stdout with tests/golden/NAME.
+  static void ExpectGolden(const std::string& name, const std::vector<std::string>& args) {
+    const RunResult r = search(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    const std::string path = source_dir() + "/tests/golden/" + name;
+    if (std::getenv("CITEGO_UPDATE_GOLDEN")) write_file(path, r.out);
+    EXPECT_EQ(r.out, read_file(path)) << "golden file " << path;
+  }
+  static nlohmann::json SearchJson(const std::vector<std::string>& args, int expected_exit = 0) {
+    const RunResult r = search(args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+
+  static TempDir* dir_;
+  static std::string db_;
+};
+
+TempDir* SearchCli::dir_ = nullptr;
+std::string SearchCli::db_;
+
+TEST_F(SearchCli, GoldenJson) {
+  ExpectGolden("economie-solidaire.json", {"--format", "json", "économie", "solidaire"});
+  ExpectGolden("democratie-participative.json", {"--format", "json", "--limit", "5", "democratie participative"});
+  ExpectGolden("browse.json", {"--format", "json", "--limit", "3"});
+  ExpectGolden("multiselect.json", {"--format", "json", "--limit", "3", "--filter", "year=2016", "--filter",
+                                    "type=mooc", "--filter", "project_type=dossier"});
+  ExpectGolden("lang-fr-gouvernance.json", {"--format", "json", "--lang", "fr", "gouvernance"});
+  ExpectGolden("sort-year-projects.json",
+               {"--format", "json", "--sort", "year", "--filter", "doc_type=project", "--facet-limit", "2"});
+  ExpectGolden("suggestion.json", {"--format", "json", "--limit", "1", "democratei"});
+}
+
+TEST_F(SearchCli, GoldenTextAndCsv) {
+  ExpectGolden("economie-solidaire.txt", {"--format", "text", "--limit", "3", "économie", "solidaire"});
+  ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
+}
+
+TEST_F(SearchCli, SameRequestSameBytes) {
+  const RunResult a = search({"--format", "json", "gouvernance territoriale"});
+  const RunResult b = search({"--format", "json", "gouvernance territoriale"});
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_FALSE(a.out.empty());
+}
+
+TEST_F(SearchCli, AccentAndCaseInsensitiveAndStemmed) {
+  for (const std::string q : {"economie", "Économie", "économies", "ECONOMIE", "l'économie"}) {
+    const nlohmann::json r = SearchJson({"--format", "json", "--limit", "100", "--lang", "fr", q});
+    std::set<std::string> ids;
+    for (const auto& hit : r["hits"]) ids.insert(hit["id"].get<std::string>());
+    EXPECT_TRUE(ids.count("org-rtes")) << q;
+    EXPECT_TRUE(ids.count("res-fx-economie-solidaire")) << q;
+  }
+}
+
+std::set<std::string> languages_of(const nlohmann::json& response) {
+  std::set<std::string> langs;
+  for (const auto& hit : response["hits"]) langs.insert(hit["lang"].get<std::string>());
+  return langs;
+}
+
+TEST_F(SearchCli, WithoutALanguageEachDocumentMatchesInItsOwn) {
+  // French "démocratie participative" and English "participative democracy".
+  const nlohmann::json fr_en = SearchJson({"--format", "json", "--limit", "100", "democratie participative"});
+  EXPECT_EQ(fr_en["hits"][0]["id"], "prj-fx-democratie-participative");
+  EXPECT_EQ(languages_of(fr_en), (std::set<std::string>{"en", "fr"}));
+  // Spanish and Portuguese spellings reach the Spanish and Portuguese documents, stemmed in their languages.
+  const nlohmann::json es_pt = SearchJson({"--format", "json", "--limit", "100", "democracias participativas"});
+  EXPECT_EQ(languages_of(es_pt), (std::set<std::string>{"es", "pt"}));
+}
+
+TEST_F(SearchCli, PhraseAndBooleanAndWildcard) {
+  EXPECT_EQ(SearchJson({"--format", "json", "\"pouvoir d'agir\""})["total"], 7);
+  EXPECT_EQ(SearchJson({"--format", "json", "--", "-economie", "+mooc"})["total"],
+            SearchJson({"--format", "json", "mooc NOT economie"})["total"]);
+  EXPECT_GT(SearchJson({"--format", "json", "gouvern*"})["total"].get<int>(), 0);
+  EXPECT_EQ(SearchJson({"--format", "json", "kind:foundation"})["hits"][0]["id"], "org-fph");
+}
+
+struct HostileCase {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string error_code;  // empty: a normal response
+};
+
+class SearchCliHostile : public SearchCli, public ::testing::WithParamInterface<HostileCase> {};
+
+TEST_P(SearchCliHostile, NeverCrashes) {
+  std::vector<std::string> args = {"--format", "json"};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  const RunResult r = search(args);
+  EXPECT_EQ(r.exit_code, GetParam().exit_code) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["version"], 1);
+  if (GetParam().error_code.empty()) {
+    EXPECT_TRUE(j.contains("hits")) << r.out;
+    EXPECT_EQ(r.err, "");
+  } else {
+    EXPECT_EQ(j["error"]["code"], GetParam().error_code) << r.out;
+    EXPECT_EQ(r.err, "citego-search: " + j["error"]["message"].get<std::string>() + "\n" +
+                         (GetParam().error_code == "usage" ? "Try 'citego-search --help'.\n" : ""));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, SearchCliHostile,
+    ::testing::Values(HostileCase{{"\"unbalanced quote"}, 0, ""}, HostileCase{{"NOT"}, 0, ""},
+                      HostileCase{{"AND OR NOT"}, 0, ""}, HostileCase{{"(((("}, 0, ""},
+                      HostileCase{{"title:"}, 0, ""}, HostileCase{{"*"}, 0, ""}, HostileCase{{"a*"}, 0, ""},
+                      HostileCase{{"year:abc..def"}, 0, ""}, HostileCase{{std::string("ctrl\x01\x02\x7f bytes")}, 0, ""},
+                      HostileCase{{std::string("bad \xff\xfe utf8 \xC3")}, 0, ""},
+                      HostileCase{{std::string(1999, 'x')}, 0, ""},
+                      HostileCase{{std::string(10000, 'x')}, 2, "query_too_long"},
+                      HostileCase{{"--filter", "type=webinar"}, 2, "bad_filter"},
+                      HostileCase{{"--filter", "colour=red"}, 2, "bad_filter"},
+                      HostileCase{{"--filter", "year=20x6"}, 2, "bad_filter"},
+                      HostileCase{{"--sort", "date"}, 2, "usage"}, HostileCase{{"--limit", "1000"}, 2, "usage"},
+                      HostileCase{{"--limit", "-3"}, 2, "usage"}, HostileCase{{"--lang", "de"}, 2, "usage"},
+                      HostileCase{{"--frobnicate"}, 2, "usage"}));
+
+TEST_F(SearchCli, MissingDatabase) {
+  const RunResult r = run(search_binary(), {"--format", "json", "--db", *dir_ / "nowhere.db", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string message = "no database at " + (*dir_ / "nowhere.db") + " (build one with: citego-index --db " +
+                              (*dir_ / "nowhere.db") + " corpus/)";
+  EXPECT_EQ(nlohmann::json::parse(r.out),
+            (nlohmann::json{{"version", 1}, {"error", {{"code", "database_missing"}, {"message", message}}}}));
+  EXPECT_EQ(r.err, "citego-search: " + message + "\n");
+}
+
+TEST_F(SearchCli, ForeignAndMismatchedDatabases) {
+  const std::string foreign = *dir_ / "foreign.db";
+  {
+    Xapian::WritableDatabase db(foreign, Xapian::DB_CREATE);
+    db.add_document(Xapian::Document());
+    db.commit();
+  }
+  RunResult r = run(search_binary(), {"--format", "json", "--db", foreign, "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["message"],
+            foreign + " was not built by citego-index (no schema version); rebuild it with: citego-index --db " +
+                foreign + " INPUT...");
+  {
+    Xapian::WritableDatabase db(foreign, Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), "99");
+    db.commit();
+  }
+  r = run(search_binary(), {"--format", "json", "--db", foreign, "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"],
+            (nlohmann::json{{"code", "schema_mismatch"},
+                            {"message", foreign + " was built with schema version 99; this citego-search reads "
+                                                  "version 1: rebuild it with: citego-index --db " +
+                                            foreign + " INPUT..."}}));
+  const std::string not_a_db = *dir_ / "plain.txt";
+  write_file(not_a_db, "hello");
+  r = run(search_binary(), {"--format", "json", "--db", not_a_db, "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "database_missing");
+}
+
+TEST_F(SearchCli, TextErrorsGoToStderrOnly) {
+  const RunResult r = search({"--format", "text", "--filter", "lang=de"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "citego-search: unknown value \"de\" for lang (expected one of: fr, en, es, pt)\n");
+}
+
+TEST_F(SearchCli, QueryAfterDoubleDash) {
+  const nlohmann::json r = SearchJson({"--format", "json", "--", "-mooc", "gouvernance"});
+  EXPECT_EQ(r["query"], "-mooc gouvernance");
+  for (const auto& hit : r["hits"]) EXPECT_NE(hit["facets"]["project_type"], nlohmann::json::array({"mooc"}));
+}
+
+}  // namespace
+}  // namespace citego::test
