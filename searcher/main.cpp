@@ -65,8 +65,17 @@ int main(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("query", -1);
 
-  // Until --format is known, errors are reported in the format stdout calls for.
+  // Errors are reported in the format asked for, even errors in the rest of the command line; without --format, in
+  // the format stdout calls for.
   citego::OutputFormat format = ::isatty(STDOUT_FILENO) ? citego::OutputFormat::Text : citego::OutputFormat::Json;
+  for (int i = 1; i + 1 < argc && std::string_view(argv[i]) != "--"; ++i) {
+    const std::string_view arg = argv[i];
+    const std::string_view value = arg == "--format" ? std::string_view(argv[i + 1])
+                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
+    if (value == "json") format = citego::OutputFormat::Json;
+    if (value == "text") format = citego::OutputFormat::Text;
+    if (value == "csv") format = citego::OutputFormat::Csv;
+  }
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
@@ -75,7 +84,7 @@ int main(int argc, char** argv) {
   } catch (const po::error& e) {
     return fail(citego::SearchError("usage", e.what(), citego::kExitUsage), format);
   } catch (const citego::SearchError& e) {
-    return fail(e, citego::OutputFormat::Json == format ? format : citego::OutputFormat::Text);
+    return fail(e, format);
   }
   if (vm.count("help")) {
     std::cout << kUsage << "\n" << visible
@@ -113,6 +122,7 @@ int main(int argc, char** argv) {
     if (vm.count("and")) request.default_operator = citego::DefaultOperator::And;
     request.with_timing = vm.count("timing") > 0;
 
+    citego::validate(request);
     const citego::Searcher searcher(vm["db"].as<std::string>());
     const citego::SearchResponse response = searcher.search(request);
     switch (format) {

@@ -177,9 +177,6 @@ TEST(ParseExport, DocumentsInheritTheRootLanguageUnlessTheyOverrideIt) {
             (Langs{{"res-a", Lang::Fr}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
   EXPECT_EQ(langs_of(parse(export_of(documents, R"(version="1" xml:lang="es")"))),
             (Langs{{"res-a", Lang::Es}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
-  // No xml:lang on the root: English.
-  EXPECT_EQ(langs_of(parse(export_of(documents, R"(version="1")"))),
-            (Langs{{"res-a", Lang::En}, {"res-b", Lang::Pt}, {"res-c", Lang::En}}));
 }
 
 TEST(ParseExport, CollapsesXmlWhiteSpaceInText) {
@@ -187,11 +184,11 @@ TEST(ParseExport, CollapsesXmlWhiteSpaceInText) {
       "  <resource id=\"res-a\">\n"
       "    <title>\n\t  Économie  \t sociale\r\n   et solidaire  </title>\n"
       "    <summary>A\xC2\xA0" "B</summary>\n"  // a no-break space is not XML white space
-      "    <body>   </body>\n"
+      "    <body> B\n\n  C </body>\n"
       "  </resource>\n"));
   EXPECT_EQ(record.title, "Économie sociale et solidaire");
   EXPECT_EQ(record.summary, "A\xC2\xA0" "B");
-  EXPECT_EQ(record.body, "");
+  EXPECT_EQ(record.body, "B C");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -256,9 +253,26 @@ std::vector<FaultCase> fault_cases() {
       {"UnknownRootAttribute",
        export_of(R"(  <resource id="res-a"><title>T</title></resource>
 )",
-                 R"(version="1" foo="x")"),
+                 R"(version="1" xml:lang="fr" foo="x")"),
        {"t.xml:1:1: error: <citego-export> has an unknown attribute foo"},
        {"res-a"}},
+      {"RootWithoutLanguage",
+       export_of(R"(  <resource id="res-a"><title>T</title></resource>
+)",
+                 R"(version="1")"),
+       {"t.xml:1:1: error: <citego-export> has no xml:lang attribute (the documents' default language: fr, en, es "
+        "or pt)"},
+       {}},
+      {"EmptyOptionalElementsListsAndRoles",
+       export_of(R"(  <project id="prj-a"><title>T</title><type>mooc</type><period start="2016"/><summary> </summary>
+    <participants/></project>
+  <project id="prj-b"><title>T</title><type>mooc</type><period start="2016"/>
+    <participants><participant ref="org-x" role=" "/></participants></project>
+)"),
+       {"t.xml:2:78: error: <project> \"prj-a\" has an empty <summary>",
+        "t.xml:3:5: error: <project> \"prj-a\" has an empty <participants>",
+        "t.xml:5:19: error: <project> \"prj-b\" has an empty role on <participant>"},
+       {}},
       {"MissingRequiredElement",
        export_of("  <project id=\"prj-a\">\n    <title>T</title>\n    <type>mooc</type>\n  </project>\n"),
        {"t.xml:2:3: error: <project> \"prj-a\" has no <period>"}},

@@ -180,6 +180,33 @@ TEST_F(LiveDatabaseFixture, AnotherBuildOfTheSamePathIsRefused) {
   ExpectUnchanged();
 }
 
+TEST_F(LiveDatabaseFixture, LeftoversOfAnInterruptedBuildAreRemovedByTheNext) {
+  // What a killed build leaves: a staging directory and an unpublished generation; the live link is untouched.
+  const std::string store = db_ + ".generations";
+  fs::create_directory(store + "/staging-000002");
+  write_file(store + "/staging-000002/postlist.glass", "half written");
+  EXPECT_EQ(Xapian::Database(db_).get_doccount(), 21u);
+  const RunResult r = index({"--db", db_, "corpus/", "corpus/fixtures/multilingual"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(store)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"000001", "000002", "lock"}));
+  EXPECT_EQ(Xapian::Database(db_).get_doccount(), 31u);
+}
+
+TEST_F(LiveDatabaseFixture, StopsReportingAtTheErrorLimit) {
+  const RunResult r = index({"--db", db_, "--max-errors", "2", "multiple-faults.xml", "bad-kind.xml"},
+                            source_dir() + "/" + kBroken);
+  EXPECT_EQ(r.exit_code, 1);
+  // The third fault of multiple-faults.xml (a dangling reference) and bad-kind.xml are never reached.
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3);
+  EXPECT_TRUE(r.err.ends_with("citego-index: 2 errors in the inputs; reading stopped at the limit of 2 (--max-errors); " +
+                              db_ + " is unchanged\n"))
+      << r.err;
+  ExpectUnchanged();
+}
+
 TEST(IndexCli, RefusesToReplaceSomethingItDidNotPublish) {
   TempDir dir;
   const std::string path = dir / "precious";

@@ -55,10 +55,12 @@ INSTANTIATE_TEST_SUITE_P(
         // Lower-case operators are words.
         QueryCase{"ville and cité", kFr,
                   "Query(((Zvill@1 OR Zand@2 OR Zcit@3) AND_MAYBE 0.25 * (and OR cite OR ville)))"},
-        // Without a query language each language's branch is stemmed its own way and kept to its documents.
+        // Without a query language every language's stemming is tried, the best scoring; equal branches merge.
         QueryCase{"participation", std::nullopt,
-                  "Query((((Zparticip@1 FILTER XLfr) OR (Zparticip@1 FILTER XLen) OR (Zparticipation@1 FILTER XLes) "
-                  "OR (Zparticipation@1 FILTER XLpt)) AND_MAYBE 0.25 * participation))"},
+                  "Query(((Zparticip@1 MAX Zparticipation@1) AND_MAYBE 0.25 * participation))"},
+        QueryCase{"gouvernance locale", std::nullopt,
+                  "Query((((Zgouvern@1 OR Zlocal@2) MAX (Zgouvernanc@1 OR Zlocal@2)) AND_MAYBE 0.25 * (gouvernance OR "
+                  "locale)))"},
         // Broken syntax is searched as plain words; control characters are blanks.
         QueryCase{"a NOT", kFr, "Query(((Za@1 OR not@2) AND_MAYBE 0.25 * (a OR not)))", true},
         QueryCase{"a\x01" "b", kFr, "Query(((Za@1 OR Zb@2) AND_MAYBE 0.25 * (a OR b)))"},
@@ -134,7 +136,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         FilterErrorCase{"year", "bad filter \"year\" (expected FACET=VALUE)"},
         FilterErrorCase{"colour=red",
-                        "unknown facet \"colour\" (expected year, project_type, organisation_kind, doc_type or lang)"},
+                        "unknown facet \"colour\" (expected year, project_type or type, organisation_kind or kind, "
+                        "doc_type or doctype, or lang)"},
         FilterErrorCase{"type=webinar",
                         "unknown value \"webinar\" for project_type (expected one of: dossier, mooc, showcase)"},
         FilterErrorCase{"lang=de", "unknown value \"de\" for lang (expected one of: fr, en, es, pt)"},

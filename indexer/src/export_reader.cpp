@@ -185,8 +185,9 @@ class DocumentReader {
     }
   }
 
-  // Text of a text-only element, trimmed; reports child elements and invalid UTF-8. std::nullopt when the text is not
-  // valid UTF-8: checks of the text ("empty", "unknown value", "not a year") would only report that fault again.
+  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8 and empty text (the
+  // format has no empty elements). std::nullopt after such a fault: checks of the text ("unknown value", "not a
+  // year") would only report it again.
   std::optional<std::string> checked_text(const pugi::xml_node& node) {
     std::string text;
     for (const pugi::xml_node& part : node.children()) {
@@ -204,10 +205,15 @@ class DocumentReader {
     for (const pugi::xml_attribute& attribute : node.attributes()) {
       error(node, "has an unknown attribute " + std::string(attribute.name()) + " on <" + node.name() + ">");
     }
-    return collapse_space(text);
+    std::string collapsed = collapse_space(text);
+    if (collapsed.empty()) {
+      error(node, "has an empty <" + std::string(node.name()) + ">");
+      return std::nullopt;
+    }
+    return collapsed;
   }
 
-  // checked_text(), or "" when the text is not valid UTF-8 (reported).
+  // checked_text(), or "" after a fault (reported).
   std::string text_of(const pugi::xml_node& node) { return checked_text(node).value_or(""); }
 
   template <std::size_t N>
@@ -241,14 +247,9 @@ class DocumentReader {
         error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
-      std::optional<std::string> text = checked_text(child);
-      if (!text) continue;
-      if (text->empty()) {
-        error(child, "has an empty <" + std::string(item) + ">");
-      } else {
-        items.push_back(std::move(*text));
-      }
+      if (std::optional<std::string> text = checked_text(child)) items.push_back(std::move(*text));
     }
+    if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
     return items;
   }
 
@@ -267,7 +268,8 @@ class DocumentReader {
         if (name == "ref") {
           ref.ref = attribute.value();
         } else if (with_role && name == "role") {
-          ref.role = trim(attribute.value());
+          ref.role = collapse_space(attribute.value());
+          if (ref.role.empty()) error(child, "has an empty role on <" + std::string(item) + ">");
         } else {
           error(child, "has an unknown attribute " + std::string(name) + " on <" + std::string(item) + ">");
         }
@@ -280,6 +282,7 @@ class DocumentReader {
         refs.push_back(std::move(ref));
       }
     }
+    if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
     return refs;
   }
 
@@ -311,7 +314,6 @@ class DocumentReader {
     if ((org && name == "name") || (!org && name == "title")) {
       if (std::optional<std::string> title = checked_text(child)) {
         record_.title = std::move(*title);
-        if (record_.title.empty()) error(child, "has an empty <" + name + ">");
       }
     } else if (name == "url") {
       record_.url = text_of(child);
@@ -438,6 +440,12 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
       parsed.errors.push_back(
           Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + std::string(name)});
     }
+  }
+
+  if (!root.attribute("xml:lang")) {
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no xml:lang attribute (the documents' "
+                                                       "default language: fr, en, es or pt)"});
+    return parsed;
   }
 
   DocumentReader reader(lines, parsed.errors);

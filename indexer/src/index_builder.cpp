@@ -19,9 +19,10 @@ namespace citego {
 
 namespace {
 
-std::string summary_of(const std::vector<Diagnostic>& diagnostics, std::size_t total) {
+std::string summary_of(const std::vector<Diagnostic>& diagnostics, std::size_t total, bool stopped) {
   std::string text = std::to_string(total) + (total == 1 ? " error" : " errors") + " in the inputs";
   if (total > diagnostics.size()) text += " (" + std::to_string(diagnostics.size()) + " shown)";
+  if (stopped) text += "; reading stopped at the limit of " + std::to_string(diagnostics.size()) + " (--max-errors)";
   return text;
 }
 
@@ -47,7 +48,7 @@ class ErrorList {
   }
   bool full() const { return total_ >= limit_; }
   void throw_if_any() {
-    if (total_ > 0) throw InputError(std::move(kept_), total_);
+    if (total_ > 0) throw InputError(std::move(kept_), total_, full());
   }
 
  private:
@@ -58,8 +59,8 @@ class ErrorList {
 
 }  // namespace
 
-InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total)
-    : std::runtime_error(summary_of(diagnostics, total)), diagnostics_(std::move(diagnostics)), total_(total) {}
+InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total, bool stopped)
+    : std::runtime_error(summary_of(diagnostics, total, stopped)), diagnostics_(std::move(diagnostics)), total_(total) {}
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> files;

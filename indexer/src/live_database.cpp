@@ -93,6 +93,15 @@ LiveDatabase::LiveDatabase(std::string path) : path_(std::move(path)) {
       fs::remove_all(entry.path(), ec);
     }
   }
+  // A link left by a build killed between creating it and renaming it over PATH.
+  const std::string link_prefix = live.filename().string() + ".link-";
+  for (const auto& entry : fs::directory_iterator(live.parent_path().empty() ? fs::path(".") : live.parent_path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(link_prefix, 0) == 0 && is_generation_name(name.substr(link_prefix.size())) &&
+        entry.is_symlink(ec)) {
+      fs::remove(entry.path(), ec);
+    }
+  }
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%06d", highest + 1);
   generation_name_ = buffer;

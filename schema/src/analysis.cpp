@@ -231,9 +231,14 @@ void index_field(Xapian::TermGenerator& generator, schema::Field field, std::str
   const schema::FieldSpec& spec = schema::spec_of(field);
   const std::string folded = fold(text);
   generator.increase_termpos(schema::kFieldGap);
+  const Xapian::termpos start = generator.get_termpos();
   generator.index_text(folded, spec.weight);
   if (!spec.prefix.empty()) {
-    generator.index_text_without_positions(folded, 1, std::string(spec.prefix));
+    // The field's own terms take the same positions, so phrases work in field searches too.
+    const Xapian::termpos end = generator.get_termpos();
+    generator.set_termpos(start);
+    generator.index_text(folded, 1, std::string(spec.prefix));
+    generator.set_termpos(end);
   }
 }
 

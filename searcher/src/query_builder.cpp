@@ -114,7 +114,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
     if (!facet.short_name.empty()) parser.add_boolean_prefix(std::string(facet.short_name), std::string(facet.term_prefix));
   }
   parser.add_boolean_prefix("id", std::string(schema::kPrefixId));
-  parser.add_rangeprocessor(new YearRangeProcessor(known_years_, "year:"));
+  parser.add_rangeprocessor((new YearRangeProcessor(known_years_, "year:"))->release());
   if (db_ && correction) {
     parser.set_database(*db_);
     flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
@@ -132,12 +132,15 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
   if (request.lang) {
     stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, correction);
   } else {
+    // One branch per language; a document scores by the branch that weighs it most. Languages that stem the
+    // query alike give one branch.
     std::vector<Query> branches;
+    std::set<std::string> seen;
     for (schema::Lang lang : schema::kLangs) {
       Query branch = parse(text, lang, request.default_operator, flags, stem_some, branches.empty() ? correction : nullptr);
-      branches.emplace_back(Query::OP_FILTER, branch, Query(schema::facet_term(Facet::Lang, schema::code_of(lang))));
+      if (seen.insert(branch.get_description()).second) branches.push_back(std::move(branch));
     }
-    stemmed = Query(Query::OP_OR, branches.begin(), branches.end());
+    stemmed = branches.size() == 1 ? branches.front() : Query(Query::OP_MAX, branches.begin(), branches.end());
   }
   // Exact-term boost: the unprefixed terms of an unstemmed parse.
   const Query plain = parse(text, std::nullopt, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
@@ -146,17 +149,18 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
     const std::string& term = *it;
     if (!term.empty() && !std::isupper(static_cast<unsigned char>(term[0]))) exact.push_back(term);
   }
+  // "Did you mean" is for words the index does not know; Xapian also proposes more frequent neighbours of known ones.
+  if (correction && db_ && std::all_of(exact.begin(), exact.end(), [this](const std::string& t) {
+        return db_->term_exists(t);
+      })) {
+    correction->clear();
+  }
   if (exact.empty()) return stemmed;
   return Query(Query::OP_AND_MAYBE, stemmed, Query(Query::OP_SCALE_WEIGHT, or_of(exact), kExactMatchBoost));
 }
 
 QueryPlan QueryBuilder::build(const SearchRequest& request) const {
-  if (request.query.size() > kMaxQueryBytes) {
-    throw SearchError("query_too_long",
-                      "query of " + std::to_string(request.query.size()) + " bytes is longer than the limit of " +
-                          std::to_string(kMaxQueryBytes),
-                      kExitUsage);
-  }
+  validate(request);
   QueryPlan plan;
   const std::string text = normalise(request.query);
   const bool blank = std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; });

@@ -81,7 +81,8 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
   const auto facet = schema::facet_from_name(name);
   if (!facet) {
     throw bad_filter("unknown facet \"" + std::string(name) +
-                     "\" (expected year, project_type, organisation_kind, doc_type or lang)");
+                     "\" (expected year, project_type or type, organisation_kind or kind, doc_type or doctype, "
+                     "or lang)");
   }
   auto reject = [&](const std::string& expected) {
     return bad_filter("unknown value \"" + std::string(value) + "\" for " +
@@ -106,6 +107,23 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
   }
   auto& values = request.filters[schema::index_of(*facet)];
   if (std::find(values.begin(), values.end(), value) == values.end()) values.emplace_back(value);
+}
+
+void validate(const SearchRequest& request) {
+  if (request.limit > kMaxLimit) {
+    throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
+                                   std::to_string(kMaxLimit), kExitUsage);
+  }
+  if (request.offset > kMaxOffset) {
+    throw SearchError("usage", "--offset " + std::to_string(request.offset) + " is above the maximum of " +
+                                   std::to_string(kMaxOffset), kExitUsage);
+  }
+  if (request.query.size() > kMaxQueryBytes) {
+    throw SearchError("query_too_long",
+                      "query of " + std::to_string(request.query.size()) + " bytes is longer than the limit of " +
+                          std::to_string(kMaxQueryBytes),
+                      kExitUsage);
+  }
 }
 
 SortOrder parse_sort(std::string_view text) {

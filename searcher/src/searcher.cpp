@@ -19,31 +19,24 @@ double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 // Every facet's values, ordered for display: years newest first; others by count, then value.
 std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
                                        const std::optional<std::set<std::string>>& selected) {
+  const auto before = [facet](const FacetCount& a, const FacetCount& b) {
+    if (facet == Facet::Year) return a.value > b.value;
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  };
+  std::vector<FacetCount> all;
+  for (const auto& [value, count] : counter.counts(facet)) all.push_back({value, count});
+  std::sort(all.begin(), all.end(), before);
   std::vector<FacetCount> out;
-  for (const auto& [value, count] : counter.counts(facet)) out.push_back({value, count});
-  if (facet == Facet::Year) {
-    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
-  } else {
-    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    });
-  }
-  if (limit > 0 && out.size() > limit) {
-    // Selected values stay visible even past the limit, so a visitor can always untick them.
-    std::vector<FacetCount> kept(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(limit));
-    if (selected) {
-      for (auto it = out.begin() + static_cast<std::ptrdiff_t>(limit); it != out.end(); ++it) {
-        if (selected->count(it->value)) kept.push_back(*it);
-      }
-    }
-    out = std::move(kept);
+  for (const FacetCount& c : all) {
+    // Selected values stay visible past the limit, so a visitor can always untick them.
+    if (limit == 0 || out.size() < limit || (selected && selected->count(c.value))) out.push_back(c);
   }
   if (selected) {
     for (const std::string& value : *selected) {
-      const bool present = std::any_of(out.begin(), out.end(), [&](const FacetCount& c) { return c.value == value; });
-      if (!present) out.push_back({value, 0});
+      if (!counter.counts(facet).count(value)) out.push_back({value, 0});
     }
   }
+  std::stable_sort(out.begin(), out.end(), before);
   return out;
 }
 
@@ -100,14 +93,7 @@ Searcher::Searcher(const std::string& path) : path_(path) {
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
-  if (request.limit > kMaxLimit) {
-    throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
-                                   std::to_string(kMaxLimit), kExitUsage);
-  }
-  if (request.offset > kMaxOffset) {
-    throw SearchError("usage", "--offset " + std::to_string(request.offset) + " is above the maximum of " +
-                                   std::to_string(kMaxOffset), kExitUsage);
-  }
+  validate(request);
   const QueryBuilder builder(known_years_, &db_);
   const QueryPlan plan = builder.build(request);
 

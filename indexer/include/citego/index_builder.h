@@ -21,7 +21,8 @@ namespace citego {
 // Faults in the inputs. what() is a one-line summary; diagnostics() has each fault in input order.
 class InputError : public std::runtime_error {
  public:
-  InputError(std::vector<Diagnostic> diagnostics, std::size_t total);
+  // `stopped`: reading stopped at the error limit, so the inputs may hold more faults than `total`.
+  InputError(std::vector<Diagnostic> diagnostics, std::size_t total, bool stopped = false);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   // How many faults were found in all; more than diagnostics().size() when the limit cut the list.
   std::size_t total() const { return total_; }

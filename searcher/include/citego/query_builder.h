@@ -2,9 +2,9 @@
 //
 // The query text is folded like indexed text (analysis::fold), words other than the operators AND, OR, NOT, XOR,
 // NEAR and ADJ are lower-cased (so a capitalised word is still stemmed), and Xapian's QueryParser parses the result
-// with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language
-// and matched against every document; without one, it is parsed once per language and each branch is restricted to
-// the documents of that language, so every document is matched by the query stemmed in its own language. Exact
+// with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language;
+// without one, it is parsed once per language and a document matches when any language's stemming of the query
+// matches it, scored by the best of them (OP_MAX, so a stem shared by several languages is not counted twice). Exact
 // (unstemmed) terms add a small boost, so exact matches rank above stemmed ones. A query that does not parse is
 // parsed again as plain words. Filters become boolean terms, kept per facet for multi-select facet counts.
 //

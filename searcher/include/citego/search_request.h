@@ -71,6 +71,10 @@ struct SearchRequest {
 // YYYY..YYYY, ..YYYY or YYYY.. . Throws SearchError("bad_filter", …, kExitUsage).
 void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 
+// Checks the request against the caps (kMaxLimit, kMaxOffset, kMaxQueryBytes) before any database work.
+// Throws SearchError ("usage" or "query_too_long", kExitUsage).
+void validate(const SearchRequest& request);
+
 // Parses a --sort value: relevance, year (oldest first) or -year (newest first). Throws SearchError on others.
 SortOrder parse_sort(std::string_view text);
 
