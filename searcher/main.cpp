@@ -4,6 +4,7 @@
 // 2 usage error or bad query. With --format json, errors are a JSON object on stdout too; diagnostics go to stderr.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <boost/program_options.hpp>
 #include <xapian.h>
 
+#include "citego/batch.h"
 #include "citego/response_format.h"
 #include "citego/search_request.h"
 #include "citego/searcher.h"
@@ -56,6 +58,10 @@ int main(int argc, char** argv) {
       ("facet-limit", po::value<std::size_t>()->default_value(10)->value_name("N"), "values per facet (0: all)")
       ("and", "a document must match every word (the default matches any word, best first)")
       ("timing", "add the search time in seconds to the JSON (makes output vary)")
+      ("batch", po::value<std::string>()->value_name("FILE"),
+       "run every QUERY_ID<TAB>QUERY line of FILE ('-': standard input) and write a TREC run (QUERY_ID Q0 DOC_ID RANK "
+       "SCORE TAG) with up to --limit hits each (at most 1000)")
+      ("run-tag", po::value<std::string>()->default_value("citego")->value_name("TAG"), "TAG of a --batch run")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
   po::options_description hidden;
@@ -122,8 +128,23 @@ int main(int argc, char** argv) {
     if (vm.count("and")) request.default_operator = citego::DefaultOperator::And;
     request.with_timing = vm.count("timing") > 0;
 
+    if (vm.count("batch")) {
+      request.ranking_only = true;
+      if (vm["limit"].defaulted()) request.limit = citego::kMaxRankingLimit;
+    }
     citego::validate(request);
     const citego::Searcher searcher(vm["db"].as<std::string>());
+    if (vm.count("batch")) {
+      const std::string path = vm["batch"].as<std::string>();
+      std::ifstream file;
+      if (path != "-") {
+        file.open(path);
+        if (!file) throw citego::SearchError("bad_batch", "cannot read " + path, citego::kExitRuntime);
+      }
+      citego::run_batch(searcher, request, path == "-" ? std::cin : file, std::cout, vm["run-tag"].as<std::string>());
+      std::cout.flush();
+      return std::cout ? citego::kExitOk : citego::kExitRuntime;
+    }
     const citego::SearchResponse response = searcher.search(request);
     switch (format) {
       case citego::OutputFormat::Json: std::cout << citego::to_json(response); break;

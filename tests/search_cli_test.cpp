@@ -3,7 +3,9 @@
 //
 // To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest -R SearchCli, then review
 // the diff of tests/golden/.
+#include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -210,6 +212,45 @@ TEST_F(SearchCli, QueryAfterDoubleDash) {
   const nlohmann::json r = SearchJson({"--format", "json", "--", "-mooc", "gouvernance"});
   EXPECT_EQ(r["query"], "-mooc gouvernance");
   for (const auto& hit : r["hits"]) EXPECT_NE(hit["facets"]["project_type"], nlohmann::json::array({"mooc"}));
+}
+
+}  // namespace
+}  // namespace citego::test
+
+namespace citego::test {
+namespace {
+
+TEST_F(SearchCli, BatchWritesATrecRunRankedLikeSingleQueries) {
+  const std::string queries = *dir_ / "queries.tsv";
+  write_file(queries, "# comment\nq1\tdemocratie participative\n\nq2\tgouvernance\n");
+  const RunResult r = search({"--batch", queries, "--limit", "3", "--run-tag", "t"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string expected;
+  for (const auto& [id, query] : std::vector<std::pair<std::string, std::string>>{{"q1", "democratie participative"},
+                                                                                  {"q2", "gouvernance"}}) {
+    const nlohmann::json single = SearchJson({"--format", "json", "--limit", "3", query});
+    for (const auto& hit : single["hits"]) {
+      char score[32];
+      std::snprintf(score, sizeof score, "%.4f", hit["score"].get<double>());
+      expected += id + " Q0 " + hit["id"].get<std::string>() + " " + std::to_string(hit["rank"].get<int>()) + " " +
+                  score + " t\n";
+    }
+  }
+  // The run has six decimals; compare at the four of the JSON.
+  std::string rounded;
+  std::istringstream lines(r.out);
+  for (std::string qid, q0, doc, rank, score, tag; lines >> qid >> q0 >> doc >> rank >> score >> tag;) {
+    char four[32];
+    std::snprintf(four, sizeof four, "%.4f", std::stod(score));
+    rounded += qid + " " + q0 + " " + doc + " " + rank + " " + four + " " + tag + "\n";
+  }
+  EXPECT_EQ(rounded, expected);
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), '\n'), 5);  // gouvernance has two hits
+
+  write_file(queries, "no tab here\n");
+  const RunResult bad = search({"--format", "json", "--batch", queries});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(bad.out)["error"]["message"], "line 1: expected QUERY_ID<TAB>QUERY");
 }
 
 }  // namespace

@@ -110,9 +110,10 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
 }
 
 void validate(const SearchRequest& request) {
-  if (request.limit > kMaxLimit) {
+  const std::size_t max_limit = request.ranking_only ? kMaxRankingLimit : kMaxLimit;
+  if (request.limit > max_limit) {
     throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
-                                   std::to_string(kMaxLimit), kExitUsage);
+                                   std::to_string(max_limit), kExitUsage);
   }
   if (request.offset > kMaxOffset) {
     throw SearchError("usage", "--offset " + std::to_string(request.offset) + " is above the maximum of " +

@@ -114,11 +114,13 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     // Pass 1: hits, total, and the counts of every facet that is not filtered.
     std::array<bool, schema::kFacetCount> unfiltered{};
     for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
+    if (request.ranking_only) unfiltered.fill(false);
     FacetCounter counter(unfiltered);
     enquire.set_query(plan.filtered());
-    enquire.add_matchspy(&counter);
+    if (!request.ranking_only) enquire.add_matchspy(&counter);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.limit), all);
+                                               static_cast<Xapian::doccount>(request.limit),
+                                               request.ranking_only ? 0 : all);
     enquire.clear_matchspies();
     response.total = mset.get_matches_estimated();
     response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -132,7 +134,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     // One more pass per filtered facet, with the other facets' filters only.
     for (const schema::FacetSpec& spec : schema::kFacets) {
       const std::size_t i = schema::index_of(spec.facet);
-      if (unfiltered[i]) continue;
+      if (unfiltered[i] || request.ranking_only) continue;
       std::array<bool, schema::kFacetCount> only{};
       only[i] = true;
       FacetCounter own(only);
@@ -156,8 +158,13 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       hit.docid = *it;
       const Xapian::Document doc = it.get_document();
       hit.stored = schema::decode_stored(doc.get_data());
-      hit.score = round4(it.get_weight());
+      hit.weight = it.get_weight();
+      hit.score = round4(hit.weight);
       hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+      if (request.ranking_only) {
+        response.hits.push_back(std::move(hit));
+        continue;
+      }
       std::vector<std::string> terms(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
       const MatchedTerms matched = matched_terms_of(terms);
       hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
@@ -173,7 +180,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     }
 
     // "Did you mean": only a correction that finds something.
-    if (!plan.correction.empty()) {
+    if (!plan.correction.empty() && !request.ranking_only) {
       SearchRequest corrected = request;
       corrected.query = plan.correction;
       const QueryPlan corrected_plan = QueryBuilder(known_years_, nullptr).build(corrected);

@@ -46,6 +46,7 @@ struct YearRange {
 // Caps on what one query may cost (documented in schema/search-response.md).
 inline constexpr std::size_t kMaxQueryBytes = 2000;
 inline constexpr std::size_t kMaxLimit = 100;
+inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which only rank
 inline constexpr std::size_t kMaxOffset = 10000;
 inline constexpr unsigned kMaxWildcardExpansion = 100;
 inline constexpr double kMatchTimeLimitSeconds = 2.0;
@@ -63,6 +64,9 @@ struct SearchRequest {
   std::size_t limit = 10;
   std::size_t facet_limit = 10;       // values shown per facet; 0 shows all
   bool with_timing = false;
+  // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
+  // go up to kMaxRankingLimit.
+  bool ranking_only = false;
 
   bool has_filter(schema::Facet facet) const;
 };

@@ -29,7 +29,8 @@ struct Hit {
   std::size_t rank = 0;  // 1-based, counting from the first result (offset included)
   Xapian::docid docid = 0;
   schema::StoredDocument stored;
-  double score = 0;  // BM25 weight, rounded to 4 decimals
+  double score = 0;   // BM25 weight, rounded to 4 decimals
+  double weight = 0;  // BM25 weight, unrounded
   schema::FacetValues facets;
   Snippet snippet;
 };
