@@ -7,7 +7,9 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -45,6 +47,9 @@ int main(int argc, char** argv) {
       ("db", po::value<std::string>()->value_name("PATH"), "database to build and publish (required)")
       ("max-errors", po::value<std::size_t>()->default_value(100)->value_name("N"),
        "stop reading after N errors in the inputs")
+      ("jobs,j", po::value<unsigned>()->value_name("N"), "writer threads (default: the number of cores, at most 8)")
+      ("chunk", po::value<std::size_t>()->default_value(2000)->value_name("N"),
+       "documents per staging run written by one thread")
       ("quiet,q", "print errors only: no progress, no summary")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
@@ -83,6 +88,10 @@ int main(int argc, char** argv) {
   request.db_path = vm["db"].as<std::string>();
   request.inputs = vm["input"].as<std::vector<std::string>>();
   request.max_errors = std::max<std::size_t>(1, vm["max-errors"].as<std::size_t>());
+  request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>()
+                                  : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  request.jobs = std::max(1u, request.jobs);
+  request.chunk_size = std::max<std::size_t>(1, vm["chunk"].as<std::size_t>());
   const bool quiet = vm.count("quiet") > 0;
 
   citego::ProgressCallback progress;

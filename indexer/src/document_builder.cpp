@@ -7,10 +7,7 @@
 
 namespace citego {
 
-DocumentBuilder::DocumentBuilder(Xapian::WritableDatabase& spelling) {
-  generator_.set_database(spelling);
-  generator_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-}
+DocumentBuilder::DocumentBuilder() { generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME); }
 
 Xapian::Document DocumentBuilder::build(const ExportRecord& record, const schema::FacetValues& facets) {
   using schema::Facet;
@@ -21,7 +18,8 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const schema
     for (const std::string& value : facets[spec.facet]) doc.add_boolean_term(schema::facet_term(spec.facet, value));
   }
 
-  analysis::configure_indexer(generator_, record.lang);
+  generator_.set_stemmer(stemmers_[static_cast<std::size_t>(record.lang)]);
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   generator_.set_document(doc);
   generator_.set_termpos(0);
   analysis::index_field(generator_, Field::Title, record.title);

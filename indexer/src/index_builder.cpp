@@ -11,6 +11,7 @@
 #include "citego/document_builder.h"
 #include "citego/live_database.h"
 #include "citego/reference_graph.h"
+#include "citego/sharded_writer.h"
 #include "citego/schema.h"
 
 namespace fs = std::filesystem;
@@ -109,40 +110,42 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   }
   if (!errors.full()) errors.add_all(graph.check_references());
   errors.throw_if_any();
-  graph.assign_docids();
 
-  // Pass 2: index into a staging database that nothing reads yet, so it need not be synced.
+  // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
+  // yet (so it need not be synced); the runs are then merged into the new generation.
   LiveDatabase live(request.db_path);
-  {
-    Xapian::WritableDatabase staging(live.staging_path(),
-                                     Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-    DocumentBuilder builder(staging);
-    std::size_t done = 0;
-    for (const std::string& file : files) {
-      const ParsedExport parsed = read_export_file(file);
-      if (!parsed.errors.empty()) {
-        // The file changed since pass 1: refuse rather than index something unchecked.
-        throw InputError({parsed.errors.front()}, parsed.errors.size());
+  std::filesystem::create_directories(live.staging_path());
+  ShardedWriter writer(live.staging_path(), request.jobs, graph);
+  std::size_t read = 0;
+  std::vector<ExportRecord> chunk;
+  for (const std::string& file : files) {
+    ParsedExport parsed = read_export_file(file);
+    if (!parsed.errors.empty()) {
+      // The file changed since pass 1: refuse rather than index something unchecked.
+      throw InputError({parsed.errors.front()}, parsed.errors.size());
+    }
+    for (ExportRecord& record : parsed.records) {
+      if (++read > graph.size() || graph.docid_of(record.id) != read) {
+        throw InputError({{SourceLocation{file, 0, 0}, "the file changed while being indexed"}}, 1);
       }
-      for (const ExportRecord& record : parsed.records) {
-        staging.replace_document(graph.docid_of(record.id), builder.build(record, graph.facets_of(record.id)));
-        ++done;
-        if (done % request.commit_every == 0) staging.commit();
-        if (progress && done % 100 == 0) progress(done, graph.size());
+      chunk.push_back(std::move(record));
+      if (chunk.size() == request.chunk_size) {
+        writer.add(std::move(chunk));
+        chunk.clear();
+        if (progress) progress(writer.documents_written(), graph.size());
       }
     }
-    if (done != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
-    staging.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
-    staging.set_metadata(std::string(schema::kMetaBuiltAt), utc_now());
-    staging.set_metadata(std::string(schema::kMetaInputCount), std::to_string(files.size()));
-    staging.set_metadata(std::string(schema::kMetaDocumentCount), std::to_string(graph.size()));
-    staging.set_metadata(std::string(schema::kMetaIndexerVersion), CITEGO_VERSION);
-    staging.commit();
-    if (progress) progress(done, graph.size());
-    staging.close();
   }
-  // The published generation is the compacted staging database: smaller, and written in one go.
-  Xapian::Database(live.staging_path()).compact(live.generation_path());
+  writer.add(std::move(chunk));
+  writer.finish();
+  if (read != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
+  if (progress) progress(writer.documents_written(), graph.size());
+  writer.compact_into(live.generation_path(),
+                      {{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
+                       {std::string(schema::kMetaBuiltAt), utc_now()},
+                       {std::string(schema::kMetaInputCount), std::to_string(files.size())},
+                       {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
+                       {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
   live.publish();
 
   IndexSummary summary;

@@ -35,8 +35,9 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       facts.refs = record.links;
       break;
   }
-  facts_.emplace(record.id, std::move(facts));
   order_.push_back(record.id);
+  facts.docid = static_cast<Xapian::docid>(order_.size());
+  facts_.emplace(record.id, std::move(facts));
   return std::nullopt;
 }
 
@@ -71,15 +72,6 @@ std::vector<Diagnostic> ReferenceGraph::check_references() const {
     }
   }
   return errors;
-}
-
-void ReferenceGraph::assign_docids() {
-  std::vector<const std::string*> ids;
-  ids.reserve(order_.size());
-  for (const std::string& id : order_) ids.push_back(&id);
-  std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-  Xapian::docid next = 1;
-  for (const std::string* id : ids) facts_.at(*id).docid = next++;
 }
 
 Xapian::docid ReferenceGraph::docid_of(const std::string& id) const {

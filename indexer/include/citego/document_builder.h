@@ -4,7 +4,11 @@
 // on terms and values without a database. Every prefix, slot, weight and encoding comes from the schema library.
 #pragma once
 
+#include <array>
+
 #include <xapian.h>
+
+#include "citego/analysis.h"
 
 #include "citego/record.h"
 #include "citego/schema.h"
@@ -13,10 +17,7 @@ namespace citego {
 
 class DocumentBuilder {
  public:
-  DocumentBuilder() = default;
-  // Also records every word of the unprefixed text in `spelling`'s spelling table (for "did you mean"); `spelling`
-  // must outlive the builder.
-  explicit DocumentBuilder(Xapian::WritableDatabase& spelling);
+  DocumentBuilder();
 
   // The document for `record`: the id term, one boolean term per facet value, the text of each searchable field
   // (exact terms with positions and stems in the record's language), the facet and year values, and the stored data.
@@ -24,6 +25,8 @@ class DocumentBuilder {
 
  private:
   Xapian::TermGenerator generator_;
+  std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
+                                        analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
 };
 
 }  // namespace citego

@@ -1,9 +1,10 @@
 // build_index(): the whole citego-index run, from input paths to a published database.
 //
 // Pass 1 reads every input, reports every local fault, duplicate id and dangling reference, and keeps only the facts
-// facets depend on (ReferenceGraph). Pass 2 reads the inputs again one file at a time and adds their documents to a
-// staging database, which is then compacted into a new generation and published atomically (LiveDatabase). Memory
-// is bounded by the largest input file plus the reference graph, whatever the corpus size.
+// facets depend on (ReferenceGraph). Pass 2 reads the inputs again one file at a time and hands chunks of documents
+// to parallel writers (ShardedWriter), whose staging runs are merged into a new generation, published atomically
+// (LiveDatabase). Memory is bounded by the largest input file (its XML tree), the reference graph (a few hundred bytes
+// per document), and the chunks being written (jobs x 2 chunks), whatever the corpus size.
 #pragma once
 
 #include <array>
@@ -36,7 +37,8 @@ struct IndexRequest {
   std::string db_path;              // the live database path (see LiveDatabase)
   std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (not recursively)
   std::size_t max_errors = 100;     // faults reported before reading stops
-  std::size_t commit_every = 1000;  // documents between flushes of the staging database
+  std::size_t chunk_size = 2000;    // consecutive documents per staging run (see ShardedWriter)
+  unsigned jobs = 2;                // writer threads
 };
 
 struct IndexSummary {

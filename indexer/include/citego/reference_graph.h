@@ -2,8 +2,9 @@
 //
 // It holds, per document, only the facts that other documents' facets depend on (type, kind, project type, years,
 // references), so memory grows with the number of documents, not with their text. It finds duplicate ids and
-// dangling references, assigns each document its Xapian docid (ids in sorted order, so the same inputs give the same
-// database whatever the file order), and derives the multi-valued facets through references (schema/README.md).
+// dangling references, assigns each document its Xapian docid (the order documents are read in, so the same inputs
+// give the same database, and a run of consecutive documents has consecutive docids), and derives the multi-valued
+// facets through references (schema/README.md).
 #pragma once
 
 #include <optional>
@@ -21,17 +22,15 @@ namespace citego {
 
 class ReferenceGraph {
  public:
-  // Records a document's facts. Returns a diagnostic (and keeps the first) when its id was added before.
+  // Records a document's facts and gives it the next docid (1, 2, …). Returns a diagnostic (and keeps the first) when
+  // its id was added before.
   std::optional<Diagnostic> add(const ExportRecord& record);
 
   // Checks every reference: a participant must name an organisation, a link a project or an organisation.
   // Diagnostics come in the order the documents were added. Call once, after the last add().
   std::vector<Diagnostic> check_references() const;
 
-  // Assigns docids 1..N to the ids in byte order. Call after the last add().
-  void assign_docids();
-
-  // The docid of an added document; requires assign_docids().
+  // The docid of an added document. Throws std::logic_error for an unknown id.
   Xapian::docid docid_of(const std::string& id) const;
 
   // Facet values of an added document, derived through its references and the references to it.

@@ -1,0 +1,130 @@
+// Parallel runs and their merge (see citego/sharded_writer.h).
+#include "citego/sharded_writer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include <xapian.h>
+
+#include "citego/document_builder.h"
+
+namespace citego {
+
+ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph)
+    : staging_dir_(std::move(staging_dir)), graph_(graph), capacity_(std::max(1u, jobs)) {
+  for (unsigned i = 0; i < std::max(1u, jobs); ++i) threads_.emplace_back([this] { work(); });
+}
+
+ShardedWriter::~ShardedWriter() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  changed_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void ShardedWriter::rethrow_if_failed() {
+  if (failure_) std::rethrow_exception(failure_);
+}
+
+void ShardedWriter::add(std::vector<ExportRecord> chunk) {
+  if (chunk.empty()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.size() < capacity_ || failure_; });
+  rethrow_if_failed();
+  queue_.push_back(Chunk{std::move(chunk)});
+  changed_.notify_all();
+}
+
+void ShardedWriter::finish() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return (queue_.empty() && busy_ == 0) || failure_; });
+  rethrow_if_failed();
+}
+
+std::size_t ShardedWriter::documents_written() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return written_;
+}
+
+void ShardedWriter::work() {
+  for (;;) {
+    Chunk chunk;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+      if (stopping_) return;
+      chunk = std::move(queue_.front());
+      queue_.pop_front();
+      ++busy_;
+    }
+    changed_.notify_all();
+    try {
+      const Xapian::docid first = graph_.docid_of(chunk.records.front().id);
+      char name[32];
+      std::snprintf(name, sizeof name, "/run-%010u", first);
+      const std::string path = staging_dir_ + name;
+      Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+      DocumentBuilder builder;
+      std::unordered_map<std::string, Xapian::termcount> words;
+      for (const ExportRecord& record : chunk.records) {
+        const Xapian::Document doc = builder.build(record, graph_.facets_of(record.id));
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+          const std::string& term = *t;
+          // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
+          if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9')) continue;
+          words[term] += t.get_wdf();
+        }
+        run.replace_document(graph_.docid_of(record.id), doc);
+      }
+      run.commit();
+      run.close();
+      const std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& [word, frequency] : words) spelling_[word] += frequency;
+      runs_.emplace(first, path);
+      written_ += chunk.records.size();
+      --busy_;
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!failure_) failure_ = std::current_exception();
+      --busy_;
+    }
+    changed_.notify_all();
+  }
+}
+
+void ShardedWriter::compact_into(const std::string& output, const std::map<std::string, std::string>& metadata) const {
+  // Metadata travels in a database of its own, with no documents.
+  const std::string meta_path = staging_dir_ + "/metadata";
+  {
+    Xapian::WritableDatabase meta(meta_path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+    for (const auto& [key, value] : metadata) meta.set_metadata(key, value);
+    // Suggestions should be common words: keep the kSpellingWords most frequent words seen at least twice (each
+    // Xapian spelling entry costs tens of microseconds to write). Written in byte order: the same documents give the
+    // same table.
+    std::vector<std::pair<std::string, Xapian::termcount>> words;
+    for (const auto& entry : spelling_) {
+      if (entry.second >= 2) words.push_back(entry);
+    }
+    const auto more_frequent = [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    };
+    if (words.size() > kSpellingWords) {
+      std::nth_element(words.begin(), words.begin() + kSpellingWords, words.end(), more_frequent);
+      words.resize(kSpellingWords);
+    }
+    std::sort(words.begin(), words.end());
+    for (const auto& [word, frequency] : words) meta.add_spelling(word, frequency);
+    meta.commit();
+  }
+  Xapian::Database all(meta_path);
+  for (const auto& [first, path] : runs_) all.add_database(Xapian::Database(path));
+  unsigned flags = Xapian::DBCOMPACT_NO_RENUMBER;
+  if (runs_.size() > 3) flags |= Xapian::DBCOMPACT_MULTIPASS;
+  all.compact(output, flags);
+}
+
+}  // namespace citego
