@@ -130,14 +130,14 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
   const auto stem_some = Xapian::QueryParser::STEM_SOME;
   Query stemmed;
   if (request.lang) {
-    stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, correction);
+    stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, nullptr);
   } else {
     // One branch per language; a document scores by the branch that weighs it most. Languages that stem the
     // query alike give one branch.
     std::vector<Query> branches;
     std::set<std::string> seen;
     for (schema::Lang lang : schema::kLangs) {
-      Query branch = parse(text, lang, request.default_operator, flags, stem_some, branches.empty() ? correction : nullptr);
+      Query branch = parse(text, lang, request.default_operator, flags, stem_some, nullptr);
       if (seen.insert(branch.get_description()).second) branches.push_back(std::move(branch));
     }
     stemmed = branches.size() == 1 ? branches.front() : Query(Query::OP_MAX, branches.begin(), branches.end());
@@ -149,11 +149,13 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
     const std::string& term = *it;
     if (!term.empty() && !std::isupper(static_cast<unsigned char>(term[0]))) exact.push_back(term);
   }
-  // "Did you mean" is for words the index does not know; Xapian also proposes more frequent neighbours of known ones.
-  if (correction && db_ && std::all_of(exact.begin(), exact.end(), [this](const std::string& t) {
-        return db_->term_exists(t);
-      })) {
+  // "Did you mean" is for words the index does not know (Xapian also proposes more frequent neighbours of known
+  // ones). Only then is the query parsed again against the spelling table, which most queries never read.
+  if (correction) {
     correction->clear();
+    if (db_ && !std::all_of(exact.begin(), exact.end(), [this](const std::string& t) { return db_->term_exists(t); })) {
+      parse(text, request.lang.value_or(schema::Lang::Fr), request.default_operator, flags, stem_some, correction);
+    }
   }
   if (exact.empty()) return stemmed;
   return Query(Query::OP_AND_MAYBE, stemmed, Query(Query::OP_SCALE_WEIGHT, or_of(exact), kExactMatchBoost));
