@@ -4,7 +4,8 @@
 // Xapian's writer slows down as a database grows (each flush merges into ever larger B-trees) and uses one core.
 // Each run here is a fresh database holding one chunk of consecutive documents, written in one flush, so every run
 // is cheap and the threads never share a database; the final Xapian compaction merges the runs' sorted tables in one
-// pass. Chunks hold consecutive docids, so the runs' docid ranges are disjoint and the merge keeps every docid.
+// pass. Chunks hold consecutive documents, so when the merge numbers each run's documents after the previous run's,
+// every document gets the docid the reference graph gave it.
 // Used by build_index() (index_builder.h).
 #pragma once
 
