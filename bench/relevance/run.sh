@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Ranking quality of citego-search against two peers (Xapian's quest, SQLite FTS5) on public test collections.
+#
+#   bash bench/relevance/run.sh [--keep DIR] [--systems citego,quest,fts5] [--citego-args 'ARGS'] [COLLECTION_DIR...]
+#
+# A collection folder holds docs.jsonl, queries.tsv and qrels.tsv (see ../shared/data/README.md). Default: every
+# folder under ../shared/data (relative to the repository root) that has a docs.jsonl. Prints, per collection,
+# nDCG@10, MAP, Recall@100 and P@10 of each system, computed as trec_eval -c -M 1000 does (citego-trec-eval).
+# Everything is written in a temporary folder, removed at the end unless --keep DIR is given.
+# CITEGO_BUILD_DIR (default: build, relative to the repository root) is where the binaries are. See README.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${CITEGO_BUILD_DIR:-build}
+[[ $build = /* ]] || build=$repo/$build
+
+usage() {
+  sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  echo
+  echo "Options:"
+  echo "  --keep DIR          keep the work files (exports, databases, runs, per-query measures, logs) in DIR"
+  echo "  --systems LIST      comma-separated subset of citego,quest,fts5 (default: all three)"
+  echo "  --citego-args ARGS  extra options for citego-search --batch, e.g. '--lang en' or '--and'"
+}
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+keep=""
+systems="citego,quest,fts5"
+citego_args=()
+collections=()
+while (($#)); do
+  case $1 in
+    --keep) (($# >= 2)) || die "--keep needs a folder"; keep=$2; shift 2 ;;
+    --keep=*) keep=${1#*=}; shift ;;
+    --systems) (($# >= 2)) || die "--systems needs a list"; systems=$2; shift 2 ;;
+    --systems=*) systems=${1#*=}; shift ;;
+    --citego-args) (($# >= 2)) || die "--citego-args needs a value"; read -ra citego_args <<<"$2"; shift 2 ;;
+    --citego-args=*) read -ra citego_args <<<"${1#*=}"; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; collections+=("$@"); break ;;
+    -*) usage >&2; die "unknown option $1" ;;
+    *) collections+=("$1"); shift ;;
+  esac
+done
+
+IFS=, read -ra system_list <<<"$systems"
+((${#system_list[@]})) || die "--systems is empty"
+for s in "${system_list[@]}"; do
+  case $s in citego|quest|fts5) ;; *) die "unknown system '$s' (expected citego, quest or fts5)" ;; esac
+done
+has_system() { [[ ",$systems," == *",$1,"* ]]; }
+
+# Tools. The evaluator is always needed; the others only for the systems asked for.
+trec_eval=$build/bench/relevance/citego-trec-eval
+index_bin=$build/indexer/citego-index
+search_bin=$build/searcher/citego-search
+need=("$trec_eval")
+has_system citego && need+=("$index_bin" "$search_bin")
+for bin in "${need[@]}"; do
+  [[ -x $bin ]] || die "missing $bin: build first (cmake -S . -B build && cmake --build build -j2), or point CITEGO_BUILD_DIR at a build folder"
+done
+command -v python3 >/dev/null || die "python3 not found"
+if has_system quest; then
+  command -v scriptindex >/dev/null || die "scriptindex not found: install the Debian package xapian-omega"
+  command -v quest >/dev/null || die "quest not found: install the Debian package xapian-tools"
+fi
+
+# Collections.
+if ((${#collections[@]} == 0)); then
+  data=$repo/../shared/data
+  [[ -d $data ]] || die "no collection folder given and $data does not exist: the test collections are not in the repository; pass COLLECTION_DIR (a folder with docs.jsonl, queries.tsv, qrels.tsv)"
+  for d in "$data"/*/; do
+    if [[ -f $d/docs.jsonl ]]; then collections+=("${d%/}"); fi
+  done
+  ((${#collections[@]})) || die "no folder with a docs.jsonl under $data"
+fi
+for c in "${collections[@]}"; do
+  [[ -d $c ]] || die "collection folder $c not found (the collections are not copied into the repository: they live in ../shared/data/NAME; see bench/relevance/README.md)"
+  for f in docs.jsonl queries.tsv qrels.tsv; do
+    [[ -f $c/$f ]] || die "collection folder $c has no $f"
+  done
+done
+
+# Work folder.
+if [[ -n $keep ]]; then
+  mkdir -p "$keep"
+  work=$(cd "$keep" && pwd)
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/citego-relevance.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+fi
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# step NAME LOG COMMAND...: runs COMMAND with stderr (and stdout unless redirected by the caller) in LOG, records
+# the seconds in step_time[NAME], and prints the end of LOG if it fails.
+declare -A step_time
+step() {
+  local name=$1 log=$2 start status=0
+  shift 2
+  start=$(now)
+  "$@" 2>"$log" || status=$?
+  step_time[$name]=$(elapsed "$start" "$(now)")
+  if ((status != 0)); then
+    echo "run.sh: $name failed (exit $status); end of $log:" >&2
+    tail -n 20 "$log" >&2
+  fi
+  return $status
+}
+
+# citego_batch QUERIES W: W/citego.export-ids.run from citego-search --batch. --batch stops at the first query that
+# citego-search refuses (exit 2, "line N: ..."); such a query is dropped, listed in W/citego-refused.tsv, and the batch
+# is run again, so that a refused query gets no results, as with quest.
+citego_batch() {
+  local queries=$1 w=$2 line status start seconds
+  grep -v '^#' "$queries" | grep . > "$w/citego-queries.tsv" || true
+  : > "$w/citego-refused.tsv"
+  while true; do
+    status=0
+    start=$(now)
+    "$search_bin" --db "$w/citego.db" --batch "$w/citego-queries.tsv" --limit 1000 --run-tag citego \
+      "${citego_args[@]}" > "$w/citego.export-ids.run" 2> "$w/citego-batch.err" || status=$?
+    cat "$w/citego-batch.err" >&2
+    seconds=$(elapsed "$start" "$(now)")
+    ((status == 0)) && break
+    line=$(sed -n 's/^citego-search: line \([0-9][0-9]*\): .*/\1/p' "$w/citego-batch.err" | head -n 1)
+    [[ $status == 2 && -n $line ]] || return "$status"
+    printf '%s\t%s\n' "$(sed -n "${line}p" "$w/citego-queries.tsv" | cut -f1)" \
+      "$(sed 's/^citego-search: line [0-9]*: //' "$w/citego-batch.err" | head -n 1)" >> "$w/citego-refused.tsv"
+    sed -i "${line}d" "$w/citego-queries.tsv"
+  done
+  echo "citego_batch: $(wc -l < "$w/citego.export-ids.run") run lines; $(wc -l < "$w/citego-refused.tsv") queries refused by citego-search; last batch ${seconds}s" >&2
+  while IFS=$'\t' read -r qid message; do
+    echo "citego_batch:   refused query $qid: $message" >&2
+  done < "$w/citego-refused.tsv"
+}
+
+echo "citego relevance benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores"
+has_system citego && echo "  $("$search_bin" --version)${citego_args[*]:+; citego-search options: ${citego_args[*]}}"
+has_system quest && echo "  $(quest --version | head -n 1); $(scriptindex --version | head -n 1)"
+has_system fts5 && echo "  SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)') FTS5"
+echo "  work folder: $work${keep:+ (kept)}"
+
+overall_status=0
+for c in "${collections[@]}"; do
+  c=$(cd "$c" && pwd)
+  name=$(basename "$c")
+  w=$work/$name
+  rm -rf "$w"
+  mkdir -p "$w"
+  step_time=()
+  docs=$(grep -c . "$c/docs.jsonl" || true)
+  queries=$(grep -v '^#' "$c/queries.tsv" | grep -c . || true)
+  echo
+  echo "== $name ($c): $docs documents, $queries queries"
+
+  declare -A ok=()
+  if has_system citego; then
+    ok[citego]=0
+    if step convert "$w/convert.log" python3 "$here/jsonl_to_export.py" "$c/docs.jsonl" "$w/export.xml" \
+         --idmap "$w/idmap.tsv" &&
+       step index "$w/index.log" "$index_bin" --quiet --db "$w/citego.db" "$w/export.xml" &&
+       step citego "$w/citego.log" citego_batch "$c/queries.tsv" "$w"
+    then
+      # Back to the collection's ids where the converter had to change them.
+      awk 'FILENAME == ARGV[1] { split($0, f, "\t"); id[f[1]] = f[2]; next } ($3 in id) { $3 = id[$3] } { print }' \
+        "$w/idmap.tsv" "$w/citego.export-ids.run" > "$w/citego.run"
+      ok[citego]=1
+    fi
+    grep -h 'citego_batch:' "$w/citego.log" 2>/dev/null | sed 's/^/  /' || true
+  fi
+  if has_system quest; then
+    ok[quest]=0
+    step quest "$w/quest.log" python3 "$here/quest_run.py" "$c/docs.jsonl" "$c/queries.tsv" "$w/quest.run" \
+      --workdir "$w/quest" && ok[quest]=1
+    grep -h 'quest_run:' "$w/quest.log" | sed 's/^/  /' || true
+  fi
+  if has_system fts5; then
+    ok[fts5]=0
+    step fts5 "$w/fts5.log" python3 "$here/fts5_run.py" "$c/docs.jsonl" "$c/queries.tsv" "$w/fts5.run" \
+      --db "$w/fts5.sqlite" && ok[fts5]=1
+    grep -h 'fts5_run:' "$w/fts5.log" | sed 's/^/  /' || true
+  fi
+
+  declare -A ndcg=() map=() r100=() p10=()
+  num_q=""
+  eval_start=$(now)
+  for s in "${system_list[@]}"; do
+    if [[ ${ok[$s]} != 1 ]]; then
+      overall_status=1
+      continue
+    fi
+    if ! "$trec_eval" -q "$c/qrels.tsv" "$w/$s.run" > "$w/$s.eval" 2> "$w/$s.eval.log"; then
+      echo "run.sh: citego-trec-eval failed on $w/$s.run:" >&2
+      cat "$w/$s.eval.log" >&2
+      ok[$s]=0
+      overall_status=1
+      continue
+    fi
+    read -r num_q ndcg[$s] map[$s] r100[$s] p10[$s] < <(awk -F'\t' '$2 == "all" {
+        gsub(/ /, "", $1); v[$1] = $3 }
+      END { print v["num_q"], v["ndcg_cut_10"], v["map"], v["recall_100"], v["P_10"] }' "$w/$s.eval")
+  done
+  step_time[eval]=$(elapsed "$eval_start" "$(now)")
+
+  echo "  measures over ${num_q:-?} judged queries (trec_eval -c -M 1000):"
+  printf '  %-8s %8s %8s %8s %8s\n' system nDCG@10 MAP R@100 P@10
+  for s in "${system_list[@]}"; do
+    if [[ ${ok[$s]} == 1 ]]; then
+      printf '  %-8s %8s %8s %8s %8s\n' "$s" "${ndcg[$s]}" "${map[$s]}" "${r100[$s]}" "${p10[$s]}"
+    else
+      printf '  %-8s %s\n' "$s" "failed: see the log above"
+    fi
+  done
+  times=""
+  for t in convert index citego quest fts5 eval; do
+    if [[ -n ${step_time[$t]:-} ]]; then times+="${times:+, }$t ${step_time[$t]}s"; fi
+  done
+  echo "  wall time: $times"
+  for s in "${system_list[@]}"; do
+    if [[ -s $w/$s.eval.log ]]; then sed "s/^citego-trec-eval: note: /  note ($s): /" "$w/$s.eval.log"; fi
+  done
+
+  if [[ ${ok[citego]:-0} == 1 && ${ok[quest]:-0} == 1 && ${ok[fts5]:-0} == 1 ]]; then
+    awk -v name="$name" -v cn="${ndcg[citego]}" -v cm="${map[citego]}" -v qn="${ndcg[quest]}" -v qm="${map[quest]}" \
+        -v fn="${ndcg[fts5]}" -v fm="${map[fts5]}" 'BEGIN {
+      bn = qn > fn ? qn : fn; bm = qm > fm ? qm : fm
+      n = cn > bn; m = cm > bm
+      printf "  %s: citego beats both peers on nDCG@10 and MAP: %s (nDCG@10 %s vs best peer %s: %s; MAP %s vs best peer %s: %s)\n",
+        name, (n && m) ? "YES" : "NO", cn, bn, n ? "better" : "not better", cm, bm, m ? "better" : "not better" }'
+  fi
+done
+exit $overall_status
