@@ -55,15 +55,19 @@ INSTANTIATE_TEST_SUITE_P(
         // Lower-case operators are words.
         QueryCase{"ville and cité", kFr,
                   "Query(((Zvill@1 OR Zand@2 OR Zcit@3) AND_MAYBE 0.25 * (and OR cite OR ville)))"},
-        // Without a query language every language's stemming is tried, the best scoring; equal branches merge.
+        // Without a query language each word matches its distinct stems in the four languages, as one synonym group.
         QueryCase{"participation", std::nullopt,
-                  "Query(((Zparticip@1 MAX Zparticipation@1) AND_MAYBE 0.25 * participation))"},
+                  "Query(((Zparticip SYNONYM Zparticipation) AND_MAYBE 0.25 * participation))"},
         QueryCase{"gouvernance locale", std::nullopt,
-                  "Query((((Zgouvern@1 OR Zlocal@2) MAX (Zgouvernanc@1 OR Zlocal@2)) AND_MAYBE 0.25 * (gouvernance OR "
-                  "locale)))"},
+                  "Query((((Zgouvern SYNONYM Zgouvernanc) OR Zlocal) AND_MAYBE 0.25 * (gouvernance OR locale)))"},
+        // Function words are left out, but kept in phrases and when nothing else is left.
+        QueryCase{"la ville et les habitants", kFr,
+                  "Query(((Zvill@2 OR Zhabit@5) AND_MAYBE 0.25 * (habitants OR ville)))"},
+        QueryCase{"\"la ville\"", kFr, "Query(((la@1 PHRASE 2 ville@2) AND_MAYBE 0.25 * (la OR ville)))"},
+        QueryCase{"le", std::nullopt, "Query((Zle AND_MAYBE 0.25 * le))"},
         // Broken syntax is searched as plain words; control characters are blanks.
-        QueryCase{"a NOT", kFr, "Query(((Za@1 OR not@2) AND_MAYBE 0.25 * (a OR not)))", true},
-        QueryCase{"a\x01" "b", kFr, "Query(((Za@1 OR Zb@2) AND_MAYBE 0.25 * (a OR b)))"},
+        QueryCase{"ville NOT", kFr, "Query(((Zvill@1 OR not@2) AND_MAYBE 0.25 * (not OR ville)))", true},
+        QueryCase{"ville\x01" "cite", kFr, "Query(((Zvill@1 OR Zcit@2) AND_MAYBE 0.25 * (cite OR ville)))"},
         QueryCase{"\"unbalanced", kFr, "Query((unbalanced@1 AND_MAYBE 0.25 * unbalanced))"},
         // Invalid UTF-8 becomes U+FFFD, which is not a word character.
         QueryCase{"caf\xC3 ville", kFr, "Query(((Zcaf@1 OR Zvill@2) AND_MAYBE 0.25 * (caf OR ville)))"},
@@ -108,7 +112,7 @@ TEST(QueryBuilder, RejectsAQueryOverTheLengthCap) {
   } catch (const SearchError& e) {
     EXPECT_EQ(e.code(), "query_too_long");
     EXPECT_EQ(e.exit_code(), kExitUsage);
-    EXPECT_EQ(std::string(e.what()), "query of 2001 bytes is longer than the limit of 2000");
+    EXPECT_EQ(std::string(e.what()), "query of 4097 bytes is longer than the limit of 4096");
   }
 }
 

@@ -17,7 +17,9 @@ trap 'rm -rf "$tmp"' EXIT
 out=$(cd "$src" && CITEGO_SKIP_DEPS=1 CITEGO_BUILD_DIR="$build" CITEGO_DB="$tmp/citego.db" $first 2>&1)
 echo "$out"
 grep -q "citego-index: 21 documents (14 organisations, 7 projects, 0 resources) from 1 file" <<<"$out"
-grep -q "^1\. Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public action?" <<<"$out"
-grep -q "^2\. Réseau des collectivités Territoriales pour une Economie Solidaire" <<<"$out"
+top3=$(grep -E "^[123]\. " <<<"$out")
+grep -q "Réseau des collectivités Territoriales pour une Economie Solidaire" <<<"$top3"
+grep -q "Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public action?" <<<"$top3"
+grep -q "\*économie\* sociale et \*solidaire\*" <<<"$out"
 [ "$(readlink "$tmp/citego.db")" = "citego.db.generations/000001" ]
 echo "readme_test: ok"

@@ -217,6 +217,40 @@ std::string exact_term(std::string_view word) { return Xapian::Unicode::tolower(
 
 Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(new FoldedWordStemmer(lang)); }
 
+const std::vector<std::string>& stopwords_for(schema::Lang lang) {
+  // Function words only: articles, prepositions, conjunctions, pronouns and auxiliaries so frequent that they carry
+  // no meaning in a query (Xapian's quest drops a similar English list).
+  static const std::array<std::vector<std::string>, 4> lists = [] {
+    const std::array<const char*, 4> words = {
+        // French
+        "a au aux avec ce ces cet cette comme d dans de des du elle elles en est et etre ete il ils l la le les leur "
+        "leurs mais ne on ou par pas plus pour qu que qui sa se ses son sont sur un une y",
+        // English
+        "a about an and are as at be been by for from has have how i in into is it its of on or that the their these "
+        "this those to was were what when where which who why will with",
+        // Spanish
+        "a al como con de del el en es esta este estos las le les lo los mas o para pero por que se sin son su sus "
+        "un una unas unos y",
+        // Portuguese
+        "a ao aos as com como da das de do dos e em mais mas na nas no nos o os ou para pela pelo por que se sem "
+        "seu sua sao um uma",
+    };
+    std::array<std::vector<std::string>, 4> out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::string_view rest = words[i];
+      while (!rest.empty()) {
+        const std::size_t space = rest.find(' ');
+        out[i].emplace_back(rest.substr(0, space));
+        rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+      }
+      std::sort(out[i].begin(), out[i].end());
+      out[i].erase(std::unique(out[i].begin(), out[i].end()), out[i].end());
+    }
+    return out;
+  }();
+  return lists[static_cast<std::size_t>(lang)];
+}
+
 std::string stem_term(schema::Lang lang, std::string_view exact) {
   return stemmer_for(lang)(std::string(exact));
 }

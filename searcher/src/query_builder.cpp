@@ -44,6 +44,62 @@ class YearRangeProcessor : public Xapian::RangeProcessor {
   const std::vector<int>& known_years_;
 };
 
+// Without a query language, words are "stemmed" to a marker holding the word itself; expand_stems() then replaces
+// each marker term with the word's stems in every language. QueryParser takes one stemmer, and Xapian 1.4 has no
+// other way to give a word several stems while keeping the query's structure.
+constexpr char kStemMarker = '\x01';
+
+class MarkerStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override { return kStemMarker + word; }
+  std::string get_description() const override { return "citego-all-languages"; }
+};
+
+// Replaces each marker leaf ("Z" [field prefix] marker word) with the OP_SYNONYM of the word's distinct stems in the
+// four languages, so a document matches on the stem of its own language and the word weighs as one term. Only the
+// operators QueryParser puts above stemmed terms are rebuilt; other subqueries (phrases, boolean filters, …) hold no
+// stemmed terms and are kept as they are.
+Xapian::Query expand_stems(const Xapian::Query& query, const std::array<Xapian::Stem, 4>& stemmers) {
+  using Xapian::Query;
+  const Query::op op = query.get_type();
+  if (op == Query::LEAF_TERM) {
+    const std::string term = *query.get_terms_begin();
+    const std::size_t marker = term.find(kStemMarker);
+    if (marker == std::string::npos) return query;
+    const std::string prefix = term.substr(0, marker);
+    const std::string word = term.substr(marker + 1);
+    std::vector<std::string> stems;
+    for (const Xapian::Stem& stemmer : stemmers) {
+      std::string stemmed = prefix + stemmer(word);
+      if (std::find(stems.begin(), stems.end(), stemmed) == stems.end()) stems.push_back(std::move(stemmed));
+    }
+    // Xapian 1.4 does not expose a leaf's wqf and position; both only matter for repeated words and phrases,
+    // which hold no stemmed terms.
+    if (stems.size() == 1) return Query(stems.front());
+    std::vector<Query> alternatives;
+    for (const std::string& stem : stems) alternatives.emplace_back(stem);
+    return Query(Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+  }
+  switch (op) {
+    case Query::OP_AND:
+    case Query::OP_OR:
+    case Query::OP_AND_NOT:
+    case Query::OP_XOR:
+    case Query::OP_AND_MAYBE:
+    case Query::OP_FILTER:
+    case Query::OP_SYNONYM:
+    case Query::OP_MAX: {
+      std::vector<Query> subqueries;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        subqueries.push_back(expand_stems(query.get_subquery(i), stemmers));
+      }
+      return Query(op, subqueries.begin(), subqueries.end());
+    }
+    default:
+      return query;
+  }
+}
+
 bool is_operator_at(std::string_view text, std::size_t begin, std::size_t end) {
   const std::string_view word = text.substr(begin, end - begin);
   return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
@@ -99,8 +155,14 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
                                   unsigned flags, Xapian::QueryParser::stem_strategy strategy,
                                   std::string* correction) const {
   Xapian::QueryParser parser;
-  if (lang) parser.set_stemmer(analysis::stemmer_for(*lang));
+  parser.set_stemmer(lang ? analysis::stemmer_for(*lang) : Xapian::Stem(new MarkerStemmer));
   parser.set_stemming_strategy(strategy);
+  auto* stopper = new Xapian::SimpleStopper;
+  for (schema::Lang l : schema::kLangs) {
+    if (lang && l != *lang) continue;
+    for (const std::string& word : analysis::stopwords_for(l)) stopper->add(word);
+  }
+  parser.set_stopper(stopper->release());
   parser.set_default_op(op == DefaultOperator::And ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
   parser.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                            Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
@@ -128,22 +190,10 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
                                        std::string* correction) const {
   using Xapian::Query;
   const auto stem_some = Xapian::QueryParser::STEM_SOME;
-  Query stemmed;
-  if (request.lang) {
-    stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, nullptr);
-  } else {
-    // One branch per language; a document scores by the branch that weighs it most. Languages that stem the
-    // query alike give one branch.
-    std::vector<Query> branches;
-    std::set<std::string> seen;
-    for (schema::Lang lang : schema::kLangs) {
-      Query branch = parse(text, lang, request.default_operator, flags, stem_some, nullptr);
-      if (seen.insert(branch.get_description()).second) branches.push_back(std::move(branch));
-    }
-    stemmed = branches.size() == 1 ? branches.front() : Query(Query::OP_MAX, branches.begin(), branches.end());
-  }
+  Query stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, nullptr);
+  if (!request.lang) stemmed = expand_stems(stemmed, stemmers_);
   // Exact-term boost: the unprefixed terms of an unstemmed parse.
-  const Query plain = parse(text, std::nullopt, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
+  const Query plain = parse(text, request.lang, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
   std::vector<std::string> exact;
   for (auto it = plain.get_unique_terms_begin(); it != plain.get_unique_terms_end(); ++it) {
     const std::string& term = *it;
@@ -154,7 +204,7 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
   if (correction) {
     correction->clear();
     if (db_ && !std::all_of(exact.begin(), exact.end(), [this](const std::string& t) { return db_->term_exists(t); })) {
-      parse(text, request.lang.value_or(schema::Lang::Fr), request.default_operator, flags, stem_some, correction);
+      parse(text, request.lang, request.default_operator, flags, stem_some, correction);
     }
   }
   if (exact.empty()) return stemmed;

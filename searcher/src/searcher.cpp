@@ -106,7 +106,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   try {
     const Xapian::doccount all = db_.get_doccount();
     Xapian::Enquire enquire(db_);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
     enquire.set_time_limit(kMatchTimeLimitSeconds);
     apply_sort(enquire, request, plan.browse);

@@ -34,6 +34,10 @@ bool is_valid_utf8(std::string_view text);
 // folds the stem.
 Xapian::Stem stemmer_for(schema::Lang lang);
 
+// The language's most common function words, folded ("a", "the", "de", "que", …), which queries leave out when
+// they have other words. Sorted, without duplicates.
+const std::vector<std::string>& stopwords_for(schema::Lang lang);
+
 // Stemmed term (without the "Z" prefix) of an exact term, in a language.
 std::string stem_term(schema::Lang lang, std::string_view exact);
 

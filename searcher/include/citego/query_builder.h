@@ -3,8 +3,9 @@
 // The query text is folded like indexed text (analysis::fold), words other than the operators AND, OR, NOT, XOR,
 // NEAR and ADJ are lower-cased (so a capitalised word is still stemmed), and Xapian's QueryParser parses the result
 // with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language;
-// without one, it is parsed once per language and a document matches when any language's stemming of the query
-// matches it, scored by the best of them (OP_MAX, so a stem shared by several languages is not counted twice). Exact
+// without one, each word matches its stems in all four languages, as one synonym group (so a stem shared by several
+// languages is not counted twice, and a document matches on the stem of its own language). The most common function
+// words of the query language (of all four without one) are left out of queries that have other words. Exact
 // (unstemmed) terms add a small boost, so exact matches rank above stemmed ones. A query that does not parse is
 // parsed again as plain words. Filters become boolean terms, kept per facet for multi-select facet counts.
 //
@@ -20,6 +21,7 @@
 
 #include <xapian.h>
 
+#include "citego/analysis.h"
 #include "citego/schema.h"
 #include "citego/search_request.h"
 
@@ -62,6 +64,8 @@ class QueryBuilder {
 
   std::vector<int> known_years_;
   const Xapian::Database* db_;
+  std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
+                                        analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
 };
 
 }  // namespace citego

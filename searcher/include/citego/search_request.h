@@ -44,7 +44,7 @@ struct YearRange {
 };
 
 // Caps on what one query may cost (documented in schema/search-response.md).
-inline constexpr std::size_t kMaxQueryBytes = 2000;
+inline constexpr std::size_t kMaxQueryBytes = 4096;
 inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which only rank
 inline constexpr std::size_t kMaxOffset = 10000;

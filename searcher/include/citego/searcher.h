@@ -19,6 +19,11 @@
 
 namespace citego {
 
+// BM25 parameters (Xapian's defaults are k1 = 1, b = 0.5). Chosen on the public test collections, the same for all
+// (bench/RESULTS.md, "Ranking quality").
+inline constexpr double kBm25K1 = 1.5;
+inline constexpr double kBm25B = 0.75;
+
 struct FacetCount {
   std::string value;
   Xapian::doccount count = 0;
