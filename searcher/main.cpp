@@ -141,9 +141,11 @@ int main(int argc, char** argv) {
         file.open(path);
         if (!file) throw citego::SearchError("bad_batch", "cannot read " + path, citego::kExitRuntime);
       }
-      citego::run_batch(searcher, request, path == "-" ? std::cin : file, std::cout, vm["run-tag"].as<std::string>());
+      const citego::BatchSummary summary = citego::run_batch(searcher, request, path == "-" ? std::cin : file,
+                                                             std::cout, vm["run-tag"].as<std::string>(), std::cerr);
       std::cout.flush();
-      return std::cout ? citego::kExitOk : citego::kExitRuntime;
+      if (!std::cout) return citego::kExitRuntime;
+      return summary.refused > 0 ? citego::kExitUsage : citego::kExitOk;
     }
     const citego::SearchResponse response = searcher.search(request);
     switch (format) {

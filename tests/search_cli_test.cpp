@@ -247,6 +247,15 @@ TEST_F(SearchCli, BatchWritesATrecRunRankedLikeSingleQueries) {
   EXPECT_EQ(rounded, expected);
   EXPECT_EQ(std::count(expected.begin(), expected.end(), '\n'), 5);  // gouvernance has two hits
 
+  // A refused query is named on stderr and left out; the others still run, and the exit code says one was refused.
+  write_file(queries, "q1\tgouvernance\nq2\t" + std::string(5000, 'x') + "\n");
+  const RunResult refused = search({"--batch", queries, "--limit", "1"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.out.substr(0, refused.out.find(' ')), "q1");
+  EXPECT_EQ(std::count(refused.out.begin(), refused.out.end(), '\n'), 1);
+  EXPECT_EQ(refused.err,
+            "citego-search: line 2: query q2 refused: query of 5000 bytes is longer than the limit of 4096\n");
+
   write_file(queries, "no tab here\n");
   const RunResult bad = search({"--format", "json", "--batch", queries});
   EXPECT_EQ(bad.exit_code, 2);

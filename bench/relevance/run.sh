@@ -110,27 +110,18 @@ step() {
   return $status
 }
 
-# citego_batch QUERIES W: W/citego.export-ids.run from citego-search --batch. --batch stops at the first query that
-# citego-search refuses (exit 2, "line N: ..."); such a query is dropped, listed in W/citego-refused.tsv, and the batch
-# is run again, so that a refused query gets no results, as with quest.
+# citego_batch QUERIES W: W/citego.export-ids.run from citego-search --batch. A query citego-search refuses gets no
+# results (as with quest); --batch names it on stderr ("line N: query QID refused: ...") and exits 2 after the others.
 citego_batch() {
-  local queries=$1 w=$2 line status start seconds
-  grep -v '^#' "$queries" | grep . > "$w/citego-queries.tsv" || true
-  : > "$w/citego-refused.tsv"
-  while true; do
-    status=0
-    start=$(now)
-    "$search_bin" --db "$w/citego.db" --batch "$w/citego-queries.tsv" --limit 1000 --run-tag citego \
-      "${citego_args[@]}" > "$w/citego.export-ids.run" 2> "$w/citego-batch.err" || status=$?
-    cat "$w/citego-batch.err" >&2
-    seconds=$(elapsed "$start" "$(now)")
-    ((status == 0)) && break
-    line=$(sed -n 's/^citego-search: line \([0-9][0-9]*\): .*/\1/p' "$w/citego-batch.err" | head -n 1)
-    [[ $status == 2 && -n $line ]] || return "$status"
-    printf '%s\t%s\n' "$(sed -n "${line}p" "$w/citego-queries.tsv" | cut -f1)" \
-      "$(sed 's/^citego-search: line [0-9]*: //' "$w/citego-batch.err" | head -n 1)" >> "$w/citego-refused.tsv"
-    sed -i "${line}d" "$w/citego-queries.tsv"
-  done
+  local queries=$1 w=$2 status=0 start seconds
+  start=$(now)
+  "$search_bin" --db "$w/citego.db" --batch "$queries" --limit 1000 --run-tag citego \
+    "${citego_args[@]}" > "$w/citego.export-ids.run" 2> "$w/citego-batch.err" || status=$?
+  cat "$w/citego-batch.err" >&2
+  seconds=$(elapsed "$start" "$(now)")
+  sed -n 's/^citego-search: line [0-9]*: query \([^ ]*\) refused: \(.*\)/\1\t\2/p' "$w/citego-batch.err" \
+    > "$w/citego-refused.tsv"
+  if ((status != 0)) && ! [[ $status == 2 && -s $w/citego-refused.tsv ]]; then return "$status"; fi
   echo "citego_batch: $(wc -l < "$w/citego.export-ids.run") run lines; $(wc -l < "$w/citego-refused.tsv") queries refused by citego-search; last batch ${seconds}s" >&2
   while IFS=$'\t' read -r qid message; do
     echo "citego_batch:   refused query $qid: $message" >&2

@@ -6,7 +6,7 @@
 namespace citego {
 
 BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std::istream& queries, std::ostream& run,
-                       const std::string& tag) {
+                       const std::string& tag, std::ostream& errors) {
   BatchSummary summary;
   std::string line;
   std::size_t line_number = 0;
@@ -27,7 +27,10 @@ BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std:
     try {
       response = searcher.search(request);
     } catch (const SearchError& e) {
-      throw SearchError(e.code(), "line " + std::to_string(line_number) + ": " + e.what(), e.exit_code());
+      if (e.exit_code() != kExitUsage) throw;
+      errors << "citego-search: line " << line_number << ": query " << query_id << " refused: " << e.what() << '\n';
+      ++summary.refused;
+      continue;
     }
     for (const Hit& hit : response.hits) {
       char score[32];
