@@ -1,6 +1,7 @@
 // Facet counting spy (see citego/facet_counter.h).
 #include "citego/facet_counter.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace citego {
@@ -33,15 +34,20 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
     if (facet >= 0 && counted_[static_cast<std::size_t>(facet)] && end > 1) {
       auto& counts = counts_[static_cast<std::size_t>(facet)];
       const std::string_view value = rest.substr(1, end - 1);
-      const auto it = counts.find(value);
+      const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
       if (it != counts.end()) {
         ++it->second;
       } else {
-        counts.emplace(std::string(value), 1);
+        counts.emplace_back(std::string(value), 1);
       }
     }
     rest.remove_prefix(end + 1);
   }
+}
+
+std::map<std::string, Xapian::doccount> FacetCounter::counts(schema::Facet facet) const {
+  const auto& values = counts_[schema::index_of(facet)];
+  return std::map<std::string, Xapian::doccount>(values.begin(), values.end());
 }
 
 }  // namespace citego

@@ -23,8 +23,9 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
     if (facet == Facet::Year) return a.value > b.value;
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };
+  const std::map<std::string, Xapian::doccount> counts = counter.counts(facet);
   std::vector<FacetCount> all;
-  for (const auto& [value, count] : counter.counts(facet)) all.push_back({value, count});
+  for (const auto& [value, count] : counts) all.push_back({value, count});
   std::sort(all.begin(), all.end(), before);
   std::vector<FacetCount> out;
   for (const FacetCount& c : all) {
@@ -33,7 +34,7 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   }
   if (selected) {
     for (const std::string& value : *selected) {
-      if (!counter.counts(facet).count(value)) out.push_back({value, 0});
+      if (!counts.count(value)) out.push_back({value, 0});
     }
   }
   std::stable_sort(out.begin(), out.end(), before);
