@@ -57,21 +57,6 @@ class LineMap {
   std::vector<std::size_t> line_starts_;
 };
 
-template <std::size_t N>
-bool is_one_of(std::string_view value, const std::array<std::string_view, N>& allowed) {
-  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
-}
-
-template <std::size_t N>
-std::string list_of(const std::array<std::string_view, N>& allowed) {
-  std::string out;
-  for (std::string_view v : allowed) {
-    if (!out.empty()) out += ", ";
-    out += v;
-  }
-  return out;
-}
-
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -219,9 +204,9 @@ class DocumentReader {
   template <std::size_t N>
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
     const std::optional<std::string> value = checked_text(node);
-    if (value && !is_one_of(*value, allowed)) {
+    if (value && !schema::is_one_of(*value, allowed)) {
       error(node, "has an unknown " + std::string(node.name()) + " \"" + *value + "\" (expected one of: " +
-                      list_of(allowed) + ")");
+                      schema::list_of(allowed) + ")");
     }
     return value.value_or("");
   }

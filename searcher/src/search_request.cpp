@@ -8,18 +8,6 @@ namespace citego {
 
 namespace {
 
-template <std::size_t N>
-bool is_one_of(std::string_view value, const std::array<std::string_view, N>& allowed) {
-  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
-}
-
-template <std::size_t N>
-std::string list_of(const std::array<std::string_view, N>& allowed) {
-  std::string out;
-  for (std::string_view v : allowed) out += (out.empty() ? "" : ", ") + std::string(v);
-  return out;
-}
-
 SearchError bad_filter(const std::string& message) { return SearchError("bad_filter", message, kExitUsage); }
 
 std::optional<int> parse_year(std::string_view text) {
@@ -93,10 +81,10 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
       request.year_filters.push_back(parse_year_range(value));
       return;
     case Facet::ProjectType:
-      if (!is_one_of(value, schema::kProjectTypes)) throw reject(list_of(schema::kProjectTypes));
+      if (!schema::is_one_of(value, schema::kProjectTypes)) throw reject(schema::list_of(schema::kProjectTypes));
       break;
     case Facet::OrganisationKind:
-      if (!is_one_of(value, schema::kOrganisationKinds)) throw reject(list_of(schema::kOrganisationKinds));
+      if (!schema::is_one_of(value, schema::kOrganisationKinds)) throw reject(schema::list_of(schema::kOrganisationKinds));
       break;
     case Facet::DocType:
       if (!schema::doc_type_from_name(value)) throw reject("organisation, project, resource");

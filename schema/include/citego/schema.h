@@ -58,6 +58,26 @@ inline constexpr std::array<std::string_view, 3> kProjectTypes = {"dossier", "mo
 inline constexpr std::array<std::string_view, 6> kResourceCategories = {
     "analysis", "case-study", "proposal", "resource-sheet", "territory", "concept"};
 
+// Whether `value` belongs to one of the vocabularies above.
+template <std::size_t N>
+bool is_one_of(std::string_view value, const std::array<std::string_view, N>& vocabulary) {
+  for (std::string_view v : vocabulary) {
+    if (v == value) return true;
+  }
+  return false;
+}
+
+// A vocabulary as "a, b, c", for error messages.
+template <std::size_t N>
+std::string list_of(const std::array<std::string_view, N>& vocabulary) {
+  std::string out;
+  for (std::string_view v : vocabulary) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
 // Years the format accepts (four digits).
 inline constexpr int kMinYear = 1000;
 inline constexpr int kMaxYear = 2999;
