@@ -213,7 +213,18 @@ std::string fold(std::string_view text) {
   return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
 }
 
-std::string exact_term(std::string_view word) { return Xapian::Unicode::tolower(fold(word)); }
+std::string exact_term(std::string_view word) {
+  // Fast path for the most common case, a plain ASCII word: folding leaves it as it is.
+  const bool plain = std::all_of(word.begin(), word.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '\'';
+  });
+  if (plain) {
+    std::string lower(word);
+    for (char& c : lower) c = ascii_lower(c);
+    return lower;
+  }
+  return Xapian::Unicode::tolower(fold(word));
+}
 
 Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(new FoldedWordStemmer(lang)); }
 
