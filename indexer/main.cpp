@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
       ("chunk", po::value<std::size_t>()->default_value(2000)->value_name("N"),
        "documents per staging run written by one thread")
       ("quiet,q", "print errors only: no progress, no summary")
+      ("verbose,v", "also print where the time went (check, write, merge)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
   po::options_description hidden;
@@ -119,6 +120,12 @@ int main(int argc, char** argv) {
       std::cerr.precision(0);
       std::cerr << (s.seconds > 0 ? static_cast<double>(s.documents) / s.seconds : 0.0) << " docs/s); "
                 << request.db_path << " is generation " << s.generation << "\n";
+      if (vm.count("verbose")) {
+        std::cerr.precision(2);
+        std::cerr << "citego-index: check " << s.check_seconds << " s, write " << s.write_seconds << " s ("
+                  << request.jobs << (request.jobs == 1 ? " thread" : " threads") << "), merge and publish "
+                  << s.merge_seconds << " s\n";
+      }
     }
     return kExitOk;
   } catch (const citego::InputError& e) {

@@ -110,6 +110,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   }
   if (!errors.full()) errors.add_all(graph.check_references());
   errors.throw_if_any();
+  const auto checked = std::chrono::steady_clock::now();
 
   // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
   // yet (so it need not be synced); the runs are then merged into the new generation.
@@ -140,6 +141,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   writer.finish();
   if (read != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
   if (progress) progress(writer.documents_written(), graph.size());
+  const auto written = std::chrono::steady_clock::now();
   writer.compact_into(live.generation_path(),
                       {{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
                        {std::string(schema::kMetaBuiltAt), utc_now()},
@@ -155,7 +157,11 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   }
   summary.documents = graph.size();
   summary.generation = live.generation_name();
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto finished = std::chrono::steady_clock::now();
+  summary.seconds = std::chrono::duration<double>(finished - started).count();
+  summary.check_seconds = std::chrono::duration<double>(checked - started).count();
+  summary.write_seconds = std::chrono::duration<double>(written - checked).count();
+  summary.merge_seconds = std::chrono::duration<double>(finished - written).count();
   return summary;
 }
 

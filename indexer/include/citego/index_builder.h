@@ -46,6 +46,10 @@ struct IndexSummary {
   std::array<std::size_t, 3> documents_by_type{};  // by schema::DocType
   std::size_t documents = 0;
   double seconds = 0;
+  // Where the time went: reading and checking (pass 1), writing the runs (pass 2), merging and publishing.
+  double check_seconds = 0;
+  double write_seconds = 0;
+  double merge_seconds = 0;
   std::string generation;  // name of the published generation
 };
 
