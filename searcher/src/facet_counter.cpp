@@ -19,6 +19,7 @@ constexpr std::array<int, 128> make_code_table() {
 }
 
 constexpr std::array<int, 128> kCodeTable = make_code_table();
+constexpr int kYearIndex = static_cast<int>(schema::Facet::Year);
 
 }  // namespace
 
@@ -31,7 +32,12 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
     if (end == std::string_view::npos) break;
     const auto code = static_cast<unsigned char>(rest[0]);
     const int facet = code < 128 ? kCodeTable[code] : -1;
-    if (facet >= 0 && counted_[static_cast<std::size_t>(facet)] && end > 1) {
+    if (facet == kYearIndex && counted_[kYearIndex] && end == 5) {
+      const std::string_view digits = rest.substr(1, 4);
+      int year = 0;
+      for (char c : digits) year = year * 10 + (c - '0');
+      if (year >= schema::kMinYear && year <= schema::kMaxYear) ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+    } else if (facet >= 0 && counted_[static_cast<std::size_t>(facet)] && end > 1) {
       auto& counts = counts_[static_cast<std::size_t>(facet)];
       const std::string_view value = rest.substr(1, end - 1);
       const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
@@ -47,7 +53,13 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
 
 std::map<std::string, Xapian::doccount> FacetCounter::counts(schema::Facet facet) const {
   const auto& values = counts_[schema::index_of(facet)];
-  return std::map<std::string, Xapian::doccount>(values.begin(), values.end());
+  std::map<std::string, Xapian::doccount> out(values.begin(), values.end());
+  if (facet == schema::Facet::Year) {
+    for (std::size_t i = 0; i < year_counts_.size(); ++i) {
+      if (year_counts_[i] > 0) out.emplace(std::to_string(schema::kMinYear + static_cast<int>(i)), year_counts_[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace citego

@@ -33,6 +33,8 @@ class FacetCounter : public Xapian::MatchSpy {
   // Per facet, (value, count) in order of first sight: a facet has few distinct values (tens of years at most), so a
   // linear scan over short strings beats a tree on every matching document.
   std::array<std::vector<std::pair<std::string, Xapian::doccount>>, schema::kFacetCount> counts_;
+  // Years, the facet with the most values per document, are counted by number.
+  std::array<Xapian::doccount, schema::kMaxYear - schema::kMinYear + 1> year_counts_{};
   Xapian::doccount seen_ = 0;
 };
 
