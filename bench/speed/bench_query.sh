@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Per-process query latency of citego-search side by side with quest, sqlite3 (FTS5) and a do-nothing process.
+#
+#   BENCH_DIR=DIR bench/speed/bench_query.sh N
+#
+# Uses the databases that `BENCH_DIR=DIR bench/speed/bench_index.sh N` (or `bench_index.sh --keep N`) left in DIR:
+# DIR/db-N/citego.db, scriptindex-default.compact.db, fts5.sqlite (optimized), and DIR/bin/citego-search, the copy
+# of the searcher that was benchmarked with them. Builds DIR/bin/noop (int main(){return 0;}, g++ -O2).
+#
+# Environment: BENCH_DIR (required), QUERIES (default: bench/speed/queries.txt; "auto" makes queries of DIR's
+# corpus with make_queries.py --seed 42), RUNS (20), WARMUP (3).
+# One hyperfine -N call per query times the four commands; see bench_query.py. Writes DIR/results/query-N/ and
+# prints the summary.
+set -euo pipefail
+
+if [ "$#" -ne 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2
+fi
+N=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+[ -n "${BENCH_DIR:-}" ] || { echo "set BENCH_DIR to the folder bench_index.sh $N used" >&2; exit 2; }
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+for tool in hyperfine quest sqlite3 g++ python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+[ -x "$BENCH_DIR/bin/citego-search" ] || { echo "no $BENCH_DIR/bin/citego-search: run bench_index.sh first" >&2; exit 1; }
+
+if [ ! -x "$BENCH_DIR/bin/noop" ]; then
+  printf 'int main() { return 0; }\n' > "$BENCH_DIR/bin/noop.cpp"
+  g++ -O2 -o "$BENCH_DIR/bin/noop" "$BENCH_DIR/bin/noop.cpp"
+fi
+
+QUERIES=${QUERIES:-$HERE/queries.txt}
+if [ "$QUERIES" = auto ]; then
+  QUERIES=$BENCH_DIR/results/queries-$N.txt
+  mkdir -p "$BENCH_DIR/results"
+  python3 "$HERE/make_queries.py" --seed 42 "$BENCH_DIR/peers-$N/docs.tsv" > "$QUERIES"
+fi
+
+meta="Machine: $(uname -n), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), nproc $(nproc), \
+$(free -g | awk '/^Mem:/{print $2" GiB"}'); xapian $(xapian-config --version 2>/dev/null | awk '{print $NF}'), \
+sqlite $(sqlite3 --version | cut -d' ' -f1), $(hyperfine --version); $(date -u +%Y-%m-%dT%H:%M:%SZ); \
+queries: $QUERIES; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench_query: $meta" >&2
+
+python3 "$HERE/bench_query.py" --bench-dir "$BENCH_DIR" --docs "$N" --queries "$QUERIES" \
+  --runs "${RUNS:-20}" --warmup "${WARMUP:-3}" --meta "$meta" > "$BENCH_DIR/results/query-$N.md.tmp"
+load_end="load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+{ cat "$BENCH_DIR/results/query-$N.md.tmp"; echo "$load_end"; } > "$BENCH_DIR/results/query-$N.md"
+rm -f "$BENCH_DIR/results/query-$N.md.tmp"
+echo "$load_end" >> "$BENCH_DIR/results/query-$N/summary.md"
+cat "$BENCH_DIR/results/query-$N.md"
