@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       ("max-errors", po::value<std::size_t>()->default_value(100)->value_name("N"),
        "stop reading after N errors in the inputs")
       ("jobs,j", po::value<unsigned>()->value_name("N"), "writer threads (default: the number of cores, at most 8)")
-      ("chunk", po::value<std::size_t>()->default_value(2000)->value_name("N"),
+      ("chunk", po::value<std::size_t>()->default_value(1000)->value_name("N"),
        "documents per staging run written by one thread")
       ("quiet,q", "print errors only: no progress, no summary")
       ("verbose,v", "also print where the time went (check, write, merge)")

@@ -37,7 +37,7 @@ struct IndexRequest {
   std::string db_path;              // the live database path (see LiveDatabase)
   std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (not recursively)
   std::size_t max_errors = 100;     // faults reported before reading stops
-  std::size_t chunk_size = 2000;    // consecutive documents per staging run (see ShardedWriter)
+  std::size_t chunk_size = 1000;    // consecutive documents per staging run (see ShardedWriter)
   unsigned jobs = 2;                // writer threads
 };
 
