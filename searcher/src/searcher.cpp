@@ -152,6 +152,9 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
     }
 
+    const bool has_wildcard = plan.match.get_description().find("WILDCARD") != std::string::npos;
+    const MatchedTerms query_terms =
+        matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
     std::size_t rank = request.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit hit;
@@ -166,8 +169,11 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         response.hits.push_back(std::move(hit));
         continue;
       }
-      std::vector<std::string> terms(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
-      const MatchedTerms matched = matched_terms_of(terms);
+      // Words to mark: the query's own terms (a term a hit lacks marks nothing), except that wildcard expansions are
+      // only known per hit, from its term list, which costs a table read per hit.
+      const MatchedTerms matched =
+          has_wildcard ? matched_terms_of({enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it)})
+                       : query_terms;
       hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
       const bool summary_has_mark =
           std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
