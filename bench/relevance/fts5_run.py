@@ -22,21 +22,9 @@ import re
 import sqlite3
 import sys
 
+import collection
+
 WORD = re.compile(r"[^\W_]+")
-
-
-def read_queries(path):
-    queries = []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            line = line.rstrip("\r\n")
-            if not line or line.startswith("#"):
-                continue
-            qid, tab, text = line.partition("\t")
-            if not tab or not qid or re.search(r"\s", qid):
-                sys.exit(f"fts5_run: {path}:{number}: expected QUERY_ID<TAB>QUERY")
-            queries.append((qid, text))
-    return queries
 
 
 def read_docs(path):
@@ -86,7 +74,7 @@ def main():
     failures = []
     lines_written = 0
     with open(args.run, "w", encoding="utf-8") as run:
-        for qid, text in read_queries(args.queries):
+        for qid, text in collection.read_queries(args.queries, "fts5_run"):
             match = fts5_query(text)
             if not match:
                 failures.append((qid, "no word in the query", text))

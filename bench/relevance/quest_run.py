@@ -29,6 +29,8 @@ import shutil
 import subprocess
 import sys
 
+import collection
+
 INDEX_SCRIPT = """id : field=id boolean=Q unique=Q
 title : index
 text : index
@@ -39,20 +41,6 @@ WHITESPACE = re.compile(r"\s+")
 
 def one_line(text):
     return WHITESPACE.sub(" ", text).strip()
-
-
-def read_queries(path):
-    queries = []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            line = line.rstrip("\r\n")
-            if not line or line.startswith("#"):
-                continue
-            qid, tab, text = line.partition("\t")
-            if not tab or not qid or re.search(r"\s", qid):
-                sys.exit(f"quest_run: {path}:{number}: expected QUERY_ID<TAB>QUERY")
-            queries.append((qid, text))
-    return queries
 
 
 def write_input(docs_path, input_path):
@@ -120,7 +108,7 @@ def main():
     failures = []
     lines_written = 0
     with open(args.run, "w", encoding="utf-8") as run:
-        for qid, text in read_queries(args.queries):
+        for qid, text in collection.read_queries(args.queries, "quest_run"):
             text = text.replace("\0", " ")
             result = subprocess.run(["quest", "-d", db, "-m", str(args.limit), "-s", "english", "--", text],
                                     capture_output=True, text=True)
