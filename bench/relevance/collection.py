@@ -1,5 +1,6 @@
 """Reading the shared test collections' files, for the peers' runners (fts5_run.py, quest_run.py)."""
 
+import json
 import re
 import sys
 
@@ -17,3 +18,16 @@ def read_queries(path, tool):
                 sys.exit(f"{tool}: {path}:{number}: expected QUERY_ID<TAB>QUERY")
             queries.append((qid, text))
     return queries
+
+
+def read_docs(path, tool):
+    """docs.jsonl -> (doc_id, title, text) for every document; exits with `tool: path:line: …` on a bad id."""
+    with open(path, encoding="utf-8") as docs:
+        for number, line in enumerate(docs, 1):
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            doc_id = str(doc["id"])
+            if not doc_id or re.search(r"\s", doc_id):
+                sys.exit(f"{tool}: {path}:{number}: empty id or id with whitespace")
+            yield doc_id, doc.get("title") or "", doc.get("text") or ""

@@ -16,7 +16,6 @@ The database is in memory unless --db is given. Python standard library only.
 """
 
 import argparse
-import json
 import os
 import re
 import sqlite3
@@ -25,18 +24,6 @@ import sys
 import collection
 
 WORD = re.compile(r"[^\W_]+")
-
-
-def read_docs(path):
-    with open(path, encoding="utf-8") as docs:
-        for number, line in enumerate(docs, 1):
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            doc_id = str(doc["id"])
-            if not doc_id or re.search(r"\s", doc_id):
-                sys.exit(f"fts5_run: {path}:{number}: empty id or id with whitespace")
-            yield doc_id, doc.get("title") or "", doc.get("text") or ""
 
 
 def fts5_query(text):
@@ -68,7 +55,7 @@ def main():
     except sqlite3.OperationalError as e:
         sys.exit(f"fts5_run: this SQLite ({sqlite3.sqlite_version}) cannot create an FTS5 table: {e}")
     with db:
-        db.executemany("INSERT INTO docs (id, title, body) VALUES (?, ?, ?)", read_docs(args.docs))
+        db.executemany("INSERT INTO docs (id, title, body) VALUES (?, ?, ?)", collection.read_docs(args.docs, "fts5_run"))
     documents = db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     failures = []

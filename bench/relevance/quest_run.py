@@ -22,7 +22,6 @@ listed in DIR/quest-failures.tsv and reported on stderr. Python standard library
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -45,16 +44,9 @@ def one_line(text):
 
 def write_input(docs_path, input_path):
     count = 0
-    with open(docs_path, encoding="utf-8") as docs, open(input_path, "w", encoding="utf-8") as out:
-        for number, line in enumerate(docs, 1):
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            doc_id = str(doc["id"])
-            if not doc_id or re.search(r"\s", doc_id):
-                sys.exit(f"quest_run: {docs_path}:{number}: empty id or id with whitespace")
-            out.write(f"id={doc_id}\ntitle={one_line(doc.get('title') or '')}\n"
-                      f"text={one_line(doc.get('text') or '')}\n\n")
+    with open(input_path, "w", encoding="utf-8") as out:
+        for doc_id, title, text in collection.read_docs(docs_path, "quest_run"):
+            out.write(f"id={doc_id}\ntitle={one_line(title)}\ntext={one_line(text)}\n\n")
             count += 1
     return count
 
