@@ -1,7 +1,9 @@
 // citego::analysis: folding, exact terms, UTF-8 validation, stemming per language, tokenising and field indexing.
 #include "citego/analysis.h"
 
+#include <cstdlib>
 #include <map>
+#include <random>
 #include <ostream>
 #include <set>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
 namespace {
 
@@ -80,6 +83,55 @@ TEST(Fold, ReplacesInvalidUtf8AndNeverThrows) {
     EXPECT_EQ(folded, expected);
     EXPECT_TRUE(is_valid_utf8(folded));
   }
+}
+
+// Text of ASCII and the Latin letters À..ſ is folded a character at a time; the result must be Unicode's composition of
+// the whole text (utf8proc, as for any other text), once the ligatures fold() expands are expanded.
+std::string compose_whole_text(const std::string& text) {
+  std::string expanded;
+  for (std::size_t pos = 0; pos < text.size();) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
+                                    static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    const std::map<utf8proc_int32_t, std::string> ligatures = {
+        {0x0153, "oe"}, {0x0152, "OE"}, {0x00E6, "ae"}, {0x00C6, "AE"}, {0x00DF, "ss"}, {0x00F8, "o"},
+        {0x00D8, "O"},  {0x0142, "l"},  {0x0141, "L"},  {0x0111, "d"},  {0x0110, "D"}};
+    const auto ligature = ligatures.find(cp);
+    if (ligature != ligatures.end()) {
+      expanded += ligature->second;
+    } else {
+      expanded.append(text, pos, static_cast<std::size_t>(n));
+    }
+    pos += static_cast<std::size_t>(n);
+  }
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(expanded.data()), static_cast<utf8proc_ssize_t>(expanded.size()),
+      &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK));
+  std::string out(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+  std::free(mapped);
+  return out;
+}
+
+TEST(Fold, FoldsLatinTextLikeUnicodeCompositionOfTheWhole) {
+  std::vector<std::string> alphabet = {"a", "Z", "q", "7", " ", ".", "-"};
+  for (utf8proc_int32_t cp = 0x00C0; cp <= 0x017F; ++cp) {
+    utf8proc_uint8_t buf[4];
+    const auto n = utf8proc_encode_char(cp, buf);
+    alphabet.emplace_back(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+    SCOPED_TRACE(alphabet.back());
+    EXPECT_EQ(fold(alphabet.back()), compose_whole_text(alphabet.back()));
+  }
+  std::mt19937 random(20261128);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    const int length = 1 + static_cast<int>(random() % 12);
+    for (int j = 0; j < length; ++j) text += alphabet[random() % alphabet.size()];
+    SCOPED_TRACE(text);
+    EXPECT_EQ(fold(text), compose_whole_text(text));
+  }
+  // A combining mark takes the text off the per-character path: "e" + U+0301 composes to "é", then folds to "e".
+  EXPECT_EQ(fold("cafe\xCC\x81 Ñandú"), "cafe Nandu");
 }
 
 TEST(ExactTerm, IsFoldedAndLowerCased) {

@@ -23,6 +23,11 @@ void append_utf8(std::string& out, utf8proc_int32_t cp) {
 
 // Decodes the code point at `text[pos]`; sets `length` to the bytes it takes. Invalid bytes decode as U+FFFD, length 1.
 utf8proc_int32_t decode_at(std::string_view text, std::size_t pos, std::size_t& length) {
+  const auto byte = static_cast<unsigned char>(text[pos]);
+  if (byte < 0x80) {
+    length = 1;
+    return byte;
+  }
   utf8proc_int32_t cp = 0;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos);
   const utf8proc_ssize_t n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
@@ -32,6 +37,39 @@ utf8proc_int32_t decode_at(std::string_view text, std::size_t pos, std::size_t& 
   }
   length = static_cast<std::size_t>(n);
   return cp;
+}
+
+// Step 3 of fold(): Unicode compatibility composition with combining marks removed ("é" -> "e", "ﬁ" -> "fi").
+std::string compose_without_marks(std::string_view clean) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()),
+                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                           UTF8PROC_STRIPMARK));
+  if (n < 0) {
+    // Only possible on allocation failure: the input is valid UTF-8 by construction.
+    throw std::runtime_error(std::string("text folding failed: ") + utf8proc_errmsg(n));
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
+  return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+}
+
+// Latin-1 Supplement and Latin Extended-A letters (À..ſ): most accented letters of the four languages. Text made of
+// them and ASCII holds no combining mark, so its composition is each character's own, computed once per character.
+constexpr utf8proc_int32_t kFirstLatinLetter = 0x00C0;
+constexpr utf8proc_int32_t kLastLatinLetter = 0x017F;
+
+std::string_view folded_latin_letter(utf8proc_int32_t cp) {
+  static const std::array<std::string, kLastLatinLetter - kFirstLatinLetter + 1> table = [] {
+    std::array<std::string, kLastLatinLetter - kFirstLatinLetter + 1> out;
+    for (utf8proc_int32_t c = kFirstLatinLetter; c <= kLastLatinLetter; ++c) {
+      std::string letter;
+      append_utf8(letter, c);
+      out[static_cast<std::size_t>(c - kFirstLatinLetter)] = compose_without_marks(letter);
+    }
+    return out;
+  }();
+  return table[static_cast<std::size_t>(cp - kFirstLatinLetter)];
 }
 
 bool is_apostrophe(utf8proc_int32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC || cp == 0x2018; }
@@ -180,19 +218,25 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 std::string fold(std::string_view text) {
-  // 1. Valid UTF-8, ASCII apostrophes, expanded ligatures.
+  // 1. Valid UTF-8, ASCII apostrophes, expanded ligatures. Note whether step 3 can map character by character.
   std::string clean;
   clean.reserve(text.size());
+  bool latin_only = true;
   for (std::size_t pos = 0; pos < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte < 0x80) {
+      clean += static_cast<char>(byte);
+      ++pos;
+      continue;
+    }
     std::size_t length = 0;
     const utf8proc_int32_t cp = decode_at(text, pos, length);
-    if (cp < 0x80) {
-      clean += static_cast<char>(cp);
-    } else if (is_apostrophe(cp)) {
+    if (is_apostrophe(cp)) {
       clean += '\'';
     } else if (const char* expansion = expand_letter(cp)) {
       clean += expansion;
     } else {
+      latin_only = latin_only && cp >= kFirstLatinLetter && cp <= kLastLatinLetter;
       append_utf8(clean, cp);
     }
     pos += length;
@@ -200,17 +244,24 @@ std::string fold(std::string_view text) {
   // 2. French elisions.
   clean = strip_elisions(clean);
   // 3. Compatibility composition with combining marks removed: "é" -> "e", "ﬁ" -> "fi".
-  utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()),
-                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                                           UTF8PROC_STRIPMARK));
-  if (n < 0) {
-    // Only possible on allocation failure: the input is valid UTF-8 by construction.
-    throw std::runtime_error(std::string("text folding failed: ") + utf8proc_errmsg(n));
+  if (latin_only) {
+    // ASCII and precomposed Latin letters without combining marks fold one character at a time.
+    std::string out;
+    out.reserve(clean.size());
+    for (std::size_t pos = 0; pos < clean.size();) {
+      const auto byte = static_cast<unsigned char>(clean[pos]);
+      if (byte < 0x80) {
+        out += static_cast<char>(byte);
+        ++pos;
+        continue;
+      }
+      std::size_t length = 0;
+      out += folded_latin_letter(decode_at(clean, pos, length));
+      pos += length;
+    }
+    return out;
   }
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
-  return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
+  return compose_without_marks(clean);
 }
 
 std::string exact_term(std::string_view word) {
@@ -290,7 +341,15 @@ void index_field(Xapian::TermGenerator& generator, schema::Field field, std::str
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> tokens;
   std::size_t pos = 0;
-  auto is_word_cp = [](utf8proc_int32_t cp) { return Xapian::Unicode::is_wordchar(static_cast<unsigned>(cp)); };
+  static const std::array<bool, 0x80> ascii_word_char = [] {
+    std::array<bool, 0x80> out{};
+    for (unsigned c = 0; c < out.size(); ++c) out[c] = Xapian::Unicode::is_wordchar(c);
+    return out;
+  }();
+  auto is_word_cp = [](utf8proc_int32_t cp) {
+    return cp < 0x80 ? ascii_word_char[static_cast<std::size_t>(cp)]
+                     : Xapian::Unicode::is_wordchar(static_cast<unsigned>(cp));
+  };
   while (pos < text.size()) {
     std::size_t length = 0;
     utf8proc_int32_t cp = decode_at(text, pos, length);
