@@ -46,12 +46,20 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
   if (tokens.empty()) return snippet;
 
   // Which tokens match, and which distinct term each one is (by its exact form).
+  // Snowball's stemmers change word endings only, so a word's stem starts with the word's first two bytes (or is
+  // shorter): only words that start like one of the stems are worth stemming.
+  std::vector<std::string_view> stem_heads;
+  for (const std::string& stem : terms.stems) stem_heads.push_back(std::string_view(stem).substr(0, 2));
+  auto may_stem_to_one = [&stem_heads](std::string_view word) {
+    return std::any_of(stem_heads.begin(), stem_heads.end(),
+                       [word](std::string_view head) { return word.substr(0, head.size()) == head; });
+  };
   const Xapian::Stem stemmer = analysis::stemmer_for(lang);
   std::vector<int> match_id(tokens.size(), -1);
   std::map<std::string, int> ids;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const std::string& exact = tokens[i].exact;
-    const bool hit = terms.exact.count(exact) > 0 || (!terms.stems.empty() && terms.stems.count(stemmer(exact)) > 0);
+    const bool hit = terms.exact.count(exact) > 0 || (may_stem_to_one(exact) && terms.stems.count(stemmer(exact)) > 0);
     if (hit) match_id[i] = ids.emplace(exact, static_cast<int>(ids.size())).first->second;
   }
 
