@@ -41,6 +41,12 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   return out;
 }
 
+// A match reads at most one posting per document and query term (a wildcard counts as its largest expansion).
+bool may_run_long(const Xapian::Query& query, bool has_wildcard, Xapian::doccount documents) {
+  const double terms = static_cast<double>(query.get_length()) * (has_wildcard ? kMaxWildcardExpansion : 1);
+  return terms * documents > kTimedMatchPostings;
+}
+
 void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
   const SortOrder order = request.sort.value_or(browse ? SortOrder::YearDescending : SortOrder::Relevance);
   switch (order) {
@@ -106,17 +112,19 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.relaxed = plan.relaxed;
   try {
     const Xapian::doccount all = db_.get_doccount();
+    const bool has_wildcard = plan.match.get_description().find("WILDCARD") != std::string::npos;
+    const bool timed = may_run_long(plan.filtered(), has_wildcard, all);
     Xapian::Enquire enquire(db_);
     enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    enquire.set_time_limit(kMatchTimeLimitSeconds);
+    if (timed) enquire.set_time_limit(kMatchTimeLimitSeconds);
     apply_sort(enquire, request, plan.browse);
 
     // Pass 1: hits, total, and the counts of every facet that is not filtered.
     std::array<bool, schema::kFacetCount> unfiltered{};
     for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
     if (request.ranking_only) unfiltered.fill(false);
-    FacetCounter counter(unfiltered);
+    FacetCounter counter(db_, unfiltered);
     enquire.set_query(plan.filtered());
     if (!request.ranking_only) enquire.add_matchspy(&counter);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
@@ -138,9 +146,9 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       if (unfiltered[i] || request.ranking_only) continue;
       std::array<bool, schema::kFacetCount> only{};
       only[i] = true;
-      FacetCounter own(only);
+      FacetCounter own(db_, only);
       Xapian::Enquire pass(db_);
-      pass.set_time_limit(kMatchTimeLimitSeconds);
+      if (timed) pass.set_time_limit(kMatchTimeLimitSeconds);
       pass.set_weighting_scheme(Xapian::BoolWeight());
       pass.set_query(plan.filtered(spec.facet));
       pass.add_matchspy(&own);
@@ -152,7 +160,6 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
     }
 
-    const bool has_wildcard = plan.match.get_description().find("WILDCARD") != std::string::npos;
     const MatchedTerms query_terms =
         matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
     std::size_t rank = request.offset;

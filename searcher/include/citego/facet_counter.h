@@ -20,7 +20,7 @@ namespace citego {
 class FacetCounter : public Xapian::MatchSpy {
  public:
   // Counts the facets whose entry in `counted` is true.
-  explicit FacetCounter(std::array<bool, schema::kFacetCount> counted) : counted_(counted) {}
+  FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted) : db_(db), counted_(counted) {}
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
@@ -29,6 +29,12 @@ class FacetCounter : public Xapian::MatchSpy {
   Xapian::doccount documents_seen() const { return seen_; }
 
  private:
+  std::string packed_facets_of(Xapian::docid did);
+
+  Xapian::Database db_;
+  Xapian::ValueIterator values_;
+  bool streaming_ = false;
+  Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
   // Per facet, (value, count) in order of first sight: a facet has few distinct values (tens of years at most), so a
   // linear scan over short strings beats a tree on every matching document.

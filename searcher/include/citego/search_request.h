@@ -50,6 +50,9 @@ inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which on
 inline constexpr std::size_t kMaxOffset = 10000;
 inline constexpr unsigned kMaxWildcardExpansion = 100;
 inline constexpr double kMatchTimeLimitSeconds = 2.0;
+// The time limit starts a timer thread, which costs every process; it is set only on matches that may read more than
+// this many postings (documents times query terms), which a small database can never reach.
+inline constexpr double kTimedMatchPostings = 2'000'000;
 
 struct SearchRequest {
   std::string query;                  // the query-language text; empty browses every document
