@@ -4,8 +4,9 @@
 #   bench/speed/bench_index.sh [--keep] N [ROUNDS]        (ROUNDS defaults to 2)
 #
 # Environment: CITEGO_BUILD_DIR (default: build, relative to the repository root), BENCH_DIR (default: a new
-# mktemp -d folder, removed at the end unless --keep; a BENCH_DIR you name is always kept). bench_query.sh needs the
-# databases this leaves in BENCH_DIR.
+# mktemp -d folder, removed at the end unless --keep; a BENCH_DIR you name is always kept), BENCH_TOOLS (default:
+# "citego scriptindex scriptindex-1000 fts5": the indexers to run; a 1M-document run may leave out the slow ones).
+# bench_query.sh needs the databases this leaves in BENCH_DIR.
 #
 # Steps: copies the binaries into BENCH_DIR/bin (so that a rebuild during the run changes nothing), generates the
 # corpus once (citego-generate --docs N --seed 42 --files 10; reused when BENCH_DIR/corpus-N has the same stamp),
@@ -116,8 +117,6 @@ run_timed() {
   return 0
 }
 
-run_timed 0 0 convert export_to_peers "" -- \
-  python3 "$HERE/export_to_peers.py" --dump "$PEERS/docs.dump" --tsv "$PEERS/docs.tsv" "$CORPUS"
 
 run_citego() {
   rm -rf "$DB/citego.db" "$DB/citego.db.generations" "$DB"/citego.db.link-*
@@ -139,9 +138,23 @@ run_fts5() {
     python3 "$HERE/fts5_load.py" --db "$DB/fts5.sqlite" "$PEERS/docs.tsv"
 }
 
-order=(run_citego run_scriptindex run_scriptindex_1000 run_fts5)
+order=()
+for tool in ${BENCH_TOOLS:-citego scriptindex scriptindex-1000 fts5}; do
+  case "$tool" in
+    citego) order+=(run_citego) ;;
+    scriptindex) order+=(run_scriptindex) ;;
+    scriptindex-1000) order+=(run_scriptindex_1000) ;;
+    fts5) order+=(run_fts5) ;;
+    *) echo "unknown tool in BENCH_TOOLS: $tool (citego, scriptindex, scriptindex-1000, fts5)" >&2; exit 2 ;;
+  esac
+done
+if [ "${order[*]}" != run_citego ]; then  # the peers read the corpus converted once
+  run_timed 0 0 convert export_to_peers "" -- \
+    python3 "$HERE/export_to_peers.py" --dump "$PEERS/docs.dump" --tsv "$PEERS/docs.tsv" "$CORPUS"
+fi
 for ((r = 1; r <= ROUNDS; r++)); do
-  if ((r % 2 == 1)); then seq=("${order[@]}"); else seq=(run_fts5 run_scriptindex_1000 run_scriptindex run_citego); fi
+  seq=()
+  if ((r % 2 == 1)); then seq=("${order[@]}"); else for ((i = ${#order[@]} - 1; i >= 0; i--)); do seq+=("${order[i]}"); done; fi
   pos=1
   for step in "${seq[@]}"; do "$step" "$r" "$pos"; pos=$((pos + 1)); done
 done
@@ -149,11 +162,14 @@ done
 # --- after the last round: compaction and FTS5 optimize, once each ---
 for v in default flush1000; do
   rm -rf "$DB/scriptindex-$v.compact.db"
+  [ -d "$DB/scriptindex-$v.db" ] || continue
   run_timed 0 0 xapian-compact "scriptindex-$v" "$DB/scriptindex-$v.compact.db" -- \
     xapian-compact "$DB/scriptindex-$v.db" "$DB/scriptindex-$v.compact.db"
 done
-run_timed 0 0 fts5-optimize optimize+vacuum "$DB/fts5.sqlite" -- \
-  python3 "$HERE/fts5_load.py" --db "$DB/fts5.sqlite" --optimize-only
+if [ -f "$DB/fts5.sqlite" ]; then
+  run_timed 0 0 fts5-optimize optimize+vacuum "$DB/fts5.sqlite" -- \
+    python3 "$HERE/fts5_load.py" --db "$DB/fts5.sqlite" --optimize-only
+fi
 # The flush-1000 databases are only measured; drop them to save disk (about 2 GB each at 100k).
 rm -rf "$DB/scriptindex-flush1000.db" "$DB/scriptindex-flush1000.compact.db"
 

@@ -109,11 +109,14 @@ def main():
     out.append("|---|---|")
     out.append(f"| citego (already compacted by citego-index) | {last_size(citego)} |")
     for v in ("default", "flush1000"):
+        if last_size(("scriptindex", v)) is None:
+            continue
         out.append(f"| scriptindex {v}: as built / after xapian-compact | {last_size(('scriptindex', v))} / "
                    f"{compact[f'scriptindex-{v}']['size_mib'] if f'scriptindex-{v}' in compact else '-'} |")
     opt = by.get(("fts5-optimize", "optimize+vacuum"), [])
-    out.append(f"| FTS5 contentless: as loaded / after optimize + VACUUM | {last_size(('fts5', 'contentless'))} / "
-               f"{opt[0]['size_mib'] if opt else '-'} |")
+    if last_size(("fts5", "contentless")) is not None:
+        out.append(f"| FTS5 contentless: as loaded / after optimize + VACUUM | {last_size(('fts5', 'contentless'))} / "
+                   f"{opt[0]['size_mib'] if opt else '-'} |")
     out.append("")
     if failed:
         out.append("**Failed runs (excluded):** " + ", ".join(f"{r['tool']} {r['variant']} round {r['round']} "
