@@ -72,6 +72,7 @@ struct SearchRequest {
   bool ranking_only = false;
 
   bool has_filter(schema::Facet facet) const;
+  bool operator==(const SearchRequest&) const = default;
 };
 
 // Adds one --filter FACET=VALUE to `request`. VALUE is checked against the facet's vocabulary; a year is YYYY,

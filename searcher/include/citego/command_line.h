@@ -1,0 +1,34 @@
+// The command line of citego-search, parsed into a SearchRequest and the program's own settings.
+//
+// Parsed with getopt_long from the C library, like the GNU tools: long options take their value as --opt VALUE or
+// --opt=VALUE, an unambiguous prefix of an option's name is accepted, and everything after "--" is query text. (A
+// general option library costs every search process its loading time; this parser costs nothing at start-up.)
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "citego/response_format.h"
+#include "citego/search_request.h"
+
+namespace citego {
+
+struct CommandLine {
+  SearchRequest request;                 // query words joined by spaces, filters, sort, paging, --and, --timing
+  std::string db = "citego.db";          // --db
+  std::optional<OutputFormat> format;    // --format, when given
+  std::optional<std::string> batch;      // --batch FILE
+  std::string run_tag = "citego";        // --run-tag
+  bool help = false;                     // -h, --help
+  bool version = false;                  // --version
+};
+
+// Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed
+// value, an unknown --format, --lang or --sort, or a malformed --filter. A --batch run ranks only: its --limit
+// defaults to kMaxRankingLimit.
+CommandLine parse_command_line(int argc, char** argv);
+
+// The --help text, ending with a newline.
+extern const char* const kSearchHelp;
+
+}  // namespace citego

@@ -1,0 +1,159 @@
+// Command-line parsing of citego-search (see citego/command_line.h).
+#include "citego/command_line.h"
+
+#include <getopt.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+namespace citego {
+
+const char* const kSearchHelp =
+    "Usage: citego-search [OPTIONS] [--] QUERY...\n"
+    "Searches a database built by citego-index. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
+    "+word, -word, NEAR, wildcards (gouvern*), brackets, fields (title: name: author: keyword:) and facets\n"
+    "(year:2016, year:2016..2018, type:mooc, kind:foundation, doctype:project, lang:fr). An empty QUERY lists\n"
+    "every document, newest first. Put QUERY after -- when it starts with '-'.\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH             database to search (default: citego.db)\n"
+    "  --format FMT          json, text or csv (default: text on a terminal, else json)\n"
+    "  --lang LANG           language of the query: fr, en, es or pt (default: each document's)\n"
+    "  --filter FACET=VALUE  keep documents with this facet value (repeatable; year=2016..2018, year=..2017 and\n"
+    "                        year=2016.. are ranges)\n"
+    "  --sort ORDER          relevance, year (oldest first) or -year (newest first)\n"
+    "  --offset N            skip the first N hits (default: 0)\n"
+    "  --limit N             hits to return (default: 10, at most 100)\n"
+    "  --facet-limit N       values per facet (default: 10; 0: all)\n"
+    "  --and                 a document must match every word (the default matches any word, best first)\n"
+    "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
+    "  --batch FILE          run every QUERY_ID<TAB>QUERY line of FILE ('-': standard input) and write a TREC run\n"
+    "                        (QUERY_ID Q0 DOC_ID RANK SCORE TAG) with up to --limit hits each (default and\n"
+    "                        maximum: 1000)\n"
+    "  --run-tag TAG         TAG of a --batch run (default: citego)\n"
+    "  -h, --help            show this help and exit\n"
+    "  --version             show the version and exit\n"
+    "\n"
+    "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
+    "another schema version; 2 usage error or bad query.\n";
+
+namespace {
+
+enum OptionId : int {
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kBatch, kRunTag, kHelp,
+  kVersion
+};
+
+constexpr std::array<option, 15> kOptions = {{
+    {"db", required_argument, nullptr, kDb},
+    {"format", required_argument, nullptr, kFormat},
+    {"lang", required_argument, nullptr, kLang},
+    {"filter", required_argument, nullptr, kFilter},
+    {"sort", required_argument, nullptr, kSort},
+    {"offset", required_argument, nullptr, kOffset},
+    {"limit", required_argument, nullptr, kLimit},
+    {"facet-limit", required_argument, nullptr, kFacetLimit},
+    {"and", no_argument, nullptr, kAnd},
+    {"timing", no_argument, nullptr, kTiming},
+    {"batch", required_argument, nullptr, kBatch},
+    {"run-tag", required_argument, nullptr, kRunTag},
+    {"help", no_argument, nullptr, kHelp},
+    {"version", no_argument, nullptr, kVersion},
+    {nullptr, 0, nullptr, 0},
+}};
+
+SearchError usage(const std::string& message) { return SearchError("usage", message, kExitUsage); }
+
+std::size_t parse_count(const char* value, const char* name) {
+  const std::string_view text(value);
+  std::size_t n = 0;
+  bool ok = !text.empty() && text.size() <= 18;  // 18 digits cannot overflow
+  for (char c : text) ok = ok && c >= '0' && c <= '9';
+  if (!ok) throw usage(std::string("the argument ('") + value + "') for option '--" + name + "' is invalid");
+  for (char c : text) n = n * 10 + static_cast<std::size_t>(c - '0');
+  return n;
+}
+
+OutputFormat parse_format(std::string_view name) {
+  if (name == "json") return OutputFormat::Json;
+  if (name == "text") return OutputFormat::Text;
+  if (name == "csv") return OutputFormat::Csv;
+  throw usage("unknown format \"" + std::string(name) + "\" (expected json, text or csv)");
+}
+
+// The option as the user wrote it, without any "=value".
+std::string written_option(const char* arg) {
+  const std::string_view text(arg);
+  return std::string(text.substr(0, text.find('=')));
+}
+
+// The argument getopt_long has just read (it has moved optind past it).
+const char* last_seen(int argc, char** argv) { return argv[std::max(1, std::min(optind, argc) - 1)]; }
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, char** argv) {
+  CommandLine line;
+  bool limit_given = false;
+  opterr = 0;  // errors are thrown, in the output format asked for
+  optind = 0;  // a full rescan, also when called again (tests)
+  for (;;) {
+    const int id = getopt_long(argc, argv, ":h", kOptions.data(), nullptr);
+    if (id == -1) break;
+    const char* const name = id >= kDb && id <= kVersion ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
+    switch (id) {
+      case kDb: line.db = optarg; break;
+      case kFormat: line.format = parse_format(optarg); break;
+      case kLang:
+        line.request.lang = schema::lang_from_code(optarg);
+        if (!line.request.lang) {
+          throw usage("unknown language \"" + std::string(optarg) + "\" (expected fr, en, es or pt)");
+        }
+        break;
+      case kFilter: add_filter(line.request, optarg); break;
+      case kSort: line.request.sort = parse_sort(optarg); break;
+      case kOffset: line.request.offset = parse_count(optarg, name); break;
+      case kLimit:
+        line.request.limit = parse_count(optarg, name);
+        limit_given = true;
+        break;
+      case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
+      case kAnd: line.request.default_operator = DefaultOperator::And; break;
+      case kTiming: line.request.with_timing = true; break;
+      case kBatch: line.batch = optarg; break;
+      case kRunTag: line.run_tag = optarg; break;
+      case 'h':
+      case kHelp: line.help = true; break;
+      case kVersion: line.version = true; break;
+      case ':':
+        throw usage("the required argument for option '" + written_option(last_seen(argc, argv)) + "' is missing");
+      default: {
+        const std::string arg = last_seen(argc, argv);
+        if (optopt != 0 && arg.rfind("--", 0) == 0) {
+          throw usage("option '" + written_option(arg.c_str()) + "' does not take any arguments");
+        }
+        if (optopt != 0) throw usage("unrecognised option '-" + std::string(1, static_cast<char>(optopt)) + "'");
+        const std::string written = written_option(arg.c_str());
+        const auto prefix_of = [&written](const option& o) {
+          return o.name != nullptr && written.size() > 2 && std::string_view(o.name).rfind(written.substr(2), 0) == 0;
+        };
+        if (std::count_if(kOptions.begin(), kOptions.end(), prefix_of) > 1) {
+          throw usage("option '" + written + "' is ambiguous");
+        }
+        throw usage("unrecognised option '" + written + "'");
+      }
+    }
+  }
+  for (int i = optind; i < argc; ++i) {
+    if (!line.request.query.empty()) line.request.query += ' ';
+    line.request.query += argv[i];
+  }
+  if (line.batch) {
+    line.request.ranking_only = true;
+    if (!limit_given) line.request.limit = kMaxRankingLimit;
+  }
+  return line;
+}
+
+}  // namespace citego

@@ -1,0 +1,100 @@
+// citego-search's command line: every option, its forms, and the usage errors.
+#include "citego/command_line.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using citego::CommandLine;
+using citego::SearchError;
+
+CommandLine parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "citego-search");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  return citego::parse_command_line(static_cast<int>(args.size()), argv.data());
+}
+
+std::string usage_error(std::vector<std::string> args) {
+  try {
+    parse(std::move(args));
+  } catch (const SearchError& e) {
+    EXPECT_EQ(e.code(), "usage");
+    EXPECT_EQ(e.exit_code(), citego::kExitUsage);
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(CommandLine, DefaultsWithoutOptions) {
+  const CommandLine line = parse({});
+  EXPECT_EQ(line.db, "citego.db");
+  EXPECT_FALSE(line.format);
+  EXPECT_FALSE(line.batch);
+  EXPECT_EQ(line.run_tag, "citego");
+  EXPECT_FALSE(line.help);
+  EXPECT_FALSE(line.version);
+  EXPECT_EQ(line.request, citego::SearchRequest{});
+}
+
+TEST(CommandLine, EveryOptionInBothForms) {
+  const CommandLine line = parse({"--db", "x.db", "--format=csv", "--lang", "pt", "--filter", "type=mooc",
+                                  "--filter=year=2016..2018", "--sort", "-year", "--offset=20", "--limit", "5",
+                                  "--facet-limit", "0", "--and", "--timing", "--run-tag=t1"});
+  citego::SearchRequest expected;
+  expected.lang = citego::schema::Lang::Pt;
+  citego::add_filter(expected, "type=mooc");
+  citego::add_filter(expected, "year=2016..2018");
+  expected.sort = citego::SortOrder::YearDescending;
+  expected.offset = 20;
+  expected.limit = 5;
+  expected.facet_limit = 0;
+  expected.default_operator = citego::DefaultOperator::And;
+  expected.with_timing = true;
+  EXPECT_EQ(line.request, expected);
+  EXPECT_EQ(line.db, "x.db");
+  EXPECT_EQ(line.format, citego::OutputFormat::Csv);
+  EXPECT_EQ(line.run_tag, "t1");
+}
+
+TEST(CommandLine, QueryWordsAnywhereAndAfterDoubleDash) {
+  EXPECT_EQ(parse({"economie", "--and", "sociale"}).request.query, "economie sociale");
+  EXPECT_EQ(parse({"--limit", "3", "--", "-economie", "--and"}).request.query, "-economie --and");
+  EXPECT_EQ(parse({"--limit", "3", "--", "-economie"}).request.limit, 3u);
+}
+
+TEST(CommandLine, PrefixesHelpVersionAndBatch) {
+  EXPECT_EQ(parse({"--form", "text"}).format, citego::OutputFormat::Text);
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"--version"}).version);
+  const CommandLine batch = parse({"--batch", "queries.tsv"});
+  EXPECT_EQ(batch.batch, "queries.tsv");
+  EXPECT_TRUE(batch.request.ranking_only);
+  EXPECT_EQ(batch.request.limit, citego::kMaxRankingLimit);
+  EXPECT_EQ(parse({"--batch", "-", "--limit", "100"}).request.limit, 100u);
+}
+
+TEST(CommandLine, UsageErrors) {
+  EXPECT_EQ(usage_error({"--frobnicate"}), "unrecognised option '--frobnicate'");
+  EXPECT_EQ(usage_error({"--frobnicate=3"}), "unrecognised option '--frobnicate'");
+  EXPECT_EQ(usage_error({"-x"}), "unrecognised option '-x'");
+  EXPECT_EQ(usage_error({"--f", "json"}), "option '--f' is ambiguous");
+  EXPECT_EQ(usage_error({"x", "--limit"}), "the required argument for option '--limit' is missing");
+  EXPECT_EQ(usage_error({"--and=yes"}), "option '--and' does not take any arguments");
+  EXPECT_EQ(usage_error({"--limit", "-3"}), "the argument ('-3') for option '--limit' is invalid");
+  EXPECT_EQ(usage_error({"--offset", "1e3"}), "the argument ('1e3') for option '--offset' is invalid");
+  EXPECT_EQ(usage_error({"--facet-limit="}), "the argument ('') for option '--facet-limit' is invalid");
+  EXPECT_EQ(usage_error({"--limit", "99999999999999999999"}),
+            "the argument ('99999999999999999999') for option '--limit' is invalid");
+  EXPECT_EQ(usage_error({"--format", "xml"}), "unknown format \"xml\" (expected json, text or csv)");
+  EXPECT_EQ(usage_error({"--lang", "de"}), "unknown language \"de\" (expected fr, en, es or pt)");
+  // Errors after a good parse start from a clean state: getopt_long is rescanned from the first argument.
+  EXPECT_EQ(parse({"--limit", "7"}).request.limit, 7u);
+}
+
+}  // namespace
