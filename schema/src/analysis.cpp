@@ -338,8 +338,8 @@ void index_field(Xapian::TermGenerator& generator, schema::Field field, std::str
   }
 }
 
-std::vector<Token> tokenize(std::string_view text) {
-  std::vector<Token> tokens;
+std::vector<WordSpan> word_spans(std::string_view text) {
+  std::vector<WordSpan> spans;
   std::size_t pos = 0;
   static const std::array<bool, 0x80> ascii_word_char = [] {
     std::array<bool, 0x80> out{};
@@ -379,11 +379,17 @@ std::vector<Token> tokenize(std::string_view text) {
     }
     const bool elided = pos < text.size() && end == pos && is_elision(text.substr(begin, end - begin)) &&
                         is_apostrophe(decode_at(text, pos, length));
-    if (end > begin && !elided) {
-      std::string exact = exact_term(text.substr(begin, end - begin));
-      if (!exact.empty()) tokens.push_back(Token{begin, end, std::move(exact)});
-    }
+    if (end > begin && !elided) spans.push_back(WordSpan{begin, end});
     if (pos == begin) pos += length;  // never loop forever
+  }
+  return spans;
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  for (const WordSpan& span : word_spans(text)) {
+    std::string exact = exact_term(text.substr(span.begin, span.end - span.begin));
+    if (!exact.empty()) tokens.push_back(Token{span.begin, span.end, std::move(exact)});
   }
   return tokens;
 }

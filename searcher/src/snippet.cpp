@@ -2,6 +2,7 @@
 #include "citego/snippet.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "citego/analysis.h"
@@ -42,26 +43,42 @@ MatchedTerms matched_terms_of(const std::vector<std::string>& terms) {
 Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerms& terms, std::size_t window) {
   Snippet snippet;
   if (text.empty() || window == 0) return snippet;
-  const std::vector<analysis::Token> tokens = analysis::tokenize(text);
-  if (tokens.empty()) return snippet;
-
-  // Which tokens match, and which distinct term each one is (by its exact form).
-  // Snowball's stemmers change word endings only, so a word's stem starts with the word's first two bytes (or is
-  // shorter): only words that start like one of the stems are worth stemming.
+  // Which words match, and which distinct term each one is (by its exact form). Snowball's stemmers change word
+  // endings only, so a word's stem starts with the word's first two bytes (or is shorter): only words that start like
+  // one of the stems are worth stemming. And a plain ASCII word's exact term starts with its first letter in lower
+  // case, so only words that start like a term or a stem are worth folding: most words of a text are neither.
   std::vector<std::string_view> stem_heads;
-  for (const std::string& stem : terms.stems) stem_heads.push_back(std::string_view(stem).substr(0, 2));
+  std::array<bool, 0x80> initials{};
+  for (const std::string& stem : terms.stems) {
+    if (stem.empty()) continue;
+    stem_heads.push_back(std::string_view(stem).substr(0, 2));
+    if (static_cast<unsigned char>(stem[0]) < 0x80) initials[static_cast<unsigned char>(stem[0])] = true;
+  }
+  for (const std::string& exact : terms.exact) {
+    if (!exact.empty() && static_cast<unsigned char>(exact[0]) < 0x80) initials[static_cast<unsigned char>(exact[0])] = true;
+  }
   auto may_stem_to_one = [&stem_heads](std::string_view word) {
     return std::any_of(stem_heads.begin(), stem_heads.end(),
                        [word](std::string_view head) { return word.substr(0, head.size()) == head; });
   };
   const Xapian::Stem stemmer = analysis::stemmer_for(lang);
-  std::vector<int> match_id(tokens.size(), -1);
+  std::vector<analysis::WordSpan> tokens;
+  std::vector<int> match_id;
   std::map<std::string, int> ids;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const std::string& exact = tokens[i].exact;
-    const bool hit = terms.exact.count(exact) > 0 || (may_stem_to_one(exact) && terms.stems.count(stemmer(exact)) > 0);
-    if (hit) match_id[i] = ids.emplace(exact, static_cast<int>(ids.size())).first->second;
+  for (const analysis::WordSpan& span : analysis::word_spans(text)) {
+    const auto first = static_cast<unsigned char>(text[span.begin]);
+    const bool plain_start = first < 0x80;
+    int id = -1;
+    if (!plain_start || initials[static_cast<unsigned char>(first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first)]) {
+      const std::string exact = analysis::exact_term(text.substr(span.begin, span.end - span.begin));
+      if (exact.empty()) continue;  // no word at all (a lone combining mark)
+      const bool hit = terms.exact.count(exact) > 0 || (may_stem_to_one(exact) && terms.stems.count(stemmer(exact)) > 0);
+      if (hit) id = ids.emplace(exact, static_cast<int>(ids.size())).first->second;
+    }
+    tokens.push_back(span);
+    match_id.push_back(id);
   }
+  if (tokens.empty()) return snippet;
 
   // Slide a window over the tokens; score = distinct matched words, then matched words.
   std::size_t best_start = 0;

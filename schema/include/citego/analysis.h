@@ -58,4 +58,12 @@ struct Token {
 // Splits original text into words the way the indexer sees them, for snippets: offsets point into `text`.
 std::vector<Token> tokenize(std::string_view text);
 
+// Where the words of tokenize() are, without their exact terms (which cost most of the work): a word whose
+// exact_term() is empty (a lone combining mark, say) is among them, and gives no Token.
+struct WordSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+std::vector<WordSpan> word_spans(std::string_view text);
+
 }  // namespace citego::analysis
