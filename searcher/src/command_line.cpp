@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <mutex>
 
 namespace citego {
 
@@ -94,6 +95,9 @@ const char* last_seen(int argc, char** argv) { return argv[std::max(1, std::min(
 }  // namespace
 
 CommandLine parse_command_line(int argc, char** argv) {
+  // getopt_long keeps its state in globals: one parse at a time (the search server parses on several threads).
+  static std::mutex getopt_state;
+  const std::lock_guard<std::mutex> lock(getopt_state);
   CommandLine line;
   bool limit_given = false;
   opterr = 0;  // errors are thrown, in the output format asked for

@@ -25,7 +25,7 @@ struct CommandLine {
 
 // Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed
 // value, an unknown --format, --lang or --sort, or a malformed --filter. A --batch run ranks only: its --limit
-// defaults to kMaxRankingLimit.
+// defaults to kMaxRankingLimit. Safe to call from several threads (calls are serialised).
 CommandLine parse_command_line(int argc, char** argv);
 
 // The --help text, ending with a newline.

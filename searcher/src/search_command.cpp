@@ -1,0 +1,106 @@
+// One citego-search command (see citego/search_command.h).
+#include "citego/search_command.h"
+
+#include <fstream>
+#include <memory>
+
+#include <xapian.h>
+
+#include "citego/batch.h"
+#include "citego/response_format.h"
+#include "citego/search_request.h"
+
+namespace citego {
+
+namespace {
+
+CommandLine parse(const std::vector<std::string>& args) {
+  std::vector<std::string> copies = args;  // getopt_long reorders argv
+  copies.insert(copies.begin(), "citego-search");
+  std::vector<char*> argv;
+  for (std::string& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  return parse_command_line(static_cast<int>(copies.size()), argv.data());
+}
+
+int fail(const SearchError& error, OutputFormat format, const CommandStreams& streams) {
+  if (format == OutputFormat::Json) streams.out << error_json(error);
+  streams.err << "citego-search: " << error.what() << "\n";
+  if (error.code() == "usage") streams.err << "Try 'citego-search --help'.\n";
+  return error.exit_code();
+}
+
+}  // namespace
+
+std::optional<CommandLine> try_parse_command_line(const std::vector<std::string>& args) {
+  try {
+    return parse(args);
+  } catch (const SearchError&) {
+    return std::nullopt;
+  }
+}
+
+int run_search_command(const std::vector<std::string>& args, const CommandStreams& streams,
+                       const SearcherFor& searcher_for) {
+  // Errors are reported in the format asked for, even errors in the rest of the command line; without --format, in
+  // the format the output calls for.
+  OutputFormat format = streams.out_is_terminal ? OutputFormat::Text : OutputFormat::Json;
+  for (std::size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i) {
+    const std::string_view arg = args[i];
+    const std::string_view value = arg == "--format" ? std::string_view(args[i + 1])
+                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
+    if (value == "json") format = OutputFormat::Json;
+    if (value == "text") format = OutputFormat::Text;
+    if (value == "csv") format = OutputFormat::Csv;
+  }
+  CommandLine line;
+  try {
+    line = parse(args);
+    if (line.format) format = *line.format;
+  } catch (const SearchError& e) {
+    return fail(e, format, streams);
+  }
+  if (line.help) {
+    streams.out << kSearchHelp;
+    return kExitOk;
+  }
+  if (line.version) {
+    streams.out << "citego-search " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
+    return kExitOk;
+  }
+
+  try {
+    const SearchRequest& request = line.request;
+    validate(request);
+    std::unique_ptr<Searcher> own;
+    if (!searcher_for) own = std::make_unique<Searcher>(line.db);
+    const Searcher& searcher = own ? *own : searcher_for(line.db);
+    if (line.batch) {
+      const std::string& path = *line.batch;
+      std::ifstream file;
+      if (path != "-") {
+        file.open(path);
+        if (!file) throw SearchError("bad_batch", "cannot read " + path, kExitRuntime);
+      }
+      const BatchSummary summary =
+          run_batch(searcher, request, path == "-" ? streams.in : file, streams.out, line.run_tag, streams.err);
+      streams.out.flush();
+      if (!streams.out) return kExitRuntime;
+      return summary.refused > 0 ? kExitUsage : kExitOk;
+    }
+    const SearchResponse response = searcher.search(request);
+    switch (format) {
+      case OutputFormat::Json: streams.out << to_json(response); break;
+      case OutputFormat::Text: streams.out << to_text(response, streams.out_is_terminal); break;
+      case OutputFormat::Csv: streams.out << to_csv(response); break;
+    }
+    streams.out.flush();
+    return streams.out ? kExitOk : kExitRuntime;
+  } catch (const SearchError& e) {
+    return fail(e, format, streams);
+  } catch (const std::exception& e) {
+    return fail(SearchError("internal", e.what(), kExitRuntime), format, streams);
+  }
+}
+
+}  // namespace citego
