@@ -33,6 +33,8 @@ const char* const kSearchHelp =
     "                        (QUERY_ID Q0 DOC_ID RANK SCORE TAG) with up to --limit hits each (default and\n"
     "                        maximum: 1000)\n"
     "  --run-tag TAG         TAG of a --batch run (default: citego)\n"
+    "  --serve SOCKET        answer citego-client's commands for the --db database on the Unix socket SOCKET,\n"
+    "                        from one long-running process, until SIGTERM or Ctrl-C\n"
     "  -h, --help            show this help and exit\n"
     "  --version             show the version and exit\n"
     "\n"
@@ -42,11 +44,11 @@ const char* const kSearchHelp =
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kBatch, kRunTag, kHelp,
-  kVersion
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kBatch, kRunTag, kServe,
+  kHelp, kVersion
 };
 
-constexpr std::array<option, 15> kOptions = {{
+constexpr std::array<option, 16> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -59,6 +61,7 @@ constexpr std::array<option, 15> kOptions = {{
     {"timing", no_argument, nullptr, kTiming},
     {"batch", required_argument, nullptr, kBatch},
     {"run-tag", required_argument, nullptr, kRunTag},
+    {"serve", required_argument, nullptr, kServe},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
     {nullptr, 0, nullptr, 0},
@@ -127,6 +130,7 @@ CommandLine parse_command_line(int argc, char** argv) {
       case kTiming: line.request.with_timing = true; break;
       case kBatch: line.batch = optarg; break;
       case kRunTag: line.run_tag = optarg; break;
+      case kServe: line.serve = optarg; break;
       case 'h':
       case kHelp: line.help = true; break;
       case kVersion: line.version = true; break;

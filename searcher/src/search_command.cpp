@@ -9,6 +9,7 @@
 #include "citego/batch.h"
 #include "citego/response_format.h"
 #include "citego/search_request.h"
+#include "citego/search_server.h"
 
 namespace citego {
 
@@ -63,6 +64,12 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
   if (line.help) {
     streams.out << kSearchHelp;
     return kExitOk;
+  }
+  if (line.serve) {
+    if (searcher_for) {  // a client asking the server to serve: not a search
+      return fail(SearchError("usage", "--serve is not a search", kExitUsage), format, streams);
+    }
+    return serve({*line.serve, line.db, 0}, streams.err);
   }
   if (line.version) {
     streams.out << "citego-search " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";

@@ -19,6 +19,7 @@ struct CommandLine {
   std::optional<OutputFormat> format;    // --format, when given
   std::optional<std::string> batch;      // --batch FILE
   std::string run_tag = "citego";        // --run-tag
+  std::optional<std::string> serve;      // --serve SOCKET: answer citego-client's commands (search_server.h)
   bool help = false;                     // -h, --help
   bool version = false;                  // --version
 };

@@ -1,0 +1,191 @@
+// citego-search --serve and citego-client: the client's output and exit status are citego-search's, byte for byte,
+// whether the server answers or the client runs citego-search itself; the server follows new generations, survives
+// broken clients, refuses a socket that is taken, and stops cleanly on SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+extern char** environ;
+
+namespace citego::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string client_binary() { return CITEGO_CLIENT_BINARY; }
+
+bool socket_answers(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A `citego-search --serve` child process, stopped with SIGTERM when the object goes away.
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& socket, const std::string& db, const std::string& log) : socket_(socket) {
+    const std::string program = search_binary();
+    std::vector<std::string> args = {program, "--serve", socket, "--db", db};
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    for (int i = 0; i < 500 && !socket_answers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) stop();
+  }
+  // Sends SIGTERM and returns the exit status.
+  int stop() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  std::string socket_;
+  pid_t pid_ = 0;
+};
+
+class SearchServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "citego.db";
+    socket_ = dir_ / "citego.sock";
+    index({"corpus/", "corpus/fixtures/multilingual"});
+  }
+  void index(const std::vector<std::string>& inputs) {
+    std::vector<std::string> args = {"--db", db_};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    const RunResult r = run(index_binary(), args, source_dir());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // The client's result must be citego-search's, for the same arguments in the same directory.
+  void ExpectSameAsSearch(const std::vector<std::string>& args) {
+    std::vector<std::string> client_args = {"--socket", socket_};
+    client_args.insert(client_args.end(), args.begin(), args.end());
+    const RunResult client = run(client_binary(), client_args, dir_.path().string());
+    const RunResult direct = run(search_binary(), args, dir_.path().string());
+    SCOPED_TRACE(::testing::PrintToString(args));
+    EXPECT_EQ(client.exit_code, direct.exit_code);
+    EXPECT_EQ(client.out, direct.out);
+    EXPECT_EQ(client.err, direct.err);
+  }
+  std::vector<std::vector<std::string>> commands() const {
+    return {
+        {"--format", "json", "économie", "solidaire"},
+        {"--format", "json", "--filter", "type=mooc", "--filter", "year=2010..2020", "--facet-limit", "0", "gouvern*"},
+        {"--format", "text", "democratie participative"},
+        {"--format", "csv", "--sort", "-year", "--limit", "3", ""},
+        {"--format", "json", "--db", db_, "--lang", "es", "participaciones"},  // absolute --db
+        {"--format", "json", "--limit", "1000", "x"},                         // usage error
+        {"--format", "json", "--filter", "colour=red", "x"},                  // bad filter
+        {"--frobnicate"},
+        {"--help"},
+        {"--format", "json", "--db", "elsewhere.db", "x"},                    // not the served database: declined
+    };
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::string socket_;
+};
+
+TEST_F(SearchServer, AnswersExactlyAsCitegoSearch) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  for (const auto& args : commands()) ExpectSameAsSearch(args);
+  // The served database is "citego.db" of the client's directory: the default --db.
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_FALSE(fs::exists(socket_));
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_EQ(log.rfind("citego-search: serving " + db_ + " on " + socket_ + " (", 0), 0u) << log;
+  EXPECT_NE(log.find(" thread"), std::string::npos) << log;
+  // Every command was the server's but the one for another database, which the client ran itself.
+  EXPECT_EQ(log.substr(log.find('\n') + 1), "citego-search: stopped serving " + db_ + " after " +
+                                                std::to_string(commands().size()) + " answered and 1 declined commands\n");
+}
+
+TEST_F(SearchServer, ClientRunsCitegoSearchWhenNoServerAnswers) {
+  for (const auto& args : commands()) ExpectSameAsSearch(args);  // nothing listens on socket_
+  write_file(socket_, "not a socket");
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+}
+
+TEST_F(SearchServer, FollowsNewGenerations) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  const std::vector<std::string> browse = {"--socket", socket_, "--format", "json", "--limit", "100", ""};
+  const RunResult before = run(client_binary(), browse, dir_.path().string());
+  index({"corpus/fixtures/multilingual"});  // a smaller corpus, published while the server runs
+  const RunResult after = run(client_binary(), browse, dir_.path().string());
+  EXPECT_NE(before.out, after.out);
+  ExpectSameAsSearch({"--format", "json", "--limit", "100", ""});
+  index({"corpus/"});  // and once more: the first generation is gone by now
+  ExpectSameAsSearch({"--format", "json", "--limit", "100", ""});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 4 answered and 0 declined commands\n"), std::string::npos) << log;
+}
+
+TEST_F(SearchServer, SurvivesBrokenClients) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  for (const std::string& junk : {std::string("hello"), std::string("citego-search/1\n\xff\xff\xff\xff"),
+                                  std::string("citego-search/1\n\x03\0\0\0\xff\xff\xff\x7f", 24), std::string()}) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_.c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::write(fd, junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
+    ::shutdown(fd, SHUT_WR);
+    char reply = 0;
+    EXPECT_EQ(::read(fd, &reply, 1), 0);  // closed without an answer
+    ::close(fd);
+  }
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 1 answered and 0 declined commands\n"), std::string::npos) << log;
+}
+
+TEST_F(SearchServer, RefusesATakenSocketAndAMissingDatabase) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  RunResult r = run(search_binary(), {"--serve", socket_, "--db", db_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-search: another server answers on " + socket_ + "\n");
+  r = run(search_binary(), {"--serve", dir_ / "other.sock", "--db", dir_ / "nowhere.db"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-search: no database at " + (dir_ / "nowhere.db") +
+                       " (build one with: citego-index --db " + (dir_ / "nowhere.db") + " corpus/)\n");
+  write_file(dir_ / "plain.txt", "x");
+  r = run(search_binary(), {"--serve", dir_ / "plain.txt", "--db", db_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-search: " + (dir_ / "plain.txt") + " exists and is not a socket\n");
+}
+
+}  // namespace
+}  // namespace citego::test
