@@ -41,7 +41,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${CITEGO_BUILD_DIR:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-for b in indexer/citego-index searcher/citego-search corpus/generator/citego-generate; do
+for b in indexer/citego-index searcher/citego-search searcher/citego-client corpus/generator/citego-generate; do
   if [ ! -x "$BUILD/$b" ]; then
     echo "missing $BUILD/$b: build first (cmake -S $ROOT -B $BUILD && cmake --build $BUILD -j2)" >&2; exit 1
   fi
@@ -65,7 +65,8 @@ fi
 BIN=$BENCH_DIR/bin CORPUS=$BENCH_DIR/corpus-$N PEERS=$BENCH_DIR/peers-$N DB=$BENCH_DIR/db-$N
 RES=$BENCH_DIR/results TIMES=$BENCH_DIR/results/time-$N
 mkdir -p "$BIN" "$DB" "$RES" "$TIMES" "$PEERS"
-cp "$BUILD/indexer/citego-index" "$BUILD/searcher/citego-search" "$BUILD/corpus/generator/citego-generate" "$BIN/"
+cp "$BUILD/indexer/citego-index" "$BUILD/searcher/citego-search" "$BUILD/searcher/citego-client" \
+  "$BUILD/corpus/generator/citego-generate" "$BIN/"
 for b in citego-index citego-search citego-generate; do  # a copy taken mid-link would not run (--help: every tool has it)
   "$BIN/$b" --help >/dev/null 2>&1 || { echo "$BIN/$b (copied from $BUILD) does not run: is a build running?" >&2; exit 1; }
 done

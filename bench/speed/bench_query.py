@@ -5,11 +5,13 @@ Run through bench/speed/bench_query.sh, which finds the databases that bench_ind
 
     python3 bench/speed/bench_query.py --bench-dir DIR --docs N [--queries FILE] [--runs 20] [--warmup 3]
 
-For every query of FILE (QID<TAB>CATEGORY<TAB>FILTER<TAB>QUERY, see make_queries.py) one hyperfine call times four
+For every query of FILE (QID<TAB>CATEGORY<TAB>FILTER<TAB>QUERY, see make_queries.py) one hyperfine call times five
 commands side by side, all with -N (no shell); hyperfine runs each command's warm-up and runs in turn, so the four
 are measured within a second or two of each other and the per-query ratios cancel most of the machine's drift:
   citego  DIR/bin/citego-search --db DIR/db-N/citego.db --format json --and [--filter F=V] -- QUERY
           JSON with hits, the five facets and snippets, as the site calls it
+  client  DIR/bin/citego-client --socket SOCKET (the same arguments): the same bytes, answered by a
+          `citego-search --serve SOCKET` that bench_query.sh starts before and stops after
   quest   quest -d DIR/db-N/scriptindex-default.compact.db -o and [-b F:PREFIX] 'QUERY [F:V]'   (top 10, estimate)
   sqlite3 sqlite3 -json DIR/db-N/fts5.sqlite "<top 10 by bm25 + ids>; <total and 5 facet counts, CROSS JOIN>"
   noop    DIR/bin/noop   (int main(){return 0;} built with g++ -O2: the process-start floor)
@@ -41,7 +43,7 @@ SQL_FILTER = {
     "lang": "+rowid IN (SELECT rowid FROM doc WHERE lang = {v})",
     "doctype": "+rowid IN (SELECT rowid FROM doc WHERE doc_type = {v})",
 }
-COMMANDS = ("citego", "quest", "sqlite3", "noop")
+COMMANDS = ("citego", "client", "quest", "sqlite3", "noop")
 
 
 def sql_str(text):
@@ -93,10 +95,11 @@ def commands(args, qid, query, flt):
         quest += ["-b", f"{facet}:{QUEST_PREFIX[facet]}"]
         quest_query = f"{query} {facet}:{value}"
     citego += ["--", query]
+    client = [os.path.join(args.bench_dir, "bin", "citego-client"), "--socket", args.socket] + citego[1:]
     quest += [quest_query]
     sqlite = ["sqlite3", "-json", os.path.join(db, "fts5.sqlite"), sqlite_sql(query, flt)]
     noop = [os.path.join(args.bench_dir, "bin", "noop")]
-    return {"citego": citego, "quest": quest, "sqlite3": sqlite, "noop": noop}
+    return {"citego": citego, "client": client, "quest": quest, "sqlite3": sqlite, "noop": noop}
 
 
 def run(argv):
@@ -105,7 +108,7 @@ def run(argv):
 
 def hits(name, argv):
     """Match count of one command (None for noop or on failure)."""
-    if name == "citego":
+    if name in ("citego", "client"):
         p = run(argv)
         return json.loads(p.stdout)["total"] if p.returncode == 0 else None
     if name == "quest":
@@ -170,6 +173,8 @@ def summarize(rows, args, meta):
     ratio = {
         "citego / quest": [r["citego_ms"] / r["quest_ms"] for r in rows if r["citego_ms"] and r["quest_ms"]],
         "citego / noop": [r["citego_ms"] / r["noop_ms"] for r in rows if r["citego_ms"] and r["noop_ms"]],
+        "client / quest": [r["client_ms"] / r["quest_ms"] for r in rows if r["client_ms"] and r["quest_ms"]],
+        "client / noop": [r["client_ms"] / r["noop_ms"] for r in rows if r["client_ms"] and r["noop_ms"]],
         "sqlite3 / citego": [r["sqlite3_ms"] / r["citego_ms"] for r in rows if r["citego_ms"] and r["sqlite3_ms"]],
         "quest / noop": [r["quest_ms"] / r["noop_ms"] for r in rows if r["quest_ms"] and r["noop_ms"]],
         "sqlite3 / noop": [r["sqlite3_ms"] / r["noop_ms"] for r in rows if r["sqlite3_ms"] and r["noop_ms"]],
@@ -182,6 +187,7 @@ def summarize(rows, args, meta):
     out.append("|---|---|---|---|")
     label = {
         "citego": "(a) `citego-search --format json --and` (top 10, exact total, 5 facets, snippets)",
+        "client": "(a') `citego-client` with the same arguments, answered by `citego-search --serve` (same bytes)",
         "quest": "(b) `quest -o and` on the compacted scriptindex db (top 10, estimated total)",
         "sqlite3": "(c) `sqlite3 -json` FTS5: top 10 by bm25 + total + 5 facet counts (CROSS JOIN)",
         "noop": "(d) `noop` (process-start floor)",
@@ -197,9 +203,9 @@ def summarize(rows, args, meta):
         out.append(f"| {name} | **{fmt(median(values))}** | {len(values)} |")
     out.append("")
     bands = [(0, 99), (100, 999), (1000, 4999), (5000, 10 ** 12)]
-    out.append("| citego hits | queries | citego ms | quest ms | sqlite3 ms | noop ms | citego/quest | "
+    out.append("| citego hits | queries | citego ms | client ms | quest ms | sqlite3 ms | noop ms | citego/quest | "
                "sqlite3/citego |")
-    out.append("|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|")
     for lo, hi in bands:
         sel = [r for r in rows if r["hits_citego"] is not None and lo <= r["hits_citego"] <= hi]
         if not sel:
@@ -222,9 +228,10 @@ def summarize(rows, args, meta):
                f"{sum(r['hits_quest'] == r['hits_sqlite3'] for r in rows)}/{len(rows)}.")
     out.append("")
     out.append("<details><summary>Per query: category, filter, query, hits (citego / quest / FTS5), medians ms "
-               "(citego / quest / sqlite3 / noop)</summary>\n")
-    out.append("| qid | category | filter | query | hits citego | hits quest | hits FTS5 | citego | quest | sqlite3 | noop |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+               "(citego / client / quest / sqlite3 / noop)</summary>\n")
+    out.append("| qid | category | filter | query | hits citego | hits quest | hits FTS5 | citego | client | quest | "
+               "sqlite3 | noop |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         out.append(f"| {r['qid']} | {r['category']} | {r['filter']} | `{r['query']}` | {fmt(r['hits_citego'])} | "
                    f"{fmt(r['hits_quest'])} | {fmt(r['hits_sqlite3'])} | "
@@ -242,6 +249,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--meta", default="", help="text appended to the summary (machine facts)")
+    parser.add_argument("--socket", required=True, help="socket of the running citego-search --serve")
     args = parser.parse_args()
     out_dir = os.path.join(args.bench_dir, "results", f"query-{args.docs}")
     os.makedirs(out_dir, exist_ok=True)
@@ -263,6 +271,9 @@ def main():
         for name, argv in cmds.items():
             row[f"hits_{name}"] = hits(name, argv)
             row[f"{name}_faults"] = minor_faults(argv, scratch)
+        if row["hits_client"] != row["hits_citego"]:
+            sys.exit(f"bench_query: {qid}: citego-client found {row['hits_client']}, citego-search "
+                     f"{row['hits_citego']}: is the server serving another database?")
         export = os.path.join(out_dir, f"{qid}.json")
         hf = ["hyperfine", "-N", "--warmup", str(args.warmup), "--runs", str(args.runs), "--style", "none",
               "--export-json", export]

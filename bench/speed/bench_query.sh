@@ -5,11 +5,13 @@
 #
 # Uses the databases that `BENCH_DIR=DIR bench/speed/bench_index.sh N` (or `bench_index.sh --keep N`) left in DIR:
 # DIR/db-N/citego.db, scriptindex-default.compact.db, fts5.sqlite (optimized), and DIR/bin/citego-search, the copy
-# of the searcher that was benchmarked with them. Builds DIR/bin/noop (int main(){return 0;}, g++ -O2).
+# of the searcher that was benchmarked with them, with DIR/bin/citego-client. Builds DIR/bin/noop (int main(){return
+# 0;}, g++ -O2). Starts `DIR/bin/citego-search --serve DIR/citego.sock --db DIR/db-N/citego.db` for the client's
+# timings and stops it at the end.
 #
 # Environment: BENCH_DIR (required), QUERIES (default: bench/speed/queries.txt; "auto" makes queries of DIR's
 # corpus with make_queries.py --seed 42), RUNS (20), WARMUP (3).
-# One hyperfine -N call per query times the four commands; see bench_query.py. Writes DIR/results/query-N/ and
+# One hyperfine -N call per query times the five commands; see bench_query.py. Writes DIR/results/query-N/ and
 # prints the summary.
 set -euo pipefail
 
@@ -23,7 +25,9 @@ BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 for tool in hyperfine quest sqlite3 g++ python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
-[ -x "$BENCH_DIR/bin/citego-search" ] || { echo "no $BENCH_DIR/bin/citego-search: run bench_index.sh first" >&2; exit 1; }
+for b in citego-search citego-client; do
+  [ -x "$BENCH_DIR/bin/$b" ] || { echo "no $BENCH_DIR/bin/$b: run bench_index.sh first" >&2; exit 1; }
+done
 
 if [ ! -x "$BENCH_DIR/bin/noop" ]; then
   printf 'int main() { return 0; }\n' > "$BENCH_DIR/bin/noop.cpp"
@@ -43,10 +47,20 @@ sqlite $(sqlite3 --version | cut -d' ' -f1), $(hyperfine --version); $(date -u +
 queries: $QUERIES; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench_query: $meta" >&2
 
-python3 "$HERE/bench_query.py" --bench-dir "$BENCH_DIR" --docs "$N" --queries "$QUERIES" \
+SOCKET=$BENCH_DIR/citego.sock
+"$BENCH_DIR/bin/citego-search" --serve "$SOCKET" --db "$BENCH_DIR/db-$N/citego.db" 2> "$BENCH_DIR/results/serve-$N.log" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -S "$SOCKET" ] && break; sleep 0.1; done
+[ -S "$SOCKET" ] || { echo "the search server did not start: $(cat "$BENCH_DIR/results/serve-$N.log")" >&2; exit 1; }
+
+python3 "$HERE/bench_query.py" --bench-dir "$BENCH_DIR" --docs "$N" --queries "$QUERIES" --socket "$SOCKET" \
   --runs "${RUNS:-20}" --warmup "${WARMUP:-3}" --meta "$meta" > "$BENCH_DIR/results/query-$N.md.tmp"
+kill "$server"; wait "$server" || true
+trap - EXIT
 load_end="load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 { cat "$BENCH_DIR/results/query-$N.md.tmp"; echo "$load_end"; } > "$BENCH_DIR/results/query-$N.md"
 rm -f "$BENCH_DIR/results/query-$N.md.tmp"
 echo "$load_end" >> "$BENCH_DIR/results/query-$N/summary.md"
+echo "server: $(tail -1 "$BENCH_DIR/results/serve-$N.log")" >> "$BENCH_DIR/results/query-$N.md"
 cat "$BENCH_DIR/results/query-$N.md"
