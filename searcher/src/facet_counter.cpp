@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_map>
 
 namespace citego {
 
@@ -21,7 +22,58 @@ constexpr std::array<int, 128> make_code_table() {
 constexpr std::array<int, 128> kCodeTable = make_code_table();
 constexpr int kYearIndex = static_cast<int>(schema::Facet::Year);
 
+// Calls year(number) for each four-character year and value(facet index, text) for every other value of a packed
+// slot. A year outside kMinYear..kMaxYear is passed on too; callers drop it.
+template <typename Year, typename Value>
+void for_each_value(std::string_view packed, Year&& year, Value&& value) {
+  while (!packed.empty()) {
+    const std::size_t end = packed.find('\n');
+    if (end == std::string_view::npos) break;
+    const auto code = static_cast<unsigned char>(packed[0]);
+    const int facet = code < 128 ? kCodeTable[code] : -1;
+    if (facet == kYearIndex && end == 5) {
+      int number = 0;
+      for (char c : packed.substr(1, 4)) number = number * 10 + (c - '0');
+      year(number);
+    } else if (facet >= 0 && end > 1) {
+      value(facet, packed.substr(1, end - 1));
+    }
+    packed.remove_prefix(end + 1);
+  }
+}
+
+bool known_year(int year) { return year >= schema::kMinYear && year <= schema::kMaxYear; }
+
 }  // namespace
+
+FacetTable::FacetTable(const Xapian::Database& db) {
+  starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
+  std::unordered_map<std::string, std::uint32_t> id_of;  // facet index byte + value
+  auto intern = [&](int facet, std::string_view text) {
+    std::string key(1, static_cast<char>(facet));
+    key += text;
+    const auto [it, added] = id_of.emplace(std::move(key), static_cast<std::uint32_t>(values_.size()));
+    if (added) {
+      facets_.push_back(static_cast<std::uint8_t>(facet));
+      values_.emplace_back(text);
+    }
+    ids_.push_back(it->second);
+  };
+  Xapian::docid next = 1;  // documents before it have their start set
+  for (auto it = db.valuestream_begin(schema::kSlotFacets); it != db.valuestream_end(schema::kSlotFacets); ++it) {
+    const Xapian::docid did = it.get_docid();
+    for (; next <= did; ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
+    for_each_value(
+        *it, [&](int year) { if (known_year(year)) intern(kYearIndex, std::to_string(year)); },
+        [&](int facet, std::string_view text) { intern(facet, text); });
+  }
+  for (; next < starts_.size(); ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
+}
+
+std::span<const std::uint32_t> FacetTable::ids_of(Xapian::docid did) const {
+  if (did == 0 || did + 1 >= starts_.size()) return {};
+  return std::span<const std::uint32_t>(ids_).subspan(starts_[did], starts_[did + 1] - starts_[did]);
+}
 
 std::string FacetCounter::packed_facets_of(Xapian::docid did) {
   // The matcher meets documents in ascending docid order, so one value stream read forward serves them all (looking
@@ -39,35 +91,41 @@ std::string FacetCounter::packed_facets_of(Xapian::docid did) {
 
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
-  const std::string packed = packed_facets_of(doc.get_docid());
-  std::string_view rest(packed);
-  while (!rest.empty()) {
-    const std::size_t end = rest.find('\n');
-    if (end == std::string_view::npos) break;
-    const auto code = static_cast<unsigned char>(rest[0]);
-    const int facet = code < 128 ? kCodeTable[code] : -1;
-    if (facet == kYearIndex && counted_[kYearIndex] && end == 5) {
-      const std::string_view digits = rest.substr(1, 4);
-      int year = 0;
-      for (char c : digits) year = year * 10 + (c - '0');
-      if (year >= schema::kMinYear && year <= schema::kMaxYear) ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
-    } else if (facet >= 0 && counted_[static_cast<std::size_t>(facet)] && end > 1) {
-      auto& counts = counts_[static_cast<std::size_t>(facet)];
-      const std::string_view value = rest.substr(1, end - 1);
-      const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
-      if (it != counts.end()) {
-        ++it->second;
-      } else {
-        counts.emplace_back(std::string(value), 1);
-      }
+  if (table_) {
+    for (const std::uint32_t id : table_->ids_of(doc.get_docid())) {
+      if (counted_[table_->facet_of(id)]) ++id_counts_[id];
     }
-    rest.remove_prefix(end + 1);
+    return;
   }
+  const std::string packed = packed_facets_of(doc.get_docid());
+  for_each_value(
+      packed,
+      [this](int year) {
+        if (counted_[kYearIndex] && known_year(year)) ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+      },
+      [this](int facet, std::string_view value) {
+        if (!counted_[static_cast<std::size_t>(facet)]) return;
+        auto& counts = counts_[static_cast<std::size_t>(facet)];
+        const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
+        if (it != counts.end()) {
+          ++it->second;
+        } else {
+          counts.emplace_back(std::string(value), 1);
+        }
+      });
 }
 
 std::map<std::string, Xapian::doccount> FacetCounter::counts(schema::Facet facet) const {
-  const auto& values = counts_[schema::index_of(facet)];
-  std::map<std::string, Xapian::doccount> out(values.begin(), values.end());
+  const std::size_t index = schema::index_of(facet);
+  std::map<std::string, Xapian::doccount> out;
+  if (table_) {
+    for (std::uint32_t id = 0; id < id_counts_.size(); ++id) {
+      if (id_counts_[id] > 0 && table_->facet_of(id) == index) out[table_->value_of(id)] += id_counts_[id];
+    }
+    return out;
+  }
+  const auto& values = counts_[index];
+  out.insert(values.begin(), values.end());
   if (facet == schema::Facet::Year) {
     for (std::size_t i = 0; i < year_counts_.size(); ++i) {
       if (year_counts_[i] > 0) out.emplace(std::to_string(schema::kMinYear + static_cast<int>(i)), year_counts_[i]);

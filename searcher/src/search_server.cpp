@@ -201,7 +201,7 @@ class Server {
   bool ensure_open(Open& open, const std::string& target) {
     if (open.searcher && open.target == target) return true;
     try {
-      open.searcher = std::make_unique<Searcher>(target);
+      open.searcher = std::make_unique<Searcher>(target, /*facet_table=*/true);
       open.target = target;
       return true;
     } catch (const std::exception&) {

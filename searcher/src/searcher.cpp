@@ -64,7 +64,7 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 
 }  // namespace
 
-Searcher::Searcher(const std::string& path) : path_(path) {
+Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     throw SearchError("database_missing",
@@ -96,6 +96,13 @@ Searcher::Searcher(const std::string& path) : path_(path) {
   for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
     known_years_.push_back(std::stoi((*it).substr(prefix.size())));
   }
+  if (facet_table) {
+    try {
+      facet_table_ = std::make_shared<const FacetTable>(db_);
+    } catch (const Xapian::Error& e) {
+      throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
+    }
+  }
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
@@ -124,7 +131,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     std::array<bool, schema::kFacetCount> unfiltered{};
     for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
     if (request.ranking_only) unfiltered.fill(false);
-    FacetCounter counter(db_, unfiltered);
+    FacetCounter counter(db_, unfiltered, facet_table_.get());
     enquire.set_query(plan.filtered());
     if (!request.ranking_only) enquire.add_matchspy(&counter);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
@@ -146,7 +153,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       if (unfiltered[i] || request.ranking_only) continue;
       std::array<bool, schema::kFacetCount> only{};
       only[i] = true;
-      FacetCounter own(db_, only);
+      FacetCounter own(db_, only, facet_table_.get());
       Xapian::Enquire pass(db_);
       if (timed) pass.set_time_limit(kMatchTimeLimitSeconds);
       pass.set_weighting_scheme(Xapian::BoolWeight());

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <xapian.h>
 
+#include "citego/facet_counter.h"
 #include "citego/query_builder.h"
 #include "citego/schema.h"
 #include "citego/search_request.h"
@@ -58,8 +60,10 @@ struct SearchResponse {
 class Searcher {
  public:
   // Opens the database at `path`. Throws SearchError "database_missing" (no database there), "schema_mismatch"
-  // (written by another schema version, or not by citego-index), "database_error" (unreadable).
-  explicit Searcher(const std::string& path);
+  // (written by another schema version, or not by citego-index), "database_error" (unreadable). With
+  // `facet_table`, reads every document's facet values now (a FacetTable), so that each search counts facets faster:
+  // worth it for a process that answers many searches.
+  explicit Searcher(const std::string& path, bool facet_table = false);
 
   // Throws SearchError for a bad query or options, and "database_error" when reading fails.
   SearchResponse search(const SearchRequest& request) const;
@@ -70,6 +74,7 @@ class Searcher {
   std::string path_;
   Xapian::Database db_;
   std::vector<int> known_years_;
+  std::shared_ptr<const FacetTable> facet_table_;
 };
 
 }  // namespace citego
