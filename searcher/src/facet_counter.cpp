@@ -3,7 +3,8 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
+#include <climits>
+#include <cstdint>
 
 namespace citego {
 
@@ -48,24 +49,37 @@ bool known_year(int year) { return year >= schema::kMinYear && year <= schema::k
 
 FacetTable::FacetTable(const Xapian::Database& db) {
   starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
-  std::unordered_map<std::string, std::uint32_t> id_of;  // facet index byte + value
-  auto intern = [&](int facet, std::string_view text) {
-    std::string key(1, static_cast<char>(facet));
-    key += text;
-    const auto [it, added] = id_of.emplace(std::move(key), static_cast<std::uint32_t>(values_.size()));
-    if (added) {
-      facets_.push_back(static_cast<std::uint8_t>(facet));
-      values_.emplace_back(text);
-    }
-    ids_.push_back(it->second);
+  // Ids by value: years by number, other values by a scan of their facet's few values.
+  std::array<std::uint32_t, schema::kMaxYear - schema::kMinYear + 1> year_ids{};
+  year_ids.fill(UINT32_MAX);
+  std::array<std::vector<std::pair<std::string, std::uint32_t>>, schema::kFacetCount> ids_by_facet;
+  auto add = [this](int facet, std::string text) {
+    facets_.push_back(static_cast<std::uint8_t>(facet));
+    values_.push_back(std::move(text));
+    return static_cast<std::uint32_t>(values_.size() - 1);
   };
   Xapian::docid next = 1;  // documents before it have their start set
   for (auto it = db.valuestream_begin(schema::kSlotFacets); it != db.valuestream_end(schema::kSlotFacets); ++it) {
     const Xapian::docid did = it.get_docid();
     for (; next <= did; ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
     for_each_value(
-        *it, [&](int year) { if (known_year(year)) intern(kYearIndex, std::to_string(year)); },
-        [&](int facet, std::string_view text) { intern(facet, text); });
+        *it,
+        [&](int year) {
+          if (!known_year(year)) return;
+          std::uint32_t& id = year_ids[static_cast<std::size_t>(year - schema::kMinYear)];
+          if (id == UINT32_MAX) id = add(kYearIndex, std::to_string(year));
+          ids_.push_back(id);
+        },
+        [&](int facet, std::string_view text) {
+          auto& known = ids_by_facet[static_cast<std::size_t>(facet)];
+          const auto found = std::find_if(known.begin(), known.end(), [text](const auto& k) { return k.first == text; });
+          if (found != known.end()) {
+            ids_.push_back(found->second);
+          } else {
+            known.emplace_back(std::string(text), add(facet, std::string(text)));
+            ids_.push_back(known.back().second);
+          }
+        });
   }
   for (; next < starts_.size(); ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
 }
