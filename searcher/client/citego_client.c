@@ -122,11 +122,20 @@ int main(int argc, char** argv) {
   if (strlen(socket_path) >= sizeof address.sun_path) return run_locally(args);
   strcpy(address.sun_path, socket_path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (const struct sockaddr*)&address, sizeof address) != 0) return run_locally(args);
-  if (!send_request(fd, count, args)) return run_locally(args);
+  if (fd < 0 || connect(fd, (const struct sockaddr*)&address, sizeof address) != 0) {
+    if (fd >= 0) close(fd);
+    return run_locally(args);
+  }
+  if (!send_request(fd, count, args)) {
+    close(fd);
+    return run_locally(args);
+  }
 
   char kind = 0;
-  if (!read_all(fd, &kind, 1) || kind != CITEGO_WIRE_ANSWERED) return run_locally(args);
+  if (!read_all(fd, &kind, 1) || kind != CITEGO_WIRE_ANSWERED) {
+    close(fd);
+    return run_locally(args);
+  }
   int32_t status = 0;
   uint32_t out_length = 0;
   uint32_t err_length = 0;
@@ -135,10 +144,14 @@ int main(int argc, char** argv) {
   if (!read_all(fd, &status, sizeof status) || !(out = read_part(fd, &out_length)) ||
       !(err = read_part(fd, &err_length))) {
     /* The server went away mid-reply: nothing was written yet, so the command can still run here. */
+    free(out);
+    close(fd);
     return run_locally(args);
   }
   close(fd);
   int written = write_all(STDOUT_FILENO, out, out_length);
   written = write_all(STDERR_FILENO, err, err_length) && written;
+  free(out);
+  free(err);
   return written ? status : 1;
 }
