@@ -14,10 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "citego/search_wire.h"
+
+/* Longer than any search may take: the match time limit is 2 s a pass, and a server that has just seen a new
+ * generation reads every document's facets first. */
+#define CITEGO_CLIENT_TIMEOUT_SECONDS 30
 
 static int write_all(int fd, const void* data, size_t size) {
   const char* p = data;
@@ -126,6 +131,10 @@ int main(int argc, char** argv) {
     if (fd >= 0) close(fd);
     return run_locally(args);
   }
+  /* A server that stops answering must not hang the caller: after this long the command runs here instead. */
+  const struct timeval timeout = {CITEGO_CLIENT_TIMEOUT_SECONDS, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   if (!send_request(fd, count, args)) {
     close(fd);
     return run_locally(args);

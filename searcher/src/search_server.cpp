@@ -155,7 +155,12 @@ class Server {
         fd = queue_.front();
         queue_.pop_front();
       }
-      answer(fd, open);
+      try {
+        answer(fd, open);
+      } catch (const std::exception&) {
+        // Nothing to answer with (out of memory, say): closing unanswered makes the client run the command itself.
+        open.searcher.reset();
+      }
       ::close(fd);
     }
   }
