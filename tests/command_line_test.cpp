@@ -72,6 +72,9 @@ TEST(CommandLine, PrefixesHelpVersionAndBatch) {
   EXPECT_TRUE(parse({"-h"}).help);
   EXPECT_TRUE(parse({"--help"}).help);
   EXPECT_TRUE(parse({"--version"}).version);
+  const CommandLine serve = parse({"--serve", "/run/citego.sock", "--threads", "3"});
+  EXPECT_EQ(serve.serve, "/run/citego.sock");
+  EXPECT_EQ(serve.threads, 3u);
   const CommandLine batch = parse({"--batch", "queries.tsv"});
   EXPECT_EQ(batch.batch, "queries.tsv");
   EXPECT_TRUE(batch.request.ranking_only);
@@ -93,6 +96,7 @@ TEST(CommandLine, UsageErrors) {
             "the argument ('99999999999999999999') for option '--limit' is invalid");
   EXPECT_EQ(usage_error({"--format", "xml"}), "unknown format \"xml\" (expected json, text or csv)");
   EXPECT_EQ(usage_error({"--lang", "de"}), "unknown language \"de\" (expected fr, en, es or pt)");
+  EXPECT_EQ(usage_error({"--serve", "s", "--threads", "0"}), "--threads must be 1 to 64");
   // Errors after a good parse start from a clean state: getopt_long is rescanned from the first argument.
   EXPECT_EQ(parse({"--limit", "7"}).request.limit, 7u);
 }

@@ -40,24 +40,29 @@ bool socket_answers(const std::string& path) {
 // A `citego-search --serve` child process, stopped with SIGTERM when the object goes away.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& socket, const std::string& db, const std::string& log) : socket_(socket) {
+  ServerProcess(const std::string& socket, const std::string& db, const std::string& log, unsigned threads = 0)
+      : socket_(socket) {
     const std::string program = search_binary();
     std::vector<std::string> args = {program, "--serve", socket, "--db", db};
+    if (threads > 0) args.insert(args.end(), {"--threads", std::to_string(threads)});
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
+    spawned_ = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ) == 0;
     posix_spawn_file_actions_destroy(&actions);
+    if (!spawned_) pid_ = 0;
     for (int i = 0; i < 500 && !socket_answers(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ~ServerProcess() {
     if (pid_ > 0) stop();
   }
+  bool spawned() const { return spawned_; }
   // Sends SIGTERM and returns the exit status.
   int stop() {
+    if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);
     int status = 0;
     ::waitpid(pid_, &status, 0);
@@ -68,6 +73,7 @@ class ServerProcess {
  private:
   std::string socket_;
   pid_t pid_ = 0;
+  bool spawned_ = false;
 };
 
 class SearchServer : public ::testing::Test {
@@ -116,6 +122,7 @@ class SearchServer : public ::testing::Test {
 
 TEST_F(SearchServer, AnswersExactlyAsCitegoSearch) {
   ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(server.spawned());
   ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
   for (const auto& args : commands()) ExpectSameAsSearch(args);
   // The served database is "citego.db" of the client's directory: the default --db.
@@ -151,6 +158,23 @@ TEST_F(SearchServer, FollowsNewGenerations) {
   EXPECT_NE(log.find(" after 4 answered and 0 declined commands\n"), std::string::npos) << log;
 }
 
+TEST_F(SearchServer, SeesADatabaseBuiltAgainUnderTheSameGenerationName) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*threads=*/1);  // one worker: it holds generation 000001
+  const std::vector<std::string> browse = {"--socket", socket_, "--format", "json", "--limit", "100", ""};
+  const RunResult before = run(client_binary(), browse, dir_.path().string());
+  fs::remove_all(db_);
+  fs::remove_all(db_ + ".generations");
+  index({"corpus/fixtures/multilingual"});
+  ASSERT_EQ(fs::read_symlink(db_).string(), "citego.db.generations/000001");
+  const RunResult after = run(client_binary(), browse, dir_.path().string());
+  EXPECT_NE(before.out, after.out);
+  ExpectSameAsSearch({"--format", "json", "--limit", "100", ""});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find("(1 thread)"), std::string::npos) << log;
+  EXPECT_NE(log.find(" after 3 answered and 0 declined commands\n"), std::string::npos) << log;
+}
+
 TEST_F(SearchServer, SurvivesBrokenClients) {
   ServerProcess server(socket_, db_, dir_ / "server.log");
   for (const std::string& junk : {std::string("hello"), std::string("citego-search/1\n\xff\xff\xff\xff"),
@@ -160,6 +184,8 @@ TEST_F(SearchServer, SurvivesBrokenClients) {
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, socket_.c_str(), sizeof address.sun_path - 1);
     ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    const timeval timeout{20, 0};  // a server that stopped answering fails the test instead of hanging it
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ASSERT_EQ(::write(fd, junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
     ::shutdown(fd, SHUT_WR);
     char reply = 0;

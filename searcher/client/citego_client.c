@@ -98,10 +98,10 @@ static int send_request(int fd, int argc, char** args) {
   return ok;
 }
 
-/* Reads one length-prefixed part of the reply into a new buffer. */
+/* Reads one length-prefixed part of the reply into a new buffer; NULL on a short or oversized reply. */
 static char* read_part(int fd, uint32_t* length) {
-  if (!read_all(fd, length, sizeof *length)) return NULL;
-  char* part = malloc(*length + 1u);
+  if (!read_all(fd, length, sizeof *length) || *length > CITEGO_WIRE_MAX_REPLY_BYTES) return NULL;
+  char* part = malloc((size_t)*length + 1);
   if (part && !read_all(fd, part, *length)) {
     free(part);
     return NULL;
@@ -118,8 +118,9 @@ int main(int argc, char** argv) {
     args += 2;
     count -= 2;
   }
-  /* run_locally writes the program name just before args: argv[0], or the "--socket" value's slot. */
-  if (!socket_path || !*socket_path) return run_locally(args);
+  /* run_locally writes the program name just before args: argv[0], or the "--socket" value's slot. The server
+   * parses as if POSIXLY_CORRECT were unset: with it set, only citego-search here parses the way the caller expects. */
+  if (!socket_path || !*socket_path || getenv("POSIXLY_CORRECT")) return run_locally(args);
 
   struct sockaddr_un address;
   memset(&address, 0, sizeof address);

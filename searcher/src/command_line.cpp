@@ -35,6 +35,7 @@ const char* const kSearchHelp =
     "  --run-tag TAG         TAG of a --batch run (default: citego)\n"
     "  --serve SOCKET        answer citego-client's commands for the --db database on the Unix socket SOCKET,\n"
     "                        from one long-running process, until SIGTERM or Ctrl-C\n"
+    "  --threads N           worker threads of --serve (default: one per core, at most 8)\n"
     "  -h, --help            show this help and exit\n"
     "  --version             show the version and exit\n"
     "\n"
@@ -45,10 +46,10 @@ namespace {
 
 enum OptionId : int {
   kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kBatch, kRunTag, kServe,
-  kHelp, kVersion
+  kThreads, kHelp, kVersion
 };
 
-constexpr std::array<option, 16> kOptions = {{
+constexpr std::array<option, 17> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -62,6 +63,7 @@ constexpr std::array<option, 16> kOptions = {{
     {"batch", required_argument, nullptr, kBatch},
     {"run-tag", required_argument, nullptr, kRunTag},
     {"serve", required_argument, nullptr, kServe},
+    {"threads", required_argument, nullptr, kThreads},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
     {nullptr, 0, nullptr, 0},
@@ -131,6 +133,12 @@ CommandLine parse_command_line(int argc, char** argv) {
       case kBatch: line.batch = optarg; break;
       case kRunTag: line.run_tag = optarg; break;
       case kServe: line.serve = optarg; break;
+      case kThreads: {
+        const std::size_t threads = parse_count(optarg, name);
+        if (threads < 1 || threads > 64) throw usage("--threads must be 1 to 64");
+        line.threads = static_cast<unsigned>(threads);
+        break;
+      }
       case 'h':
       case kHelp: line.help = true; break;
       case kVersion: line.version = true; break;

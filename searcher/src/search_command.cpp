@@ -69,7 +69,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     if (searcher_for) {  // a client asking the server to serve: not a search
       return fail(SearchError("usage", "--serve is not a search", kExitUsage), format, streams);
     }
-    return serve({*line.serve, line.db, 0}, streams.err);
+    return serve({*line.serve, line.db, line.threads}, streams.err);
   }
   if (line.version) {
     streams.out << "citego-search " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
@@ -105,6 +105,8 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     return streams.out ? kExitOk : kExitRuntime;
   } catch (const SearchError& e) {
     return fail(e, format, streams);
+  } catch (const Xapian::Error& e) {  // not a std::exception: anything Xapian throws outside the searcher's own catches
+    return fail(SearchError("database_error", e.get_description(), kExitRuntime), format, streams);
   } catch (const std::exception& e) {
     return fail(SearchError("internal", e.what(), kExitRuntime), format, streams);
   }

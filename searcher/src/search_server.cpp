@@ -7,11 +7,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
@@ -35,14 +37,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kSocketTimeoutSeconds = 10;  // a client that stops talking frees its worker after this
+constexpr int kRequestSeconds = 5;         // a request must arrive whole within this
+constexpr int kSocketTimeoutSeconds = 10;  // a client that stops reading the answer frees its worker after this
+constexpr std::size_t kMaxQueued = 256;    // connections waiting for a worker; more are closed unanswered
 
 std::string errno_text() { return std::strerror(errno); }
 
-// Reads exactly `size` bytes; false on end of stream, error or timeout.
-bool read_all(int fd, void* data, std::size_t size) {
+using Clock = std::chrono::steady_clock;
+
+// Reads exactly `size` bytes before `deadline`; false on end of stream, error or time out.
+bool read_all(int fd, void* data, std::size_t size, Clock::time_point deadline) {
   auto* p = static_cast<char*>(data);
   while (size > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd ready{fd, POLLIN, 0};
+    if (left <= 0 || ::poll(&ready, 1, static_cast<int>(left)) <= 0) {
+      if (left > 0 && errno == EINTR) continue;
+      return false;
+    }
     const ssize_t n = ::read(fd, p, size);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
@@ -65,20 +77,24 @@ bool write_all(int fd, const void* data, std::size_t size) {
 }
 
 // The fields of a request, or nothing when it breaks the format or its limits.
+// The whole request must arrive within this time, however slowly its bytes come.
 std::optional<std::vector<std::string>> read_request(int fd) {
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(kRequestSeconds);
   char magic[CITEGO_WIRE_MAGIC_BYTES];
-  if (!read_all(fd, magic, sizeof magic) || std::memcmp(magic, CITEGO_WIRE_MAGIC, sizeof magic) != 0) return {};
+  if (!read_all(fd, magic, sizeof magic, deadline) || std::memcmp(magic, CITEGO_WIRE_MAGIC, sizeof magic) != 0) {
+    return {};
+  }
   std::uint32_t count = 0;
-  if (!read_all(fd, &count, sizeof count) || count < 2 || count > CITEGO_WIRE_MAX_FIELDS) return {};
+  if (!read_all(fd, &count, sizeof count, deadline) || count < 2 || count > CITEGO_WIRE_MAX_FIELDS) return {};
   std::vector<std::string> fields(count);
   std::size_t total = 0;
   for (std::string& field : fields) {
     std::uint32_t size = 0;
-    if (!read_all(fd, &size, sizeof size)) return {};
+    if (!read_all(fd, &size, sizeof size, deadline)) return {};
     total += size;
     if (total > CITEGO_WIRE_MAX_BYTES) return {};
     field.resize(size);
-    if (size > 0 && !read_all(fd, field.data(), size)) return {};
+    if (size > 0 && !read_all(fd, field.data(), size, deadline)) return {};
   }
   return fields;
 }
@@ -107,6 +123,15 @@ std::string resolved(const fs::path& path) {
   return ec ? std::string() : real.string();
 }
 
+// What tells one database directory from another at the same path (a database deleted and built again can reuse its
+// generation's name): the path, the inode and the time the directory was made.
+std::string identity_of(const std::string& directory) {
+  struct stat st {};
+  if (directory.empty() || ::stat(directory.c_str(), &st) != 0) return {};
+  return directory + "\n" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec);
+}
+
 class Server {
  public:
   Server(const ServeOptions& options, unsigned threads) : options_(options), threads_(threads) {}
@@ -129,18 +154,21 @@ class Server {
   std::uint64_t answered() const { return answered_; }
   std::uint64_t declined() const { return declined_; }
 
-  void hand_over(int fd) {
+  // Queues a connection for the workers; false when too many wait already (the caller closes it).
+  bool hand_over(int fd) {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
+      if (queue_.size() >= kMaxQueued) return false;
       queue_.push_back(fd);
     }
     ready_.notify_one();
+    return true;
   }
 
  private:
   // One worker's database: reopened when the served path leads elsewhere (a new generation was published).
   struct Open {
-    std::string target;
+    std::string target;  // identity_of() the directory it was opened from
     std::unique_ptr<Searcher> searcher;
   };
 
@@ -157,7 +185,7 @@ class Server {
       }
       try {
         answer(fd, open);
-      } catch (const std::exception&) {
+      } catch (...) {
         // Nothing to answer with (out of memory, say): closing unanswered makes the client run the command itself.
         open.searcher.reset();
       }
@@ -185,7 +213,7 @@ class Server {
       if (!line->help && !line->version) {
         const fs::path db = fs::path(line->db).is_absolute() ? fs::path(line->db) : cwd / line->db;
         const std::string target = resolved(db);
-        if (target.empty() || target != resolved(options_.db) || !ensure_open(open, target)) {
+        if (target.empty() || target != resolved(options_.db) || !ensure_open(open, identity_of(target))) {
           decline(fd);
           return;
         }
@@ -203,13 +231,17 @@ class Server {
     if (write_declined(fd)) ++declined_;
   }
 
-  bool ensure_open(Open& open, const std::string& target) {
-    if (open.searcher && open.target == target) return true;
+  // Opens the served database unless the worker holds the directory `identity` names already. It is opened by the
+  // served path, as the client names it in its messages; should a new generation be published between the check and
+  // the opening, the next command sees another identity and opens it again.
+  bool ensure_open(Open& open, const std::string& identity) {
+    if (identity.empty()) return false;
+    if (open.searcher && open.target == identity) return true;
     try {
-      open.searcher = std::make_unique<Searcher>(target, /*facet_table=*/true);
-      open.target = target;
+      open.searcher = std::make_unique<Searcher>(options_.db, /*facet_table=*/true);
+      open.target = identity;
       return true;
-    } catch (const std::exception&) {
+    } catch (...) {
       open.searcher.reset();  // the client opens it itself, and reports what is wrong
       return false;
     }
@@ -253,6 +285,11 @@ int listen_at(const std::string& path, std::ostream& log) {
       ::close(fd);
       return -1;
     }
+    if (errno != ECONNREFUSED) {
+      log << "citego-search: cannot check the socket " << path << ": " << errno_text() << "\n";
+      ::close(fd);
+      return -1;
+    }
     ::unlink(path.c_str());  // left by a server that is gone
     ::close(fd);
     return listen_at(path, log);
@@ -268,6 +305,9 @@ int listen_at(const std::string& path, std::ostream& log) {
 }  // namespace
 
 int serve(const ServeOptions& options, std::ostream& log) {
+  // getopt_long reads POSIXLY_CORRECT from the environment: commands must parse as in a client's plain citego-search
+  // (the client runs citego-search itself when its own environment sets it).
+  ::unsetenv("POSIXLY_CORRECT");
   try {
     const Searcher check(options.db);  // the same errors as a search would give, before anything listens
   } catch (const SearchError& e) {
@@ -311,7 +351,10 @@ int serve(const ServeOptions& options, std::ostream& log) {
     }
     if (fds[0].revents & POLLIN) {
       const int client = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client >= 0) server.hand_over(client);
+      if (client >= 0 && !server.hand_over(client)) ::close(client);  // the client runs the command itself
+      if (client < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // until workers close connections
+      }
     }
   }
   ::close(listen_fd);

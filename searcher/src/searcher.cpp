@@ -78,7 +78,12 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "cannot open " + path + ": " + e.get_description(), kExitRuntime);
   }
-  const std::string version = db_.get_metadata(std::string(schema::kMetaSchemaVersion));
+  std::string version;
+  try {
+    version = db_.get_metadata(std::string(schema::kMetaSchemaVersion));
+  } catch (const Xapian::Error& e) {
+    throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
+  }
   if (version.empty()) {
     throw SearchError("schema_mismatch",
                       path + " was not built by citego-index (no schema version); rebuild it with: citego-index --db " +
@@ -93,15 +98,15 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
                       kExitRuntime);
   }
   const std::string prefix(schema::spec_of(Facet::Year).term_prefix);
-  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-    known_years_.push_back(std::stoi((*it).substr(prefix.size())));
-  }
-  if (facet_table) {
-    try {
-      facet_table_ = std::make_shared<const FacetTable>(db_);
-    } catch (const Xapian::Error& e) {
-      throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
+  try {
+    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+      known_years_.push_back(std::stoi((*it).substr(prefix.size())));
     }
+    if (facet_table) facet_table_ = std::make_shared<const FacetTable>(db_);
+  } catch (const Xapian::Error& e) {
+    throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
+  } catch (const std::logic_error& e) {  // std::stoi on a year term citego-index cannot have written
+    throw SearchError("database_error", "cannot read " + path + ": " + e.what(), kExitRuntime);
   }
 }
 

@@ -20,6 +20,7 @@ struct CommandLine {
   std::optional<std::string> batch;      // --batch FILE
   std::string run_tag = "citego";        // --run-tag
   std::optional<std::string> serve;      // --serve SOCKET: answer citego-client's commands (search_server.h)
+  unsigned threads = 0;                  // --threads N: the server's worker threads (0: one per core, at most 8)
   bool help = false;                     // -h, --help
   bool version = false;                  // --version
 };

@@ -19,6 +19,8 @@
 #define CITEGO_WIRE_MAGIC_BYTES 16
 #define CITEGO_WIRE_MAX_FIELDS 1024u
 #define CITEGO_WIRE_MAX_BYTES (1024u * 1024u)
+/* The most bytes of standard output or standard error a reply may carry; a client refuses a longer one. */
+#define CITEGO_WIRE_MAX_REPLY_BYTES (64u * 1024u * 1024u)
 #define CITEGO_WIRE_ANSWERED 'A'
 #define CITEGO_WIRE_DECLINED 'D'
 /* The environment variable that names the socket, when --socket is not given. */
