@@ -175,6 +175,39 @@ TEST_F(SearchServer, SeesADatabaseBuiltAgainUnderTheSameGenerationName) {
   EXPECT_NE(log.find(" after 3 answered and 0 declined commands\n"), std::string::npos) << log;
 }
 
+TEST_F(SearchServer, AnswersManyClientsAtOnce) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*threads=*/2);
+  const std::vector<std::vector<std::string>> all = commands();
+  std::vector<RunResult> expected;
+  for (const auto& args : all) expected.push_back(run(search_binary(), args, dir_.path().string()));
+  // Eight clients at a time, each running every command, against two workers.
+  std::vector<std::vector<RunResult>> got(8);
+  std::vector<std::thread> clients;
+  for (std::size_t c = 0; c < got.size(); ++c) {
+    clients.emplace_back([&, c] {
+      for (const auto& args : all) {
+        std::vector<std::string> client_args = {"--socket", socket_};
+        client_args.insert(client_args.end(), args.begin(), args.end());
+        got[c].push_back(run(client_binary(), client_args, dir_.path().string()));
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  for (const auto& results : got) {
+    ASSERT_EQ(results.size(), expected.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      EXPECT_EQ(results[i].exit_code, expected[i].exit_code) << i;
+      EXPECT_EQ(results[i].out, expected[i].out) << i;
+      EXPECT_EQ(results[i].err, expected[i].err) << i;
+    }
+  }
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after " + std::to_string(8 * (all.size() - 1)) + " answered and 8 declined commands\n"),
+            std::string::npos)
+      << log;
+}
+
 TEST_F(SearchServer, SurvivesBrokenClients) {
   ServerProcess server(socket_, db_, dir_ / "server.log");
   for (const std::string& junk : {std::string("hello"), std::string("citego-search/1\n\xff\xff\xff\xff"),

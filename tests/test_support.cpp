@@ -52,6 +52,11 @@ RunResult run(const std::string& program, const std::vector<std::string>& args, 
     argv_strings = {"/bin/bash", "-c", shell_prefix + " exec \"$0\" \"$@\"", program};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   }
+  // Everything the child needs is made before fork: tests may run several children from several threads, and a
+  // child must not allocate (another thread may hold the allocator's lock).
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -62,9 +67,6 @@ RunResult run(const std::string& program, const std::vector<std::string>& args, 
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
-    std::vector<char*> argv;
-    for (std::string& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
