@@ -223,15 +223,11 @@ std::string fold(std::string_view text) {
   clean.reserve(text.size());
   bool latin_only = true;
   for (std::size_t pos = 0; pos < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte < 0x80) {
-      clean += static_cast<char>(byte);
-      ++pos;
-      continue;
-    }
     std::size_t length = 0;
     const utf8proc_int32_t cp = decode_at(text, pos, length);
-    if (is_apostrophe(cp)) {
+    if (cp < 0x80) {
+      clean += static_cast<char>(cp);
+    } else if (is_apostrophe(cp)) {
       clean += '\'';
     } else if (const char* expansion = expand_letter(cp)) {
       clean += expansion;
@@ -249,14 +245,13 @@ std::string fold(std::string_view text) {
     std::string out;
     out.reserve(clean.size());
     for (std::size_t pos = 0; pos < clean.size();) {
-      const auto byte = static_cast<unsigned char>(clean[pos]);
-      if (byte < 0x80) {
-        out += static_cast<char>(byte);
-        ++pos;
-        continue;
-      }
       std::size_t length = 0;
-      out += folded_latin_letter(decode_at(clean, pos, length));
+      const utf8proc_int32_t cp = decode_at(clean, pos, length);
+      if (cp < 0x80) {
+        out += static_cast<char>(cp);
+      } else {
+        out += folded_latin_letter(cp);
+      }
       pos += length;
     }
     return out;

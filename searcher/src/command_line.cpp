@@ -82,9 +82,7 @@ std::size_t parse_count(const char* value, const char* name) {
 }
 
 OutputFormat parse_format(std::string_view name) {
-  if (name == "json") return OutputFormat::Json;
-  if (name == "text") return OutputFormat::Text;
-  if (name == "csv") return OutputFormat::Csv;
+  if (const std::optional<OutputFormat> format = format_from_name(name)) return *format;
   throw usage("unknown format \"" + std::string(name) + "\" (expected json, text or csv)");
 }
 
@@ -98,6 +96,13 @@ std::string written_option(const char* arg) {
 const char* last_seen(int argc, char** argv) { return argv[std::max(1, std::min(optind, argc) - 1)]; }
 
 }  // namespace
+
+std::optional<OutputFormat> format_from_name(std::string_view name) {
+  if (name == "json") return OutputFormat::Json;
+  if (name == "text") return OutputFormat::Text;
+  if (name == "csv") return OutputFormat::Csv;
+  return std::nullopt;
+}
 
 CommandLine parse_command_line(int argc, char** argv) {
   // getopt_long keeps its state in globals: one parse at a time (the search server parses on several threads).

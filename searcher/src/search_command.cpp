@@ -50,9 +50,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     const std::string_view arg = args[i];
     const std::string_view value = arg == "--format" ? std::string_view(args[i + 1])
                                    : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
-    if (value == "json") format = OutputFormat::Json;
-    if (value == "text") format = OutputFormat::Text;
-    if (value == "csv") format = OutputFormat::Csv;
+    if (const std::optional<OutputFormat> named = format_from_name(value)) format = *named;
   }
   CommandLine line;
   try {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "citego/response_format.h"
 #include "citego/search_request.h"
@@ -29,6 +30,9 @@ struct CommandLine {
 // value, an unknown --format, --lang or --sort, or a malformed --filter. A --batch run ranks only: its --limit
 // defaults to kMaxRankingLimit. Safe to call from several threads (calls are serialised).
 CommandLine parse_command_line(int argc, char** argv);
+
+// The output format a --format value names ("json", "text", "csv"), or nothing.
+std::optional<OutputFormat> format_from_name(std::string_view name);
 
 // The --help text, ending with a newline.
 extern const char* const kSearchHelp;
