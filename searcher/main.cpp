@@ -1,8 +1,9 @@
 // citego-search: answers one query against a citego database, as JSON, readable text or CSV; or, with --serve,
-// answers citego-client's queries from one long-running process.
+// answers citego-client's queries from a long-running server.
 //
 // Exit codes: 0 success (also with no hits); 1 runtime or data error (missing database, schema mismatch);
-// 2 usage error or bad query. With --format json, errors are a JSON object on stdout too; diagnostics go to stderr.
+// 2 usage error or bad query; 3 past the request's deadline. With --format json, errors are a JSON object on stdout
+// too; diagnostics go to stderr.
 #include <unistd.h>
 
 #include <iostream>
@@ -10,8 +11,17 @@
 #include <vector>
 
 #include "citego/search_command.h"
+#include "citego/watchdog.h"
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  return citego::run_search_command(args, {std::cout, std::cerr, std::cin, ::isatty(STDOUT_FILENO) == 1});
+  // Past its deadline, the process writes the deadline error and exits, wherever the search is.
+  const citego::DeadlineStop stop{
+      [](double seconds, const citego::CommandOutcome& late) {
+        std::cout.flush();
+        std::cerr.flush();
+        citego::Watchdog::arm(seconds, {{STDOUT_FILENO, late.out}, {STDERR_FILENO, late.err}}, late.status);
+      },
+      [] { citego::Watchdog::disarm(); }};
+  return citego::run_search_command(args, {std::cout, std::cerr, std::cin, ::isatty(STDOUT_FILENO) == 1, &stop});
 }

@@ -72,9 +72,21 @@ TEST(CommandLine, PrefixesHelpVersionAndBatch) {
   EXPECT_TRUE(parse({"-h"}).help);
   EXPECT_TRUE(parse({"--help"}).help);
   EXPECT_TRUE(parse({"--version"}).version);
-  const CommandLine serve = parse({"--serve", "/run/citego.sock", "--threads", "3"});
+  const CommandLine serve = parse({"--serve", "/run/citego.sock", "--workers", "3"});
   EXPECT_EQ(serve.serve, "/run/citego.sock");
-  EXPECT_EQ(serve.threads, 3u);
+  EXPECT_EQ(serve.workers, 3u);
+  EXPECT_EQ(serve.socket_mode, 0660u);
+  EXPECT_EQ(serve.socket_group, "");
+  EXPECT_EQ(serve.worker_requests, 10000u);
+  EXPECT_EQ(parse({"--serve", "s", "--threads", "5"}).workers, 5u);  // the option's former name
+  const CommandLine web = parse({"--serve", "s", "--socket-mode", "0666", "--socket-group", "www-data",
+                                 "--worker-requests", "50"});
+  EXPECT_EQ(web.socket_mode, 0666u);
+  EXPECT_EQ(web.socket_group, "www-data");
+  EXPECT_EQ(web.worker_requests, 50u);
+  EXPECT_EQ(parse({"x"}).request.deadline_seconds, 2.0);
+  EXPECT_EQ(parse({"--deadline", "0.5", "x"}).request.deadline_seconds, 0.5);
+  EXPECT_EQ(parse({"--deadline=30", "x"}).request.deadline_seconds, 30.0);
   const CommandLine batch = parse({"--batch", "queries.tsv"});
   EXPECT_EQ(batch.batch, "queries.tsv");
   EXPECT_TRUE(batch.request.ranking_only);
@@ -97,6 +109,16 @@ TEST(CommandLine, UsageErrors) {
   EXPECT_EQ(usage_error({"--format", "xml"}), "unknown format \"xml\" (expected json, text or csv)");
   EXPECT_EQ(usage_error({"--lang", "de"}), "unknown language \"de\" (expected fr, en, es or pt)");
   EXPECT_EQ(usage_error({"--serve", "s", "--threads", "0"}), "--threads must be 1 to 64");
+  EXPECT_EQ(usage_error({"--serve", "s", "--workers", "65"}), "--workers must be 1 to 64");
+  EXPECT_EQ(usage_error({"--serve", "s", "--socket-mode", "0680"}),
+            "the argument ('0680') for option '--socket-mode' is invalid (an octal mode such as 660)");
+  EXPECT_EQ(usage_error({"--serve", "s", "--socket-mode", "7777"}),
+            "the argument ('7777') for option '--socket-mode' is invalid (an octal mode such as 660)");
+  EXPECT_EQ(usage_error({"--serve", "s", "--worker-requests", "0"}), "--worker-requests must be at least 1");
+  for (const char* bad : {"0", "0.001", "601", "1e2", "-1", ".5", "2.", "1.2.3", ""}) {
+    EXPECT_EQ(usage_error({"--deadline", bad, "x"}), std::string("the argument ('") + bad +
+                                                      "') for option '--deadline' is invalid (seconds, 0.01 to 600)");
+  }
   // Errors after a good parse start from a clean state: getopt_long is rescanned from the first argument.
   EXPECT_EQ(parse({"--limit", "7"}).request.limit, 7u);
 }

@@ -40,11 +40,11 @@ bool socket_answers(const std::string& path) {
 // A `citego-search --serve` child process, stopped with SIGTERM when the object goes away.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& socket, const std::string& db, const std::string& log, unsigned threads = 0)
+  ServerProcess(const std::string& socket, const std::string& db, const std::string& log, unsigned workers = 0)
       : socket_(socket) {
     const std::string program = search_binary();
     std::vector<std::string> args = {program, "--serve", socket, "--db", db};
-    if (threads > 0) args.insert(args.end(), {"--threads", std::to_string(threads)});
+    if (workers > 0) args.insert(args.end(), {"--workers", std::to_string(workers)});
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -89,8 +89,9 @@ class SearchServer : public ::testing::Test {
     const RunResult r = run(index_binary(), args, source_dir());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  // The client's result must be citego-search's, for the same arguments in the same directory.
-  void ExpectSameAsSearch(const std::vector<std::string>& args) {
+  // The client's result must be citego-search's, for the same arguments in the same directory; its standard error
+  // starts with `client_note` (the line of a client that could not reach a server).
+  void ExpectSameAsSearch(const std::vector<std::string>& args, const std::string& client_note = "") {
     std::vector<std::string> client_args = {"--socket", socket_};
     client_args.insert(client_args.end(), args.begin(), args.end());
     const RunResult client = run(client_binary(), client_args, dir_.path().string());
@@ -98,7 +99,7 @@ class SearchServer : public ::testing::Test {
     SCOPED_TRACE(::testing::PrintToString(args));
     EXPECT_EQ(client.exit_code, direct.exit_code);
     EXPECT_EQ(client.out, direct.out);
-    EXPECT_EQ(client.err, direct.err);
+    EXPECT_EQ(client.err, client_note + direct.err);
   }
   std::vector<std::vector<std::string>> commands() const {
     return {
@@ -131,16 +132,23 @@ TEST_F(SearchServer, AnswersExactlyAsCitegoSearch) {
   EXPECT_FALSE(fs::exists(socket_));
   const std::string log = read_file(dir_ / "server.log");
   EXPECT_EQ(log.rfind("citego-search: serving " + db_ + " on " + socket_ + " (", 0), 0u) << log;
-  EXPECT_NE(log.find(" thread"), std::string::npos) << log;
+  EXPECT_NE(log.find(" workers); stop with SIGTERM or Ctrl-C\n"), std::string::npos) << log;
   // Every command was the server's but the one for another database, which the client ran itself.
   EXPECT_EQ(log.substr(log.find('\n') + 1), "citego-search: stopped serving " + db_ + " after " +
                                                 std::to_string(commands().size()) + " answered and 1 declined commands\n");
 }
 
 TEST_F(SearchServer, ClientRunsCitegoSearchWhenNoServerAnswers) {
-  for (const auto& args : commands()) ExpectSameAsSearch(args);  // nothing listens on socket_
+  const std::string note = "citego-client: no search server could be reached at " + socket_;
+  for (const auto& args : commands()) {  // nothing listens on socket_
+    ExpectSameAsSearch(args, note + " (No such file or directory); running citego-search\n");
+  }
   write_file(socket_, "not a socket");
-  ExpectSameAsSearch({"--format", "json", "mooc"});
+  ExpectSameAsSearch({"--format", "json", "mooc"}, note + " (Connection refused); running citego-search\n");
+  // With no socket named, running citego-search is what was asked: nothing is said.
+  const RunResult quiet = run(client_binary(), {"--format", "json", "mooc"}, dir_.path().string());
+  EXPECT_EQ(quiet.out, run(search_binary(), {"--format", "json", "mooc"}, dir_.path().string()).out);
+  EXPECT_EQ(quiet.err, "");
 }
 
 TEST_F(SearchServer, FollowsNewGenerations) {
@@ -159,7 +167,7 @@ TEST_F(SearchServer, FollowsNewGenerations) {
 }
 
 TEST_F(SearchServer, SeesADatabaseBuiltAgainUnderTheSameGenerationName) {
-  ServerProcess server(socket_, db_, dir_ / "server.log", /*threads=*/1);  // one worker: it holds generation 000001
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);  // one worker: it holds generation 000001
   const std::vector<std::string> browse = {"--socket", socket_, "--format", "json", "--limit", "100", ""};
   const RunResult before = run(client_binary(), browse, dir_.path().string());
   fs::remove_all(db_);
@@ -171,12 +179,12 @@ TEST_F(SearchServer, SeesADatabaseBuiltAgainUnderTheSameGenerationName) {
   ExpectSameAsSearch({"--format", "json", "--limit", "100", ""});
   EXPECT_EQ(server.stop(), 0);
   const std::string log = read_file(dir_ / "server.log");
-  EXPECT_NE(log.find("(1 thread)"), std::string::npos) << log;
+  EXPECT_NE(log.find("(1 worker)"), std::string::npos) << log;
   EXPECT_NE(log.find(" after 3 answered and 0 declined commands\n"), std::string::npos) << log;
 }
 
 TEST_F(SearchServer, AnswersManyClientsAtOnce) {
-  ServerProcess server(socket_, db_, dir_ / "server.log", /*threads=*/2);
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/2);
   const std::vector<std::vector<std::string>> all = commands();
   std::vector<RunResult> expected;
   for (const auto& args : all) expected.push_back(run(search_binary(), args, dir_.path().string()));

@@ -3,12 +3,18 @@
  *   citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]
  *
  * Writes exactly what `citego-search ARGUMENTS...` would write, and exits with its status. The socket is --socket
- * (which must come first) or the CITEGO_SOCKET environment variable. When no server answers (none named, none
- * running, or one that declines the command: another database, a --batch run), it runs citego-search itself: the one
- * beside it, else the one on PATH. Written in C with the C library only, so that it starts as fast as a process can.
+ * (which must come first) or the CITEGO_SOCKET environment variable. When no server can be reached (none named, none
+ * running, a socket it may not connect to, a server that closes the connection before replying) or the server
+ * declines the command (another database, a --batch run), it runs citego-search itself: the one beside it, else the
+ * one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
+ * error saying why. A command the server accepted is never run again here: if its answer does not come in the time
+ * the server gave, the client gives the answer the server sent with its acceptance (an error). Written in C with the
+ * C library only, so that it starts as fast as a process can.
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +22,20 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "citego/search_wire.h"
 
-/* Longer than any search may take: the match time limit is 2 s a pass, and a server that has just seen a new
- * generation reads every document's facets first. */
-#define CITEGO_CLIENT_TIMEOUT_SECONDS 30
+/* The server replies at once when it reads a request (an answer, a refusal, or its acceptance); a server that has
+ * not replied after this long cannot be reached. */
+#define CITEGO_CLIENT_REPLY_MS 5000
+
+static long long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static int write_all(int fd, const void* data, size_t size) {
   const char* p = data;
@@ -36,9 +49,16 @@ static int write_all(int fd, const void* data, size_t size) {
   return 1;
 }
 
-static int read_all(int fd, void* data, size_t size) {
+/* Reads exactly `size` bytes before `deadline` (now_ms() time); 0 on end of stream, error or time out. */
+static int read_until(int fd, void* data, size_t size, long long deadline) {
   char* p = data;
   while (size > 0) {
+    long long left = deadline - now_ms();
+    struct pollfd ready = {fd, POLLIN, 0};
+    if (left <= 0) return 0;
+    int polled = poll(&ready, 1, left > INT_MAX ? INT_MAX : (int)left);
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) return 0;
     ssize_t n = read(fd, p, size);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return 0;
@@ -66,7 +86,15 @@ static int run_locally(char** args) {
   return 1;
 }
 
-/* Sends the request; 0 when the server cannot be reached. */
+/* Runs citego-search because the server at `socket_path` could not be reached, after one line saying why. */
+static int unreachable(const char* socket_path, const char* why, char** args) {
+  fprintf(stderr, "citego-client: no search server could be reached at %s (%s); running citego-search\n", socket_path,
+          why);
+  fflush(stderr);
+  return run_locally(args);
+}
+
+/* Sends the request; 0 when it cannot be sent. */
 static int send_request(int fd, int argc, char** args) {
   char cwd[PATH_MAX];
   if (!getcwd(cwd, sizeof cwd)) return 0;
@@ -98,18 +126,51 @@ static int send_request(int fd, int argc, char** args) {
   return ok;
 }
 
-/* Reads one length-prefixed part of the reply into a new buffer; NULL on a short or oversized reply. */
-static char* read_part(int fd, uint32_t* length) {
-  if (!read_all(fd, length, sizeof *length) || *length > CITEGO_WIRE_MAX_REPLY_BYTES) return NULL;
+/* An answer: exit status, standard output, standard error. */
+struct answer {
+  int32_t status;
+  uint32_t out_length;
+  uint32_t err_length;
+  char* out;
+  char* err;
+};
+
+/* Reads one length-prefixed part of a reply into a new buffer; NULL on a short or oversized reply. */
+static char* read_part(int fd, uint32_t* length, long long deadline) {
+  if (!read_until(fd, length, sizeof *length, deadline) || *length > CITEGO_WIRE_MAX_REPLY_BYTES) return NULL;
   char* part = malloc((size_t)*length + 1);
-  if (part && !read_all(fd, part, *length)) {
+  if (part && !read_until(fd, part, *length, deadline)) {
     free(part);
     return NULL;
   }
   return part;
 }
 
+/* Reads the status and both outputs; 0 (nothing kept) when the reply is cut short. */
+static int read_answer(int fd, struct answer* a, long long deadline) {
+  a->out = NULL;
+  a->err = NULL;
+  if (read_until(fd, &a->status, sizeof a->status, deadline) && (a->out = read_part(fd, &a->out_length, deadline)) &&
+      (a->err = read_part(fd, &a->err_length, deadline))) {
+    return 1;
+  }
+  free(a->out);
+  a->out = NULL;
+  return 0;
+}
+
+/* Writes the answer as citego-search would have; returns its exit status (1 when writing fails). */
+static int give(struct answer* a) {
+  int written = write_all(STDOUT_FILENO, a->out, a->out_length);
+  written = write_all(STDERR_FILENO, a->err, a->err_length) && written;
+  free(a->out);
+  free(a->err);
+  return written ? a->status : 1;
+}
+
 int main(int argc, char** argv) {
+  /* A server that closes the connection must not kill the client: it is then a server that could not be reached. */
+  signal(SIGPIPE, SIG_IGN);
   char** args = argv + 1;
   int count = argc - 1;
   const char* socket_path = getenv(CITEGO_WIRE_SOCKET_ENV);
@@ -125,43 +186,59 @@ int main(int argc, char** argv) {
   struct sockaddr_un address;
   memset(&address, 0, sizeof address);
   address.sun_family = AF_UNIX;
-  if (strlen(socket_path) >= sizeof address.sun_path) return run_locally(args);
+  if (strlen(socket_path) >= sizeof address.sun_path) return unreachable(socket_path, "path too long", args);
   strcpy(address.sun_path, socket_path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, (const struct sockaddr*)&address, sizeof address) != 0) {
+    const char* why = strerror(errno);
     if (fd >= 0) close(fd);
-    return run_locally(args);
+    return unreachable(socket_path, why, args);
   }
-  /* A server that stops answering must not hang the caller: after this long the command runs here instead. */
-  const struct timeval timeout = {CITEGO_CLIENT_TIMEOUT_SECONDS, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  const struct timeval send_timeout = {CITEGO_CLIENT_REPLY_MS / 1000, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   if (!send_request(fd, count, args)) {
     close(fd);
-    return run_locally(args);
+    return unreachable(socket_path, "the request could not be sent", args);
   }
 
   char kind = 0;
-  if (!read_all(fd, &kind, 1) || kind != CITEGO_WIRE_ANSWERED) {
+  if (!read_until(fd, &kind, 1, now_ms() + CITEGO_CLIENT_REPLY_MS)) {
     close(fd);
-    return run_locally(args);
+    return unreachable(socket_path, "no reply", args);
   }
-  int32_t status = 0;
-  uint32_t out_length = 0;
-  uint32_t err_length = 0;
-  char* out = NULL;
-  char* err = NULL;
-  if (!read_all(fd, &status, sizeof status) || !(out = read_part(fd, &out_length)) ||
-      !(err = read_part(fd, &err_length))) {
-    /* The server went away mid-reply: nothing was written yet, so the command can still run here. */
-    free(out);
+  struct answer a;
+  if (kind == CITEGO_WIRE_ANSWERED) {
+    int whole = read_answer(fd, &a, now_ms() + CITEGO_CLIENT_REPLY_MS);
     close(fd);
-    return run_locally(args);
+    return whole ? give(&a) : unreachable(socket_path, "a reply cut short", args);
+  }
+  if (kind != CITEGO_WIRE_ACCEPTED) {
+    close(fd);
+    return run_locally(args); /* declined (or a reply of another kind): citego-search answers */
+  }
+  /* Accepted: the answer comes within the time the server gave, else its answer for that case stands. */
+  uint32_t wait_ms = 0;
+  struct answer no_answer;
+  if (!read_until(fd, &wait_ms, sizeof wait_ms, now_ms() + CITEGO_CLIENT_REPLY_MS) ||
+      !read_answer(fd, &no_answer, now_ms() + CITEGO_CLIENT_REPLY_MS)) {
+    close(fd);
+    return unreachable(socket_path, "a reply cut short", args);
+  }
+  const long long deadline = now_ms() + wait_ms;
+  if (read_until(fd, &kind, 1, deadline)) {
+    if (kind == CITEGO_WIRE_ANSWERED && read_answer(fd, &a, deadline)) {
+      close(fd);
+      free(no_answer.out);
+      free(no_answer.err);
+      return give(&a);
+    }
+    if (kind == CITEGO_WIRE_DECLINED) {
+      close(fd);
+      free(no_answer.out);
+      free(no_answer.err);
+      return run_locally(args);
+    }
   }
   close(fd);
-  int written = write_all(STDOUT_FILENO, out, out_length);
-  written = write_all(STDERR_FILENO, err, err_length) && written;
-  free(out);
-  free(err);
-  return written ? status : 1;
+  return give(&no_answer);
 }

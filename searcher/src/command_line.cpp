@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <limits>
 #include <mutex>
 
@@ -29,27 +30,33 @@ const char* const kSearchHelp =
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"
     "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
+    "  --deadline SECONDS    time the whole request may take (default: 2, at most 600); past it the answer is the\n"
+    "                        error deadline_exceeded (exit status 3). Each query of a --batch run has its own.\n"
     "  --batch FILE          run every QUERY_ID<TAB>QUERY line of FILE ('-': standard input) and write a TREC run\n"
     "                        (QUERY_ID Q0 DOC_ID RANK SCORE TAG) with up to --limit hits each (default and\n"
     "                        maximum: 1000)\n"
     "  --run-tag TAG         TAG of a --batch run (default: citego)\n"
     "  --serve SOCKET        answer citego-client's commands for the --db database on the Unix socket SOCKET,\n"
     "                        from one long-running process, until SIGTERM or Ctrl-C\n"
-    "  --threads N           worker threads of --serve (default: one per core, at most 8)\n"
+    "  --workers N           worker processes of --serve (default: one per core, at most 8); a worker busy past\n"
+    "                        100 ms is lowered in priority and another one takes its place, up to 4 more\n"
+    "  --socket-mode MODE    permissions of the --serve socket, in octal (default: 660: its owner and group)\n"
+    "  --socket-group GROUP  group of the --serve socket, e.g. the web server's www-data (default: the server's)\n"
+    "  --worker-requests N   a --serve worker is replaced after N commands (default: 10000)\n"
     "  -h, --help            show this help and exit\n"
     "  --version             show the version and exit\n"
     "\n"
     "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
-    "another schema version; 2 usage error or bad query.\n";
+    "another schema version; 2 usage error or bad query; 3 past the deadline, or the server is busy.\n";
 
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kBatch, kRunTag, kServe,
-  kThreads, kHelp, kVersion
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kDeadline, kBatch, kRunTag,
+  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kHelp, kVersion
 };
 
-constexpr std::array<option, 17> kOptions = {{
+constexpr std::array<option, 22> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -60,10 +67,15 @@ constexpr std::array<option, 17> kOptions = {{
     {"facet-limit", required_argument, nullptr, kFacetLimit},
     {"and", no_argument, nullptr, kAnd},
     {"timing", no_argument, nullptr, kTiming},
+    {"deadline", required_argument, nullptr, kDeadline},
     {"batch", required_argument, nullptr, kBatch},
     {"run-tag", required_argument, nullptr, kRunTag},
     {"serve", required_argument, nullptr, kServe},
-    {"threads", required_argument, nullptr, kThreads},
+    {"workers", required_argument, nullptr, kWorkers},
+    {"threads", required_argument, nullptr, kThreads},  // the name of --workers before the workers were processes
+    {"socket-mode", required_argument, nullptr, kSocketMode},
+    {"socket-group", required_argument, nullptr, kSocketGroup},
+    {"worker-requests", required_argument, nullptr, kWorkerRequests},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
     {nullptr, 0, nullptr, 0},
@@ -79,6 +91,36 @@ std::size_t parse_count(const char* value, const char* name) {
   if (!ok) throw usage(std::string("the argument ('") + value + "') for option '--" + name + "' is invalid");
   for (char c : text) n = n * 10 + static_cast<std::size_t>(c - '0');
   return n;
+}
+
+// Seconds as a plain decimal number ("2", "0.5"), within [kMinDeadlineSeconds, kMaxDeadlineSeconds].
+double parse_deadline(const char* value) {
+  const std::string_view text(value);
+  bool ok = !text.empty() && text.size() <= 12 && text.front() != '.' && text.back() != '.' &&
+            std::count(text.begin(), text.end(), '.') <= 1;
+  for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
+  const double seconds = ok ? std::strtod(value, nullptr) : 0;
+  if (!ok || seconds < kMinDeadlineSeconds || seconds > kMaxDeadlineSeconds) {
+    throw usage(std::string("the argument ('") + value + "') for option '--deadline' is invalid (seconds, 0.01 to " +
+                std::to_string(static_cast<int>(kMaxDeadlineSeconds)) + ")");
+  }
+  return seconds;
+}
+
+// An octal permission mode such as 660 or 0660, at most 0777.
+unsigned parse_mode(const char* value) {
+  const std::string_view text(value);
+  bool ok = !text.empty() && text.size() <= 4;
+  unsigned mode = 0;
+  for (char c : text) {
+    ok = ok && c >= '0' && c <= '7';
+    mode = mode * 8 + static_cast<unsigned>(c - '0');
+  }
+  if (!ok || mode > 0777) {
+    throw usage(std::string("the argument ('") + value + "') for option '--socket-mode' is invalid (an octal mode such "
+                "as 660)");
+  }
+  return mode;
 }
 
 OutputFormat parse_format(std::string_view name) {
@@ -135,13 +177,26 @@ CommandLine parse_command_line(int argc, char** argv) {
       case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
       case kAnd: line.request.default_operator = DefaultOperator::And; break;
       case kTiming: line.request.with_timing = true; break;
+      case kDeadline: line.request.deadline_seconds = parse_deadline(optarg); break;
       case kBatch: line.batch = optarg; break;
       case kRunTag: line.run_tag = optarg; break;
       case kServe: line.serve = optarg; break;
+      case kWorkers:
       case kThreads: {
-        const std::size_t threads = parse_count(optarg, name);
-        if (threads < 1 || threads > 64) throw usage("--threads must be 1 to 64");
-        line.threads = static_cast<unsigned>(threads);
+        const std::size_t workers = parse_count(optarg, name);
+        if (workers < 1 || workers > 64) throw usage("--" + std::string(name) + " must be 1 to 64");
+        line.workers = static_cast<unsigned>(workers);
+        break;
+      }
+      case kSocketMode: line.socket_mode = parse_mode(optarg); break;
+      case kSocketGroup:
+        line.socket_group = optarg;
+        if (line.socket_group.empty()) throw usage("--socket-group needs a group name or number");
+        break;
+      case kWorkerRequests: {
+        const std::size_t requests = parse_count(optarg, name);
+        if (requests < 1) throw usage("--worker-requests must be at least 1");
+        line.worker_requests = requests;
         break;
       }
       case 'h':

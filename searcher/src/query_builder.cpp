@@ -105,6 +105,18 @@ bool is_operator_at(std::string_view text, std::size_t begin, std::size_t end) {
   return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
 }
 
+// What each wildcard of normalised query text starts with: the word before each '*' that ends a word.
+std::vector<std::string> wildcards_of(std::string_view text) {
+  std::vector<std::string> prefixes;
+  const auto in_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; };
+  for (std::size_t star = text.find('*'); star != std::string_view::npos; star = text.find('*', star + 1)) {
+    std::size_t begin = star;
+    while (begin > 0 && in_word(text[begin - 1])) --begin;
+    if (begin < star) prefixes.emplace_back(text.substr(begin, star - begin));
+  }
+  return prefixes;
+}
+
 Xapian::Query or_of(const std::vector<std::string>& terms) {
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
@@ -222,12 +234,20 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   } else {
     const unsigned full = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                           Xapian::QueryParser::FLAG_PURE_NOT;
+    // Each wildcard is expanded by every matching pass (the hits, and one more per filtered facet).
+    plan.wildcards = wildcards_of(text);
+    if (plan.wildcards.size() > kMaxWildcards) {
+      throw SearchError("query_too_broad", "the query has " + std::to_string(plan.wildcards.size()) +
+                                               " wildcards; at most " + std::to_string(kMaxWildcards) + " are allowed",
+                        kExitUsage);
+    }
     try {
       plan.match = parse_text(text, request, full, &plan.correction);
     } catch (const Xapian::QueryParserError&) {
       try {
         plan.match = parse_text(text, request, 0, &plan.correction);
         plan.relaxed = true;
+        plan.wildcards.clear();  // '*' is no operator of a plain-word parse
       } catch (const Xapian::QueryParserError& e) {
         throw SearchError("bad_query", "cannot parse the query: " + e.get_msg(), kExitUsage);
       }
@@ -235,6 +255,14 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
     if (plan.match.empty()) {
       // Only punctuation or operators: nothing to search for.
       plan.match = Xapian::Query::MatchNothing;
+    }
+    const auto terms =
+        static_cast<std::size_t>(std::distance(plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()));
+    if (terms > kMaxQueryTerms) {
+      throw SearchError("query_too_long", "the query has " + std::to_string(terms) +
+                                              " distinct terms, stems included; the limit is " +
+                                              std::to_string(kMaxQueryTerms),
+                        kExitUsage);
     }
   }
 

@@ -25,13 +25,33 @@ CommandLine parse(const std::vector<std::string>& args) {
 }
 
 int fail(const SearchError& error, OutputFormat format, const CommandStreams& streams) {
-  if (format == OutputFormat::Json) streams.out << error_json(error);
-  streams.err << "citego-search: " << error.what() << "\n";
-  if (error.code() == "usage") streams.err << "Try 'citego-search --help'.\n";
-  return error.exit_code();
+  const CommandOutcome outcome = refusal(error, format);
+  streams.out << outcome.out;
+  streams.err << outcome.err;
+  return outcome.status;
 }
 
 }  // namespace
+
+OutputFormat requested_format(const std::vector<std::string>& args, bool out_is_terminal) {
+  OutputFormat format = out_is_terminal ? OutputFormat::Text : OutputFormat::Json;
+  for (std::size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i) {
+    const std::string_view arg = args[i];
+    const std::string_view value = arg == "--format" ? std::string_view(args[i + 1])
+                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
+    if (const std::optional<OutputFormat> named = format_from_name(value)) format = *named;
+  }
+  return format;
+}
+
+CommandOutcome refusal(const SearchError& error, OutputFormat format) {
+  CommandOutcome outcome;
+  outcome.status = error.exit_code();
+  if (format == OutputFormat::Json) outcome.out = error_json(error);
+  outcome.err = "citego-search: " + std::string(error.what()) + "\n";
+  if (error.code() == "usage") outcome.err += "Try 'citego-search --help'.\n";
+  return outcome;
+}
 
 std::optional<CommandLine> try_parse_command_line(const std::vector<std::string>& args) {
   try {
@@ -45,13 +65,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
                        const SearcherFor& searcher_for) {
   // Errors are reported in the format asked for, even errors in the rest of the command line; without --format, in
   // the format the output calls for.
-  OutputFormat format = streams.out_is_terminal ? OutputFormat::Text : OutputFormat::Json;
-  for (std::size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i) {
-    const std::string_view arg = args[i];
-    const std::string_view value = arg == "--format" ? std::string_view(args[i + 1])
-                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
-    if (const std::optional<OutputFormat> named = format_from_name(value)) format = *named;
-  }
+  OutputFormat format = requested_format(args, streams.out_is_terminal);
   CommandLine line;
   try {
     line = parse(args);
@@ -67,16 +81,26 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     if (searcher_for) {  // a client asking the server to serve: not a search
       return fail(SearchError("usage", "--serve is not a search", kExitUsage), format, streams);
     }
-    return serve({*line.serve, line.db, line.threads}, streams.err);
+    return serve({*line.serve, line.db, line.workers, line.socket_mode, line.socket_group, line.worker_requests},
+                 streams.err);
   }
   if (line.version) {
     streams.out << "citego-search " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
     return kExitOk;
   }
 
+  // One search's deadline is kept by the process too (a batch's queries keep theirs each, in the searcher).
+  const bool stopped_at_deadline = streams.deadline_stop && !line.batch;
+  const auto disarm = [&] {
+    if (stopped_at_deadline) streams.deadline_stop->disarm();
+  };
   try {
     const SearchRequest& request = line.request;
     validate(request);
+    if (stopped_at_deadline) {
+      streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,
+                                 refusal(deadline_exceeded(request.deadline_seconds), format));
+    }
     std::unique_ptr<Searcher> own;
     if (!searcher_for) own = std::make_unique<Searcher>(line.db);
     const Searcher& searcher = own ? *own : searcher_for(line.db);
@@ -94,6 +118,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
       return summary.refused > 0 ? kExitUsage : kExitOk;
     }
     const SearchResponse response = searcher.search(request);
+    disarm();
     switch (format) {
       case OutputFormat::Json: streams.out << to_json(response); break;
       case OutputFormat::Text: streams.out << to_text(response, streams.out_is_terminal); break;
@@ -102,10 +127,13 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     streams.out.flush();
     return streams.out ? kExitOk : kExitRuntime;
   } catch (const SearchError& e) {
+    disarm();
     return fail(e, format, streams);
   } catch (const Xapian::Error& e) {  // not a std::exception: anything Xapian throws outside the searcher's own catches
+    disarm();
     return fail(SearchError("database_error", e.get_description(), kExitRuntime), format, streams);
   } catch (const std::exception& e) {
+    disarm();
     return fail(SearchError("internal", e.what(), kExitRuntime), format, streams);
   }
 }

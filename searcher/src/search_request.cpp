@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace citego {
 
@@ -113,6 +114,15 @@ void validate(const SearchRequest& request) {
                           std::to_string(kMaxQueryBytes),
                       kExitUsage);
   }
+}
+
+SearchError deadline_exceeded(double deadline_seconds) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", deadline_seconds);
+  return SearchError("deadline_exceeded",
+                     std::string("the search did not finish within its deadline of ") + seconds +
+                         " s: narrow the query, or allow more time with --deadline",
+                     kExitLimit);
 }
 
 SortOrder parse_sort(std::string_view text) {

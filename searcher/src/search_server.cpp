@@ -1,26 +1,29 @@
 // The search server (see citego/search_server.h).
 #include "citego/search_server.h"
 
+#include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -30,39 +33,27 @@
 #include "citego/search_request.h"
 #include "citego/search_wire.h"
 #include "citego/searcher.h"
+#include "citego/watchdog.h"
+#include "citego/wire_codec.h"
 
 namespace citego {
 
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-constexpr int kRequestSeconds = 5;         // a request must arrive whole within this
-constexpr int kSocketTimeoutSeconds = 10;  // a client that stops reading the answer frees its worker after this
-constexpr std::size_t kMaxQueued = 256;    // connections waiting for a worker; more are closed unanswered
+// A worker still answering this long after its command's deadline and grace (its watchdog did not end it) is killed.
+constexpr milliseconds kHardStopAfterGrace{500};
+// The client waits for an answer until the command's deadline, its grace and this margin have passed.
+constexpr milliseconds kClientWaitMargin{1000};
+// A worker writing an answer to a client that does not read gives up after this.
+constexpr int kAnswerWriteSeconds = 5;
 
 std::string errno_text() { return std::strerror(errno); }
 
-using Clock = std::chrono::steady_clock;
-
-// Reads exactly `size` bytes before `deadline`; false on end of stream, error or time out.
-bool read_all(int fd, void* data, std::size_t size, Clock::time_point deadline) {
-  auto* p = static_cast<char*>(data);
-  while (size > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd ready{fd, POLLIN, 0};
-    if (left <= 0 || ::poll(&ready, 1, static_cast<int>(left)) <= 0) {
-      if (left > 0 && errno == EINTR) continue;
-      return false;
-    }
-    const ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
+milliseconds ms_of(double seconds) { return milliseconds(static_cast<long long>(seconds * 1000.0)); }
 
 bool write_all(int fd, const void* data, std::size_t size) {
   const auto* p = static_cast<const char*>(data);
@@ -76,44 +67,18 @@ bool write_all(int fd, const void* data, std::size_t size) {
   return true;
 }
 
-// The fields of a request, or nothing when it breaks the format or its limits.
-// The whole request must arrive within this time, however slowly its bytes come.
-std::optional<std::vector<std::string>> read_request(int fd) {
-  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(kRequestSeconds);
-  char magic[CITEGO_WIRE_MAGIC_BYTES];
-  if (!read_all(fd, magic, sizeof magic, deadline) || std::memcmp(magic, CITEGO_WIRE_MAGIC, sizeof magic) != 0) {
-    return {};
-  }
-  std::uint32_t count = 0;
-  if (!read_all(fd, &count, sizeof count, deadline) || count < 2 || count > CITEGO_WIRE_MAX_FIELDS) return {};
-  std::vector<std::string> fields(count);
-  std::size_t total = 0;
-  for (std::string& field : fields) {
-    std::uint32_t size = 0;
-    if (!read_all(fd, &size, sizeof size, deadline)) return {};
-    total += size;
-    if (total > CITEGO_WIRE_MAX_BYTES) return {};
-    field.resize(size);
-    if (size > 0 && !read_all(fd, field.data(), size, deadline)) return {};
-  }
-  return fields;
-}
+bool write_all(int fd, const std::string& bytes) { return write_all(fd, bytes.data(), bytes.size()); }
 
-bool write_answer(int fd, int exit_status, const std::string& out, const std::string& err) {
-  std::string reply(1, CITEGO_WIRE_ANSWERED);
-  const auto status = static_cast<std::int32_t>(exit_status);
-  reply.append(reinterpret_cast<const char*>(&status), sizeof status);
-  for (const std::string* part : {&out, &err}) {
-    const auto size = static_cast<std::uint32_t>(part->size());
-    reply.append(reinterpret_cast<const char*>(&size), sizeof size);
-    reply += *part;
+bool read_all(int fd, void* data, std::size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::read(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
   }
-  return write_all(fd, reply.data(), reply.size());
-}
-
-bool write_declined(int fd) {
-  const char reply = CITEGO_WIRE_DECLINED;
-  return write_all(fd, &reply, 1);
+  return true;
 }
 
 // The directory entry a database path leads to, links followed ("" when there is none).
@@ -132,134 +97,580 @@ std::string identity_of(const std::string& directory) {
          std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec);
 }
 
-class Server {
+// The database a command names, as the client's directory resolves it ("" when it leads nowhere).
+std::string target_of(const CommandLine& line, const std::string& cwd) {
+  const fs::path db = fs::path(line.db).is_absolute() ? fs::path(line.db) : fs::path(cwd) / line.db;
+  return resolved(db);
+}
+
+// ---- The worker: one process answering one command at a time. ----
+
+// A one-part message that can carry one file descriptor (SCM_RIGHTS).
+struct FdMessage {
+  explicit FdMessage(std::uint32_t& size) : part{&size, sizeof size} {
+    header.msg_iov = &part;
+    header.msg_iovlen = 1;
+    header.msg_control = space;
+    header.msg_controllen = sizeof space;
+  }
+  FdMessage(const FdMessage&) = delete;
+  FdMessage& operator=(const FdMessage&) = delete;
+
+  iovec part;
+  alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
+  msghdr header{};
+};
+
+// Passing a command to a worker: its size and the client's socket, then the request's bytes.
+bool send_job(int control, int client, const std::string& request) {
+  auto size = static_cast<std::uint32_t>(request.size());
+  FdMessage message(size);
+  cmsghdr* header = CMSG_FIRSTHDR(&message.header);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(header), &client, sizeof client);
+  ssize_t n;
+  do {
+    n = ::sendmsg(control, &message.header, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == sizeof size && write_all(control, request);
+}
+
+// Receives a command: false when the supervisor has closed the control socket (time to stop).
+bool receive_job(int control, int& client, std::string& request) {
+  std::uint32_t size = 0;
+  FdMessage message(size);
+  ssize_t n;
+  do {
+    n = ::recvmsg(control, &message.header, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+  } while (n < 0 && errno == EINTR);
+  if (n != sizeof size) return false;
+  client = -1;
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message.header); header; header = CMSG_NXTHDR(&message.header, header)) {
+    if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+      std::memcpy(&client, CMSG_DATA(header), sizeof client);
+    }
+  }
+  request.resize(size);
+  return client >= 0 && read_all(control, request.data(), size);
+}
+
+class Worker {
  public:
-  Server(const ServeOptions& options, unsigned threads) : options_(options), threads_(threads) {}
+  Worker(const ServeOptions& options, int control) : options_(options), control_(control) {}
 
-  void start() {
-    for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
-  }
-
-  void stop() {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
+  // Answers commands until the supervisor closes the control socket or --worker-requests is reached.
+  void run() {
+    ensure_open(identity_of(resolved(options_.db)));  // warm before the first command
+    for (std::size_t served = 0; served < options_.worker_requests; ++served) {
+      int client = -1;
+      std::string request;
+      if (!receive_job(control_, client, request)) return;
+      const bool told = answer(client, request);
+      ::close(client);
+      if (!told) return;
     }
-    ready_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-    for (int fd : queue_) ::close(fd);
-    queue_.clear();
-  }
-
-  std::uint64_t answered() const { return answered_; }
-  std::uint64_t declined() const { return declined_; }
-
-  // Queues a connection for the workers; false when too many wait already (the caller closes it).
-  bool hand_over(int fd) {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      if (queue_.size() >= kMaxQueued) return false;
-      queue_.push_back(fd);
-    }
-    ready_.notify_one();
-    return true;
   }
 
  private:
-  // One worker's database: reopened when the served path leads elsewhere (a new generation was published).
-  struct Open {
-    std::string target;  // identity_of() the directory it was opened from
-    std::unique_ptr<Searcher> searcher;
-  };
-
-  void work() {
-    Open open;
-    for (;;) {
-      int fd = -1;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (stopping_) return;
-        fd = queue_.front();
-        queue_.pop_front();
-      }
-      try {
-        answer(fd, open);
-      } catch (...) {
-        // Nothing to answer with (out of memory, say): closing unanswered makes the client run the command itself.
-        open.searcher.reset();
-      }
-      ::close(fd);
-    }
-  }
-
-  void answer(int fd, Open& open) {
-    const timeval timeout{kSocketTimeoutSeconds, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    std::optional<std::vector<std::string>> fields = read_request(fd);
-    if (!fields) return;  // not a client of ours, or one that gave up: nothing to answer
-    const fs::path cwd = (*fields)[0];
-    const bool terminal = (*fields)[1] == "1";
-    const std::vector<std::string> args(fields->begin() + 2, fields->end());
-
-    // Commands that do not parse get their usage error here, like any other; the others must be searches of the
-    // served database.
-    if (const std::optional<CommandLine> line = try_parse_command_line(args)) {
-      if (line->batch || line->serve) {
-        decline(fd);
-        return;
-      }
-      if (!line->help && !line->version) {
-        const fs::path db = fs::path(line->db).is_absolute() ? fs::path(line->db) : cwd / line->db;
-        const std::string target = resolved(db);
-        if (target.empty() || target != resolved(options_.db) || !ensure_open(open, identity_of(target))) {
-          decline(fd);
-          return;
-        }
+  // Answers one request on `client`. The supervisor hears that the command is done (CITEGO_WIRE_ANSWERED or
+  // CITEGO_WIRE_DECLINED) before the client gets its reply, so a client that closes the connection once it has its
+  // answer is never taken for one that has gone away. False when the supervisor cannot be told (it is gone).
+  bool answer(int client, const std::string& bytes) {
+    const timeval timeout{kAnswerWriteSeconds, 0};
+    ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    const auto reply = [&](char result, const std::string& message) {
+      const bool told = write_all(control_, &result, 1);
+      write_all(client, message);
+      return told;
+    };
+    WireRequest request;
+    std::size_t consumed = 0;
+    const std::string declined(1, CITEGO_WIRE_DECLINED);
+    if (decode_request(bytes, request, consumed) != WireStatus::Complete) return reply(CITEGO_WIRE_DECLINED, declined);
+    if (const std::optional<CommandLine> line = try_parse_command_line(request.args)) {
+      if (!line->help && !line->version && !ensure_open(identity_of(target_of(*line, request.cwd)))) {
+        return reply(CITEGO_WIRE_DECLINED, declined);
       }
     }
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream no_input;
-    const int status = run_search_command(args, {out, err, no_input, terminal},
-                                          [&open](const std::string&) -> const Searcher& { return *open.searcher; });
-    if (write_answer(fd, status, out.str(), err.str())) ++answered_;
+    // Past the deadline, the watchdog writes the deadline error to the client and ends this worker.
+    const DeadlineStop stop{[client](double seconds, const CommandOutcome& late) {
+                              Watchdog::arm(seconds, {{client, encode_answer(late)}}, late.status);
+                            },
+                            [] { Watchdog::disarm(); }};
+    CommandOutcome outcome;
+    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop},
+                                        [this](const std::string&) -> const Searcher& { return *searcher_; });
+    outcome.out = std::move(out).str();
+    outcome.err = std::move(err).str();
+    return reply(CITEGO_WIRE_ANSWERED, encode_answer(outcome));
   }
 
-  void decline(int fd) {
-    if (write_declined(fd)) ++declined_;
-  }
-
-  // Opens the served database unless the worker holds the directory `identity` names already. It is opened by the
-  // served path, as the client names it in its messages; should a new generation be published between the check and
-  // the opening, the next command sees another identity and opens it again.
-  bool ensure_open(Open& open, const std::string& identity) {
+  // Opens the served database unless it holds the directory `identity` names already. It is opened by the served
+  // path, as the client names it in its messages; should a new generation be published between the check and the
+  // opening, the next command sees another identity and opens it again.
+  bool ensure_open(const std::string& identity) {
     if (identity.empty()) return false;
-    if (open.searcher && open.target == identity) return true;
+    if (searcher_ && identity_ == identity) return true;
     try {
-      open.searcher = std::make_unique<Searcher>(options_.db, /*facet_table=*/true);
-      open.target = identity;
+      searcher_ = std::make_unique<Searcher>(options_.db, /*facet_table=*/true);
+      identity_ = identity;
       return true;
     } catch (...) {
-      open.searcher.reset();  // the client opens it itself, and reports what is wrong
+      searcher_.reset();  // the client opens it itself, and reports what is wrong
       return false;
     }
   }
 
   const ServeOptions& options_;
-  const unsigned threads_;
-  std::atomic<std::uint64_t> answered_{0};
-  std::atomic<std::uint64_t> declined_{0};
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<int> queue_;
+  const int control_;
+  std::string identity_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+// ---- The supervisor: reads requests, hands them to workers, watches both. ----
+
+struct Job {
+  int client = -1;
+  std::string request;   // its bytes, as the client sent them
+  double deadline = kDefaultDeadlineSeconds;
+};
+
+struct WorkerProcess {
+  pid_t pid = 0;
+  int control = -1;                 // -1 once it is closed (the worker retires or has died)
+  std::optional<Job> job;           // the command it answers
+  Clock::time_point started;        // when it got it
+  bool slow = false;                // lowered in priority: retires after its command
+  bool killed = false;              // by the supervisor (abandoned, or past its hard stop)
+};
+
+struct Reading {
+  int fd = -1;
+  std::string bytes;
+  Clock::time_point until;
+};
+
+struct Counts {
+  std::uint64_t answered = 0;
+  std::uint64_t declined = 0;
+  std::uint64_t busy = 0;
+  std::uint64_t past_deadline = 0;
+  std::uint64_t abandoned = 0;
+  std::uint64_t crashed = 0;
+};
+
+class Supervisor {
+ public:
+  Supervisor(const ServeOptions& options, unsigned workers, int listen_fd, int signal_fd, std::ostream& log)
+      : options_(options), base_(workers), listen_fd_(listen_fd), signal_fd_(signal_fd), log_(log) {}
+
+  const Counts& counts() const { return counts_; }
+
+  void run() {
+    while (!stopping_ || !queue_.empty() || busy_workers() > 0) {
+      keep_workers();
+      dispatch();
+      wait_and_handle();
+    }
+    for (WorkerProcess& w : workers_) retire(w);
+    // Idle workers exit at once when their control socket closes; any that does not within a second is killed.
+    const Clock::time_point until = Clock::now() + milliseconds(1000);
+    while (!live_.empty() && Clock::now() < until) {
+      reap_all();
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    for (pid_t pid : live_) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+
+ private:
+  std::size_t busy_workers() const {
+    return static_cast<std::size_t>(std::count_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.job.has_value(); }));
+  }
+
+  // At least base_ workers that are neither slow nor retiring; one more per slow command, up to kMaxExtraWorkers.
+  void keep_workers() {
+    std::size_t quick = 0;
+    for (const WorkerProcess& w : workers_) quick += w.control >= 0 && !w.slow;
+    while ((!stopping_ || !queue_.empty()) && quick < base_ && workers_.size() < base_ + kMaxExtraWorkers) {
+      if (!spawn()) break;
+      ++quick;
+    }
+  }
+
+  bool spawn() {
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+      log_ << "citego-search: cannot start a worker: " << errno_text() << "\n";
+      return false;
+    }
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      log_ << "citego-search: cannot start a worker: " << errno_text() << "\n";
+      ::close(ends[0]);
+      ::close(ends[1]);
+      return false;
+    }
+    if (pid == 0) worker_main(ends[1], parent);  // never returns
+    ::close(ends[1]);
+    workers_.push_back(WorkerProcess{pid, ends[0], std::nullopt, {}, false, false});
+    live_.push_back(pid);
+    return true;
+  }
+
+  [[noreturn]] void worker_main(int control, pid_t parent) {
+    // Keep standard input, output and error, and the control socket as descriptor 3; nothing of the supervisor's.
+    ::dup2(control, 3);
+    ::close_range(4, ~0U, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(0);
+    ::signal(SIGINT, SIG_IGN);   // Ctrl-C is the supervisor's to handle
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGCHLD, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    try {
+      Worker(options_, 3).run();
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+
+  void dispatch() {
+    for (WorkerProcess& w : workers_) {
+      if (queue_.empty()) return;
+      if (w.control < 0 || w.job || w.slow) continue;
+      Job job = std::move(queue_.front());
+      queue_.pop_front();
+      if (!send_job(w.control, job.client, job.request)) {
+        queue_.push_front(std::move(job));  // the worker has died: its end is seen below, and another takes the job
+        close_control(w);
+        continue;
+      }
+      w.job = std::move(job);
+      w.started = Clock::now();
+    }
+  }
+
+  void wait_and_handle() {
+    std::vector<pollfd> fds;
+    // Order: listening socket, signals, connections being read, workers' control sockets, queued clients, busy
+    // workers' clients. The indexes below follow it.
+    fds.push_back({stopping_ ? -1 : listen_fd_, POLLIN, 0});
+    fds.push_back({signal_fd_, POLLIN, 0});
+    for (const Reading& r : reading_) fds.push_back({r.fd, POLLIN, 0});
+    for (const WorkerProcess& w : workers_) fds.push_back({w.control, POLLIN, 0});
+    for (const Job& j : queue_) fds.push_back({j.client, POLLRDHUP, 0});
+    for (const WorkerProcess& w : workers_) fds.push_back({w.job ? w.job->client : -1, POLLRDHUP, 0});
+
+    const Clock::time_point now = Clock::now();
+    Clock::time_point wake = now + milliseconds(1000);
+    for (const Reading& r : reading_) wake = std::min(wake, r.until);
+    for (const WorkerProcess& w : workers_) {
+      if (!w.job) continue;
+      if (!w.slow) wake = std::min(wake, w.started + milliseconds(kSlowCommandMs));
+      wake = std::min(wake, hard_stop_of(w));
+    }
+    const auto wait = std::chrono::duration_cast<milliseconds>(wake - now).count();
+    if (::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(wait, 0) + 1)) < 0 && errno != EINTR) {
+      log_ << "citego-search: poll failed: " << errno_text() << "\n";
+      stopping_ = true;
+      return;
+    }
+
+    std::size_t at = 0;
+    const pollfd listening = fds[at++];
+    const pollfd signals = fds[at++];
+    std::vector<bool> readable_reading;
+    for (std::size_t i = 0; i < reading_.size(); ++i) readable_reading.push_back(fds[at++].revents != 0);
+    std::vector<bool> control_ready;
+    for (std::size_t i = 0; i < workers_.size(); ++i) control_ready.push_back(fds[at++].revents != 0);
+    std::vector<bool> queued_gone;
+    for (std::size_t i = 0; i < queue_.size(); ++i) queued_gone.push_back(fds[at++].revents != 0);
+    std::vector<bool> busy_gone;
+    for (std::size_t i = 0; i < workers_.size(); ++i) busy_gone.push_back(fds[at++].revents != 0);
+
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      if (control_ready[i]) hear_from(workers_[i]);
+      if (busy_gone[i] && workers_[i].job && !workers_[i].killed) {
+        ++counts_.abandoned;  // the client has gone away: nobody waits for this work
+        kill_worker(workers_[i]);
+      }
+    }
+    if (signals.revents & POLLIN) take_signals();
+    drop_gone_queued(queued_gone);
+    watch_busy_workers();
+    reap_all();
+    read_requests(readable_reading);
+    if (listening.revents & POLLIN) accept_connections();
+    expire_readings();
+    forget_dead_workers();
+  }
+
+  Clock::time_point hard_stop_of(const WorkerProcess& w) const {
+    return w.started + ms_of(w.job->deadline + kDeadlineGraceSeconds) + kHardStopAfterGrace;
+  }
+
+  void take_signals() {
+    signalfd_siginfo info{};
+    while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+      if (info.ssi_signo == SIGCHLD) {
+        reap_all();
+      } else if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
+        begin_stopping();
+      }
+    }
+  }
+
+  void begin_stopping() {
+    if (stopping_) return;
+    stopping_ = true;
+    ::close(listen_fd_);
+    ::unlink(options_.socket_path.c_str());
+    for (Reading& r : reading_) ::close(r.fd);
+    reading_.clear();
+  }
+
+  // A worker's result byte, or the end of its control socket (it retired or died).
+  void hear_from(WorkerProcess& w) {
+    char result = 0;
+    ssize_t n;
+    do {
+      n = ::read(w.control, &result, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n == 1 && w.job) {
+      ++(result == CITEGO_WIRE_DECLINED ? counts_.declined : counts_.answered);
+      ::close(w.job->client);
+      w.job.reset();
+      if (w.slow) retire(w);  // lowered in priority for good: a fresh worker takes its place
+      return;
+    }
+    close_control(w);
+  }
+
+  void close_control(WorkerProcess& w) {
+    if (w.control >= 0) ::close(w.control);
+    w.control = -1;
+    if (w.job) {
+      // It ended with a command in hand: the client gives the answer the server sent on acceptance.
+      ::close(w.job->client);
+      w.job.reset();
+      if (!w.killed) ended_busy_.push_back(w.pid);  // why it ended is told once it is reaped
+    }
+  }
+
+  void retire(WorkerProcess& w) {
+    if (w.control >= 0) ::close(w.control);  // it exits at its next read
+    w.control = -1;
+  }
+
+  void kill_worker(WorkerProcess& w) {
+    w.killed = true;
+    ::kill(w.pid, SIGKILL);
+    close_control(w);
+  }
+
+  void watch_busy_workers() {
+    const Clock::time_point now = Clock::now();
+    for (WorkerProcess& w : workers_) {
+      if (!w.job || w.killed) continue;
+      if (!w.slow && now >= w.started + milliseconds(kSlowCommandMs)) {
+        w.slow = true;  // quick commands keep their CPU; keep_workers() starts another worker
+        ::setpriority(PRIO_PROCESS, static_cast<id_t>(w.pid), 19);
+      }
+      if (now >= hard_stop_of(w)) {
+        ++counts_.past_deadline;
+        kill_worker(w);
+      }
+    }
+  }
+
+  void drop_gone_queued(const std::vector<bool>& gone) {
+    std::deque<Job> kept;
+    for (std::size_t i = 0; i < queue_.size(); ++i) {
+      if (i < gone.size() && gone[i]) {
+        ++counts_.abandoned;
+        ::close(queue_[i].client);
+      } else {
+        kept.push_back(std::move(queue_[i]));
+      }
+    }
+    queue_ = std::move(kept);
+  }
+
+  void accept_connections() {
+    for (;;) {
+      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          std::this_thread::sleep_for(milliseconds(10));  // until connections are closed
+        }
+        return;
+      }
+      if (reading_.size() >= kMaxReadingConnections) {
+        ::close(fd);  // the client runs the command itself
+        continue;
+      }
+      reading_.push_back(Reading{fd, {}, Clock::now() + milliseconds(CITEGO_WIRE_REQUEST_MS)});
+    }
+  }
+
+  void read_requests(const std::vector<bool>& readable) {
+    std::vector<Reading> kept;
+    for (std::size_t i = 0; i < reading_.size(); ++i) {
+      Reading& r = reading_[i];
+      if (i >= readable.size() || !readable[i]) {
+        kept.push_back(std::move(r));
+        continue;
+      }
+      char buffer[65536];
+      const ssize_t n = ::read(r.fd, buffer, sizeof buffer);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        kept.push_back(std::move(r));
+        continue;
+      }
+      if (n <= 0) {
+        ::close(r.fd);  // gone before its request was whole
+        continue;
+      }
+      r.bytes.append(buffer, static_cast<std::size_t>(n));
+      WireRequest request;
+      std::size_t consumed = 0;
+      switch (decode_request(r.bytes, request, consumed)) {
+        case WireStatus::Incomplete: kept.push_back(std::move(r)); break;
+        case WireStatus::Invalid: ::close(r.fd); break;
+        case WireStatus::Complete:
+          r.bytes.resize(consumed);
+          route(r.fd, std::move(r.bytes), request);
+          break;
+      }
+    }
+    reading_ = std::move(kept);
+  }
+
+  void expire_readings() {
+    const Clock::time_point now = Clock::now();
+    std::vector<Reading> kept;
+    for (Reading& r : reading_) {
+      if (now >= r.until) {
+        ::close(r.fd);  // no whole request in time: not a client of ours, or a stalled one
+      } else {
+        kept.push_back(std::move(r));
+      }
+    }
+    reading_ = std::move(kept);
+  }
+
+  // A whole request: declined, refused as busy, or accepted and queued.
+  void route(int fd, std::string bytes, const WireRequest& request) {
+    double deadline = kDefaultDeadlineSeconds;
+    if (const std::optional<CommandLine> line = try_parse_command_line(request.args)) {
+      const bool search = !line->help && !line->version;
+      if (line->batch || line->serve || (search && target_of(*line, request.cwd) != resolved(options_.db))) {
+        const char declined = CITEGO_WIRE_DECLINED;
+        if (write_all(fd, &declined, 1)) ++counts_.declined;
+        ::close(fd);
+        return;
+      }
+      deadline = line->request.deadline_seconds;
+    }
+    const OutputFormat format = requested_format(request.args, request.terminal);
+    if (queue_.size() >= kQueuedPerWorker * base_) {
+      const SearchError busy("busy", "the search server is busy: " + std::to_string(queue_.size()) +
+                                         " commands are waiting; try again shortly", kExitLimit);
+      if (write_all(fd, encode_answer(refusal(busy, format)))) ++counts_.busy;
+      ::close(fd);
+      return;
+    }
+    const auto wait = ms_of(deadline + kDeadlineGraceSeconds) + kHardStopAfterGrace + kClientWaitMargin;
+    const SearchError no_answer("no_answer",
+                                "the search server accepted the command but gave no answer (a worker stopped; see "
+                                "the server's log)",
+                                kExitRuntime);
+    if (!write_all(fd, encode_accepted(static_cast<std::uint32_t>(wait.count()), refusal(no_answer, format)))) {
+      ::close(fd);
+      return;
+    }
+    // The worker writes its answer with blocking writes.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    queue_.push_back(Job{fd, std::move(bytes), deadline});
+  }
+
+  // Reaps the workers that have ended, and tells why each one that had a command in hand ended.
+  void reap_all() {
+    for (;;) {
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) break;
+      live_.erase(std::remove(live_.begin(), live_.end(), pid), live_.end());
+      reaped_.emplace_back(pid, status);
+    }
+    for (auto r = reaped_.begin(); r != reaped_.end();) {
+      const auto [pid, status] = *r;
+      const auto busy = std::find(ended_busy_.begin(), ended_busy_.end(), pid);
+      const bool known = std::any_of(workers_.begin(), workers_.end(),
+                                     [pid](const WorkerProcess& w) { return w.pid == pid && w.control >= 0; });
+      if (busy == ended_busy_.end() && known) {
+        ++r;  // its control socket's end is not seen yet: told in a later round
+        continue;
+      }
+      r = reaped_.erase(r);
+      if (busy == ended_busy_.end()) continue;  // retired, or killed by the supervisor
+      ended_busy_.erase(busy);
+      if (WIFSIGNALED(status)) {
+        ++counts_.crashed;
+        log_ << "citego-search: a worker (pid " << pid << ") was ended by signal " << WTERMSIG(status) << " ("
+             << ::strsignal(WTERMSIG(status)) << ") while answering a command; another takes its place\n";
+        log_.flush();
+      } else {
+        ++counts_.past_deadline;  // its watchdog answered with the deadline error and ended it
+      }
+    }
+  }
+
+  // Workers whose control socket is closed are gone from the list (their processes are reaped on SIGCHLD).
+  void forget_dead_workers() {
+    workers_.erase(std::remove_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.control < 0; }),
+                   workers_.end());
+  }
+
+  const ServeOptions& options_;
+  const std::size_t base_;
+  const int listen_fd_;
+  const int signal_fd_;
+  std::ostream& log_;
+  std::vector<WorkerProcess> workers_;
+  std::vector<Reading> reading_;
+  std::deque<Job> queue_;
+  std::vector<pid_t> live_;                            // worker processes not yet reaped
+  std::vector<pid_t> ended_busy_;                      // workers that ended with a command in hand, not yet told
+  std::vector<std::pair<pid_t, int>> reaped_;          // reaped workers and their wait status, not yet told
+  Counts counts_;
   bool stopping_ = false;
 };
 
-// A listening socket at `path`, or -1 after a message on `log`.
-int listen_at(const std::string& path, std::ostream& log) {
+// The group id a --socket-group names (a name or a number), or nothing.
+std::optional<gid_t> group_of(const std::string& name) {
+  if (const group* g = ::getgrnam(name.c_str())) return g->gr_gid;
+  unsigned long id = 0;
+  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
+  if (ec == std::errc() && end == name.data() + name.size()) return static_cast<gid_t>(id);
+  return std::nullopt;
+}
+
+// A listening socket at `path` with the options' permissions, or -1 after a message on `log`.
+int listen_at(const ServeOptions& options, std::ostream& log) {
+  const std::string& path = options.socket_path;
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof address.sun_path) {
@@ -268,7 +679,15 @@ int listen_at(const std::string& path, std::ostream& log) {
     return -1;
   }
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  std::optional<gid_t> gid;
+  if (!options.socket_group.empty()) {
+    gid = group_of(options.socket_group);
+    if (!gid) {
+      log << "citego-search: no group " << options.socket_group << " (--socket-group)\n";
+      return -1;
+    }
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) {
     log << "citego-search: cannot make a socket: " << errno_text() << "\n";
     return -1;
@@ -280,23 +699,37 @@ int listen_at(const std::string& path, std::ostream& log) {
       ::close(fd);
       return -1;
     }
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool answers = probe >= 0 && ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    const int probe_errno = errno;
+    if (probe >= 0) ::close(probe);
+    if (answers) {
       log << "citego-search: another server answers on " << path << "\n";
       ::close(fd);
       return -1;
     }
-    if (errno != ECONNREFUSED) {
-      log << "citego-search: cannot check the socket " << path << ": " << errno_text() << "\n";
+    if (probe_errno != ECONNREFUSED) {
+      log << "citego-search: cannot check the socket " << path << ": " << std::strerror(probe_errno) << "\n";
       ::close(fd);
       return -1;
     }
     ::unlink(path.c_str());  // left by a server that is gone
-    ::close(fd);
-    return listen_at(path, log);
   }
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0) {
-    log << "citego-search: cannot listen on " << path << ": " << errno_text() << "\n";
+  // The socket is made with its permissions (no moment where it has others), then given its group.
+  const mode_t previous = ::umask(static_cast<mode_t>(~options.socket_mode & 0777));
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  const int bind_errno = errno;
+  ::umask(previous);
+  if (!bound || ::listen(fd, 1024) != 0) {
+    log << "citego-search: cannot listen on " << path << ": " << std::strerror(bound ? errno : bind_errno) << "\n";
     ::close(fd);
+    return -1;
+  }
+  if (::chmod(path.c_str(), static_cast<mode_t>(options.socket_mode)) != 0 ||
+      (gid && ::chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0)) {
+    log << "citego-search: cannot give " << path << " its permissions or group: " << errno_text() << "\n";
+    ::close(fd);
+    ::unlink(path.c_str());
     return -1;
   }
   return fd;
@@ -314,56 +747,41 @@ int serve(const ServeOptions& options, std::ostream& log) {
     log << "citego-search: " << e.what() << "\n";
     return e.exit_code();
   }
-  // Signals are taken by the main thread only, through a signalfd; the workers inherit the blocked mask.
+  // Signals are taken through a signalfd; the workers unblock them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGCHLD);
   sigaddset(&signals, SIGPIPE);
   sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &signals, &previous);
-  const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC);
-  const int listen_fd = signal_fd < 0 ? -1 : listen_at(options.socket_path, log);
+  ::pthread_sigmask(SIG_BLOCK, &signals, &previous);
+  const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+  const int listen_fd = signal_fd < 0 ? -1 : listen_at(options, log);
   if (listen_fd < 0) {
     if (signal_fd < 0) log << "citego-search: cannot take signals: " << errno_text() << "\n";
     if (signal_fd >= 0) ::close(signal_fd);
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return kExitRuntime;
   }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned threads = options.threads > 0 ? options.threads : std::min(cores, 8u);
-  Server server(options, threads);
-  server.start();
-  log << "citego-search: serving " << options.db << " on " << options.socket_path << " (" << threads
-      << (threads == 1 ? " thread" : " threads") << "); stop with SIGTERM or Ctrl-C\n";
+  const unsigned workers = options.workers > 0 ? options.workers : std::min(cores, 8u);
+  log << "citego-search: serving " << options.db << " on " << options.socket_path << " (" << workers
+      << (workers == 1 ? " worker" : " workers") << "); stop with SIGTERM or Ctrl-C\n";
   log.flush();
-
-  for (;;) {
-    pollfd fds[2] = {{listen_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (fds[1].revents & POLLIN) {
-      signalfd_siginfo info{};
-      if (::read(signal_fd, &info, sizeof info) == sizeof info && info.ssi_signo == SIGPIPE) continue;
-      break;
-    }
-    if (fds[0].revents & POLLIN) {
-      const int client = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client >= 0 && !server.hand_over(client)) ::close(client);  // the client runs the command itself
-      if (client < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // until workers close connections
-      }
-    }
-  }
-  ::close(listen_fd);
-  ::unlink(options.socket_path.c_str());
-  server.stop();
+  Supervisor supervisor(options, workers, listen_fd, signal_fd, log);
+  supervisor.run();
   ::close(signal_fd);
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  log << "citego-search: stopped serving " << options.db << " after " << server.answered() << " answered and "
-      << server.declined() << " declined commands\n";
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  const Counts& c = supervisor.counts();
+  log << "citego-search: stopped serving " << options.db << " after " << c.answered << " answered and " << c.declined
+      << " declined commands";
+  std::string more;
+  for (const auto& [n, what] : {std::pair{c.busy, " refused as busy"}, {c.past_deadline, " stopped past their deadline"},
+                                {c.abandoned, " abandoned by their clients"}, {c.crashed, " ended by a worker's crash"}}) {
+    if (n > 0) more += (more.empty() ? "" : ", ") + std::to_string(n) + what;
+  }
+  log << (more.empty() ? "" : "; " + more) << "\n";
   return kExitOk;
 }
 

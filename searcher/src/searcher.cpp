@@ -41,10 +41,43 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   return out;
 }
 
+// The clock of one request: its deadline covers every stage.
+class Deadline {
+ public:
+  explicit Deadline(double seconds)
+      : seconds_(seconds),
+        end_(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                     std::chrono::duration<double>(seconds))) {}
+
+  double remaining() const {
+    return std::chrono::duration<double>(end_ - std::chrono::steady_clock::now()).count();
+  }
+  // Throws deadline_exceeded once the deadline has passed.
+  void check() const {
+    if (remaining() <= 0) fail();
+  }
+  [[noreturn]] void fail() const { throw deadline_exceeded(seconds_); }
+
+ private:
+  double seconds_;
+  std::chrono::steady_clock::time_point end_;
+};
+
 // A match reads at most one posting per document and query term (a wildcard counts as its largest expansion).
 bool may_run_long(const Xapian::Query& query, bool has_wildcard, Xapian::doccount documents) {
   const double terms = static_cast<double>(query.get_length()) * (has_wildcard ? kMaxWildcardExpansion : 1);
   return terms * documents > kTimedMatchPostings;
+}
+
+// An exhaustive match (check_at_least = every document), within what is left of the deadline: Xapian stops counting
+// exhaustively when its time limit passes, which would make counts estimates, so that is the deadline error.
+Xapian::MSet exhaustive_mset(Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount size,
+                             Xapian::doccount all, bool timed, const Deadline& deadline) {
+  deadline.check();
+  if (timed) enquire.set_time_limit(std::max(deadline.remaining(), 0.001));
+  Xapian::MSet mset = enquire.get_mset(first, size, all);
+  if (timed && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) deadline.fail();
+  return mset;
 }
 
 void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
@@ -112,6 +145,7 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
 
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
+  const Deadline deadline(request.deadline_seconds);
   validate(request);
   const QueryBuilder builder(known_years_, &db_);
   const QueryPlan plan = builder.build(request);
@@ -124,12 +158,11 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.relaxed = plan.relaxed;
   try {
     const Xapian::doccount all = db_.get_doccount();
-    const bool has_wildcard = plan.match.get_description().find("WILDCARD") != std::string::npos;
+    const bool has_wildcard = !plan.wildcards.empty();
     const bool timed = may_run_long(plan.filtered(), has_wildcard, all);
     Xapian::Enquire enquire(db_);
     enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    if (timed) enquire.set_time_limit(kMatchTimeLimitSeconds);
     apply_sort(enquire, request, plan.browse);
 
     // Pass 1: hits, total, and the counts of every facet that is not filtered.
@@ -139,9 +172,12 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     FacetCounter counter(db_, unfiltered, facet_table_.get());
     enquire.set_query(plan.filtered());
     if (!request.ranking_only) enquire.add_matchspy(&counter);
-    const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.limit),
-                                               request.ranking_only ? 0 : all);
+    const auto first = static_cast<Xapian::doccount>(request.offset);
+    const auto size = static_cast<Xapian::doccount>(request.limit);
+    deadline.check();
+    const Xapian::MSet mset = request.ranking_only
+                                  ? enquire.get_mset(first, size, Xapian::doccount{0})
+                                  : exhaustive_mset(enquire, first, size, all, timed, deadline);
     enquire.clear_matchspies();
     response.total = mset.get_matches_estimated();
     response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -160,11 +196,10 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       only[i] = true;
       FacetCounter own(db_, only, facet_table_.get());
       Xapian::Enquire pass(db_);
-      if (timed) pass.set_time_limit(kMatchTimeLimitSeconds);
       pass.set_weighting_scheme(Xapian::BoolWeight());
       pass.set_query(plan.filtered(spec.facet));
       pass.add_matchspy(&own);
-      const Xapian::MSet counted = pass.get_mset(0, 0, all);
+      const Xapian::MSet counted = exhaustive_mset(pass, 0, 0, all, timed, deadline);
       if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
           own.documents_seen() != counted.get_matches_lower_bound()) {
         response.facets_exact = false;
@@ -172,10 +207,13 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
     }
 
-    const MatchedTerms query_terms =
-        matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
+    // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
+    // like one of its wildcards.
+    MatchedTerms matched = matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
+    matched.prefixes.insert(plan.wildcards.begin(), plan.wildcards.end());
     std::size_t rank = request.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
+      deadline.check();
       Hit hit;
       hit.rank = ++rank;
       hit.docid = *it;
@@ -188,11 +226,6 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         response.hits.push_back(std::move(hit));
         continue;
       }
-      // Words to mark: the query's own terms (a term a hit lacks marks nothing), except that wildcard expansions are
-      // only known per hit, from its term list, which costs a table read per hit.
-      const MatchedTerms matched =
-          has_wildcard ? matched_terms_of({enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it)})
-                       : query_terms;
       hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
       const bool summary_has_mark =
           std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
@@ -207,12 +240,14 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
 
     // "Did you mean": only a correction that finds something.
     if (!plan.correction.empty() && !request.ranking_only) {
+      deadline.check();
       SearchRequest corrected = request;
       corrected.query = plan.correction;
       const QueryPlan corrected_plan = QueryBuilder(known_years_, nullptr).build(corrected);
       Xapian::Enquire check(db_);
       check.set_query(corrected_plan.filtered());
       if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) response.suggestion = plan.correction;
+      deadline.check();
     }
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);

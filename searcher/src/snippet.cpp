@@ -54,9 +54,15 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
     stem_heads.push_back(std::string_view(stem).substr(0, 2));
     if (static_cast<unsigned char>(stem[0]) < 0x80) initials[static_cast<unsigned char>(stem[0])] = true;
   }
-  for (const std::string& exact : terms.exact) {
-    if (!exact.empty() && static_cast<unsigned char>(exact[0]) < 0x80) initials[static_cast<unsigned char>(exact[0])] = true;
+  for (const std::set<std::string>* words : {&terms.exact, &terms.prefixes}) {
+    for (const std::string& word : *words) {
+      if (!word.empty() && static_cast<unsigned char>(word[0]) < 0x80) initials[static_cast<unsigned char>(word[0])] = true;
+    }
   }
+  const auto starts_like_a_wildcard = [&terms](std::string_view word) {
+    return std::any_of(terms.prefixes.begin(), terms.prefixes.end(),
+                       [word](const std::string& prefix) { return word.substr(0, prefix.size()) == prefix; });
+  };
   auto may_stem_to_one = [&stem_heads](std::string_view word) {
     return std::any_of(stem_heads.begin(), stem_heads.end(),
                        [word](std::string_view head) { return word.substr(0, head.size()) == head; });
@@ -72,7 +78,8 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
     if (!plain_start || initials[static_cast<unsigned char>(first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first)]) {
       const std::string exact = analysis::exact_term(text.substr(span.begin, span.end - span.begin));
       if (exact.empty()) continue;  // no word at all (a lone combining mark)
-      const bool hit = terms.exact.count(exact) > 0 || (may_stem_to_one(exact) && terms.stems.count(stemmer(exact)) > 0);
+      const bool hit = terms.exact.count(exact) > 0 || starts_like_a_wildcard(exact) ||
+                       (may_stem_to_one(exact) && terms.stems.count(stemmer(exact)) > 0);
       if (hit) id = ids.emplace(exact, static_cast<int>(ids.size())).first->second;
     }
     tokens.push_back(span);

@@ -21,13 +21,16 @@ struct CommandLine {
   std::optional<std::string> batch;      // --batch FILE
   std::string run_tag = "citego";        // --run-tag
   std::optional<std::string> serve;      // --serve SOCKET: answer citego-client's commands (search_server.h)
-  unsigned threads = 0;                  // --threads N: the server's worker threads (0: one per core, at most 8)
+  unsigned workers = 0;                  // --workers N: the server's worker processes (0: one per core, at most 8)
+  unsigned socket_mode = 0660;           // --socket-mode MODE: permissions of the server's socket
+  std::string socket_group;              // --socket-group GROUP: its group (name or number), when given
+  std::size_t worker_requests = 10000;   // --worker-requests N: commands a worker answers before it is replaced
   bool help = false;                     // -h, --help
   bool version = false;                  // --version
 };
 
 // Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed
-// value, an unknown --format, --lang or --sort, or a malformed --filter. A --batch run ranks only: its --limit
+// value, an unknown --format, --lang or --sort, a malformed --filter or --deadline. A --batch run ranks only: its --limit
 // defaults to kMaxRankingLimit. Safe to call from several threads (calls are serialised).
 CommandLine parse_command_line(int argc, char** argv);
 

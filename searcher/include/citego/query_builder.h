@@ -38,6 +38,7 @@ struct QueryPlan {
   std::array<std::optional<Xapian::Query>, schema::kFacetCount> filters;
   std::array<std::optional<std::set<std::string>>, schema::kFacetCount> allowed;
   std::string correction;  // a spelling correction of the query text, or empty
+  std::vector<std::string> wildcards;  // what each wildcard of the text starts with ("gouvern" of "gouvern*")
 
   // `match` restricted by every filter except the one of facet `except` (if given).
   Xapian::Query filtered(std::optional<schema::Facet> except = std::nullopt) const;
@@ -49,8 +50,9 @@ class QueryBuilder {
   // outlive the builder; it enables spelling corrections.
   explicit QueryBuilder(std::vector<int> known_years, const Xapian::Database* db = nullptr);
 
-  // Throws SearchError("query_too_long", …) when the text exceeds kMaxQueryBytes, and SearchError("bad_query", …)
-  // when even the plain-word parse fails.
+  // Throws SearchError("query_too_long", …) when the text exceeds kMaxQueryBytes or its parse kMaxQueryTerms
+  // distinct terms, SearchError("query_too_broad", …) when it has more than kMaxWildcards wildcards, and
+  // SearchError("bad_query", …) when even the plain-word parse fails.
   QueryPlan build(const SearchRequest& request) const;
 
   // The query text as the parser sees it: control characters blanked, folded, words lower-cased but for operators.

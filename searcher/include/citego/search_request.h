@@ -19,6 +19,7 @@ namespace citego {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;  // missing or unreadable database, schema mismatch
 inline constexpr int kExitUsage = 2;    // bad options, filters or query
+inline constexpr int kExitLimit = 3;    // refused by the service's limits: past its deadline, or the server is busy
 
 // A failed search: `code` is the stable machine-readable name ("bad_filter", "schema_mismatch", …).
 class SearchError : public std::runtime_error {
@@ -48,10 +49,18 @@ inline constexpr std::size_t kMaxQueryBytes = 4096;
 inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which only rank
 inline constexpr std::size_t kMaxOffset = 10000;
-inline constexpr unsigned kMaxWildcardExpansion = 100;
-inline constexpr double kMatchTimeLimitSeconds = 2.0;
-// The time limit starts a timer thread, which costs every process; it is set only on matches that may read more than
-// this many postings (documents times query terms), which a small database can never reach.
+inline constexpr unsigned kMaxWildcardExpansion = 100;  // terms a wildcard expands to (its most frequent)
+inline constexpr std::size_t kMaxWildcards = 8;         // wildcards in one query
+inline constexpr std::size_t kMaxQueryTerms = 1024;     // distinct terms of the parsed query, stems included
+// The deadline covers the whole request: opening the database, matching, every facet pass, snippets, the suggestion.
+inline constexpr double kDefaultDeadlineSeconds = 2.0;
+inline constexpr double kMinDeadlineSeconds = 0.01;
+inline constexpr double kMaxDeadlineSeconds = 600.0;
+// A request still running this long after its deadline is stopped by the process's watchdog (watchdog.h), wherever
+// it is: the answer then is the deadline error, written by the watchdog.
+inline constexpr double kDeadlineGraceSeconds = 0.25;
+// Xapian's match time limit starts a timer thread, which costs every process; it is set only on matches that may read
+// more than this many postings (documents times query terms), which a small database can never reach.
 inline constexpr double kTimedMatchPostings = 2'000'000;
 
 struct SearchRequest {
@@ -67,6 +76,7 @@ struct SearchRequest {
   std::size_t limit = 10;
   std::size_t facet_limit = 10;       // values shown per facet; 0 shows all
   bool with_timing = false;
+  double deadline_seconds = kDefaultDeadlineSeconds;  // for the whole request (see kDefaultDeadlineSeconds)
   // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
   // go up to kMaxRankingLimit.
   bool ranking_only = false;
@@ -82,6 +92,9 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 // Checks the request against the caps (kMaxLimit, kMaxOffset, kMaxQueryBytes) before any database work.
 // Throws SearchError ("usage" or "query_too_long", kExitUsage).
 void validate(const SearchRequest& request);
+
+// The error of a request that ran past its deadline ("deadline_exceeded", kExitLimit).
+SearchError deadline_exceeded(double deadline_seconds);
 
 // Parses a --sort value: relevance, year (oldest first) or -year (newest first). Throws SearchError on others.
 SortOrder parse_sort(std::string_view text);

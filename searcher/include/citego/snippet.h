@@ -21,10 +21,12 @@ struct SnippetPart {
 };
 using Snippet = std::vector<SnippetPart>;
 
-// The terms a hit matched, split by kind: exact terms ("economie") and stems without the "Z" prefix ("econom").
+// The terms a hit matched, split by kind: exact terms ("economie") and stems without the "Z" prefix ("econom"); and
+// the starts of the query's wildcards ("gouvern" of "gouvern*"): a word whose exact term starts so matched one.
 struct MatchedTerms {
   std::set<std::string> exact;
   std::set<std::string> stems;
+  std::set<std::string> prefixes;
 };
 
 // Sorts index terms into MatchedTerms: unprefixed terms are exact, "Z"-prefixed ones stems; field prefixes
