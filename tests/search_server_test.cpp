@@ -9,13 +9,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <future>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "citego/search_wire.h"
+#include "citego/wire_codec.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -40,11 +47,13 @@ bool socket_answers(const std::string& path) {
 // A `citego-search --serve` child process, stopped with SIGTERM when the object goes away.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& socket, const std::string& db, const std::string& log, unsigned workers = 0)
+  ServerProcess(const std::string& socket, const std::string& db, const std::string& log, unsigned workers = 0,
+                const std::vector<std::string>& more = {})
       : socket_(socket) {
     const std::string program = search_binary();
     std::vector<std::string> args = {program, "--serve", socket, "--db", db};
     if (workers > 0) args.insert(args.end(), {"--workers", std::to_string(workers)});
+    args.insert(args.end(), more.begin(), more.end());
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -60,6 +69,7 @@ class ServerProcess {
     if (pid_ > 0) stop();
   }
   bool spawned() const { return spawned_; }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and returns the exit status.
   int stop() {
     if (pid_ <= 0) return -1;
@@ -75,6 +85,47 @@ class ServerProcess {
   pid_t pid_ = 0;
   bool spawned_ = false;
 };
+
+// The worker processes of a server: its children.
+std::vector<pid_t> workers_of(pid_t server) {
+  std::istringstream children(read_file("/proc/" + std::to_string(server) + "/task/" + std::to_string(server) +
+                                        "/children"));
+  std::vector<pid_t> pids;
+  for (pid_t pid; children >> pid;) pids.push_back(pid);
+  return pids;
+}
+
+// Waits until `server` has `count` workers; returns them.
+std::vector<pid_t> wait_for_workers(pid_t server, std::size_t count) {
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 500 && (pids = workers_of(server)).size() != count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pids;
+}
+
+int connect_to(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  const timeval timeout{20, 0};  // a server that stopped answering fails the test instead of hanging it
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return fd;
+}
+
+// The first byte the server replies to a request sent on a new connection; the connection stays open in `fd`.
+char first_reply(const std::string& socket, const std::string& cwd, const std::vector<std::string>& args, int& fd) {
+  fd = connect_to(socket);
+  const std::string request = encode_request(WireRequest{cwd, false, args});
+  if (fd < 0 || ::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) return 0;
+  char kind = 0;
+  return ::read(fd, &kind, 1) == 1 ? kind : 0;
+}
 
 class SearchServer : public ::testing::Test {
  protected:
@@ -252,6 +303,188 @@ TEST_F(SearchServer, RefusesATakenSocketAndAMissingDatabase) {
   r = run(search_binary(), {"--serve", dir_ / "plain.txt", "--db", db_});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "citego-search: " + (dir_ / "plain.txt") + " exists and is not a socket\n");
+}
+
+TEST_F(SearchServer, IdleConnectionsHoldNoWorker) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
+  std::vector<int> idle;
+  for (int i = 0; i < 20; ++i) idle.push_back(connect_to(socket_));  // they send nothing
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+  // Each is dropped once its request has had CITEGO_WIRE_REQUEST_MS to arrive.
+  for (int fd : idle) {
+    char byte = 0;
+    EXPECT_EQ(::read(fd, &byte, 1), 0);
+    ::close(fd);
+  }
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// A worker that stops making progress (stopped here with SIGSTOP: a command stuck in the kernel or in Xapian) holds
+// back only its own command: another worker answers the others, and the stuck one is killed past its hard stop.
+TEST_F(SearchServer, AStuckWorkerHoldsBackOnlyItsOwnCommand) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
+  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
+  ASSERT_EQ(first.size(), 1u);
+  ::kill(first[0], SIGSTOP);
+  auto stuck = std::async(std::launch::async, [&] {
+    return run(client_binary(), {"--socket", socket_, "--format", "json", "--deadline", "0.2", "mooc"},
+               dir_.path().string());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past kSlowCommandMs: another worker is started
+  ExpectSameAsSearch({"--format", "json", "économie"});
+  const RunResult late = stuck.get();
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_EQ(late.out, "{\"version\":1,\"error\":{\"code\":\"no_answer\",\"message\":\"the search server accepted "
+                      "the command but gave no answer (a worker stopped; see the server's log)\"}}\n");
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 1 answered and 0 declined commands; 1 stopped past their deadline\n"), std::string::npos)
+      << log;
+}
+
+TEST_F(SearchServer, ACrashingWorkerEndsOnlyItsOwnCommand) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
+  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
+  ASSERT_EQ(first.size(), 1u);
+  ::kill(first[0], SIGSTOP);
+  auto crashed = std::async(std::launch::async, [&] {
+    return run(client_binary(), {"--socket", socket_, "--format", "csv", "mooc"}, dir_.path().string());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(first[0], SIGSEGV);  // what Xapian does on some damaged databases
+  ::kill(first[0], SIGCONT);
+  const RunResult r = crashed.get();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");  // CSV has no error object; the message is on stderr
+  EXPECT_EQ(r.err, "citego-search: the search server accepted the command but gave no answer (a worker stopped; see the "
+                   "server's log)\n");
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find("citego-search: a worker (pid " + std::to_string(first[0]) +
+                     ") was ended by signal 11 (Segmentation fault) while answering a command; another takes its "
+                     "place\n"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(" after 1 answered and 0 declined commands; 1 ended by a worker's crash\n"), std::string::npos)
+      << log;
+}
+
+TEST_F(SearchServer, TheWorkOfAClientThatHasGoneIsAbandoned) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
+  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
+  ASSERT_EQ(first.size(), 1u);
+  ::kill(first[0], SIGSTOP);
+  int fd = -1;
+  EXPECT_EQ(first_reply(socket_, dir_.path().string(), {"--format", "json", "mooc"}, fd), CITEGO_WIRE_ACCEPTED);
+  ::close(fd);  // the visitor has gone
+  for (int i = 0; i < 200 && ::kill(first[0], 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_NE(::kill(first[0], 0), 0);  // killed, and reaped
+  ExpectSameAsSearch({"--format", "json", "mooc"});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 1 answered and 0 declined commands; 1 abandoned by their clients\n"), std::string::npos)
+      << log;
+}
+
+TEST_F(SearchServer, AFullQueueAnswersBusyAtOnce) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
+  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
+  ASSERT_EQ(first.size(), 1u);
+  ::kill(first[0], SIGSTOP);
+  // One command for the stopped worker and kQueuedPerWorker waiting, sent before the worker counts as slow (another
+  // one would then take the queue): the next are refused.
+  std::vector<int> fds;
+  std::vector<char> kinds;
+  for (int i = 0; i < 20; ++i) {
+    int fd = -1;
+    kinds.push_back(first_reply(socket_, dir_.path().string(), {"--format", "json", "mooc"}, fd));
+    fds.push_back(fd);
+  }
+  EXPECT_EQ(std::count(kinds.begin(), kinds.begin() + 17, CITEGO_WIRE_ACCEPTED), 17);
+  EXPECT_EQ(std::count(kinds.begin() + 17, kinds.end(), CITEGO_WIRE_ANSWERED), 3);
+  // A busy answer: exit status 3 and the JSON error.
+  std::int32_t status = 0;
+  std::uint32_t out_length = 0;
+  ASSERT_EQ(::read(fds[19], &status, 4), 4);
+  ASSERT_EQ(::read(fds[19], &out_length, 4), 4);
+  std::string out(out_length, '\0');
+  ASSERT_EQ(::read(fds[19], out.data(), out_length), static_cast<ssize_t>(out_length));
+  EXPECT_EQ(status, 3);
+  EXPECT_EQ(out, "{\"version\":1,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
+                 "are waiting; try again shortly\"}}\n");
+  ::kill(first[0], SIGCONT);
+  for (int fd : fds) ::close(fd);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(SearchServer, TheSocketIsForItsGroup) {
+  {
+    ServerProcess server(socket_, db_, dir_ / "server.log");
+    struct stat st {};
+    ASSERT_EQ(::stat(socket_.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0660u);
+  }
+  const std::string group = std::to_string(::getgid());
+  const std::string program = search_binary();
+  ServerProcess server(socket_, db_, dir_ / "server.log", 0, {"--socket-mode", "600", "--socket-group", group});
+  struct stat st {};
+  ASSERT_EQ(::stat(socket_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(st.st_gid, ::getgid());
+  const RunResult r = run(program, {"--serve", dir_ / "other.sock", "--db", db_, "--socket-group", "no-such-group-x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-search: no group no-such-group-x (--socket-group)\n");
+}
+
+TEST_F(SearchServer, WorkersAreReplacedAfterTheirShareOfCommands) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", 1, {"--worker-requests", "2"});
+  std::set<pid_t> seen;
+  for (int i = 0; i < 6; ++i) {
+    const std::vector<pid_t> now = wait_for_workers(server.pid(), 1);
+    seen.insert(now.begin(), now.end());
+    ExpectSameAsSearch({"--format", "json", i % 2 ? "mooc" : "économie"});
+  }
+  EXPECT_GE(seen.size(), 3u);
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 6 answered and 0 declined commands\n"), std::string::npos) << log;
+}
+
+// A server that closes connections without reading them (or after reading): the client neither dies of SIGPIPE nor
+// gives an empty answer; it runs citego-search and says why.
+TEST_F(SearchServer, TheClientSurvivesAServerThatClosesTheConnection) {
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_.c_str(), sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  std::thread rude([listener] {
+    for (int i = 0; i < 2; ++i) {
+      const int fd = ::accept(listener, nullptr, nullptr);
+      if (i == 1) {
+        char buffer[64];
+        (void)!::read(fd, buffer, sizeof buffer);
+      }
+      ::close(fd);
+    }
+  });
+  const std::vector<std::string> args = {"--format", "json", "--limit", "100", ""};  // a long request
+  const std::string note = "citego-client: no search server could be reached at " + socket_;
+  std::vector<std::string> client_args = {"--socket", socket_};
+  client_args.insert(client_args.end(), args.begin(), args.end());
+  const RunResult direct = run(search_binary(), args, dir_.path().string());
+  for (int i = 0; i < 2; ++i) {
+    const RunResult client = run(client_binary(), client_args, dir_.path().string());
+    EXPECT_EQ(client.exit_code, direct.exit_code);
+    EXPECT_EQ(client.out, direct.out);
+    EXPECT_TRUE(client.err == note + " (no reply); running citego-search\n" ||
+                client.err == note + " (the request could not be sent); running citego-search\n")
+        << client.err;
+  }
+  rude.join();
+  ::close(listener);
 }
 
 }  // namespace
