@@ -90,16 +90,18 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
   }
 
   // One search's deadline is kept by the process too (a batch's queries keep theirs each, in the searcher).
-  const bool stopped_at_deadline = streams.deadline_stop && !line.batch;
+  bool armed = false;
   const auto disarm = [&] {
-    if (stopped_at_deadline) streams.deadline_stop->disarm();
+    if (armed) streams.deadline_stop->disarm();
+    armed = false;
   };
   try {
     const SearchRequest& request = line.request;
     validate(request);
-    if (stopped_at_deadline) {
+    if (streams.deadline_stop && !line.batch) {
       streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,
                                  refusal(deadline_exceeded(request.deadline_seconds), format));
+      armed = true;
     }
     std::unique_ptr<Searcher> own;
     if (!searcher_for) own = std::make_unique<Searcher>(line.db);
