@@ -246,20 +246,67 @@ TEST_F(SearchCli, BatchWritesATrecRunRankedLikeSingleQueries) {
   }
   EXPECT_EQ(rounded, expected);
   EXPECT_EQ(std::count(expected.begin(), expected.end(), '\n'), 5);  // gouvernance has two hits
+}
 
-  // A refused query is named on stderr and left out; the others still run, and the exit code says one was refused.
-  write_file(queries, "q1\tgouvernance\nq2\t" + std::string(5000, 'x') + "\n");
-  const RunResult refused = search({"--batch", queries, "--limit", "1"});
-  EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_EQ(refused.out.substr(0, refused.out.find(' ')), "q1");
-  EXPECT_EQ(std::count(refused.out.begin(), refused.out.end(), '\n'), 1);
-  EXPECT_EQ(refused.err,
-            "citego-search: line 2: query q2 refused: query of 5000 bytes is longer than the limit of 4096\n");
+TEST_F(SearchCli, BatchReportsBadLinesAndKeepsGoing) {
+  // The run of the good lines alone is the oracle: bad lines between them must change nothing in the run.
+  const std::string good = *dir_ / "good.tsv";
+  write_file(good, "q1\tdemocratie participative\nq7\tgouvernance\n");
+  const RunResult clean = search({"--batch", good, "--limit", "3"});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.err, "");
+  ASSERT_EQ(std::count(clean.out.begin(), clean.out.end(), '\n'), 5);  // q1 has three hits, gouvernance two
 
-  write_file(queries, "no tab here\n");
-  const RunResult bad = search({"--format", "json", "--batch", queries});
-  EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(nlohmann::json::parse(bad.out)["error"]["message"], "line 1: expected QUERY_ID<TAB>QUERY");
+  const std::string mixed = *dir_ / "mixed.tsv";
+  write_file(mixed, "# a comment\n"
+                    "q1\tdemocratie participative\n"
+                    "no tab here\n"
+                    "\tgouvernance\n"
+                    "q 3\tgouvernance\n"
+                    "q4\t" + std::string(5000, 'x') + "\n"
+                    "q5\ta..b\n"
+                    "q6\t \r\n"
+                    "q7\tgouvernance\n");
+  const RunResult r = search({"--batch", mixed, "--limit", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, clean.out);
+  EXPECT_EQ(r.err,
+            "citego-search: line 3: expected QUERY_ID<TAB>QUERY\n"
+            "citego-search: line 4: the query id is empty\n"
+            "citego-search: line 5: query id \"q 3\" contains whitespace (a TREC run separates its columns with "
+            "spaces)\n"
+            "citego-search: line 6: query q4 refused: query of 5000 bytes is longer than the limit of 4096\n"
+            "citego-search: line 7: query q5 refused: cannot parse the query: Unknown range operation\n"
+            "citego-search: line 8: query q6 is empty\n"
+            "citego-search: 6 of 8 query lines refused\n");
+}
+
+TEST_F(SearchCli, BatchErrorsNeverReachTheRun) {
+  // Standard output of a --batch run holds only the run, even with --format json: every error goes to stderr.
+  const std::string queries = *dir_ / "one.tsv";
+  write_file(queries, "q1\tgouvernance\n");
+  RunResult r = run(search_binary(), {"--format", "json", "--db", *dir_ / "nowhere.db", "--batch", queries});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "citego-search: no database at " + (*dir_ / "nowhere.db") + " (build one with: citego-index --db " +
+                       (*dir_ / "nowhere.db") + " corpus/)\n");
+  r = search({"--format", "json", "--bat", queries, "--limt", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "citego-search: unrecognised option '--limt'\nTry 'citego-search --help'.\n");
+  r = search({"--batch", *dir_ / "missing.tsv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "citego-search: cannot read " + (*dir_ / "missing.tsv") + "\n");
+  // The tag is a column of the run: it cannot be empty or hold a space.
+  r = search({"--batch", queries, "--run-tag", "my run"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "citego-search: --run-tag \"my run\" contains whitespace (a TREC run separates its columns with "
+                   "spaces)\nTry 'citego-search --help'.\n");
+  r = search({"--batch", queries, "--run-tag="});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "citego-search: --run-tag is empty\nTry 'citego-search --help'.\n");
 }
 
 }  // namespace

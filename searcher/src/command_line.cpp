@@ -34,8 +34,8 @@ const char* const kSearchHelp =
     "                        error deadline_exceeded (exit status 3). Each query of a --batch run has its own.\n"
     "  --batch FILE          run every QUERY_ID<TAB>QUERY line of FILE ('-': standard input) and write a TREC run\n"
     "                        (QUERY_ID Q0 DOC_ID RANK SCORE TAG) with up to --limit hits each (default and\n"
-    "                        maximum: 1000)\n"
-    "  --run-tag TAG         TAG of a --batch run (default: citego)\n"
+    "                        maximum: 1000); a bad line is named on stderr and skipped, errors go to stderr only\n"
+    "  --run-tag TAG         TAG of a --batch run, without whitespace (default: citego)\n"
     "  --serve SOCKET        answer citego-client's commands for the --db database on the Unix socket SOCKET,\n"
     "                        from one long-running process, until SIGTERM or Ctrl-C\n"
     "  --workers N           worker processes of --serve (default: one per core, at most 8); a worker busy past\n"
@@ -47,7 +47,8 @@ const char* const kSearchHelp =
     "  --version             show the version and exit\n"
     "\n"
     "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
-    "another schema version; 2 usage error or bad query; 3 past the deadline, or the server is busy.\n";
+    "another schema version; 2 usage error or bad query, or --batch lines refused (after the run); 3 past the\n"
+    "deadline, or the server is busy.\n";
 
 namespace {
 

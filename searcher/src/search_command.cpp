@@ -70,8 +70,9 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
   try {
     line = parse(args);
     if (line.format) format = *line.format;
+    if (line.batch) format = OutputFormat::Text;  // stdout holds the run: errors go to stderr only
   } catch (const SearchError& e) {
-    return fail(e, format, streams);
+    return fail(e, names_batch_run(args) ? OutputFormat::Text : format, streams);
   }
   if (line.help) {
     streams.out << kSearchHelp;
