@@ -311,3 +311,48 @@ TEST_F(SearchCli, BatchErrorsNeverReachTheRun) {
 
 }  // namespace
 }  // namespace citego::test
+
+namespace citego::test {
+namespace {
+
+TEST(SearchCsv, CellsThatASpreadsheetWouldRunGetAnApostrophe) {
+  const TempDir dir;
+  write_file(dir / "formulas.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<citego-export version="1" xml:lang="en">
+  <resource id="res-formula">
+    <title>=HYPERLINK("http://example.org/x","click me")</title>
+    <category>concept</category>
+    <year>2003</year>
+    <summary>@SUM(A1:A9) is how a spreadsheet adds a column.</summary>
+    <url>https://example.org/formula</url>
+  </resource>
+  <resource id="res-minus">
+    <title>-20 % of emissions, +3 % of jobs</title>
+    <category>analysis</category>
+    <year>2002</year>
+    <summary>+33 1 23 45 67 89 is a phone number, not a sum.</summary>
+  </resource>
+  <resource id="res-plain">
+    <title>Plain title = no formula</title>
+    <category>proposal</category>
+    <year>2001</year>
+    <summary>An ordinary summary.</summary>
+  </resource>
+</citego-export>
+)");
+  const RunResult indexed = run(index_binary(), {"--db", dir / "db", dir / "formulas.xml"});
+  ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
+  const RunResult r = run(search_binary(), {"--db", dir / "db", "--format", "csv"});  // browse: newest first
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
+            "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n"
+            "1,res-formula,resource,\"'=HYPERLINK(\"\"http://example.org/x\"\",\"\"click me\"\")\",0.0000,2003,,,en,"
+            "https://example.org/formula,'@SUM(A1:A9) is how a spreadsheet adds a column.\r\n"
+            "2,res-minus,resource,\"'-20 % of emissions, +3 % of jobs\",0.0000,2002,,,en,,"
+            "\"'+33 1 23 45 67 89 is a phone number, not a sum.\"\r\n"
+            "3,res-plain,resource,Plain title = no formula,0.0000,2001,,,en,,An ordinary summary.\r\n");
+}
+
+}  // namespace
+}  // namespace citego::test

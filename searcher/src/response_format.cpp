@@ -157,6 +157,15 @@ std::string to_text(const SearchResponse& response, bool ansi) {
 
 namespace {
 
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection"): `=1+1`, `@SUM(…)`,
+// `-2+3`, and tab or CR, after which some spreadsheets look for the formula. A text cell that starts so gets a leading
+// apostrophe, which spreadsheets show as text and do not run.
+std::string inert(std::string text) {
+  constexpr std::string_view kFormulaStarts = "=+-@\t\r";
+  if (!text.empty() && kFormulaStarts.find(text.front()) != std::string_view::npos) text.insert(0, 1, '\'');
+  return text;
+}
+
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
@@ -172,18 +181,19 @@ std::string csv_field(std::string_view text) {
 std::string to_csv(const SearchResponse& response) {
   std::string out = "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n";
   for (const Hit& hit : response.hits) {
+    // The numeric cells (rank, score, year) are left as they are.
     const std::vector<std::string> fields = {
         std::to_string(hit.rank),
-        hit.stored.id,
-        std::string(schema::name_of(hit.stored.doc_type)),
-        hit.stored.title,
+        inert(hit.stored.id),
+        inert(std::string(schema::name_of(hit.stored.doc_type))),
+        inert(hit.stored.title),
         format_score(hit.score),
         joined(hit.facets[Facet::Year], ";"),
-        joined(hit.facets[Facet::ProjectType], ";"),
-        joined(hit.facets[Facet::OrganisationKind], ";"),
-        std::string(schema::code_of(hit.stored.lang)),
-        hit.stored.url,
-        plain_text(hit.snippet),
+        inert(joined(hit.facets[Facet::ProjectType], ";")),
+        inert(joined(hit.facets[Facet::OrganisationKind], ";")),
+        inert(std::string(schema::code_of(hit.stored.lang))),
+        inert(hit.stored.url),
+        inert(plain_text(hit.snippet)),
     };
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i) out += ',';
