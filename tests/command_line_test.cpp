@@ -124,3 +124,72 @@ TEST(CommandLine, UsageErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+using citego::SearchRequest;
+using citego::SearchWarning;
+
+std::vector<std::string> filter_values(const SearchRequest& request, citego::schema::Facet facet) {
+  return request.filters[citego::schema::index_of(facet)];
+}
+
+TEST(ForgivingFilters, ValuesMatchTheirLowerCaseVocabularyIgnoringCase) {
+  using citego::schema::Facet;
+  const CommandLine line = parse({"--filter", "lang=FR", "--filter", "kind=Foundation", "--filter", "doctype=Project",
+                                  "--filter", "type=MOOC", "--filter", "lang=fr", "--filter", "type=mooc"});
+  EXPECT_EQ(filter_values(line.request, Facet::Lang), std::vector<std::string>{"fr"});
+  EXPECT_EQ(filter_values(line.request, Facet::OrganisationKind), std::vector<std::string>{"foundation"});
+  EXPECT_EQ(filter_values(line.request, Facet::DocType), std::vector<std::string>{"project"});
+  EXPECT_EQ(filter_values(line.request, Facet::ProjectType), std::vector<std::string>{"mooc"});
+  EXPECT_TRUE(line.request.warnings.empty());
+  // A vocabulary entry is matched whole: case is forgiven, nothing else is.
+  EXPECT_EQ(parse({"--filter", "lang= fr"}).request.warnings.size(), 1u);
+  EXPECT_EQ(parse({"--filter", "kind=Think_Tank"}).request.warnings.size(), 1u);
+}
+
+struct WarningCase {
+  std::string filter;
+  std::string message;
+};
+
+class FilterWarnings : public ::testing::TestWithParam<WarningCase> {};
+
+TEST_P(FilterWarnings, AValueOutsideTheVocabularyIsAWarningNotAnError) {
+  const CommandLine line = parse({"--filter", GetParam().filter, "--filter", GetParam().filter});
+  EXPECT_EQ(line.request.warnings,
+            (std::vector<SearchWarning>{{"unknown_filter_value", GetParam().message + "; it matches no document"}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Filters, FilterWarnings,
+    ::testing::Values(
+        WarningCase{"type=webinar",
+                    "unknown value \"webinar\" for project_type (expected one of: dossier, mooc, showcase)"},
+        WarningCase{"lang=de", "unknown value \"de\" for lang (expected one of: fr, en, es, pt)"},
+        WarningCase{"lang=", "unknown value \"\" for lang (expected one of: fr, en, es, pt)"},
+        WarningCase{"doc_type=Page",
+                    "unknown value \"Page\" for doc_type (expected one of: organisation, project, resource)"},
+        WarningCase{"kind=ngo",
+                    "unknown value \"ngo\" for organisation_kind (expected one of: professional-network, "
+                    "training-organisation, higher-education, elected-officials-network, citizens-association, "
+                    "design-office, research-centre, foundation, company, media, think-tank, public-body)"},
+        WarningCase{"year=16",
+                    "bad year filter \"16\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years 1000 to 2999)"},
+        WarningCase{"year=..",
+                    "bad year filter \"..\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years 1000 to 2999)"},
+        WarningCase{"year=2018..2016", "bad year filter \"2018..2016\": the range ends before it starts"}));
+
+TEST(ForgivingFilters, AnUnknownValueIsKeptAsWrittenAndABadYearHoldsNoYear) {
+  using citego::schema::Facet;
+  const CommandLine line =
+      parse({"--filter", "type=mooc", "--filter", "type=Webinar", "--filter", "year=2016", "--filter", "year=20x6"});
+  EXPECT_EQ(filter_values(line.request, Facet::ProjectType), (std::vector<std::string>{"mooc", "Webinar"}));
+  EXPECT_EQ(line.request.year_filters, (std::vector<citego::YearRange>{{2016, 2016}, citego::kNoYears}));
+  EXPECT_GT(citego::kNoYears.first, citego::kNoYears.last);
+  ASSERT_EQ(line.request.warnings.size(), 2u);  // in the order of the filters
+  EXPECT_EQ(line.request.warnings[0].message.rfind("unknown value \"Webinar\"", 0), 0u);
+  EXPECT_EQ(line.request.warnings[1].message.rfind("bad year filter \"20x6\"", 0), 0u);
+}
+
+}  // namespace

@@ -1,6 +1,7 @@
 // Differential tests: for many random filter combinations over the fixture corpora, the searcher's hits, total and
 // facet counts (multi-select counts included) must equal a brute-force computation from the parsed records.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <random>
 #include <set>
@@ -42,7 +43,8 @@ Corpus load_corpus(const std::vector<std::string>& files) {
 struct Filter {
   Facet facet;
   std::set<std::string> values;
-  std::string spec;  // as given to --filter
+  std::string spec;             // as given to --filter
+  std::set<std::string> unknown = {};  // values outside the vocabulary: they allow nothing, and are listed with 0
 };
 
 bool passes(const schema::FacetValues& doc, const Filter& f) {
@@ -80,7 +82,14 @@ Filter random_filter(std::mt19937& rng) {
   const std::vector<std::string> doc_types = {"organisation", "project", "resource"};
   const std::vector<std::string> langs = {"fr", "en", "es", "pt"};
   auto pick = [&rng](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
-  switch (rng() % 5) {
+  // The site may pass a value in any case: it must filter as the vocabulary's lower-case value.
+  auto any_case = [&rng](std::string v) {
+    for (char& c : v) {
+      if (rng() % 2) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return v;
+  };
+  switch (rng() % 6) {
     case 0: {
       const int first = 2010 + static_cast<int>(rng() % 12);
       const int last = first + static_cast<int>(rng() % 4);
@@ -88,10 +97,16 @@ Filter random_filter(std::mt19937& rng) {
       for (int y = first; y <= last; ++y) f.values.insert(std::to_string(y));
       return f;
     }
-    case 1: { const std::string v = pick(types); return {Facet::ProjectType, {v}, "project_type=" + v}; }
-    case 2: { const std::string v = pick(kinds); return {Facet::OrganisationKind, {v}, "organisation_kind=" + v}; }
-    case 3: { const std::string v = pick(doc_types); return {Facet::DocType, {v}, "doc_type=" + v}; }
-    default: { const std::string v = pick(langs); return {Facet::Lang, {v}, "lang=" + v}; }
+    case 1: { const std::string v = pick(types); return {Facet::ProjectType, {v}, "project_type=" + any_case(v)}; }
+    case 2: {
+      const std::string v = pick(kinds);
+      return {Facet::OrganisationKind, {v}, "organisation_kind=" + any_case(v)};
+    }
+    case 3: { const std::string v = pick(doc_types); return {Facet::DocType, {v}, "doc_type=" + any_case(v)}; }
+    case 4: { const std::string v = pick(langs); return {Facet::Lang, {v}, "lang=" + any_case(v)}; }
+    default:  // outside the vocabulary (a bad year lists nothing)
+      if (rng() % 2) return {Facet::Year, {}, "year=20x6"};
+      return {Facet::ProjectType, {}, "type=webinar", {"webinar"}};
   }
 }
 
@@ -110,12 +125,17 @@ TEST_P(DifferentialBothCounters, FacetCountsAndHitsEqualBruteForce) {
     request.facet_limit = 0;
     // Values of one facet are OR-ed: merge filters drawn for the same facet.
     std::map<Facet, Filter> filters;
+    bool outside_vocabulary = false;
     const int n = static_cast<int>(rng() % 4);
     for (int i = 0; i < n; ++i) {
       const Filter f = random_filter(rng);
+      outside_vocabulary = outside_vocabulary || f.spec == "year=20x6" || !f.unknown.empty();
       add_filter(request, f.spec);
       auto [it, fresh] = filters.emplace(f.facet, f);
-      if (!fresh) it->second.values.insert(f.values.begin(), f.values.end());
+      if (!fresh) {
+        it->second.values.insert(f.values.begin(), f.values.end());
+        it->second.unknown.insert(f.unknown.begin(), f.unknown.end());
+      }
     }
 
     // The documents the query matches without filters, from the searcher itself.
@@ -145,6 +165,7 @@ TEST_P(DifferentialBothCounters, FacetCountsAndHitsEqualBruteForce) {
       for (const std::string& v : f.values) {
         if (facet != Facet::Year) expected_counts[facet].emplace(v, 0);
       }
+      for (const std::string& v : f.unknown) expected_counts[facet].emplace(v, 0);
     }
 
     const SearchResponse response = searcher.search(request);
@@ -153,6 +174,7 @@ TEST_P(DifferentialBothCounters, FacetCountsAndHitsEqualBruteForce) {
     ASSERT_EQ(hits, expected_hits) << "query \"" << request.query << "\" round " << round;
     ASSERT_EQ(response.total, expected_hits.size());
     ASSERT_TRUE(response.total_exact);
+    ASSERT_EQ(response.warnings.empty(), !outside_vocabulary) << "round " << round;
     for (const schema::FacetSpec& spec : schema::kFacets) {
       std::map<std::string, Xapian::doccount> got;
       for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) got[c.value] = c.count;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "citego/response_format.h"
+
 namespace citego {
 
 namespace {
@@ -34,6 +36,7 @@ BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std:
                       "--run-tag \"" + tag + "\" contains whitespace (a TREC run separates its columns with spaces)",
                       kExitUsage);
   }
+  errors << warning_lines(base.warnings);
   BatchSummary summary;
   std::string line;
   std::size_t line_number = 0;

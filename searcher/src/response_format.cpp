@@ -109,6 +109,11 @@ std::string to_json(const SearchResponse& response) {
   out["facets_exact"] = response.facets_exact;
   out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
   out["relaxed"] = response.relaxed;
+  if (!response.warnings.empty()) {
+    json warnings = json::array();
+    for (const SearchWarning& w : response.warnings) warnings.push_back(json{{"code", w.code}, {"message", w.message}});
+    out["warnings"] = std::move(warnings);
+  }
   if (response.seconds > 0) out["seconds"] = response.seconds;
   // Invalid UTF-8 cannot reach here (the indexer refuses it), but never throw while printing: replace it.
   return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -119,6 +124,12 @@ std::string error_json(const SearchError& error) {
   out["version"] = kResponseVersion;
   out["error"] = json{{"code", error.code()}, {"message", error.what()}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string warning_lines(const std::vector<SearchWarning>& warnings) {
+  std::string out;
+  for (const SearchWarning& w : warnings) out += "citego-search: warning: " + w.message + "\n";
+  return out;
 }
 
 std::string to_text(const SearchResponse& response, bool ansi) {

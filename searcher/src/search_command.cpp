@@ -122,6 +122,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     }
     const SearchResponse response = searcher.search(request);
     disarm();
+    if (format != OutputFormat::Json) streams.err << warning_lines(response.warnings);
     switch (format) {
       case OutputFormat::Json: streams.out << to_json(response); break;
       case OutputFormat::Text: streams.out << to_text(response, streams.out_is_terminal); break;

@@ -20,36 +20,77 @@ std::optional<int> parse_year(std::string_view text) {
   return year;
 }
 
-YearRange parse_year_range(std::string_view value) {
-  const auto fail = [&] {
-    return bad_filter("bad year filter \"" + std::string(value) +
-                      "\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years " + std::to_string(schema::kMinYear) +
-                      " to " + std::to_string(schema::kMaxYear) + ")");
+// A year filter's range, or why it has none.
+struct ParsedYears {
+  YearRange range = kNoYears;
+  std::string problem;  // empty when `range` was read
+};
+
+ParsedYears parse_year_range(std::string_view value) {
+  const auto malformed = [&] {
+    return ParsedYears{kNoYears, "bad year filter \"" + std::string(value) +
+                                     "\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years " +
+                                     std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")"};
   };
   const std::size_t dots = value.find("..");
   if (dots == std::string_view::npos) {
     const auto year = parse_year(value);
-    if (!year) throw fail();
-    return YearRange{*year, *year};
+    if (!year) return malformed();
+    return {YearRange{*year, *year}, ""};
   }
   const std::string_view from = value.substr(0, dots);
   const std::string_view to = value.substr(dots + 2);
-  if (from.empty() && to.empty()) throw fail();
+  if (from.empty() && to.empty()) return malformed();
   YearRange range;
   if (!from.empty()) {
     const auto year = parse_year(from);
-    if (!year) throw fail();
+    if (!year) return malformed();
     range.first = *year;
   }
   if (!to.empty()) {
     const auto year = parse_year(to);
-    if (!year) throw fail();
+    if (!year) return malformed();
     range.last = *year;
   }
   if (range.last < range.first) {
-    throw bad_filter("bad year filter \"" + std::string(value) + "\": the range ends before it starts");
+    return {kNoYears, "bad year filter \"" + std::string(value) + "\": the range ends before it starts"};
   }
-  return range;
+  return {range, ""};
+}
+
+// The values a --filter of `facet` (not the year) may take, in the order the documentation lists them.
+std::vector<std::string_view> vocabulary_of(schema::Facet facet) {
+  using schema::Facet;
+  switch (facet) {
+    case Facet::ProjectType: return {schema::kProjectTypes.begin(), schema::kProjectTypes.end()};
+    case Facet::OrganisationKind: return {schema::kOrganisationKinds.begin(), schema::kOrganisationKinds.end()};
+    case Facet::DocType: {
+      std::vector<std::string_view> names;
+      for (schema::DocType type : schema::kDocTypes) names.push_back(schema::name_of(type));
+      return names;
+    }
+    case Facet::Lang: {
+      std::vector<std::string_view> codes;
+      for (schema::Lang lang : schema::kLangs) codes.push_back(schema::code_of(lang));
+      return codes;
+    }
+    case Facet::Year: break;
+  }
+  return {};
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+void warn(SearchRequest& request, const std::string& message) {
+  SearchWarning warning{std::string(kUnknownFilterValue), message + "; it matches no document"};
+  const auto& warnings = request.warnings;
+  if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) request.warnings.push_back(warning);
 }
 
 }  // namespace
@@ -73,29 +114,27 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
                      "\" (expected year, project_type or type, organisation_kind or kind, doc_type or doctype, "
                      "or lang)");
   }
-  auto reject = [&](const std::string& expected) {
-    return bad_filter("unknown value \"" + std::string(value) + "\" for " +
-                      std::string(schema::spec_of(*facet).name) + " (expected one of: " + expected + ")");
-  };
-  switch (*facet) {
-    case Facet::Year:
-      request.year_filters.push_back(parse_year_range(value));
-      return;
-    case Facet::ProjectType:
-      if (!schema::is_one_of(value, schema::kProjectTypes)) throw reject(schema::list_of(schema::kProjectTypes));
-      break;
-    case Facet::OrganisationKind:
-      if (!schema::is_one_of(value, schema::kOrganisationKinds)) throw reject(schema::list_of(schema::kOrganisationKinds));
-      break;
-    case Facet::DocType:
-      if (!schema::doc_type_from_name(value)) throw reject("organisation, project, resource");
-      break;
-    case Facet::Lang:
-      if (!schema::lang_from_code(value)) throw reject("fr, en, es, pt");
-      break;
+  if (*facet == Facet::Year) {
+    const ParsedYears years = parse_year_range(value);
+    if (!years.problem.empty()) warn(request, years.problem);
+    request.year_filters.push_back(years.range);
+    return;
+  }
+  // Every facet's vocabulary is lower case: a value matches its entry ignoring ASCII case, and the entry is kept.
+  const std::vector<std::string_view> vocabulary = vocabulary_of(*facet);
+  const std::string lower = ascii_lower(value);
+  const auto entry = std::find(vocabulary.begin(), vocabulary.end(), lower);
+  std::string selected(value);
+  if (entry != vocabulary.end()) {
+    selected = *entry;
+  } else {
+    std::string expected;
+    for (std::string_view v : vocabulary) expected += (expected.empty() ? "" : ", ") + std::string(v);
+    warn(request, "unknown value \"" + std::string(value) + "\" for " + std::string(schema::spec_of(*facet).name) +
+                      " (expected one of: " + expected + ")");
   }
   auto& values = request.filters[schema::index_of(*facet)];
-  if (std::find(values.begin(), values.end(), value) == values.end()) values.emplace_back(value);
+  if (std::find(values.begin(), values.end(), selected) == values.end()) values.push_back(std::move(selected));
 }
 
 void validate(const SearchRequest& request) {

@@ -156,6 +156,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.offset = request.offset;
   response.limit = request.limit;
   response.relaxed = plan.relaxed;
+  response.warnings = request.warnings;
   try {
     const Xapian::doccount all = db_.get_doccount();
     const bool has_wildcard = !plan.wildcards.empty();

@@ -28,9 +28,9 @@ struct BatchSummary {
 //   citego-search: line N: query id "a b" contains whitespace (a TREC run separates its columns with spaces)
 //   citego-search: line N: query QID is empty
 //   citego-search: line N: query QID refused: MESSAGE           (a usage error such as query_too_long, bad_query)
-// After the run, when lines were refused: "citego-search: R of Q query lines refused". Throws SearchError("usage", …)
-// before reading anything when `tag` is empty or contains whitespace, and passes on runtime errors (database), which
-// stop the run.
+// The warnings of `base` (its filters) go to `errors` first; after the run, when lines were refused, one more line:
+// "citego-search: R of Q query lines refused". Throws SearchError("usage", …) before reading anything when `tag` is
+// empty or contains whitespace, and passes on runtime errors (database), which stop the run.
 BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std::istream& queries, std::ostream& run,
                        const std::string& tag, std::ostream& errors);
 

@@ -20,6 +20,9 @@ enum class OutputFormat { Json, Text, Csv };
 std::string to_json(const SearchResponse& response);
 // {"version":1,"error":{"code":…,"message":…}} and a newline.
 std::string error_json(const SearchError& error);
+// One "citego-search: warning: MESSAGE" line per warning, for stderr beside text and CSV output (the JSON carries
+// them in "warnings").
+std::string warning_lines(const std::vector<SearchWarning>& warnings);
 // A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*.
 std::string to_text(const SearchResponse& response, bool ansi);
 // RFC 4180 CSV with a header line: rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet.

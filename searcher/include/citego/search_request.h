@@ -1,7 +1,11 @@
-// SearchRequest: what one citego-search call asks for, and SearchError: how a call fails.
+// SearchRequest: what one citego-search call asks for, SearchError: how a call fails, and SearchWarning: what a call
+// answered differently from what was asked.
 //
 // The command line (searcher/main.cpp) fills a SearchRequest; Searcher (searcher.h) answers it. Filters are checked
-// against the schema's vocabularies here, so an unknown facet or value is a usage error before any database work.
+// against the schema's vocabularies here, before any database work, and forgivingly, because the site turns stale
+// URLs into requests: a value is matched ignoring ASCII case where its vocabulary is lower case (every vocabulary of
+// a facet is), and a value outside the vocabulary is no error but a warning, and matches no document. An unknown
+// facet name, or a filter without '=', stays a usage error.
 #pragma once
 
 #include <array>
@@ -63,6 +67,20 @@ inline constexpr double kDeadlineGraceSeconds = 0.25;
 // more than this many postings (documents times query terms), which a small database can never reach.
 inline constexpr double kTimedMatchPostings = 2'000'000;
 
+// A request answered, but not quite as asked. `code` is stable and machine-readable; `message` is for people.
+struct SearchWarning {
+  std::string code;
+  std::string message;
+  bool operator==(const SearchWarning&) const = default;
+};
+
+// The warning of a --filter value outside its facet's vocabulary, or of a year filter that does not parse: the value
+// matches no document.
+inline constexpr std::string_view kUnknownFilterValue = "unknown_filter_value";
+
+// The year range of a year filter that does not parse: it holds no year, so it matches no document.
+inline constexpr YearRange kNoYears{schema::kMaxYear + 1, schema::kMinYear - 1};
+
 struct SearchRequest {
   std::string query;                  // the query-language text; empty browses every document
   std::optional<schema::Lang> lang;   // language the query is written in; none: each document's own
@@ -80,13 +98,19 @@ struct SearchRequest {
   // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
   // go up to kMaxRankingLimit.
   bool ranking_only = false;
+  // What add_filter forgave, in the order of the filters, each once; the response carries them.
+  std::vector<SearchWarning> warnings;
 
   bool has_filter(schema::Facet facet) const;
   bool operator==(const SearchRequest&) const = default;
 };
 
-// Adds one --filter FACET=VALUE to `request`. VALUE is checked against the facet's vocabulary; a year is YYYY,
-// YYYY..YYYY, ..YYYY or YYYY.. . Throws SearchError("bad_filter", …, kExitUsage).
+// Adds one --filter FACET=VALUE to `request`. FACET is a facet's name or short name. VALUE is looked up in the
+// facet's vocabulary ignoring ASCII case, and the vocabulary's spelling is kept (lang=FR filters on "fr"); a year is
+// YYYY, YYYY..YYYY, ..YYYY or YYYY.. . A VALUE outside the vocabulary is kept as written (it matches no document and
+// is listed as selected with count 0); a year that does not parse becomes kNoYears. Either adds a warning
+// kUnknownFilterValue to request.warnings (unless the same one is there). Throws SearchError("bad_filter", …,
+// kExitUsage) when there is no '=' or FACET is not a facet.
 void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 
 // Checks the request against the caps (kMaxLimit, kMaxOffset, kMaxQueryBytes) before any database work.

@@ -54,6 +54,7 @@ struct SearchResponse {
   bool facets_exact = true;
   std::optional<std::string> suggestion;  // a corrected query that has hits
   bool relaxed = false;                   // the query did not parse and was searched as plain words
+  std::vector<SearchWarning> warnings;    // the request's (search_request.h)
   double seconds = 0;                     // filled when the request asks for timing
 };
 
