@@ -193,3 +193,22 @@ TEST(ForgivingFilters, AnUnknownValueIsKeptAsWrittenAndABadYearHoldsNoYear) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Paging, AnyOffsetIsAllowedAndOnePastTheDatabaseAsksForNoHit) {
+  citego::SearchRequest request = parse({"--offset", "999999999999999999", "--limit", "20"}).request;
+  EXPECT_EQ(request.offset, 999999999999999999u);
+  EXPECT_NO_THROW(citego::validate(request));
+  EXPECT_EQ(citego::page_of(request, 500), (citego::Page{0, 0}));
+  request.offset = 4294967297;  // 2^32 + 1: must not wrap to 1 in Xapian's 32-bit doccount
+  EXPECT_EQ(citego::page_of(request, 500), (citego::Page{0, 0}));
+  request.offset = 500;
+  EXPECT_EQ(citego::page_of(request, 500), (citego::Page{0, 0}));
+  request.offset = 499;
+  EXPECT_EQ(citego::page_of(request, 500), (citego::Page{499, 20}));
+  request.offset = 0;
+  EXPECT_EQ(citego::page_of(request, 0), (citego::Page{0, 0}));
+}
+
+}  // namespace

@@ -275,6 +275,22 @@ TEST_F(SearchCli, WarningsGoToStderrBesideTextAndCsv) {
   EXPECT_EQ(r.err, warning);
 }
 
+TEST_F(SearchCli, AnOffsetPastTheLastHitGivesAnEmptyPageWithTheTrueTotal) {
+  const nlohmann::json first = SearchJson({"--format", "json", "gouvernance"});
+  ASSERT_EQ(first["total"], 2);
+  // 2^32 + 1 would wrap to 1 in Xapian's 32-bit document counts and show the second hit.
+  for (const std::string offset : {"2", "3", "10001", "4294967297", "999999999999999999"}) {
+    nlohmann::json expected = first;
+    expected["offset"] = std::stoull(offset);
+    expected["hits"] = nlohmann::json::array();
+    EXPECT_EQ(SearchJson({"--format", "json", "--offset", offset, "gouvernance"}), expected) << offset;
+  }
+  const RunResult text = search({"--format", "text", "--offset", "50", "--facet-limit", "1", "gouvernance"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_EQ(text.out.substr(0, text.out.find("\nFacets")), "2 results\n");
+  EXPECT_EQ(text.err, "");
+}
+
 TEST_F(SearchCli, QueryAfterDoubleDash) {
   const nlohmann::json r = SearchJson({"--format", "json", "--", "-mooc", "gouvernance"});
   EXPECT_EQ(r["query"], "-mooc gouvernance");

@@ -26,7 +26,7 @@ const char* const kSearchHelp =
     "                        year=2016.. are ranges); case does not matter (lang=FR), and a value outside the\n"
     "                        vocabulary matches nothing, with a warning (on stderr beside text and csv)\n"
     "  --sort ORDER          relevance, year (oldest first) or -year (newest first)\n"
-    "  --offset N            skip the first N hits (default: 0)\n"
+    "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"

@@ -143,10 +143,6 @@ void validate(const SearchRequest& request) {
     throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
                                    std::to_string(max_limit), kExitUsage);
   }
-  if (request.offset > kMaxOffset) {
-    throw SearchError("usage", "--offset " + std::to_string(request.offset) + " is above the maximum of " +
-                                   std::to_string(kMaxOffset), kExitUsage);
-  }
   if (request.query.size() > kMaxQueryBytes) {
     throw SearchError("query_too_long",
                       "query of " + std::to_string(request.query.size()) + " bytes is longer than the limit of " +
@@ -162,6 +158,11 @@ SearchError deadline_exceeded(double deadline_seconds) {
                      std::string("the search did not finish within its deadline of ") + seconds +
                          " s: narrow the query, or allow more time with --deadline",
                      kExitLimit);
+}
+
+Page page_of(const SearchRequest& request, std::size_t documents) {
+  if (request.offset >= documents) return Page{0, 0};
+  return Page{request.offset, request.limit};
 }
 
 SortOrder parse_sort(std::string_view text) {

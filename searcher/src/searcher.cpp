@@ -173,8 +173,9 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     FacetCounter counter(db_, unfiltered, facet_table_.get());
     enquire.set_query(plan.filtered());
     if (!request.ranking_only) enquire.add_matchspy(&counter);
-    const auto first = static_cast<Xapian::doccount>(request.offset);
-    const auto size = static_cast<Xapian::doccount>(request.limit);
+    const Page page = page_of(request, all);
+    const auto first = static_cast<Xapian::doccount>(page.first);
+    const auto size = static_cast<Xapian::doccount>(page.size);
     deadline.check();
     const Xapian::MSet mset = request.ranking_only
                                   ? enquire.get_mset(first, size, Xapian::doccount{0})

@@ -52,7 +52,6 @@ struct YearRange {
 inline constexpr std::size_t kMaxQueryBytes = 4096;
 inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which only rank
-inline constexpr std::size_t kMaxOffset = 10000;
 inline constexpr unsigned kMaxWildcardExpansion = 100;  // terms a wildcard expands to (its most frequent)
 inline constexpr std::size_t kMaxWildcards = 8;         // wildcards in one query
 inline constexpr std::size_t kMaxQueryTerms = 1024;     // distinct terms of the parsed query, stems included
@@ -113,12 +112,25 @@ struct SearchRequest {
 // kExitUsage) when there is no '=' or FACET is not a facet.
 void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 
-// Checks the request against the caps (kMaxLimit, kMaxOffset, kMaxQueryBytes) before any database work.
+// Checks the request against the caps (kMaxLimit, kMaxQueryBytes) before any database work.
 // Throws SearchError ("usage" or "query_too_long", kExitUsage).
 void validate(const SearchRequest& request);
 
 // The error of a request that ran past its deadline ("deadline_exceeded", kExitLimit).
 SearchError deadline_exceeded(double deadline_seconds);
+
+// The part of the ranking a request asks the matcher for. Any --offset is allowed: one past the last hit gives an
+// empty page with the true total. The matcher keeps `first + size` candidates while it ranks, so an offset at or past
+// the database's document count, which no hit can reach, asks for no hit at all (and costs what --limit 0 costs).
+struct Page {
+  std::size_t first = 0;
+  std::size_t size = 0;
+  bool operator==(const Page&) const = default;
+};
+
+// The page of `request` on a database of `documents` documents: `first` is below `documents` (so it fits Xapian's
+// doccount, where a larger offset would wrap), `size` is request.limit (at most kMaxRankingLimit once validated).
+Page page_of(const SearchRequest& request, std::size_t documents);
 
 // Parses a --sort value: relevance, year (oldest first) or -year (newest first). Throws SearchError on others.
 SortOrder parse_sort(std::string_view text);
