@@ -1,6 +1,8 @@
 // citego-search's command line: every option, its forms, and the usage errors.
 #include "citego/command_line.h"
 
+#include "citego/batch.h"
+
 #include <string>
 #include <vector>
 
@@ -209,6 +211,25 @@ TEST(Paging, AnyOffsetIsAllowedAndOnePastTheDatabaseAsksForNoHit) {
   EXPECT_EQ(citego::page_of(request, 500), (citego::Page{499, 20}));
   request.offset = 0;
   EXPECT_EQ(citego::page_of(request, 0), (citego::Page{0, 0}));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BatchRun, AQueryPastItsDeadlineRefusesOnlyItsLine) {
+  EXPECT_TRUE(citego::refuses_only_its_line(citego::deadline_exceeded(2)));
+  EXPECT_TRUE(citego::refuses_only_its_line(SearchError("query_too_broad", "9 wildcards", citego::kExitUsage)));
+  EXPECT_FALSE(citego::refuses_only_its_line(SearchError("database_error", "reading failed", citego::kExitRuntime)));
+}
+
+TEST(BatchRun, IsNamedByTheOptionOrAPrefixBeforeTheQuery) {
+  EXPECT_TRUE(citego::names_batch_run({"--batch", "q.tsv"}));
+  EXPECT_TRUE(citego::names_batch_run({"--limit", "3", "--bat=q.tsv"}));
+  EXPECT_TRUE(citego::names_batch_run({"--b", "q.tsv"}));
+  EXPECT_FALSE(citego::names_batch_run({"--", "--batch"}));
+  EXPECT_FALSE(citego::names_batch_run({"--batches", "x"}));
+  EXPECT_FALSE(citego::names_batch_run({"-batch", "--", "x"}));
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std:
     try {
       response = searcher.search(request);
     } catch (const SearchError& e) {
-      if (e.exit_code() != kExitUsage) throw;
+      if (!refuses_only_its_line(e)) throw;
       refuse("query " + query_id + " refused: " + e.what());
       continue;
     }
@@ -79,6 +79,10 @@ BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std:
     errors << "citego-search: " << summary.refused << " of " << query_lines << " query lines refused\n";
   }
   return summary;
+}
+
+bool refuses_only_its_line(const SearchError& error) {
+  return error.exit_code() == kExitUsage || error.exit_code() == kExitLimit;
 }
 
 bool names_batch_run(const std::vector<std::string>& args) {

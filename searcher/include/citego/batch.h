@@ -27,12 +27,17 @@ struct BatchSummary {
 //   citego-search: line N: the query id is empty
 //   citego-search: line N: query id "a b" contains whitespace (a TREC run separates its columns with spaces)
 //   citego-search: line N: query QID is empty
-//   citego-search: line N: query QID refused: MESSAGE           (a usage error such as query_too_long, bad_query)
+//   citego-search: line N: query QID refused: MESSAGE           (see refuses_only_its_line)
 // The warnings of `base` (its filters) go to `errors` first; after the run, when lines were refused, one more line:
 // "citego-search: R of Q query lines refused". Throws SearchError("usage", …) before reading anything when `tag` is
 // empty or contains whitespace, and passes on runtime errors (database), which stop the run.
 BatchSummary run_batch(const Searcher& searcher, const SearchRequest& base, std::istream& queries, std::ostream& run,
                        const std::string& tag, std::ostream& errors);
+
+// Whether the error of one query of a batch refuses only its line, and the run goes on: the query's own fault (a usage
+// error: query_too_long, query_too_broad, bad_query) or its deadline (deadline_exceeded; each query has its own).
+// Other errors (reading the database) stop the run.
+bool refuses_only_its_line(const SearchError& error);
 
 // Whether `args` (argv without the program name) ask for a --batch run (the option or a prefix of it, before "--"),
 // so that even a command line that does not parse reports its errors on stderr only, never in the run.
