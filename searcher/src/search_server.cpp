@@ -627,14 +627,19 @@ class Supervisor {
       r = reaped_.erase(r);
       if (busy == ended_busy_.end()) continue;  // retired, or killed by the supervisor
       ended_busy_.erase(busy);
-      if (WIFSIGNALED(status)) {
-        ++counts_.crashed;
-        log_ << "citego-search: a worker (pid " << pid << ") was ended by signal " << WTERMSIG(status) << " ("
-             << ::strsignal(WTERMSIG(status)) << ") while answering a command; another takes its place\n";
-        log_.flush();
-      } else {
+      if (WIFEXITED(status) && WEXITSTATUS(status) == kExitLimit) {
         ++counts_.past_deadline;  // its watchdog answered with the deadline error and ended it
+        continue;
       }
+      ++counts_.crashed;
+      log_ << "citego-search: a worker (pid " << pid << ") ";
+      if (WIFSIGNALED(status)) {
+        log_ << "was ended by signal " << WTERMSIG(status) << " (" << ::strsignal(WTERMSIG(status)) << ")";
+      } else {
+        log_ << "exited with status " << WEXITSTATUS(status);
+      }
+      log_ << " while answering a command; another takes its place\n";
+      log_.flush();
     }
   }
 
