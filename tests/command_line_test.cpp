@@ -86,6 +86,8 @@ TEST(CommandLine, PrefixesHelpVersionAndBatch) {
   EXPECT_EQ(web.socket_mode, 0666u);
   EXPECT_EQ(web.socket_group, "www-data");
   EXPECT_EQ(web.worker_requests, 50u);
+  EXPECT_EQ(parse({"--lang", "FR", "x"}).request.lang, citego::schema::Lang::Fr);
+  EXPECT_EQ(parse({"--lang", "Pt", "x"}).request.lang, citego::schema::Lang::Pt);
   EXPECT_EQ(parse({"x"}).request.deadline_seconds, 2.0);
   EXPECT_EQ(parse({"--deadline", "0.5", "x"}).request.deadline_seconds, 0.5);
   EXPECT_EQ(parse({"--deadline=30", "x"}).request.deadline_seconds, 30.0);
