@@ -1,6 +1,7 @@
 // citego::parse_export: XML text to whole ExportRecords, and the exact diagnostic of every local fault.
 #include "citego/export_reader.h"
 
+#include <cstdio>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -413,6 +414,33 @@ TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
                 "'-', at most 64)",
                 "t.xml:20:3: error: <resource> has no <title>",
             }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Locations on one long line: a minified export
+
+TEST(ParseExport, LocatesEveryDocumentOfAMinifiedExport) {
+  // 3,000 documents on line 2, each of exactly 59 characters (60 bytes: "É" takes two), the last with a fault.
+  constexpr int kDocuments = 3000;
+  constexpr int kChars = 59;
+  std::string line;
+  for (int k = 1; k <= kDocuments; ++k) {
+    char id[16];
+    std::snprintf(id, sizeof id, "res-%05d", k);
+    const std::string document = std::string("<resource id=\"") + id + "\"><" + (k == kDocuments ? "titel" : "title") +
+                                 ">Économie</" + (k == kDocuments ? "titel" : "title") + "></resource>";
+    ASSERT_EQ(document.size(), kChars + 1u);
+    line += document;
+  }
+  const ParsedExport parsed = parse(export_of(line + "\n"));
+  ASSERT_EQ(parsed.records.size(), static_cast<std::size_t>(kDocuments - 1));
+  for (int k = 1; k < kDocuments; ++k) {
+    EXPECT_EQ(parsed.records[k - 1].where, at(2, (k - 1) * kChars + 1)) << "document " << k;
+  }
+  // The last document starts at column 2999 * 59 + 1; its <titel> 25 characters later.
+  EXPECT_EQ(messages_of(parsed),
+            (std::vector<std::string>{"t.xml:2:176967: error: <resource> \"res-03000\" has an unknown element <titel>",
+                                      "t.xml:2:176942: error: <resource> \"res-03000\" has no <title>"}));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
