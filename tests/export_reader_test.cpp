@@ -1,5 +1,6 @@
 // citego::parse_export: XML text to whole ExportRecords, and the exact diagnostic of every local fault.
 #include "citego/export_reader.h"
+#include "citego/xml_check.h"
 
 #include <cstdio>
 #include <optional>
@@ -372,6 +373,146 @@ std::vector<FaultCase> fault_cases() {
 
 INSTANTIATE_TEST_SUITE_P(Faults, ParseExportFault, ::testing::ValuesIn(fault_cases()),
                          [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Strict XML 1.0: what the XML parser alone would let through. A file with such a fault gives one diagnostic and no
+// records.
+
+// A document on line 2 whose <title> text starts at column 31.
+std::string titled(std::string_view title) {
+  return export_of("  <resource id=\"res-a\"><title>" + std::string(title) + "</title></resource>\n");
+}
+
+const std::string kDocument = "  <resource id=\"res-a\"><title>T</title></resource>\n";
+
+// ASCII text as UTF-16, with or without a byte order mark.
+std::string utf16(std::string_view ascii, bool big_endian, bool bom) {
+  std::string out = bom ? (big_endian ? "\xFE\xFF" : "\xFF\xFE") : "";
+  for (char c : ascii) {
+    out += big_endian ? std::string{'\0', c} : std::string{c, '\0'};
+  }
+  return out;
+}
+
+const std::string kUtf8Only = "; citego-index reads UTF-8 only (convert it, e.g. with iconv -f ";
+const std::string kNotAllowed = ", which XML does not allow";
+const std::string kTooLong = " longer than 1048576 bytes (the limit of one text node or attribute value; see "
+                             "schema/README.md)";
+
+std::vector<FaultCase> strict_xml_cases() {
+  return {
+      {"SecondRootElement",
+       export_of(kDocument) + "<citego-export version=\"1\" xml:lang=\"fr\">\n" +
+           "  <resource id=\"res-b\"><title>B</title></resource>\n</citego-export>\n",
+       {"t.xml:4:1: error: malformed XML: a second root element <citego-export> (an export has one root element)"}},
+      {"TextAfterTheRoot", export_of(kDocument) + "  more\n",
+       {"t.xml:4:3: error: malformed XML: text after the root element"}},
+      {"TextBeforeTheRoot", "x" + export_of(kDocument), {"t.xml:1:1: error: malformed XML: text before the root element"}},
+      {"EndTagAfterTheRoot", export_of(kDocument) + "</citego-export>\n",
+       {"t.xml:4:1: error: malformed XML: an end tag </citego-export> with no element open"}},
+      {"XmlDeclarationAfterTheRoot", export_of(kDocument) + "<?xml version=\"1.0\"?>\n",
+       {"t.xml:4:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
+      {"XmlDeclarationAfterWhiteSpace", "\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+       {"t.xml:2:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
+      {"Doctype", "<!DOCTYPE citego-export>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"EntityExpansion",
+       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n  <!ENTITY lol2 \"&lol;&lol;&lol;\">\n]>\n" +
+           titled("&lol2;"),
+       {"t.xml:2:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"ExternalEntity",
+       "<!DOCTYPE citego-export [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n" + titled("&xxe;"),
+       {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"UndeclaredEntity", titled("&lol9;"),
+       {"t.xml:2:31: error: malformed XML: undeclared entity &lol9; (an export may use &lt; &gt; &amp; &quot; &apos; "
+        "and character references only)"}},
+      {"AmpersandThatStartsNoReference", titled("Tom & Jerry"),
+       {"t.xml:2:35: error: malformed XML: '&' that starts no entity or character reference (write &amp;)"}},
+      {"MalformedCharacterReference", titled("&#x;"),
+       {"t.xml:2:31: error: malformed XML: a malformed character reference (expected &#digits; or &#xhex-digits;)"}},
+      {"NulCharacterReference", titled("A&#0;B"),
+       {"t.xml:2:32: error: malformed XML: character reference &#0; is not a character XML allows"}},
+      {"ControlCharacterReference", titled("&#x1B;[31m"),
+       {"t.xml:2:31: error: malformed XML: character reference &#x1B; is not a character XML allows"}},
+      {"NonCharacterReference", titled("&#xFFFE;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#xFFFE; is not a character XML allows"}},
+      {"SurrogateReference", titled("&#55296;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#55296; is not a character XML allows"}},
+      {"ReferenceBeyondUnicode", titled("&#x110000;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#x110000; is not a character XML allows"}},
+      {"ReferenceInAnAttribute", export_of("  <resource id=\"res-&#1;\"><title>T</title></resource>\n"),
+       {"t.xml:2:21: error: malformed XML: character reference &#1; is not a character XML allows"}},
+      {"RawControlCharacter", titled("a\x1B[31mred"),
+       {"t.xml:2:32: error: malformed XML: control character U+001B" + kNotAllowed}},
+      {"RawNul", titled(std::string("a\0b", 3)), {"t.xml:2:32: error: malformed XML: control character U+0000" + kNotAllowed}},
+      {"RawNonCharacter", titled("\xEF\xBF\xBF"), {"t.xml:2:31: error: malformed XML: character U+FFFF" + kNotAllowed}},
+      {"RawControlCharacterInAComment", export_of("  <!-- \x07 -->\n" + kDocument),
+       {"t.xml:2:8: error: malformed XML: control character U+0007" + kNotAllowed}},
+      {"InvalidUtf8InAnAttribute", export_of("  <resource id=\"res-\xFF\"><title>T</title></resource>\n"),
+       {"t.xml:2:21: error: malformed XML: invalid UTF-8"}},
+      {"OverlongUtf8InAComment", export_of("  <!-- \xC0\xAF -->\n" + kDocument),
+       {"t.xml:2:8: error: malformed XML: invalid UTF-8"}},
+      {"EncodedSurrogateInAnElementName", export_of("  <resource\xED\xA0\x80 id=\"res-a\"/>\n"),
+       {"t.xml:2:12: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
+        "/>)"}},
+      {"Iso88591Declared", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares encoding \"ISO-8859-1\"" + kUtf8Only + "ISO-8859-1 -t UTF-8)"}},
+      {"Utf16Declared", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares encoding \"UTF-16\"" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"Utf16WithByteOrderMark", utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument), false, true),
+       {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"Utf16WithoutByteOrderMark", utf16(export_of(kDocument), true, false),
+       {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"XmlVersion11", "<?xml version=\"1.1\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares XML version \"1.1\"; exports are XML 1.0"}},
+      {"XmlDeclarationWithoutVersion", "<?xml encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: malformed XML: a malformed XML declaration (expected <?xml version=\"1.0\" "
+        "encoding=\"UTF-8\"?>)"}},
+      {"AttributeGivenTwice", export_of("  <resource id=\"res-a\" id=\"res-b\"><title>T</title></resource>\n"),
+       {"t.xml:2:24: error: malformed XML: attribute id given twice in <resource>"}},
+      {"LessThanInAnAttribute", export_of("  <resource id=\"a<b\"><title>T</title></resource>\n"),
+       {"t.xml:2:18: error: malformed XML: '<' in an attribute value (write &lt;)"}},
+      {"LessThanThatStartsNoTag", titled("a < b"), {"t.xml:2:33: error: malformed XML: '<' that starts no tag (write &lt;)"}},
+      {"CdataEndInText", titled("a ]]> b"), {"t.xml:2:33: error: malformed XML: \"]]>\" in text (write ]]&gt;)"}},
+      {"DoubleHyphenInAComment", export_of("  <!-- a -- b -->\n" + kDocument),
+       {"t.xml:2:10: error: malformed XML: \"--\" inside a comment"}},
+      {"UnclosedComment", export_of("  <!-- a\n" + kDocument),
+       {"t.xml:2:3: error: malformed XML: a comment that is not closed (expected -->)"}},
+      {"CdataOutsideTheRoot", export_of(kDocument) + "<![CDATA[x]]>\n",
+       {"t.xml:4:1: error: malformed XML: a CDATA section outside the root element"}},
+      {"UnclosedAttributeValue", export_of("  <resource id=\"res-a><title>T</title></resource>\n"),
+       {"t.xml:2:16: error: malformed XML: an attribute value that is not closed"}},
+      {"UnclosedStartTag", export_of("  <resource id=\"res-a\""),
+       {"t.xml:2:23: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
+        "/>)"}},
+      {"HugeTextNode", titled(std::string(citego::kMaxTextNodeBytes + 1, 'a')),
+       {"t.xml:2:31: error: a text node" + kTooLong}},
+      {"HugeCdataSection", titled("<![CDATA[" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "]]>"),
+       {"t.xml:2:31: error: a text node" + kTooLong}},
+      {"HugeAttributeValue",
+       export_of("  <resource id=\"" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "\"><title>T</title></resource>\n"),
+       {"t.xml:2:16: error: an attribute value" + kTooLong}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(StrictXml, ParseExportFault, ::testing::ValuesIn(strict_xml_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+TEST(ParseExport, ReadsWhatXmlAllows) {
+  // A byte order mark, a full declaration, comments and processing instructions outside the root, the five
+  // predefined entities, character references, CDATA, single quotes, and characters above U+FFFF.
+  const std::string xml = "\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- before -->\n"
+                          "<?citego keep?>\n" +
+                          export_of("  <resource id='res-a'><title>&lt;a&gt; &amp; &quot;b&apos; &#233;&#xE9;&#x1F600; "
+                                    "<![CDATA[<c> & ]]]]>\xF0\x9F\x98\x80</title></resource>\n") +
+                          "<!-- after --><?after?>\n";
+  const ExportRecord record = only_record(xml);
+  EXPECT_EQ(record.id, "res-a");
+  EXPECT_EQ(record.title, "<a> & \"b' éé\xF0\x9F\x98\x80 <c> & ]]\xF0\x9F\x98\x80");
+}
 
 TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
   const std::string xml = export_of(R"(  <organisation id="org-ok">

@@ -124,6 +124,9 @@ const std::string kKinds =
     "professional-network, training-organisation, higher-education, elected-officials-network, citizens-association, "
     "design-office, research-centre, foundation, company, media, think-tank, public-body";
 
+const std::string kNoDoctype =
+    "a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity declarations)";
+
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, IndexCliBroken,
     ::testing::Values(
@@ -164,7 +167,88 @@ INSTANTIATE_TEST_SUITE_P(
                    "\"webinar\" (expected one of: dossier, mooc, showcase)\n"
                    "multiple-faults.xml:25:7: error: <project> \"prj-broken-multi-ref\" refers to unknown organisation "
                    "\"org-missing\"\n"},
+        BrokenCase{{"second-root.xml"}, "second-root.xml:12:1: error: malformed XML: a second root element "
+                                        "<citego-export> (an export has one root element)\n"},
+        BrokenCase{{"text-after-root.xml"}, "text-after-root.xml:12:1: error: malformed XML: text after the root "
+                                            "element\n"},
+        BrokenCase{{"misplaced-declaration.xml"}, "misplaced-declaration.xml:12:1: error: malformed XML: an XML "
+                                                  "declaration that is not at the start of the file\n"},
+        BrokenCase{{"entity-expansion.xml"}, "entity-expansion.xml:4:1: error: " + kNoDoctype + "\n"},
+        BrokenCase{{"external-entity.xml"}, "external-entity.xml:4:1: error: " + kNoDoctype + "\n"},
+        BrokenCase{{"undeclared-entity.xml"},
+                   "undeclared-entity.xml:7:19: error: malformed XML: undeclared entity &lol9; (an export may use &lt; "
+                   "&gt; &amp; &quot; &apos; and character references only)\n"},
+        BrokenCase{{"nul-reference.xml"}, "nul-reference.xml:7:18: error: malformed XML: character reference &#0; is "
+                                          "not a character XML allows\n"},
+        BrokenCase{{"control-reference.xml"}, "control-reference.xml:7:19: error: malformed XML: character reference "
+                                              "&#x1B; is not a character XML allows\n"},
+        BrokenCase{{"latin1-declared.xml"}, "latin1-declared.xml:1:1: error: declares encoding \"ISO-8859-1\"; "
+                                            "citego-index reads UTF-8 only (convert it, e.g. with iconv -f ISO-8859-1 "
+                                            "-t UTF-8)\n"},
         BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
+
+// Faults that need bytes a text editor, git or xmllint handle badly (NUL, control characters, invalid UTF-8, UTF-16,
+// huge nodes): each case writes its export, with one organisation whose name is given, and indexes it.
+struct GeneratedCase {
+  std::string name;  // of the file
+  std::string bytes;
+  std::string expected_err;
+};
+
+void PrintTo(const GeneratedCase& c, std::ostream* os) { *os << c.name; }
+
+// An export of one organisation (line 5) whose <name> (line 6, column 11) holds `name`.
+std::string export_naming(std::string_view name) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Generated broken export. -->\n"
+         "<citego-export version=\"1\" xml:lang=\"en\">\n\n  <organisation id=\"org-generated\">\n    <name>" +
+         std::string(name) + "</name>\n    <kind>media</kind>\n  </organisation>\n\n</citego-export>\n";
+}
+
+std::string utf16le_with_bom(std::string_view ascii) {
+  std::string out = "\xFF\xFE";
+  for (char c : ascii) out += std::string{c, '\0'};
+  return out;
+}
+
+class IndexCliGenerated : public LiveDatabaseFixture, public ::testing::WithParamInterface<GeneratedCase> {};
+
+TEST_P(IndexCliGenerated, ReportsTheFaultAndLeavesTheDatabaseUnchanged) {
+  TempDir inputs;
+  write_file(inputs / GetParam().name, GetParam().bytes);
+  const RunResult r = index({"--db", db_, GetParam().name}, inputs.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, GetParam().name + GetParam().expected_err + "\ncitego-index: 1 error in the inputs; " + db_ +
+                       " is unchanged\n");
+  ExpectUnchanged();
+}
+
+const std::string kNotAllowed = ", which XML does not allow";
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, IndexCliGenerated,
+    ::testing::Values(
+        GeneratedCase{"utf16.xml", utf16le_with_bom(export_naming("Example")),
+                      ":1:1: error: is UTF-16; citego-index reads UTF-8 only (convert it, e.g. with iconv -f UTF-16 "
+                      "-t UTF-8)"},
+        GeneratedCase{"raw-control.xml", export_naming("Example \x1B[2J\x1B]0;title\x07 Network"),
+                      ":6:19: error: malformed XML: control character U+001B" + kNotAllowed},
+        GeneratedCase{"raw-nul.xml", export_naming(std::string("Example\0Network", 15)),
+                      ":6:18: error: malformed XML: control character U+0000" + kNotAllowed},
+        GeneratedCase{"noncharacter.xml", export_naming("Example \xEF\xBF\xBE"),
+                      ":6:19: error: malformed XML: character U+FFFE" + kNotAllowed},
+        GeneratedCase{"invalid-utf8.xml", export_naming("Cit\xE9 Example"),
+                      ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
+        GeneratedCase{"overlong-utf8.xml", export_naming("Example \xC0\xBC Network"),
+                      ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
+        GeneratedCase{"huge-text-node.xml", export_naming(std::string((1 << 20) + 1, 'a')),
+                      ":6:11: error: a text node longer than 1048576 bytes (the limit of one text node or attribute "
+                      "value; see schema/README.md)"}),
+    [](const ::testing::TestParamInfo<GeneratedCase>& param_info) {
+      std::string name = param_info.param.name.substr(0, param_info.param.name.find('.'));
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
 
 TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
   // A 4 KiB file-size limit makes the first large write of the new generation fail, as a full disk would.

@@ -11,6 +11,7 @@
 #include <pugixml.hpp>
 
 #include "citego/analysis.h"
+#include "citego/xml_check.h"
 
 namespace citego {
 
@@ -66,9 +67,7 @@ class LineMap {
   // Characters in text_[0, pos), pos <= text_.size().
   std::size_t chars_before(std::size_t pos) const {
     const std::size_t block = pos / kBlock;
-    return chars_before_block_[block] + static_cast<std::size_t>(std::count_if(text_.begin() + static_cast<std::ptrdiff_t>(block * kBlock),
-                                                      text_.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return chars_before_block_[block] + count_chars(text_.substr(block * kBlock, pos - block * kBlock));
   }
 
   std::string_view text_;
@@ -395,8 +394,12 @@ class DocumentReader {
 ParsedExport parse_export(std::string_view xml, const std::string& file) {
   ParsedExport parsed;
   const LineMap lines(xml, file);
+  // pugixml is lenient (xml_check.h): what it would let through is refused first, before a tree is built.
+  if (const std::optional<XmlFault> fault = find_xml_fault(xml)) {
+    parsed.errors.push_back(Diagnostic{lines.at(static_cast<std::ptrdiff_t>(fault->offset)), fault->message});
+    return parsed;
+  }
   pugi::xml_document doc;
-  // No DOCTYPE processing beyond skipping it: pugixml never expands external or custom entities.
   const pugi::xml_parse_result result =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
   if (!result) {
