@@ -514,6 +514,83 @@ TEST(ParseExport, ReadsWhatXmlAllows) {
   EXPECT_EQ(record.title, "<a> & \"b' éé\xF0\x9F\x98\x80 <c> & ]]\xF0\x9F\x98\x80");
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Limits: field lengths in characters once white space is collapsed, and values shown in messages cut to 80
+// characters.
+
+// `n` copies of "é" (one character, two bytes).
+std::string accents(std::size_t n) {
+  std::string text;
+  for (std::size_t i = 0; i < n; ++i) text += "é";
+  return text;
+}
+
+const std::string kCut = std::string(80, 'A') + "…";
+
+std::vector<FaultCase> limit_cases() {
+  return {
+      {"LongTitle", titled(accents(1001)),
+       {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1000 characters"}},
+      {"LongName",
+       export_of("  <organisation id=\"org-a\">\n    <name>" + std::string(1001, 'n') +
+                 "</name>\n    <kind>media</kind>\n  </organisation>\n"),
+       {"t.xml:3:5: error: <organisation> \"org-a\" has a <name> longer than the limit of 1000 characters"}},
+      {"LongAcronym",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <acronym>" + std::string(101, 'A') +
+                 "</acronym>\n    <kind>media</kind>\n  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has a <acronym> longer than the limit of 100 characters"}},
+      {"LongUrl", resource_with("    <url>https://example.org/" + std::string(1981, 'u') + "</url>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <url> longer than the limit of 2000 characters"}},
+      {"LongSummary", resource_with("    <summary>" + accents(10001) + "</summary>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <summary> longer than the limit of 10000 characters"}},
+      {"LongDescription",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n    <description>" +
+                 std::string(10001, 'd') + "</description>\n  </organisation>\n"),
+       {"t.xml:5:5: error: <organisation> \"org-a\" has a <description> longer than the limit of 10000 characters"}},
+      {"LongBody", resource_with("    <body>" + std::string(100001, 'b') + "</body>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <body> longer than the limit of 100000 characters"}},
+      {"LongAuthor", resource_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
+       {"t.xml:4:14: error: <resource> \"res-a\" has a <author> longer than the limit of 200 characters"}},
+      {"LongKeyword", resource_with("    <keywords><keyword>" + std::string(201, 'k') + "</keyword></keywords>\n"),
+       {"t.xml:4:15: error: <resource> \"res-a\" has a <keyword> longer than the limit of 200 characters"}},
+      {"LongRole",
+       export_of("  <project id=\"prj-a\"><title>T</title><type>mooc</type><period start=\"2016\"/>\n"
+                 "    <participants><participant ref=\"org-a\" role=\"" + std::string(101, 'r') +
+                 "\"/></participants></project>\n"),
+       {"t.xml:3:19: error: <project> \"prj-a\" has a role longer than the limit of 100 characters on <participant>"}},
+      {"TextOverAMebibyteInParts",
+       titled("<![CDATA[" + std::string(600000, 'a') + "]]><![CDATA[" + std::string(600000, 'a') + "]]>"),
+       {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1048576 bytes"}},
+      {"LongInvalidIdIsCut", resource_with("", "id=\"" + std::string(200, 'A') + "\""),
+       {"t.xml:2:3: error: <resource> has an invalid id \"" + kCut +
+        "\" (expected lower-case letters, digits and '-', at most 64)"}},
+      {"LongUnknownValueIsCut",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>" + std::string(100, 'A') +
+                 "</kind>\n  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has an unknown kind \"" + kCut + "\" (expected one of: " + kKinds +
+        ")"}},
+      {"LongUnknownElementIsCut", resource_with("    <" + std::string(81, 'A') + "/>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has an unknown element <" + kCut + ">"}},
+      {"ControlCharactersAreShownEscaped", resource_with("", "id=\"a&#10;b&#9;&#x85;\""),
+       {"t.xml:2:3: error: <resource> has an invalid id \"a\\nb\\t\\u0085\" (expected lower-case letters, digits and "
+        "'-', at most 64)"}},
+      {"TextInsideParticipants",
+       export_of("  <project id=\"prj-a\"><title>T</title><type>mooc</type><period start=\"2016\"/>\n"
+                 "    <participants>lost <participant ref=\"org-a\"/></participants></project>\n"),
+       {"t.xml:3:5: error: <project> \"prj-a\" has text directly inside <participants>"}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Limits, ParseExportFault, ::testing::ValuesIn(limit_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+TEST(ParseExport, LimitsCountCharactersOfTheCollapsedText) {
+  // 1,000 two-byte characters, and white space that collapses to nothing, are within the title's limit.
+  EXPECT_EQ(only_record(titled("\n     " + accents(1000) + "   \n   ")).title, accents(1000));
+  const std::string body = std::string(50000, 'b') + "\n\n          " + std::string(49999, 'b');
+  EXPECT_EQ(only_record(resource_with("    <body>" + body + "</body>\n")).body.size(), 100000u);
+}
+
 TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
   const std::string xml = export_of(R"(  <organisation id="org-ok">
     <name>N</name>

@@ -185,6 +185,9 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{{"latin1-declared.xml"}, "latin1-declared.xml:1:1: error: declares encoding \"ISO-8859-1\"; "
                                             "citego-index reads UTF-8 only (convert it, e.g. with iconv -f ISO-8859-1 "
                                             "-t UTF-8)\n"},
+        BrokenCase{{"long-id.xml"}, "long-id.xml:6:3: error: <organisation> has an invalid id \"org-" +
+                                        std::string(76, 'x') + "…\" (expected lower-case letters, digits and '-', at "
+                                        "most 64)\n"},
         BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
 
 // Faults that need bytes a text editor, git or xmllint handle badly (NUL, control characters, invalid UTF-8, UTF-16,
@@ -241,6 +244,9 @@ INSTANTIATE_TEST_SUITE_P(
                       ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
         GeneratedCase{"overlong-utf8.xml", export_naming("Example \xC0\xBC Network"),
                       ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
+        GeneratedCase{"long-name.xml", export_naming(std::string(1001, 'n')),
+                      ":6:5: error: <organisation> \"org-generated\" has a <name> longer than the limit of 1000 "
+                      "characters"},
         GeneratedCase{"huge-text-node.xml", export_naming(std::string((1 << 20) + 1, 'a')),
                       ":6:11: error: a text node longer than 1048576 bytes (the limit of one text node or attribute "
                       "value; see schema/README.md)"}),

@@ -76,6 +76,8 @@ class LineMap {
   std::vector<std::size_t> chars_before_block_;  // characters before each kBlock-byte block, then in all
 };
 
+constexpr std::size_t kNoFieldLimit = std::string::npos;
+
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -142,7 +144,7 @@ class DocumentReader {
       if (child.type() != pugi::node_element) continue;
       const std::string name = child.name();
       if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-        error(child, "has more than one <" + name + ">");
+        error(child, "has more than one <" + shown(name) + ">");
         continue;
       }
       seen.push_back(name);
@@ -167,8 +169,8 @@ class DocumentReader {
     if (!id) {
       error(element, "has no id attribute");
     } else if (!is_valid_id(id.value())) {
-      error(element, "has an invalid id \"" + std::string(id.value()) +
-                         "\" (expected lower-case letters, digits and '-', at most 64)");
+      error(element, "has an invalid id " + quoted(id.value()) +
+                         " (expected lower-case letters, digits and '-', at most 64)");
     } else {
       record_.id = id.value();
     }
@@ -180,25 +182,27 @@ class DocumentReader {
         if (lang) {
           record_.lang = *lang;
         } else {
-          error(element, "has an unsupported language \"" + std::string(attribute.value()) +
-                             "\" (expected fr, en, es or pt)");
+          error(element, "has an unsupported language " + quoted(attribute.value()) +
+                             " (expected fr, en, es or pt)");
         }
       } else {
-        error(element, "has an unknown attribute " + std::string(name));
+        error(element, "has an unknown attribute " + shown(name));
       }
     }
   }
 
-  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8 and empty text (the
-  // format has no empty elements). std::nullopt after such a fault: checks of the text ("unknown value", "not a
-  // year") would only report it again.
-  std::optional<std::string> checked_text(const pugi::xml_node& node) {
+  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8, empty text (the
+  // format has no empty elements) and text longer than `max_chars` characters once collapsed. std::nullopt after
+  // such a fault: checks of the text ("unknown value", "not a year") would only report it again.
+  std::optional<std::string> checked_text(const pugi::xml_node& node, std::size_t max_chars = kNoFieldLimit) {
     std::string text;
     for (const pugi::xml_node& part : node.children()) {
       if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata) {
         text += part.value();
+        // Each part is at most kMaxTextNodeBytes (xml_check.h); many of them must not add up to a huge string.
+        if (text.size() > kMaxTextNodeBytes) return too_long(node, std::to_string(kMaxTextNodeBytes) + " bytes");
       } else if (part.type() == pugi::node_element) {
-        error(part, "has an element <" + std::string(part.name()) + "> inside <" + node.name() +
+        error(part, "has an element <" + shown(part.name()) + "> inside <" + node.name() +
                         ">, which holds text only");
       }
     }
@@ -207,24 +211,34 @@ class DocumentReader {
       return std::nullopt;
     }
     for (const pugi::xml_attribute& attribute : node.attributes()) {
-      error(node, "has an unknown attribute " + std::string(attribute.name()) + " on <" + node.name() + ">");
+      error(node, "has an unknown attribute " + shown(attribute.name()) + " on <" + node.name() + ">");
     }
     std::string collapsed = collapse_space(text);
     if (collapsed.empty()) {
       error(node, "has an empty <" + std::string(node.name()) + ">");
       return std::nullopt;
     }
+    if (max_chars != kNoFieldLimit && count_chars(collapsed) > max_chars) {
+      return too_long(node, std::to_string(max_chars) + " characters");
+    }
     return collapsed;
   }
 
+  std::nullopt_t too_long(const pugi::xml_node& node, const std::string& limit) {
+    error(node, "has a <" + std::string(node.name()) + "> longer than the limit of " + limit);
+    return std::nullopt;
+  }
+
   // checked_text(), or "" after a fault (reported).
-  std::string text_of(const pugi::xml_node& node) { return checked_text(node).value_or(""); }
+  std::string text_of(const pugi::xml_node& node, std::size_t max_chars) {
+    return checked_text(node, max_chars).value_or("");
+  }
 
   template <std::size_t N>
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
     const std::optional<std::string> value = checked_text(node);
     if (value && !schema::is_one_of(*value, allowed)) {
-      error(node, "has an unknown " + std::string(node.name()) + " \"" + *value + "\" (expected one of: " +
+      error(node, "has an unknown " + std::string(node.name()) + " " + quoted(*value) + " (expected one of: " +
                       schema::list_of(allowed) + ")");
     }
     return value.value_or("");
@@ -233,14 +247,14 @@ class DocumentReader {
   std::optional<int> year_of(const pugi::xml_node& node, std::string_view what, std::string_view text) {
     const auto year = parse_year(text);
     if (!year) {
-      error(node, "has " + std::string(what) + " \"" + std::string(text) + "\", which is not a year (four digits, " +
+      error(node, "has " + std::string(what) + " " + quoted(text) + ", which is not a year (four digits, " +
                       std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")");
     }
     return year;
   }
 
   // Children that are lists of one element name (<authors><author>…), as trimmed texts.
-  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item) {
+  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item, std::size_t max_chars) {
     std::vector<std::string> items;
     for (const pugi::xml_node& child : list.children()) {
       if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
@@ -248,10 +262,10 @@ class DocumentReader {
       }
       if (child.type() != pugi::node_element) continue;
       if (child.name() != item) {
-        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
-      if (std::optional<std::string> text = checked_text(child)) items.push_back(std::move(*text));
+      if (std::optional<std::string> text = checked_text(child, max_chars)) items.push_back(std::move(*text));
     }
     if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
     return items;
@@ -260,9 +274,12 @@ class DocumentReader {
   std::vector<Reference> references(const pugi::xml_node& list, std::string_view item, bool with_role) {
     std::vector<Reference> refs;
     for (const pugi::xml_node& child : list.children()) {
+      if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
+        error(list, "has text directly inside <" + std::string(list.name()) + ">");
+      }
       if (child.type() != pugi::node_element) continue;
       if (child.name() != item) {
-        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
       Reference ref;
@@ -273,15 +290,20 @@ class DocumentReader {
           ref.ref = attribute.value();
         } else if (with_role && name == "role") {
           ref.role = collapse_space(attribute.value());
-          if (ref.role.empty()) error(child, "has an empty role on <" + std::string(item) + ">");
+          if (ref.role.empty()) {
+            error(child, "has an empty role on <" + std::string(item) + ">");
+          } else if (count_chars(ref.role) > kMaxRoleChars) {
+            error(child, "has a role longer than the limit of " + std::to_string(kMaxRoleChars) + " characters on <" +
+                             std::string(item) + ">");
+          }
         } else {
-          error(child, "has an unknown attribute " + std::string(name) + " on <" + std::string(item) + ">");
+          error(child, "has an unknown attribute " + shown(name) + " on <" + std::string(item) + ">");
         }
       }
       if (ref.ref.empty()) {
         error(child, "has a <" + std::string(item) + "> without ref");
       } else if (!is_valid_id(ref.ref)) {
-        error(child, "has a <" + std::string(item) + "> with an invalid ref \"" + ref.ref + "\"");
+        error(child, "has a <" + std::string(item) + "> with an invalid ref " + quoted(ref.ref));
       } else {
         refs.push_back(std::move(ref));
       }
@@ -298,7 +320,7 @@ class DocumentReader {
       } else if (name == "end") {
         record_.end_year = year_of(node, "a period end", attribute.value());
       } else {
-        error(node, "has an unknown attribute " + std::string(name) + " on <period>");
+        error(node, "has an unknown attribute " + shown(name) + " on <period>");
       }
     }
     if (!node.attribute("start")) error(node, "has a <period> without start");
@@ -316,17 +338,17 @@ class DocumentReader {
     const bool prj = type == DocType::Project;
     const bool res = type == DocType::Resource;
     if ((org && name == "name") || (!org && name == "title")) {
-      if (std::optional<std::string> title = checked_text(child)) {
+      if (std::optional<std::string> title = checked_text(child, kMaxTitleChars)) {
         record_.title = std::move(*title);
       }
     } else if (name == "url") {
-      record_.url = text_of(child);
+      record_.url = text_of(child, kMaxUrlChars);
     } else if ((org && name == "description") || (!org && name == "summary")) {
-      record_.summary = text_of(child);
+      record_.summary = text_of(child, kMaxSummaryChars);
     } else if (!org && name == "body") {
-      record_.body = text_of(child);
+      record_.body = text_of(child, kMaxBodyChars);
     } else if (org && name == "acronym") {
-      record_.acronym = text_of(child);
+      record_.acronym = text_of(child, kMaxAcronymChars);
     } else if (org && name == "kind") {
       record_.kind = enumerated(child, schema::kOrganisationKinds);
     } else if (org && name == "relation") {
@@ -336,7 +358,7 @@ class DocumentReader {
         record_.country = std::move(*country);
         const std::string& c = record_.country;
         if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-          error(child, "has a country \"" + c + "\" that is not an ISO 3166 alpha-2 code (two capital letters)");
+          error(child, "has a country " + quoted(c) + " that is not an ISO 3166 alpha-2 code (two capital letters)");
         }
       }
     } else if (prj && name == "type") {
@@ -350,13 +372,13 @@ class DocumentReader {
     } else if (res && name == "year") {
       if (const std::optional<std::string> text = checked_text(child)) record_.year = year_of(child, "a year", *text);
     } else if (res && name == "authors") {
-      record_.authors = text_list(child, "author");
+      record_.authors = text_list(child, "author", kMaxAuthorChars);
     } else if (res && name == "keywords") {
-      record_.keywords = text_list(child, "keyword");
+      record_.keywords = text_list(child, "keyword", kMaxKeywordChars);
     } else if (res && name == "links") {
       record_.links = references(child, "link", false);
     } else {
-      error(child, "has an unknown element <" + name + ">");
+      error(child, "has an unknown element <" + shown(name) + ">");
     }
   }
 
@@ -416,7 +438,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   if (std::string_view(root.name()) != "citego-export") {
     parsed.errors.push_back(
-        Diagnostic{lines.at(root), "root element is <" + std::string(root.name()) + ">, expected <citego-export>"});
+        Diagnostic{lines.at(root), "root element is <" + shown(root.name()) + ">, expected <citego-export>"});
     return parsed;
   }
   const pugi::xml_attribute version = root.attribute("version");
@@ -426,8 +448,8 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     return parsed;
   }
   if (version.value() != schema::kExportFormatVersion) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version \"" +
-                                                           std::string(version.value()) + "\"; this indexer reads version " +
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
+                                                           quoted(version.value()) + "; this indexer reads version " +
                                                            std::string(schema::kExportFormatVersion)});
     return parsed;
   }
@@ -438,15 +460,15 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     if (name == "xml:lang") {
       const auto lang = schema::lang_from_code(attribute.value());
       if (!lang) {
-        parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language \"" +
-                                                               std::string(attribute.value()) +
-                                                               "\" (expected fr, en, es or pt)"});
+        parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language " +
+                                                               quoted(attribute.value()) +
+                                                               " (expected fr, en, es or pt)"});
         return parsed;
       }
       root_lang = *lang;
     } else if (name.substr(0, 6) != "xmlns:" && name != "xmlns") {
       parsed.errors.push_back(
-          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + std::string(name)});
+          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + shown(name)});
     }
   }
 
@@ -467,7 +489,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     if (child.type() != pugi::node_element) continue;
     const auto type = schema::doc_type_from_name(child.name());
     if (!type) {
-      parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + std::string(child.name()) +
+      parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + shown(child.name()) +
                                                               "> in <citego-export> (expected <organisation>, "
                                                               "<project> or <resource>)"});
       continue;

@@ -4,6 +4,7 @@
 // references) are made by ReferenceGraph (reference_graph.h), not here.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,17 @@
 #include "citego/record.h"
 
 namespace citego {
+
+// The longest text of each field, in characters once white space is collapsed (schema/README.md, "Limits"): far
+// above what the site writes, low enough that one document cannot make every search that returns it slow.
+inline constexpr std::size_t kMaxTitleChars = 1000;     // <title>, an organisation's <name>
+inline constexpr std::size_t kMaxAcronymChars = 100;
+inline constexpr std::size_t kMaxUrlChars = 2000;
+inline constexpr std::size_t kMaxSummaryChars = 10000;  // <summary>, an organisation's <description>
+inline constexpr std::size_t kMaxBodyChars = 100000;    // about 30 pages
+inline constexpr std::size_t kMaxAuthorChars = 200;     // one <author>
+inline constexpr std::size_t kMaxKeywordChars = 200;    // one <keyword>
+inline constexpr std::size_t kMaxRoleChars = 100;       // a participant's role
 
 // An error in an input, reported as "file:line:col: error: message".
 struct Diagnostic {
