@@ -1,14 +1,20 @@
 // End-to-end tests of the citego-index binary: the real corpus, every broken fixture, and failures that must leave
 // the live database exactly as it was.
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <functional>
 #include <regex>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "citego/index_builder.h"
 #include "citego/schema.h"
 #include "test_support.h"
 
@@ -255,6 +261,149 @@ INSTANTIATE_TEST_SUITE_P(
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the inputs: once per pass, from one descriptor.
+
+TEST(IndexCli, ReadsAPipeOnceAndBuildsWhatTheFileGives) {
+  TempDir dir;
+  const RunResult file = index({"--db", dir / "file", "corpus/citego-partners.xml"});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  // <(cat FILE) and /dev/stdin are pipes: a second read would find them empty.
+  const RunResult substituted =
+      index({"--db", dir / "substituted", "/dev/fd/3"}, source_dir(), "exec 3< <(cat corpus/citego-partners.xml);");
+  EXPECT_EQ(substituted.exit_code, 0) << substituted.err;
+  const RunResult piped =
+      index({"--db", dir / "piped", "/dev/stdin"}, source_dir(), "exec < <(cat corpus/citego-partners.xml);");
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  const std::string expected = dump_database(dir / "file");
+  EXPECT_NE(expected.find("documents 21 lastdocid 21"), std::string::npos);
+  EXPECT_EQ(dump_database(dir / "substituted"), expected);
+  EXPECT_EQ(dump_database(dir / "piped"), expected);
+}
+
+TEST(IndexCli, AFolderNamedXmlInsideAFolderIsNoInput) {
+  TempDir dir;
+  fs::create_directory(dir / "in");
+  fs::copy_file(corpus_dir() + "/citego-partners.xml", dir / "in/partners.xml");
+  fs::create_directory(dir / "in/old.xml");
+  write_file(dir / "in/old.xml/broken.xml", "not XML");
+  const RunResult r = index({"--db", dir / "db", dir / "in"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Xapian::Database(dir / "db").get_doccount(), 21u);
+}
+
+// An input that is no readable file: each case makes its inputs in a fresh folder, runs in it and expects these
+// errors, one per line, and the live database unchanged.
+struct UnreadableCase {
+  std::string name;
+  std::function<void(const fs::path&)> make;
+  std::vector<std::string> args;
+  std::string expected_err;
+};
+
+void PrintTo(const UnreadableCase& c, std::ostream* os) { *os << c.name; }
+
+class IndexCliUnreadable : public LiveDatabaseFixture, public ::testing::WithParamInterface<UnreadableCase> {};
+
+TEST_P(IndexCliUnreadable, NamesTheInputAndLeavesTheDatabaseUnchanged) {
+  TempDir inputs;
+  GetParam().make(inputs.path());
+  std::vector<std::string> args = {"--db", db_};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  const RunResult r = index(args, inputs.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto lines = std::count(GetParam().expected_err.begin(), GetParam().expected_err.end(), '\n');
+  EXPECT_EQ(r.err, GetParam().expected_err + "citego-index: " + std::to_string(lines) +
+                       (lines == 1 ? " error" : " errors") + " in the inputs; " + db_ + " is unchanged\n");
+  ExpectUnchanged();
+}
+
+void make_fifo(const fs::path& path) { ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0); }
+
+void make_socket(const fs::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(path.string().size(), sizeof address.sun_path);
+  std::strcpy(address.sun_path, path.c_str());
+  EXPECT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  ::close(fd);
+}
+
+void make_folder_of_faults(const fs::path& dir) {
+  fs::create_directory(dir / "in");
+  fs::copy_file(corpus_dir() + "/citego-partners.xml", dir / "in/a.xml");
+  fs::create_symlink("loop.xml", dir / "in/loop.xml");
+  fs::create_symlink("missing.xml", dir / "in/gone.xml");
+  fs::create_directory(dir / "in/sub.xml");
+}
+
+const std::string kFifo = "is a named pipe (FIFO), which citego-index does not open (it could wait for a writer "
+                          "forever); give a file, or send the pipe to standard input and give /dev/stdin\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, IndexCliUnreadable,
+    ::testing::Values(
+        UnreadableCase{"NamedPipe", [](const fs::path& d) { make_fifo(d / "f.xml"); }, {"f.xml"}, "f.xml: error: " + kFifo},
+        UnreadableCase{"NamedPipeInAFolder",
+                       [](const fs::path& d) {
+                         fs::create_directory(d / "in");
+                         make_fifo(d / "in/f.xml");
+                       },
+                       {"in"},
+                       "in/f.xml: error: " + kFifo},
+        UnreadableCase{"Device", [](const fs::path&) {}, {"/dev/null"}, "/dev/null: error: is a device, not an export file\n"},
+        UnreadableCase{"Socket", [](const fs::path& d) { make_socket(d / "s.xml"); }, {"s.xml"},
+                       "s.xml: error: is a socket, not an export file\n"},
+        UnreadableCase{"ReadError", [](const fs::path&) {}, {"/proc/self/mem"},
+                       "/proc/self/mem: error: cannot read: Input/output error\n"},
+        UnreadableCase{"FolderNamedXml", [](const fs::path& d) { fs::create_directory(d / "d.xml"); }, {"d.xml"},
+                       "d.xml: error: is a folder, not an export file (a folder given as input must not be named "
+                       "*.xml)\n"},
+        UnreadableCase{"BrokenLinksInAFolder", make_folder_of_faults, {"in"},
+                       "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"
+                       "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"},
+        UnreadableCase{"BrokenLinksGivenDirectly", make_folder_of_faults, {"in/loop.xml", "in/gone.xml"},
+                       "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"
+                       "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"}),
+    [](const ::testing::TestParamInfo<UnreadableCase>& param_info) { return param_info.param.name; });
+
+TEST(IndexBuild, RefusesAFileChangedBetweenThePasses) {
+  TempDir dir;
+  const std::string a = dir / "a.xml";
+  const std::string b = dir / "b.xml";
+  fs::copy_file(corpus_dir() + "/fixtures/multilingual/governance-en-es.xml", a);
+  std::string text = read_file(corpus_dir() + "/fixtures/multilingual/territoires-fr-pt.xml");
+  write_file(b, text);
+  // The same size, one letter of a title changed: only the bytes tell.
+  const std::size_t at = text.find("<title>") + 7;
+  text[at] = text[at] == 'X' ? 'Y' : 'X';
+  IndexRequest request;
+  request.db_path = dir / "db";
+  request.inputs = {a, b};
+  request.chunk_size = 1;
+  request.jobs = 1;
+  bool changed = false;
+  // Pass 2 reports progress after each chunk of a.xml, before it reads b.xml again.
+  const ProgressCallback change_b = [&](std::size_t, std::size_t) {
+    if (!changed) write_file(b, text);
+    changed = true;
+  };
+  try {
+    build_index(request, change_b);
+    ADD_FAILURE() << "the build went through";
+  } catch (const InputError& e) {
+    std::vector<std::string> messages;
+    for (const Diagnostic& d : e.diagnostics()) messages.push_back(to_string(d));
+    EXPECT_EQ(messages, std::vector<std::string>{b + ": error: changed while being indexed (" +
+                                                 std::to_string(text.size()) + " bytes when checked, " +
+                                                 std::to_string(text.size()) + " bytes now); run citego-index again"});
+  }
+  EXPECT_TRUE(changed);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / "db")));
+}
 
 TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
   // A 4 KiB file-size limit makes the first large write of the new generation fail, as a full disk would.

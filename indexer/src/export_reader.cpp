@@ -2,15 +2,12 @@
 #include "citego/export_reader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 
 #include <pugixml.hpp>
 
 #include "citego/analysis.h"
+#include "citego/input_file.h"
 #include "citego/xml_check.h"
 
 namespace citego {
@@ -169,7 +166,7 @@ class DocumentReader {
     if (!id) {
       error(element, "has no id attribute");
     } else if (!is_valid_id(id.value())) {
-      error(element, "has an invalid id " + quoted(id.value()) +
+      error(element, "has an invalid id " + quote_value(id.value()) +
                          " (expected lower-case letters, digits and '-', at most 64)");
     } else {
       record_.id = id.value();
@@ -182,7 +179,7 @@ class DocumentReader {
         if (lang) {
           record_.lang = *lang;
         } else {
-          error(element, "has an unsupported language " + quoted(attribute.value()) +
+          error(element, "has an unsupported language " + quote_value(attribute.value()) +
                              " (expected fr, en, es or pt)");
         }
       } else {
@@ -238,7 +235,7 @@ class DocumentReader {
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
     const std::optional<std::string> value = checked_text(node);
     if (value && !schema::is_one_of(*value, allowed)) {
-      error(node, "has an unknown " + std::string(node.name()) + " " + quoted(*value) + " (expected one of: " +
+      error(node, "has an unknown " + std::string(node.name()) + " " + quote_value(*value) + " (expected one of: " +
                       schema::list_of(allowed) + ")");
     }
     return value.value_or("");
@@ -247,7 +244,7 @@ class DocumentReader {
   std::optional<int> year_of(const pugi::xml_node& node, std::string_view what, std::string_view text) {
     const auto year = parse_year(text);
     if (!year) {
-      error(node, "has " + std::string(what) + " " + quoted(text) + ", which is not a year (four digits, " +
+      error(node, "has " + std::string(what) + " " + quote_value(text) + ", which is not a year (four digits, " +
                       std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")");
     }
     return year;
@@ -303,7 +300,7 @@ class DocumentReader {
       if (ref.ref.empty()) {
         error(child, "has a <" + std::string(item) + "> without ref");
       } else if (!is_valid_id(ref.ref)) {
-        error(child, "has a <" + std::string(item) + "> with an invalid ref " + quoted(ref.ref));
+        error(child, "has a <" + std::string(item) + "> with an invalid ref " + quote_value(ref.ref));
       } else {
         refs.push_back(std::move(ref));
       }
@@ -358,7 +355,7 @@ class DocumentReader {
         record_.country = std::move(*country);
         const std::string& c = record_.country;
         if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-          error(child, "has a country " + quoted(c) + " that is not an ISO 3166 alpha-2 code (two capital letters)");
+          error(child, "has a country " + quote_value(c) + " that is not an ISO 3166 alpha-2 code (two capital letters)");
         }
       }
     } else if (prj && name == "type") {
@@ -449,7 +446,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   if (version.value() != schema::kExportFormatVersion) {
     parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
-                                                           quoted(version.value()) + "; this indexer reads version " +
+                                                           quote_value(version.value()) + "; this indexer reads version " +
                                                            std::string(schema::kExportFormatVersion)});
     return parsed;
   }
@@ -461,7 +458,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
       const auto lang = schema::lang_from_code(attribute.value());
       if (!lang) {
         parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language " +
-                                                               quoted(attribute.value()) +
+                                                               quote_value(attribute.value()) +
                                                                " (expected fr, en, es or pt)"});
         return parsed;
       }
@@ -500,20 +497,13 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
 }
 
 ParsedExport read_export_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  InputBytes input = read_input(path);
+  if (input.error) {
     ParsedExport parsed;
-    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
+    parsed.errors.push_back(std::move(*input.error));
     return parsed;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    ParsedExport parsed;
-    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
-    return parsed;
-  }
-  return parse_export(buffer.str(), path);
+  return parse_export(input.bytes, path);
 }
 
 }  // namespace citego

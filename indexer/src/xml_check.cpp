@@ -267,13 +267,13 @@ class Scanner {
       const std::string_view value = s_.substr(p + 1, value_end - p - 1);
       p = value_end + 1;
       if (*found == "version" && value != "1.0") {
-        return fail(start, "declares XML version " + quoted(value) + "; exports are XML 1.0");
+        return fail(start, "declares XML version " + quote_value(value) + "; exports are XML 1.0");
       }
       if (*found == "encoding" && !std::equal(value.begin(), value.end(), std::string_view("UTF-8").begin(),
                                               std::string_view("UTF-8").end(), [](char a, char b) {
                                                 return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b;
                                               })) {
-        return fail(start, "declares encoding " + quoted(value) + "; citego-index reads UTF-8 only (convert it, e.g. "
+        return fail(start, "declares encoding " + quote_value(value) + "; citego-index reads UTF-8 only (convert it, e.g. "
                            "with iconv -f " + shown(value) + " -t UTF-8)");
       }
       if (*found == "standalone" && value != "yes" && value != "no") return malformed();
@@ -534,7 +534,7 @@ std::string shown(std::string_view value) {
   return out;
 }
 
-std::string quoted(std::string_view value) { return "\"" + shown(value) + "\""; }
+std::string quote_value(std::string_view value) { return "\"" + shown(value) + "\""; }
 
 std::size_t count_chars(std::string_view text) {
   return static_cast<std::size_t>(

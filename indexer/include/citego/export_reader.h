@@ -42,7 +42,8 @@ struct ParsedExport {
 // single diagnostic and no records; a document with a fault gives diagnostics and no record.
 ParsedExport parse_export(std::string_view xml, const std::string& file);
 
-// Reads `path` and parses it. An unreadable file gives a diagnostic naming the file and the system's reason.
+// Reads `path` (read_input, input_file.h) and parses it. A file that cannot be read gives one diagnostic naming it and
+// why (the system's reason, or what the path is instead of a file).
 ParsedExport read_export_file(const std::string& path);
 
 }  // namespace citego

@@ -42,8 +42,8 @@ std::optional<XmlFault> find_xml_fault(std::string_view xml);
 inline constexpr std::size_t kMaxShownChars = 80;
 std::string shown(std::string_view value);
 
-// shown(value) between double quotes.
-std::string quoted(std::string_view value);
+// shown(value) between double quotes. (Not "quoted": std::quoted would be found for std::string arguments.)
+std::string quote_value(std::string_view value);
 
 // The number of characters (code points) in valid UTF-8 `text`.
 std::size_t count_chars(std::string_view text);
