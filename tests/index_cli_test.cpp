@@ -466,6 +466,31 @@ TEST(IndexCli, RefusesToReplaceSomethingItDidNotPublish) {
   EXPECT_EQ(read_file(path + "/notes.txt"), "keep me");
 }
 
+TEST(IndexCli, BadNumbersAndAnEmptyDatabasePathAreUsageErrors) {
+  TempDir dir;
+  const std::string try_help = "\nTry 'citego-index --help'.\n";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--jobs", "0"}, "--jobs must be between 1 and 64"},
+      {{"--jobs", "65"}, "--jobs must be between 1 and 64"},
+      {{"--jobs", "100000"}, "--jobs must be between 1 and 64"},
+      {{"--chunk", "0"}, "--chunk must be at least 1"},
+  };
+  for (const auto& [options, message] : cases) {
+    std::vector<std::string> args = {"--db", dir / "db"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(corpus_dir());
+    const RunResult r = index(args, dir.path().string());
+    EXPECT_EQ(r.exit_code, 2) << options[0] << " " << options[1];
+    EXPECT_EQ(r.err, "citego-index: " + message + try_help);
+  }
+  const RunResult empty_db = index({"--db", "", corpus_dir()}, dir.path().string());
+  EXPECT_EQ(empty_db.exit_code, 2);
+  EXPECT_EQ(empty_db.err, "citego-index: --db PATH must not be empty" + try_help);
+  EXPECT_TRUE(fs::is_empty(dir.path()));  // no ./.generations/lock
+  const RunResult most = index({"--db", dir / "db", "--jobs", "64", corpus_dir()}, dir.path().string());
+  EXPECT_EQ(most.exit_code, 0) << most.err;
+}
+
 TEST(IndexCli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(index({}).exit_code, 2);
   const RunResult no_input = index({"--db", "x"});
