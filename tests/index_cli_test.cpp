@@ -414,6 +414,19 @@ TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
   ExpectUnchanged();
 }
 
+TEST_F(LiveDatabaseFixture, WriterThreadsThatCannotStartLeaveTheDatabaseUnchanged) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit this test sets";
+#endif
+  // 400 MB of address space leave room for the process but not for 64 thread stacks of 8 MiB.
+  const RunResult r = index({"--db", db_, "--jobs", "64", "corpus/"}, source_dir(), "ulimit -s 8192; ulimit -v 400000;");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("citego-index: cannot start writer thread [0-9]+ of 64: Resource "
+                                                 "temporarily unavailable; " + db_ + " is unchanged\n")))
+      << r.err;
+  ExpectUnchanged();
+}
+
 TEST_F(LiveDatabaseFixture, AnotherBuildOfTheSamePathIsRefused) {
   const std::string lock_path = db_ + ".generations/lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR);
