@@ -25,12 +25,14 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr unsigned kMaxJobs = 64;  // each writer thread holds a staging run open; more only contend for 2-8 cores
 
 const char* const kUsage =
     "Usage: citego-index --db PATH INPUT...\n"
     "Builds a CITEGO search database from XML exports (files, or folders of *.xml files) and publishes it at PATH\n"
     "atomically: searchers see the previous database until the new one is complete, and a failed run leaves it as\n"
-    "it was. PATH is a link into PATH.generations/.\n";
+    "it was. PATH is a link into PATH.generations/. An INPUT may be a pipe (<(command), /dev/stdin), read once;\n"
+    "named pipes (FIFOs), devices and sockets are refused.\n";
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -47,7 +49,8 @@ int main(int argc, char** argv) {
       ("db", po::value<std::string>()->value_name("PATH"), "database to build and publish (required)")
       ("max-errors", po::value<std::size_t>()->default_value(100)->value_name("N"),
        "stop reading after N errors in the inputs")
-      ("jobs,j", po::value<unsigned>()->value_name("N"), "writer threads (default: the number of cores, at most 8)")
+      ("jobs,j", po::value<unsigned>()->value_name("N"),
+       "writer threads, 1 to 64 (default: 1 per core, up to 8)")
       ("chunk", po::value<std::size_t>()->default_value(1000)->value_name("N"),
        "documents per staging run written by one thread")
       ("quiet,q", "print errors only: no progress, no summary")
@@ -79,9 +82,20 @@ int main(int argc, char** argv) {
     std::cout << "citego-index " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
     return kExitOk;
   }
-  if (!vm.count("db") || !vm.count("input")) {
-    std::cerr << "citego-index: " << (!vm.count("db") ? "--db PATH is required" : "no INPUT given") << "\n"
-              << "Try 'citego-index --help'.\n";
+  const char* usage_error = nullptr;
+  if (!vm.count("db")) {
+    usage_error = "--db PATH is required";
+  } else if (vm["db"].as<std::string>().empty()) {
+    usage_error = "--db PATH must not be empty";
+  } else if (!vm.count("input")) {
+    usage_error = "no INPUT given";
+  } else if (vm.count("jobs") && (vm["jobs"].as<unsigned>() < 1 || vm["jobs"].as<unsigned>() > kMaxJobs)) {
+    usage_error = "--jobs must be between 1 and 64";
+  } else if (vm["chunk"].as<std::size_t>() < 1) {
+    usage_error = "--chunk must be at least 1";
+  }
+  if (usage_error) {
+    std::cerr << "citego-index: " << usage_error << "\nTry 'citego-index --help'.\n";
     return kExitUsage;
   }
 
@@ -91,8 +105,7 @@ int main(int argc, char** argv) {
   request.max_errors = std::max<std::size_t>(1, vm["max-errors"].as<std::size_t>());
   request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>()
                                   : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  request.jobs = std::max(1u, request.jobs);
-  request.chunk_size = std::max<std::size_t>(1, vm["chunk"].as<std::size_t>());
+  request.chunk_size = vm["chunk"].as<std::size_t>();
   const bool quiet = vm.count("quiet") > 0;
 
   citego::ProgressCallback progress;

@@ -1,6 +1,8 @@
 // citego::parse_export: XML text to whole ExportRecords, and the exact diagnostic of every local fault.
 #include "citego/export_reader.h"
+#include "citego/xml_check.h"
 
+#include <cstdio>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -372,6 +374,223 @@ std::vector<FaultCase> fault_cases() {
 INSTANTIATE_TEST_SUITE_P(Faults, ParseExportFault, ::testing::ValuesIn(fault_cases()),
                          [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
 
+// ---------------------------------------------------------------------------------------------------------------
+// Strict XML 1.0: what the XML parser alone would let through. A file with such a fault gives one diagnostic and no
+// records.
+
+// A document on line 2 whose <title> text starts at column 31.
+std::string titled(std::string_view title) {
+  return export_of("  <resource id=\"res-a\"><title>" + std::string(title) + "</title></resource>\n");
+}
+
+const std::string kDocument = "  <resource id=\"res-a\"><title>T</title></resource>\n";
+
+// ASCII text as UTF-16, with or without a byte order mark.
+std::string utf16(std::string_view ascii, bool big_endian, bool bom) {
+  std::string out = bom ? (big_endian ? "\xFE\xFF" : "\xFF\xFE") : "";
+  for (char c : ascii) {
+    out += big_endian ? std::string{'\0', c} : std::string{c, '\0'};
+  }
+  return out;
+}
+
+const std::string kUtf8Only = "; citego-index reads UTF-8 only (convert it, e.g. with iconv -f ";
+const std::string kNotAllowed = ", which XML does not allow";
+const std::string kTooLong = " longer than 1048576 bytes (the limit of one text node or attribute value; see "
+                             "schema/README.md)";
+
+std::vector<FaultCase> strict_xml_cases() {
+  return {
+      {"SecondRootElement",
+       export_of(kDocument) + "<citego-export version=\"1\" xml:lang=\"fr\">\n" +
+           "  <resource id=\"res-b\"><title>B</title></resource>\n</citego-export>\n",
+       {"t.xml:4:1: error: malformed XML: a second root element <citego-export> (an export has one root element)"}},
+      {"TextAfterTheRoot", export_of(kDocument) + "  more\n",
+       {"t.xml:4:3: error: malformed XML: text after the root element"}},
+      {"TextBeforeTheRoot", "x" + export_of(kDocument), {"t.xml:1:1: error: malformed XML: text before the root element"}},
+      {"EndTagAfterTheRoot", export_of(kDocument) + "</citego-export>\n",
+       {"t.xml:4:1: error: malformed XML: an end tag </citego-export> with no element open"}},
+      {"XmlDeclarationAfterTheRoot", export_of(kDocument) + "<?xml version=\"1.0\"?>\n",
+       {"t.xml:4:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
+      {"XmlDeclarationAfterWhiteSpace", "\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+       {"t.xml:2:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
+      {"Doctype", "<!DOCTYPE citego-export>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"EntityExpansion",
+       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n  <!ENTITY lol2 \"&lol;&lol;&lol;\">\n]>\n" +
+           titled("&lol2;"),
+       {"t.xml:2:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"ExternalEntity",
+       "<!DOCTYPE citego-export [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n" + titled("&xxe;"),
+       {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+        "declarations)"}},
+      {"UndeclaredEntity", titled("&lol9;"),
+       {"t.xml:2:31: error: malformed XML: undeclared entity &lol9; (an export may use &lt; &gt; &amp; &quot; &apos; "
+        "and character references only)"}},
+      {"AmpersandThatStartsNoReference", titled("Tom & Jerry"),
+       {"t.xml:2:35: error: malformed XML: '&' that starts no entity or character reference (write &amp;)"}},
+      {"MalformedCharacterReference", titled("&#x;"),
+       {"t.xml:2:31: error: malformed XML: a malformed character reference (expected &#digits; or &#xhex-digits;)"}},
+      {"NulCharacterReference", titled("A&#0;B"),
+       {"t.xml:2:32: error: malformed XML: character reference &#0; is not a character XML allows"}},
+      {"ControlCharacterReference", titled("&#x1B;[31m"),
+       {"t.xml:2:31: error: malformed XML: character reference &#x1B; is not a character XML allows"}},
+      {"NonCharacterReference", titled("&#xFFFE;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#xFFFE; is not a character XML allows"}},
+      {"SurrogateReference", titled("&#55296;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#55296; is not a character XML allows"}},
+      {"ReferenceBeyondUnicode", titled("&#x110000;"),
+       {"t.xml:2:31: error: malformed XML: character reference &#x110000; is not a character XML allows"}},
+      {"ReferenceInAnAttribute", export_of("  <resource id=\"res-&#1;\"><title>T</title></resource>\n"),
+       {"t.xml:2:21: error: malformed XML: character reference &#1; is not a character XML allows"}},
+      {"RawControlCharacter", titled("a\x1B[31mred"),
+       {"t.xml:2:32: error: malformed XML: control character U+001B" + kNotAllowed}},
+      {"RawNul", titled(std::string("a\0b", 3)), {"t.xml:2:32: error: malformed XML: control character U+0000" + kNotAllowed}},
+      {"RawNonCharacter", titled("\xEF\xBF\xBF"), {"t.xml:2:31: error: malformed XML: character U+FFFF" + kNotAllowed}},
+      {"RawControlCharacterInAComment", export_of("  <!-- \x07 -->\n" + kDocument),
+       {"t.xml:2:8: error: malformed XML: control character U+0007" + kNotAllowed}},
+      {"InvalidUtf8InAnAttribute", export_of("  <resource id=\"res-\xFF\"><title>T</title></resource>\n"),
+       {"t.xml:2:21: error: malformed XML: invalid UTF-8"}},
+      {"OverlongUtf8InAComment", export_of("  <!-- \xC0\xAF -->\n" + kDocument),
+       {"t.xml:2:8: error: malformed XML: invalid UTF-8"}},
+      {"EncodedSurrogateInAnElementName", export_of("  <resource\xED\xA0\x80 id=\"res-a\"/>\n"),
+       {"t.xml:2:12: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
+        "/>)"}},
+      {"Iso88591Declared", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares encoding \"ISO-8859-1\"" + kUtf8Only + "ISO-8859-1 -t UTF-8)"}},
+      {"Utf16Declared", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares encoding \"UTF-16\"" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"Utf16WithByteOrderMark", utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument), false, true),
+       {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"Utf16WithoutByteOrderMark", utf16(export_of(kDocument), true, false),
+       {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+      {"XmlVersion11", "<?xml version=\"1.1\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares XML version \"1.1\"; exports are XML 1.0"}},
+      {"XmlDeclarationWithoutVersion", "<?xml encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: malformed XML: a malformed XML declaration (expected <?xml version=\"1.0\" "
+        "encoding=\"UTF-8\"?>)"}},
+      {"AttributeGivenTwice", export_of("  <resource id=\"res-a\" id=\"res-b\"><title>T</title></resource>\n"),
+       {"t.xml:2:24: error: malformed XML: attribute id given twice in <resource>"}},
+      {"LessThanInAnAttribute", export_of("  <resource id=\"a<b\"><title>T</title></resource>\n"),
+       {"t.xml:2:18: error: malformed XML: '<' in an attribute value (write &lt;)"}},
+      {"LessThanThatStartsNoTag", titled("a < b"), {"t.xml:2:33: error: malformed XML: '<' that starts no tag (write &lt;)"}},
+      {"CdataEndInText", titled("a ]]> b"), {"t.xml:2:33: error: malformed XML: \"]]>\" in text (write ]]&gt;)"}},
+      {"DoubleHyphenInAComment", export_of("  <!-- a -- b -->\n" + kDocument),
+       {"t.xml:2:10: error: malformed XML: \"--\" inside a comment"}},
+      {"UnclosedComment", export_of("  <!-- a\n" + kDocument),
+       {"t.xml:2:3: error: malformed XML: a comment that is not closed (expected -->)"}},
+      {"CdataOutsideTheRoot", export_of(kDocument) + "<![CDATA[x]]>\n",
+       {"t.xml:4:1: error: malformed XML: a CDATA section outside the root element"}},
+      {"UnclosedAttributeValue", export_of("  <resource id=\"res-a><title>T</title></resource>\n"),
+       {"t.xml:2:16: error: malformed XML: an attribute value that is not closed"}},
+      {"UnclosedStartTag", export_of("  <resource id=\"res-a\""),
+       {"t.xml:2:23: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
+        "/>)"}},
+      {"HugeTextNode", titled(std::string(citego::kMaxTextNodeBytes + 1, 'a')),
+       {"t.xml:2:31: error: a text node" + kTooLong}},
+      {"HugeCdataSection", titled("<![CDATA[" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "]]>"),
+       {"t.xml:2:31: error: a text node" + kTooLong}},
+      {"HugeAttributeValue",
+       export_of("  <resource id=\"" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "\"><title>T</title></resource>\n"),
+       {"t.xml:2:16: error: an attribute value" + kTooLong}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(StrictXml, ParseExportFault, ::testing::ValuesIn(strict_xml_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+TEST(ParseExport, ReadsWhatXmlAllows) {
+  // A byte order mark, a full declaration, comments and processing instructions outside the root, the five
+  // predefined entities, character references, CDATA, single quotes, and characters above U+FFFF.
+  const std::string xml = "\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- before -->\n"
+                          "<?citego keep?>\n" +
+                          export_of("  <resource id='res-a'><title>&lt;a&gt; &amp; &quot;b&apos; &#233;&#xE9;&#x1F600; "
+                                    "<![CDATA[<c> & ]]]]>\xF0\x9F\x98\x80</title></resource>\n") +
+                          "<!-- after --><?after?>\n";
+  const ExportRecord record = only_record(xml);
+  EXPECT_EQ(record.id, "res-a");
+  EXPECT_EQ(record.title, "<a> & \"b' éé\xF0\x9F\x98\x80 <c> & ]]\xF0\x9F\x98\x80");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Limits: field lengths in characters once white space is collapsed, and values shown in messages cut to 80
+// characters.
+
+// `n` copies of "é" (one character, two bytes).
+std::string accents(std::size_t n) {
+  std::string text;
+  for (std::size_t i = 0; i < n; ++i) text += "é";
+  return text;
+}
+
+const std::string kCut = std::string(80, 'A') + "…";
+
+std::vector<FaultCase> limit_cases() {
+  return {
+      {"LongTitle", titled(accents(1001)),
+       {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1000 characters"}},
+      {"LongName",
+       export_of("  <organisation id=\"org-a\">\n    <name>" + std::string(1001, 'n') +
+                 "</name>\n    <kind>media</kind>\n  </organisation>\n"),
+       {"t.xml:3:5: error: <organisation> \"org-a\" has a <name> longer than the limit of 1000 characters"}},
+      {"LongAcronym",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <acronym>" + std::string(101, 'A') +
+                 "</acronym>\n    <kind>media</kind>\n  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has a <acronym> longer than the limit of 100 characters"}},
+      {"LongUrl", resource_with("    <url>https://example.org/" + std::string(1981, 'u') + "</url>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <url> longer than the limit of 2000 characters"}},
+      {"LongSummary", resource_with("    <summary>" + accents(10001) + "</summary>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <summary> longer than the limit of 10000 characters"}},
+      {"LongDescription",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n    <description>" +
+                 std::string(10001, 'd') + "</description>\n  </organisation>\n"),
+       {"t.xml:5:5: error: <organisation> \"org-a\" has a <description> longer than the limit of 10000 characters"}},
+      {"LongBody", resource_with("    <body>" + std::string(100001, 'b') + "</body>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <body> longer than the limit of 100000 characters"}},
+      {"LongAuthor", resource_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
+       {"t.xml:4:14: error: <resource> \"res-a\" has a <author> longer than the limit of 200 characters"}},
+      {"LongKeyword", resource_with("    <keywords><keyword>" + std::string(201, 'k') + "</keyword></keywords>\n"),
+       {"t.xml:4:15: error: <resource> \"res-a\" has a <keyword> longer than the limit of 200 characters"}},
+      {"LongRole",
+       export_of("  <project id=\"prj-a\"><title>T</title><type>mooc</type><period start=\"2016\"/>\n"
+                 "    <participants><participant ref=\"org-a\" role=\"" + std::string(101, 'r') +
+                 "\"/></participants></project>\n"),
+       {"t.xml:3:19: error: <project> \"prj-a\" has a role longer than the limit of 100 characters on <participant>"}},
+      {"TextOverAMebibyteInParts",
+       titled("<![CDATA[" + std::string(600000, 'a') + "]]><![CDATA[" + std::string(600000, 'a') + "]]>"),
+       {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1048576 bytes"}},
+      {"LongInvalidIdIsCut", resource_with("", "id=\"" + std::string(200, 'A') + "\""),
+       {"t.xml:2:3: error: <resource> has an invalid id \"" + kCut +
+        "\" (expected lower-case letters, digits and '-', at most 64)"}},
+      {"LongUnknownValueIsCut",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>" + std::string(100, 'A') +
+                 "</kind>\n  </organisation>\n"),
+       {"t.xml:4:5: error: <organisation> \"org-a\" has an unknown kind \"" + kCut + "\" (expected one of: " + kKinds +
+        ")"}},
+      {"LongUnknownElementIsCut", resource_with("    <" + std::string(81, 'A') + "/>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has an unknown element <" + kCut + ">"}},
+      {"ControlCharactersAreShownEscaped", resource_with("", "id=\"a&#10;b&#9;&#x85;\""),
+       {"t.xml:2:3: error: <resource> has an invalid id \"a\\nb\\t\\u0085\" (expected lower-case letters, digits and "
+        "'-', at most 64)"}},
+      {"TextInsideParticipants",
+       export_of("  <project id=\"prj-a\"><title>T</title><type>mooc</type><period start=\"2016\"/>\n"
+                 "    <participants>lost <participant ref=\"org-a\"/></participants></project>\n"),
+       {"t.xml:3:5: error: <project> \"prj-a\" has text directly inside <participants>"}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Limits, ParseExportFault, ::testing::ValuesIn(limit_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+TEST(ParseExport, LimitsCountCharactersOfTheCollapsedText) {
+  // 1,000 two-byte characters, and white space that collapses to nothing, are within the title's limit.
+  EXPECT_EQ(only_record(titled("\n     " + accents(1000) + "   \n   ")).title, accents(1000));
+  const std::string body = std::string(50000, 'b') + "\n\n          " + std::string(49999, 'b');
+  EXPECT_EQ(only_record(resource_with("    <body>" + body + "</body>\n")).body.size(), 100000u);
+}
+
 TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
   const std::string xml = export_of(R"(  <organisation id="org-ok">
     <name>N</name>
@@ -413,6 +632,33 @@ TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
                 "'-', at most 64)",
                 "t.xml:20:3: error: <resource> has no <title>",
             }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Locations on one long line: a minified export
+
+TEST(ParseExport, LocatesEveryDocumentOfAMinifiedExport) {
+  // 3,000 documents on line 2, each of exactly 59 characters (60 bytes: "É" takes two), the last with a fault.
+  constexpr int kDocuments = 3000;
+  constexpr int kChars = 59;
+  std::string line;
+  for (int k = 1; k <= kDocuments; ++k) {
+    char id[16];
+    std::snprintf(id, sizeof id, "res-%05d", k);
+    const std::string document = std::string("<resource id=\"") + id + "\"><" + (k == kDocuments ? "titel" : "title") +
+                                 ">Économie</" + (k == kDocuments ? "titel" : "title") + "></resource>";
+    ASSERT_EQ(document.size(), kChars + 1u);
+    line += document;
+  }
+  const ParsedExport parsed = parse(export_of(line + "\n"));
+  ASSERT_EQ(parsed.records.size(), static_cast<std::size_t>(kDocuments - 1));
+  for (int k = 1; k < kDocuments; ++k) {
+    EXPECT_EQ(parsed.records[k - 1].where, at(2, (k - 1) * kChars + 1)) << "document " << k;
+  }
+  // The last document starts at column 2999 * 59 + 1; its <titel> 25 characters later.
+  EXPECT_EQ(messages_of(parsed),
+            (std::vector<std::string>{"t.xml:2:176967: error: <resource> \"res-03000\" has an unknown element <titel>",
+                                      "t.xml:2:176942: error: <resource> \"res-03000\" has no <title>"}));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

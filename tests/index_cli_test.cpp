@@ -1,14 +1,20 @@
 // End-to-end tests of the citego-index binary: the real corpus, every broken fixture, and failures that must leave
 // the live database exactly as it was.
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <functional>
 #include <regex>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "citego/index_builder.h"
 #include "citego/schema.h"
 #include "test_support.h"
 
@@ -124,6 +130,9 @@ const std::string kKinds =
     "professional-network, training-organisation, higher-education, elected-officials-network, citizens-association, "
     "design-office, research-centre, foundation, company, media, think-tank, public-body";
 
+const std::string kNoDoctype =
+    "a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity declarations)";
+
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, IndexCliBroken,
     ::testing::Values(
@@ -164,7 +173,237 @@ INSTANTIATE_TEST_SUITE_P(
                    "\"webinar\" (expected one of: dossier, mooc, showcase)\n"
                    "multiple-faults.xml:25:7: error: <project> \"prj-broken-multi-ref\" refers to unknown organisation "
                    "\"org-missing\"\n"},
+        BrokenCase{{"second-root.xml"}, "second-root.xml:12:1: error: malformed XML: a second root element "
+                                        "<citego-export> (an export has one root element)\n"},
+        BrokenCase{{"text-after-root.xml"}, "text-after-root.xml:12:1: error: malformed XML: text after the root "
+                                            "element\n"},
+        BrokenCase{{"misplaced-declaration.xml"}, "misplaced-declaration.xml:12:1: error: malformed XML: an XML "
+                                                  "declaration that is not at the start of the file\n"},
+        BrokenCase{{"entity-expansion.xml"}, "entity-expansion.xml:4:1: error: " + kNoDoctype + "\n"},
+        BrokenCase{{"external-entity.xml"}, "external-entity.xml:4:1: error: " + kNoDoctype + "\n"},
+        BrokenCase{{"undeclared-entity.xml"},
+                   "undeclared-entity.xml:7:19: error: malformed XML: undeclared entity &lol9; (an export may use &lt; "
+                   "&gt; &amp; &quot; &apos; and character references only)\n"},
+        BrokenCase{{"nul-reference.xml"}, "nul-reference.xml:7:18: error: malformed XML: character reference &#0; is "
+                                          "not a character XML allows\n"},
+        BrokenCase{{"control-reference.xml"}, "control-reference.xml:7:19: error: malformed XML: character reference "
+                                              "&#x1B; is not a character XML allows\n"},
+        BrokenCase{{"latin1-declared.xml"}, "latin1-declared.xml:1:1: error: declares encoding \"ISO-8859-1\"; "
+                                            "citego-index reads UTF-8 only (convert it, e.g. with iconv -f ISO-8859-1 "
+                                            "-t UTF-8)\n"},
+        BrokenCase{{"long-id.xml"}, "long-id.xml:6:3: error: <organisation> has an invalid id \"org-" +
+                                        std::string(76, 'x') + "…\" (expected lower-case letters, digits and '-', at "
+                                        "most 64)\n"},
         BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
+
+// Faults that need bytes a text editor, git or xmllint handle badly (NUL, control characters, invalid UTF-8, UTF-16,
+// huge nodes): each case writes its export, with one organisation whose name is given, and indexes it.
+struct GeneratedCase {
+  std::string name;  // of the file
+  std::string bytes;
+  std::string expected_err;
+};
+
+void PrintTo(const GeneratedCase& c, std::ostream* os) { *os << c.name; }
+
+// An export of one organisation (line 5) whose <name> (line 6, column 11) holds `name`.
+std::string export_naming(std::string_view name) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Generated broken export. -->\n"
+         "<citego-export version=\"1\" xml:lang=\"en\">\n\n  <organisation id=\"org-generated\">\n    <name>" +
+         std::string(name) + "</name>\n    <kind>media</kind>\n  </organisation>\n\n</citego-export>\n";
+}
+
+std::string utf16le_with_bom(std::string_view ascii) {
+  std::string out = "\xFF\xFE";
+  for (char c : ascii) out += std::string{c, '\0'};
+  return out;
+}
+
+class IndexCliGenerated : public LiveDatabaseFixture, public ::testing::WithParamInterface<GeneratedCase> {};
+
+TEST_P(IndexCliGenerated, ReportsTheFaultAndLeavesTheDatabaseUnchanged) {
+  TempDir inputs;
+  write_file(inputs / GetParam().name, GetParam().bytes);
+  const RunResult r = index({"--db", db_, GetParam().name}, inputs.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, GetParam().name + GetParam().expected_err + "\ncitego-index: 1 error in the inputs; " + db_ +
+                       " is unchanged\n");
+  ExpectUnchanged();
+}
+
+const std::string kNotAllowed = ", which XML does not allow";
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, IndexCliGenerated,
+    ::testing::Values(
+        GeneratedCase{"utf16.xml", utf16le_with_bom(export_naming("Example")),
+                      ":1:1: error: is UTF-16; citego-index reads UTF-8 only (convert it, e.g. with iconv -f UTF-16 "
+                      "-t UTF-8)"},
+        GeneratedCase{"raw-control.xml", export_naming("Example \x1B[2J\x1B]0;title\x07 Network"),
+                      ":6:19: error: malformed XML: control character U+001B" + kNotAllowed},
+        GeneratedCase{"raw-nul.xml", export_naming(std::string("Example\0Network", 15)),
+                      ":6:18: error: malformed XML: control character U+0000" + kNotAllowed},
+        GeneratedCase{"noncharacter.xml", export_naming("Example \xEF\xBF\xBE"),
+                      ":6:19: error: malformed XML: character U+FFFE" + kNotAllowed},
+        GeneratedCase{"invalid-utf8.xml", export_naming("Cit\xE9 Example"),
+                      ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
+        GeneratedCase{"overlong-utf8.xml", export_naming("Example \xC0\xBC Network"),
+                      ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
+        GeneratedCase{"long-name.xml", export_naming(std::string(1001, 'n')),
+                      ":6:5: error: <organisation> \"org-generated\" has a <name> longer than the limit of 1000 "
+                      "characters"},
+        GeneratedCase{"huge-text-node.xml", export_naming(std::string((1 << 20) + 1, 'a')),
+                      ":6:11: error: a text node longer than 1048576 bytes (the limit of one text node or attribute "
+                      "value; see schema/README.md)"}),
+    [](const ::testing::TestParamInfo<GeneratedCase>& param_info) {
+      std::string name = param_info.param.name.substr(0, param_info.param.name.find('.'));
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the inputs: once per pass, from one descriptor.
+
+TEST(IndexCli, ReadsAPipeOnceAndBuildsWhatTheFileGives) {
+  TempDir dir;
+  const RunResult file = index({"--db", dir / "file", "corpus/citego-partners.xml"});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  // <(cat FILE) and /dev/stdin are pipes: a second read would find them empty.
+  const RunResult substituted =
+      index({"--db", dir / "substituted", "/dev/fd/3"}, source_dir(), "exec 3< <(cat corpus/citego-partners.xml);");
+  EXPECT_EQ(substituted.exit_code, 0) << substituted.err;
+  const RunResult piped =
+      index({"--db", dir / "piped", "/dev/stdin"}, source_dir(), "exec < <(cat corpus/citego-partners.xml);");
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  const std::string expected = dump_database(dir / "file");
+  EXPECT_NE(expected.find("documents 21 lastdocid 21"), std::string::npos);
+  EXPECT_EQ(dump_database(dir / "substituted"), expected);
+  EXPECT_EQ(dump_database(dir / "piped"), expected);
+}
+
+TEST(IndexCli, AFolderNamedXmlInsideAFolderIsNoInput) {
+  TempDir dir;
+  fs::create_directory(dir / "in");
+  fs::copy_file(corpus_dir() + "/citego-partners.xml", dir / "in/partners.xml");
+  fs::create_directory(dir / "in/old.xml");
+  write_file(dir / "in/old.xml/broken.xml", "not XML");
+  const RunResult r = index({"--db", dir / "db", dir / "in"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Xapian::Database(dir / "db").get_doccount(), 21u);
+}
+
+// An input that is no readable file: each case makes its inputs in a fresh folder, runs in it and expects these
+// errors, one per line, and the live database unchanged.
+struct UnreadableCase {
+  std::string name;
+  std::function<void(const fs::path&)> make;
+  std::vector<std::string> args;
+  std::string expected_err;
+};
+
+void PrintTo(const UnreadableCase& c, std::ostream* os) { *os << c.name; }
+
+class IndexCliUnreadable : public LiveDatabaseFixture, public ::testing::WithParamInterface<UnreadableCase> {};
+
+TEST_P(IndexCliUnreadable, NamesTheInputAndLeavesTheDatabaseUnchanged) {
+  TempDir inputs;
+  GetParam().make(inputs.path());
+  std::vector<std::string> args = {"--db", db_};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  const RunResult r = index(args, inputs.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto lines = std::count(GetParam().expected_err.begin(), GetParam().expected_err.end(), '\n');
+  EXPECT_EQ(r.err, GetParam().expected_err + "citego-index: " + std::to_string(lines) +
+                       (lines == 1 ? " error" : " errors") + " in the inputs; " + db_ + " is unchanged\n");
+  ExpectUnchanged();
+}
+
+void make_fifo(const fs::path& path) { ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0); }
+
+void make_socket(const fs::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(path.string().size(), sizeof address.sun_path);
+  std::strcpy(address.sun_path, path.c_str());
+  EXPECT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  ::close(fd);
+}
+
+void make_folder_of_faults(const fs::path& dir) {
+  fs::create_directory(dir / "in");
+  fs::copy_file(corpus_dir() + "/citego-partners.xml", dir / "in/a.xml");
+  fs::create_symlink("loop.xml", dir / "in/loop.xml");
+  fs::create_symlink("missing.xml", dir / "in/gone.xml");
+  fs::create_directory(dir / "in/sub.xml");
+}
+
+const std::string kFifo = "is a named pipe (FIFO), which citego-index does not open (it could wait for a writer "
+                          "forever); give a file, or send the pipe to standard input and give /dev/stdin\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, IndexCliUnreadable,
+    ::testing::Values(
+        UnreadableCase{"NamedPipe", [](const fs::path& d) { make_fifo(d / "f.xml"); }, {"f.xml"}, "f.xml: error: " + kFifo},
+        UnreadableCase{"NamedPipeInAFolder",
+                       [](const fs::path& d) {
+                         fs::create_directory(d / "in");
+                         make_fifo(d / "in/f.xml");
+                       },
+                       {"in"},
+                       "in/f.xml: error: " + kFifo},
+        UnreadableCase{"Device", [](const fs::path&) {}, {"/dev/null"}, "/dev/null: error: is a device, not an export file\n"},
+        UnreadableCase{"Socket", [](const fs::path& d) { make_socket(d / "s.xml"); }, {"s.xml"},
+                       "s.xml: error: is a socket, not an export file\n"},
+        UnreadableCase{"ReadError", [](const fs::path&) {}, {"/proc/self/mem"},
+                       "/proc/self/mem: error: cannot read: Input/output error\n"},
+        UnreadableCase{"FolderNamedXml", [](const fs::path& d) { fs::create_directory(d / "d.xml"); }, {"d.xml"},
+                       "d.xml: error: is a folder, not an export file (a folder given as input must not be named "
+                       "*.xml)\n"},
+        UnreadableCase{"BrokenLinksInAFolder", make_folder_of_faults, {"in"},
+                       "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"
+                       "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"},
+        UnreadableCase{"BrokenLinksGivenDirectly", make_folder_of_faults, {"in/loop.xml", "in/gone.xml"},
+                       "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"
+                       "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"}),
+    [](const ::testing::TestParamInfo<UnreadableCase>& param_info) { return param_info.param.name; });
+
+TEST(IndexBuild, RefusesAFileChangedBetweenThePasses) {
+  TempDir dir;
+  const std::string a = dir / "a.xml";
+  const std::string b = dir / "b.xml";
+  fs::copy_file(corpus_dir() + "/fixtures/multilingual/governance-en-es.xml", a);
+  std::string text = read_file(corpus_dir() + "/fixtures/multilingual/territoires-fr-pt.xml");
+  write_file(b, text);
+  // The same size, one letter of a title changed: only the bytes tell.
+  const std::size_t at = text.find("<title>") + 7;
+  text[at] = text[at] == 'X' ? 'Y' : 'X';
+  IndexRequest request;
+  request.db_path = dir / "db";
+  request.inputs = {a, b};
+  request.chunk_size = 1;
+  request.jobs = 1;
+  bool changed = false;
+  // Pass 2 reports progress after each chunk of a.xml, before it reads b.xml again.
+  const ProgressCallback change_b = [&](std::size_t, std::size_t) {
+    if (!changed) write_file(b, text);
+    changed = true;
+  };
+  try {
+    build_index(request, change_b);
+    ADD_FAILURE() << "the build went through";
+  } catch (const InputError& e) {
+    std::vector<std::string> messages;
+    for (const Diagnostic& d : e.diagnostics()) messages.push_back(to_string(d));
+    EXPECT_EQ(messages, std::vector<std::string>{b + ": error: changed while being indexed (" +
+                                                 std::to_string(text.size()) + " bytes when checked, " +
+                                                 std::to_string(text.size()) + " bytes now); run citego-index again"});
+  }
+  EXPECT_TRUE(changed);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / "db")));
+}
 
 TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
   // A 4 KiB file-size limit makes the first large write of the new generation fail, as a full disk would.
@@ -172,6 +411,19 @@ TEST_F(LiveDatabaseFixture, AFullDiskLeavesTheDatabaseUnchanged) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("citego-index: cannot write the database: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(db_ + " is unchanged\n"), std::string::npos) << r.err;
+  ExpectUnchanged();
+}
+
+TEST_F(LiveDatabaseFixture, WriterThreadsThatCannotStartLeaveTheDatabaseUnchanged) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit this test sets";
+#endif
+  // 400 MB of address space leave room for the process but not for 64 thread stacks of 8 MiB.
+  const RunResult r = index({"--db", db_, "--jobs", "64", "corpus/"}, source_dir(), "ulimit -s 8192; ulimit -v 400000;");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("citego-index: cannot start writer thread [0-9]+ of 64: Resource "
+                                                 "temporarily unavailable; " + db_ + " is unchanged\n")))
+      << r.err;
   ExpectUnchanged();
 }
 
@@ -225,6 +477,31 @@ TEST(IndexCli, RefusesToReplaceSomethingItDidNotPublish) {
                        " exists and is not a database published by citego-index (a link into "
                        "precious.generations/); move it away or choose another --db\n");
   EXPECT_EQ(read_file(path + "/notes.txt"), "keep me");
+}
+
+TEST(IndexCli, BadNumbersAndAnEmptyDatabasePathAreUsageErrors) {
+  TempDir dir;
+  const std::string try_help = "\nTry 'citego-index --help'.\n";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--jobs", "0"}, "--jobs must be between 1 and 64"},
+      {{"--jobs", "65"}, "--jobs must be between 1 and 64"},
+      {{"--jobs", "100000"}, "--jobs must be between 1 and 64"},
+      {{"--chunk", "0"}, "--chunk must be at least 1"},
+  };
+  for (const auto& [options, message] : cases) {
+    std::vector<std::string> args = {"--db", dir / "db"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(corpus_dir());
+    const RunResult r = index(args, dir.path().string());
+    EXPECT_EQ(r.exit_code, 2) << options[0] << " " << options[1];
+    EXPECT_EQ(r.err, "citego-index: " + message + try_help);
+  }
+  const RunResult empty_db = index({"--db", "", corpus_dir()}, dir.path().string());
+  EXPECT_EQ(empty_db.exit_code, 2);
+  EXPECT_EQ(empty_db.err, "citego-index: --db PATH must not be empty" + try_help);
+  EXPECT_TRUE(fs::is_empty(dir.path()));  // no ./.generations/lock
+  const RunResult most = index({"--db", dir / "db", "--jobs", "64", corpus_dir()}, dir.path().string());
+  EXPECT_EQ(most.exit_code, 0) << most.err;
 }
 
 TEST(IndexCli, UsageErrorsExitWithTwo) {

@@ -2,15 +2,13 @@
 #include "citego/export_reader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 
 #include <pugixml.hpp>
 
 #include "citego/analysis.h"
+#include "citego/input_file.h"
+#include "citego/xml_check.h"
 
 namespace citego {
 
@@ -20,14 +18,26 @@ std::string to_string(const Diagnostic& diagnostic) {
 
 namespace {
 
-// Turns byte offsets into 1-based line and column (characters, not bytes).
+// Turns byte offsets into 1-based line and column (characters, not bytes). A column is the number of UTF-8 lead bytes
+// between the start of its line and the offset, taken from counts kept every kBlock bytes, so finding one costs at
+// most kBlock bytes of counting however long the line: an export of thousands of documents on one line is read in
+// linear time.
 class LineMap {
  public:
   LineMap(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
     line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    chars_before_block_.reserve(text.size() / kBlock + 2);
+    std::size_t chars = 0;
+    for (std::size_t block = 0; block < text.size(); block += kBlock) {
+      chars_before_block_.push_back(chars);
+      const std::size_t end = std::min(block + kBlock, text.size());
+      for (std::size_t i = block; i < end; ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte == '\n') line_starts_.push_back(i + 1);
+        chars += (byte & 0xC0) != 0x80;  // count UTF-8 lead bytes only
+      }
     }
+    chars_before_block_.push_back(chars);
   }
 
   SourceLocation at(std::ptrdiff_t offset) const {
@@ -35,11 +45,8 @@ class LineMap {
     const auto pos = std::min(static_cast<std::size_t>(offset), text_.size());
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), pos);
     const std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
-    int column = 1;
-    for (std::size_t i = line_starts_[line_index]; i < pos; ++i) {
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;  // count UTF-8 lead bytes only
-    }
-    return SourceLocation{file_, static_cast<int>(line_index) + 1, column};
+    const std::size_t column = chars_before(pos) - chars_before(line_starts_[line_index]) + 1;
+    return SourceLocation{file_, static_cast<int>(line_index) + 1, static_cast<int>(column)};
   }
 
   // Location of an element: pugixml points at its name; report the '<' before it.
@@ -52,10 +59,21 @@ class LineMap {
   const std::string& file() const { return file_; }
 
  private:
+  static constexpr std::size_t kBlock = 256;
+
+  // Characters in text_[0, pos), pos <= text_.size().
+  std::size_t chars_before(std::size_t pos) const {
+    const std::size_t block = pos / kBlock;
+    return chars_before_block_[block] + count_chars(text_.substr(block * kBlock, pos - block * kBlock));
+  }
+
   std::string_view text_;
   std::string file_;
   std::vector<std::size_t> line_starts_;
+  std::vector<std::size_t> chars_before_block_;  // characters before each kBlock-byte block, then in all
 };
+
+constexpr std::size_t kNoFieldLimit = std::string::npos;
 
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -123,7 +141,7 @@ class DocumentReader {
       if (child.type() != pugi::node_element) continue;
       const std::string name = child.name();
       if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-        error(child, "has more than one <" + name + ">");
+        error(child, "has more than one <" + shown(name) + ">");
         continue;
       }
       seen.push_back(name);
@@ -148,8 +166,8 @@ class DocumentReader {
     if (!id) {
       error(element, "has no id attribute");
     } else if (!is_valid_id(id.value())) {
-      error(element, "has an invalid id \"" + std::string(id.value()) +
-                         "\" (expected lower-case letters, digits and '-', at most 64)");
+      error(element, "has an invalid id " + quote_value(id.value()) +
+                         " (expected lower-case letters, digits and '-', at most 64)");
     } else {
       record_.id = id.value();
     }
@@ -161,25 +179,27 @@ class DocumentReader {
         if (lang) {
           record_.lang = *lang;
         } else {
-          error(element, "has an unsupported language \"" + std::string(attribute.value()) +
-                             "\" (expected fr, en, es or pt)");
+          error(element, "has an unsupported language " + quote_value(attribute.value()) +
+                             " (expected fr, en, es or pt)");
         }
       } else {
-        error(element, "has an unknown attribute " + std::string(name));
+        error(element, "has an unknown attribute " + shown(name));
       }
     }
   }
 
-  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8 and empty text (the
-  // format has no empty elements). std::nullopt after such a fault: checks of the text ("unknown value", "not a
-  // year") would only report it again.
-  std::optional<std::string> checked_text(const pugi::xml_node& node) {
+  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8, empty text (the
+  // format has no empty elements) and text longer than `max_chars` characters once collapsed. std::nullopt after
+  // such a fault: checks of the text ("unknown value", "not a year") would only report it again.
+  std::optional<std::string> checked_text(const pugi::xml_node& node, std::size_t max_chars = kNoFieldLimit) {
     std::string text;
     for (const pugi::xml_node& part : node.children()) {
       if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata) {
         text += part.value();
+        // Each part is at most kMaxTextNodeBytes (xml_check.h); many of them must not add up to a huge string.
+        if (text.size() > kMaxTextNodeBytes) return too_long(node, std::to_string(kMaxTextNodeBytes) + " bytes");
       } else if (part.type() == pugi::node_element) {
-        error(part, "has an element <" + std::string(part.name()) + "> inside <" + node.name() +
+        error(part, "has an element <" + shown(part.name()) + "> inside <" + node.name() +
                         ">, which holds text only");
       }
     }
@@ -188,24 +208,34 @@ class DocumentReader {
       return std::nullopt;
     }
     for (const pugi::xml_attribute& attribute : node.attributes()) {
-      error(node, "has an unknown attribute " + std::string(attribute.name()) + " on <" + node.name() + ">");
+      error(node, "has an unknown attribute " + shown(attribute.name()) + " on <" + node.name() + ">");
     }
     std::string collapsed = collapse_space(text);
     if (collapsed.empty()) {
       error(node, "has an empty <" + std::string(node.name()) + ">");
       return std::nullopt;
     }
+    if (max_chars != kNoFieldLimit && count_chars(collapsed) > max_chars) {
+      return too_long(node, std::to_string(max_chars) + " characters");
+    }
     return collapsed;
   }
 
+  std::nullopt_t too_long(const pugi::xml_node& node, const std::string& limit) {
+    error(node, "has a <" + std::string(node.name()) + "> longer than the limit of " + limit);
+    return std::nullopt;
+  }
+
   // checked_text(), or "" after a fault (reported).
-  std::string text_of(const pugi::xml_node& node) { return checked_text(node).value_or(""); }
+  std::string text_of(const pugi::xml_node& node, std::size_t max_chars) {
+    return checked_text(node, max_chars).value_or("");
+  }
 
   template <std::size_t N>
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
     const std::optional<std::string> value = checked_text(node);
     if (value && !schema::is_one_of(*value, allowed)) {
-      error(node, "has an unknown " + std::string(node.name()) + " \"" + *value + "\" (expected one of: " +
+      error(node, "has an unknown " + std::string(node.name()) + " " + quote_value(*value) + " (expected one of: " +
                       schema::list_of(allowed) + ")");
     }
     return value.value_or("");
@@ -214,14 +244,14 @@ class DocumentReader {
   std::optional<int> year_of(const pugi::xml_node& node, std::string_view what, std::string_view text) {
     const auto year = parse_year(text);
     if (!year) {
-      error(node, "has " + std::string(what) + " \"" + std::string(text) + "\", which is not a year (four digits, " +
+      error(node, "has " + std::string(what) + " " + quote_value(text) + ", which is not a year (four digits, " +
                       std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")");
     }
     return year;
   }
 
   // Children that are lists of one element name (<authors><author>…), as trimmed texts.
-  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item) {
+  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item, std::size_t max_chars) {
     std::vector<std::string> items;
     for (const pugi::xml_node& child : list.children()) {
       if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
@@ -229,10 +259,10 @@ class DocumentReader {
       }
       if (child.type() != pugi::node_element) continue;
       if (child.name() != item) {
-        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
-      if (std::optional<std::string> text = checked_text(child)) items.push_back(std::move(*text));
+      if (std::optional<std::string> text = checked_text(child, max_chars)) items.push_back(std::move(*text));
     }
     if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
     return items;
@@ -241,9 +271,12 @@ class DocumentReader {
   std::vector<Reference> references(const pugi::xml_node& list, std::string_view item, bool with_role) {
     std::vector<Reference> refs;
     for (const pugi::xml_node& child : list.children()) {
+      if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
+        error(list, "has text directly inside <" + std::string(list.name()) + ">");
+      }
       if (child.type() != pugi::node_element) continue;
       if (child.name() != item) {
-        error(child, "has an unknown element <" + std::string(child.name()) + "> in <" + list.name() + ">");
+        error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
       Reference ref;
@@ -254,15 +287,20 @@ class DocumentReader {
           ref.ref = attribute.value();
         } else if (with_role && name == "role") {
           ref.role = collapse_space(attribute.value());
-          if (ref.role.empty()) error(child, "has an empty role on <" + std::string(item) + ">");
+          if (ref.role.empty()) {
+            error(child, "has an empty role on <" + std::string(item) + ">");
+          } else if (count_chars(ref.role) > kMaxRoleChars) {
+            error(child, "has a role longer than the limit of " + std::to_string(kMaxRoleChars) + " characters on <" +
+                             std::string(item) + ">");
+          }
         } else {
-          error(child, "has an unknown attribute " + std::string(name) + " on <" + std::string(item) + ">");
+          error(child, "has an unknown attribute " + shown(name) + " on <" + std::string(item) + ">");
         }
       }
       if (ref.ref.empty()) {
         error(child, "has a <" + std::string(item) + "> without ref");
       } else if (!is_valid_id(ref.ref)) {
-        error(child, "has a <" + std::string(item) + "> with an invalid ref \"" + ref.ref + "\"");
+        error(child, "has a <" + std::string(item) + "> with an invalid ref " + quote_value(ref.ref));
       } else {
         refs.push_back(std::move(ref));
       }
@@ -279,7 +317,7 @@ class DocumentReader {
       } else if (name == "end") {
         record_.end_year = year_of(node, "a period end", attribute.value());
       } else {
-        error(node, "has an unknown attribute " + std::string(name) + " on <period>");
+        error(node, "has an unknown attribute " + shown(name) + " on <period>");
       }
     }
     if (!node.attribute("start")) error(node, "has a <period> without start");
@@ -297,17 +335,17 @@ class DocumentReader {
     const bool prj = type == DocType::Project;
     const bool res = type == DocType::Resource;
     if ((org && name == "name") || (!org && name == "title")) {
-      if (std::optional<std::string> title = checked_text(child)) {
+      if (std::optional<std::string> title = checked_text(child, kMaxTitleChars)) {
         record_.title = std::move(*title);
       }
     } else if (name == "url") {
-      record_.url = text_of(child);
+      record_.url = text_of(child, kMaxUrlChars);
     } else if ((org && name == "description") || (!org && name == "summary")) {
-      record_.summary = text_of(child);
+      record_.summary = text_of(child, kMaxSummaryChars);
     } else if (!org && name == "body") {
-      record_.body = text_of(child);
+      record_.body = text_of(child, kMaxBodyChars);
     } else if (org && name == "acronym") {
-      record_.acronym = text_of(child);
+      record_.acronym = text_of(child, kMaxAcronymChars);
     } else if (org && name == "kind") {
       record_.kind = enumerated(child, schema::kOrganisationKinds);
     } else if (org && name == "relation") {
@@ -317,7 +355,7 @@ class DocumentReader {
         record_.country = std::move(*country);
         const std::string& c = record_.country;
         if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-          error(child, "has a country \"" + c + "\" that is not an ISO 3166 alpha-2 code (two capital letters)");
+          error(child, "has a country " + quote_value(c) + " that is not an ISO 3166 alpha-2 code (two capital letters)");
         }
       }
     } else if (prj && name == "type") {
@@ -331,13 +369,13 @@ class DocumentReader {
     } else if (res && name == "year") {
       if (const std::optional<std::string> text = checked_text(child)) record_.year = year_of(child, "a year", *text);
     } else if (res && name == "authors") {
-      record_.authors = text_list(child, "author");
+      record_.authors = text_list(child, "author", kMaxAuthorChars);
     } else if (res && name == "keywords") {
-      record_.keywords = text_list(child, "keyword");
+      record_.keywords = text_list(child, "keyword", kMaxKeywordChars);
     } else if (res && name == "links") {
       record_.links = references(child, "link", false);
     } else {
-      error(child, "has an unknown element <" + name + ">");
+      error(child, "has an unknown element <" + shown(name) + ">");
     }
   }
 
@@ -375,8 +413,12 @@ class DocumentReader {
 ParsedExport parse_export(std::string_view xml, const std::string& file) {
   ParsedExport parsed;
   const LineMap lines(xml, file);
+  // pugixml is lenient (xml_check.h): what it would let through is refused first, before a tree is built.
+  if (const std::optional<XmlFault> fault = find_xml_fault(xml)) {
+    parsed.errors.push_back(Diagnostic{lines.at(static_cast<std::ptrdiff_t>(fault->offset)), fault->message});
+    return parsed;
+  }
   pugi::xml_document doc;
-  // No DOCTYPE processing beyond skipping it: pugixml never expands external or custom entities.
   const pugi::xml_parse_result result =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
   if (!result) {
@@ -393,7 +435,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   if (std::string_view(root.name()) != "citego-export") {
     parsed.errors.push_back(
-        Diagnostic{lines.at(root), "root element is <" + std::string(root.name()) + ">, expected <citego-export>"});
+        Diagnostic{lines.at(root), "root element is <" + shown(root.name()) + ">, expected <citego-export>"});
     return parsed;
   }
   const pugi::xml_attribute version = root.attribute("version");
@@ -403,8 +445,8 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     return parsed;
   }
   if (version.value() != schema::kExportFormatVersion) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version \"" +
-                                                           std::string(version.value()) + "\"; this indexer reads version " +
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
+                                                           quote_value(version.value()) + "; this indexer reads version " +
                                                            std::string(schema::kExportFormatVersion)});
     return parsed;
   }
@@ -415,15 +457,15 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     if (name == "xml:lang") {
       const auto lang = schema::lang_from_code(attribute.value());
       if (!lang) {
-        parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language \"" +
-                                                               std::string(attribute.value()) +
-                                                               "\" (expected fr, en, es or pt)"});
+        parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language " +
+                                                               quote_value(attribute.value()) +
+                                                               " (expected fr, en, es or pt)"});
         return parsed;
       }
       root_lang = *lang;
     } else if (name.substr(0, 6) != "xmlns:" && name != "xmlns") {
       parsed.errors.push_back(
-          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + std::string(name)});
+          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + shown(name)});
     }
   }
 
@@ -444,7 +486,7 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     if (child.type() != pugi::node_element) continue;
     const auto type = schema::doc_type_from_name(child.name());
     if (!type) {
-      parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + std::string(child.name()) +
+      parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + shown(child.name()) +
                                                               "> in <citego-export> (expected <organisation>, "
                                                               "<project> or <resource>)"});
       continue;
@@ -455,20 +497,13 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
 }
 
 ParsedExport read_export_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  InputBytes input = read_input(path);
+  if (input.error) {
     ParsedExport parsed;
-    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
+    parsed.errors.push_back(std::move(*input.error));
     return parsed;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    ParsedExport parsed;
-    parsed.errors.push_back(Diagnostic{SourceLocation{path, 0, 0}, std::string("cannot read: ") + std::strerror(errno)});
-    return parsed;
-  }
-  return parse_export(buffer.str(), path);
+  return parse_export(input.bytes, path);
 }
 
 }  // namespace citego

@@ -1,14 +1,20 @@
 // The two-pass build (see citego/index_builder.h).
 #include "citego/index_builder.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
+#include <string_view>
 
 #include <xapian.h>
 
 #include "citego/document_builder.h"
+#include "citego/input_file.h"
 #include "citego/live_database.h"
 #include "citego/reference_graph.h"
 #include "citego/sharded_writer.h"
@@ -58,6 +64,29 @@ class ErrorList {
   std::vector<Diagnostic> kept_;
 };
 
+// What pass 1 saw of an input.
+struct CheckedInput {
+  std::size_t size = 0;
+  std::size_t digest = 0;
+  bool pipe = false;
+  std::string kept;  // a pipe's bytes, until pass 2
+};
+
+std::size_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
+
+// Pass 2's read of a regular file: its bytes, if they are those pass 1 checked. Throws InputError otherwise.
+std::string reread(const std::string& file, const CheckedInput& checked) {
+  InputBytes input = read_input(file);
+  if (input.error) throw InputError({std::move(*input.error)}, 1);
+  if (input.bytes.size() != checked.size || digest_of(input.bytes) != checked.digest) {
+    throw InputError({{SourceLocation{file, 0, 0},
+                       "changed while being indexed (" + std::to_string(checked.size) + " bytes when checked, " +
+                           std::to_string(input.bytes.size()) + " bytes now); run citego-index again"}},
+                     1);
+  }
+  return std::move(input.bytes);
+}
+
 }  // namespace
 
 InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total, bool stopped)
@@ -66,25 +95,46 @@ InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total, b
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> files;
   std::vector<Diagnostic> errors;
+  const auto fault = [&](const std::string& path, std::string message) {
+    errors.push_back({SourceLocation{path, 0, 0}, std::move(message)});
+  };
   for (const std::string& input : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(input, ec)) {
-        if (entry.path().extension() == ".xml" && entry.is_regular_file(ec)) found.push_back(entry.path().string());
+    struct stat status {};
+    if (::stat(input.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
+      struct stat link {};
+      if (::lstat(input.c_str(), &link) == 0 || errno != ENOENT) {
+        files.push_back(input);  // read_input says what it is when it is no file
+      } else {
+        fault(input, "no such file or folder");
       }
-      if (ec) {
-        errors.push_back({SourceLocation{input, 0, 0}, "cannot list folder: " + ec.message()});
-        continue;
-      }
-      if (found.empty()) errors.push_back({SourceLocation{input, 0, 0}, "folder has no *.xml file"});
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(input, ec)) {
-      files.push_back(input);
-    } else {
-      errors.push_back({SourceLocation{input, 0, 0}, "no such file or folder"});
+      continue;
     }
+    if (fs::path(input).extension() == ".xml") {
+      fault(input, "is a folder, not an export file (a folder given as input must not be named *.xml)");
+      continue;
+    }
+    std::vector<std::string> entries;
+    std::error_code ec;
+    for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".xml") entries.push_back(it->path().string());
+    }
+    if (ec) {
+      fault(input, "cannot list folder: " + ec.message());
+      continue;
+    }
+    std::sort(entries.begin(), entries.end());
+    const std::size_t errors_before = errors.size();
+    std::size_t found = 0;
+    for (const std::string& entry : entries) {
+      struct stat entry_status {};
+      if (::stat(entry.c_str(), &entry_status) != 0) {
+        fault(entry, unreachable_reason(entry, errno));  // a dangling link, a link loop: named, not skipped
+      } else if (!S_ISDIR(entry_status.st_mode)) {       // a folder named *.xml is no input
+        files.push_back(entry);
+        ++found;
+      }
+    }
+    if (found == 0 && errors.size() == errors_before) fault(input, "folder has no *.xml file");
   }
   if (!errors.empty()) {
     const std::size_t total = errors.size();
@@ -98,13 +148,24 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   const std::vector<std::string> files = expand_inputs(request.inputs);
 
   // Pass 1: read and check everything, keep the reference graph.
+  // Each file is read once per pass; pass 2 re-reads regular files and checks that they are the bytes pass 1
+  // checked, so facets (from pass 1) and text (from pass 2) come from one version. Pipes cannot be read twice: their
+  // bytes are kept for pass 2.
   ReferenceGraph graph;
   ErrorList errors(request.max_errors);
-  for (const std::string& file : files) {
-    ParsedExport parsed = read_export_file(file);
-    errors.add_all(std::move(parsed.errors));
-    for (const ExportRecord& record : parsed.records) {
-      if (auto duplicate = graph.add(record)) errors.add(std::move(*duplicate));
+  std::vector<CheckedInput> seen(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    InputBytes input = read_input(files[i]);
+    if (input.error) {
+      errors.add(std::move(*input.error));
+    } else {
+      ParsedExport parsed = parse_export(input.bytes, files[i]);
+      errors.add_all(std::move(parsed.errors));
+      for (const ExportRecord& record : parsed.records) {
+        if (auto duplicate = graph.add(record)) errors.add(std::move(*duplicate));
+      }
+      seen[i] = CheckedInput{input.bytes.size(), digest_of(input.bytes), input.pipe, {}};
+      if (input.pipe) seen[i].kept = std::move(input.bytes);
     }
     if (errors.full()) break;
   }
@@ -119,8 +180,10 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   ShardedWriter writer(live.staging_path(), request.jobs, graph);
   std::size_t read = 0;
   std::vector<ExportRecord> chunk;
-  for (const std::string& file : files) {
-    ParsedExport parsed = read_export_file(file);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    const std::string bytes = seen[i].pipe ? std::move(seen[i].kept) : reread(file, seen[i]);
+    ParsedExport parsed = parse_export(bytes, file);
     if (!parsed.errors.empty()) {
       // The file changed since pass 1: refuse rather than index something unchecked.
       throw InputError({parsed.errors.front()}, parsed.errors.size());

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <system_error>
 
 #include <xapian.h>
 
@@ -13,10 +15,20 @@ namespace citego {
 
 ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph)
     : staging_dir_(std::move(staging_dir)), graph_(graph), capacity_(std::max(1u, jobs)) {
-  for (unsigned i = 0; i < std::max(1u, jobs); ++i) threads_.emplace_back([this] { work(); });
+  const unsigned count = std::max(1u, jobs);
+  try {
+    for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { work(); });
+  } catch (const std::system_error& e) {
+    // No destructor runs for a half-built object, and joinable threads must not be destroyed (std::terminate).
+    stop_and_join();
+    throw std::system_error(e.code(), "cannot start writer thread " + std::to_string(threads_.size() + 1) + " of " +
+                                          std::to_string(count));
+  }
 }
 
-ShardedWriter::~ShardedWriter() {
+ShardedWriter::~ShardedWriter() { stop_and_join(); }
+
+void ShardedWriter::stop_and_join() noexcept {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;

@@ -4,6 +4,7 @@
 // references) are made by ReferenceGraph (reference_graph.h), not here.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,17 @@
 #include "citego/record.h"
 
 namespace citego {
+
+// The longest text of each field, in characters once white space is collapsed (schema/README.md, "Limits"): far
+// above what the site writes, low enough that one document cannot make every search that returns it slow.
+inline constexpr std::size_t kMaxTitleChars = 1000;     // <title>, an organisation's <name>
+inline constexpr std::size_t kMaxAcronymChars = 100;
+inline constexpr std::size_t kMaxUrlChars = 2000;
+inline constexpr std::size_t kMaxSummaryChars = 10000;  // <summary>, an organisation's <description>
+inline constexpr std::size_t kMaxBodyChars = 100000;    // about 30 pages
+inline constexpr std::size_t kMaxAuthorChars = 200;     // one <author>
+inline constexpr std::size_t kMaxKeywordChars = 200;    // one <keyword>
+inline constexpr std::size_t kMaxRoleChars = 100;       // a participant's role
 
 // An error in an input, reported as "file:line:col: error: message".
 struct Diagnostic {
@@ -26,11 +38,14 @@ struct ParsedExport {
   std::vector<Diagnostic> errors;     // every local fault found, in file order
 };
 
-// Parses one export held in memory; `file` names it in locations. Never throws on bad input: malformed XML gives a
-// single diagnostic and no records; a document with a fault gives diagnostics and no record.
+// Parses one export held in memory; `file` names it in locations. Never throws on bad input: a file that is not
+// well-formed UTF-8 XML 1.0 (find_xml_fault, xml_check.h, then pugixml) gives a single diagnostic and no records; a
+// document with a fault, such as a field over its limit above, gives diagnostics and no record. Linear in the size
+// of the input, however its lines are laid out.
 ParsedExport parse_export(std::string_view xml, const std::string& file);
 
-// Reads `path` and parses it. An unreadable file gives a diagnostic naming the file and the system's reason.
+// Reads `path` (read_input, input_file.h) and parses it. A file that cannot be read gives one diagnostic naming it and
+// why (the system's reason, or what the path is instead of a file).
 ParsedExport read_export_file(const std::string& path);
 
 }  // namespace citego

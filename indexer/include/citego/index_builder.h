@@ -3,8 +3,11 @@
 // Pass 1 reads every input, reports every local fault, duplicate id and dangling reference, and keeps only the facts
 // facets depend on (ReferenceGraph). Pass 2 reads the inputs again one file at a time and hands chunks of documents
 // to parallel writers (ShardedWriter), whose staging runs are merged into a new generation, published atomically
-// (LiveDatabase). Memory is bounded by the largest input file (its XML tree), the reference graph (a few hundred bytes
-// per document), and the chunks being written (jobs x 2 chunks), whatever the corpus size.
+// (LiveDatabase). Each pass reads each input once, whole, from one descriptor (input_file.h); pass 2 refuses a
+// regular file whose size or digest differs from what pass 1 checked, and takes a pipe's bytes from pass 1, which
+// kept them. Memory is bounded by the largest input file (its bytes and XML tree), the inputs that are pipes, the
+// reference graph (a few hundred bytes per document), and the chunks being written (jobs x 2 chunks), whatever the
+// corpus size.
 #pragma once
 
 #include <array>
@@ -38,7 +41,7 @@ struct IndexRequest {
   std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (not recursively)
   std::size_t max_errors = 100;     // faults reported before reading stops
   std::size_t chunk_size = 1000;    // consecutive documents per staging run (see ShardedWriter)
-  unsigned jobs = 2;                // writer threads
+  unsigned jobs = 2;                // writer threads, at least 1
 };
 
 struct IndexSummary {
@@ -56,8 +59,10 @@ struct IndexSummary {
 // Called now and then during pass 2 with (documents indexed, documents in all).
 using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
 
-// The input files named by `inputs`, in order: a file as given; a folder's *.xml files in byte order of name.
-// Throws InputError for a path that does not exist or a folder with no *.xml file.
+// The input files named by `inputs`, in order: a path that is no folder as given (read_input judges it); a folder's
+// *.xml entries in byte order of name, except folders named *.xml. Throws InputError, with every fault, for a path
+// that does not exist, a folder named *.xml given as input, a folder that cannot be listed or has no *.xml file, and
+// each *.xml entry of a folder that cannot be reached (a dangling symbolic link, a loop of links).
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
 
 // Runs a whole build. Throws InputError for faults in the inputs, LiveDatabaseError or Xapian::Error for failures of

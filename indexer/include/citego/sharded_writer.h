@@ -31,7 +31,8 @@ inline constexpr std::size_t kSpellingWords = 50000;
 class ShardedWriter {
  public:
   // Writes runs under `staging_dir` (which must exist) with `jobs` threads (at least 1). `graph` gives docids and
-  // facets and must outlive the writer.
+  // facets and must outlive the writer. Throws std::system_error when a thread cannot be started, after stopping
+  // the ones that were.
   ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph);
   // Stops the threads; a chunk being written is abandoned (its run is left in the staging directory).
   ~ShardedWriter();
@@ -58,6 +59,7 @@ class ShardedWriter {
   };
   void work();
   void rethrow_if_failed();
+  void stop_and_join() noexcept;  // asks every thread to stop, drops queued chunks, and joins the threads
 
   std::string staging_dir_;
   const ReferenceGraph& graph_;
