@@ -306,6 +306,11 @@ class Supervisor {
   }
 
   bool spawn() {
+    // A worker that dies as it starts (a database Xapian crashes on when opening) must not make a loop of forks.
+    const Clock::time_point now = Clock::now();
+    while (!spawned_at_.empty() && now - spawned_at_.front() > milliseconds(1000)) spawned_at_.pop_front();
+    if (spawned_at_.size() >= kMaxSpawnsPerSecond) return false;
+    spawned_at_.push_back(now);
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
       log_ << "citego-search: cannot start a worker: " << errno_text() << "\n";
@@ -321,6 +326,9 @@ class Supervisor {
     }
     if (pid == 0) worker_main(ends[1], parent);  // never returns
     ::close(ends[1]);
+    // A worker that stops reading its commands (stopped, or stuck) must not hold the supervisor in a write.
+    const timeval timeout{1, 0};
+    ::setsockopt(ends[0], SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     workers_.push_back(WorkerProcess{pid, ends[0], std::nullopt, {}, false, false});
     live_.push_back(pid);
     return true;
@@ -353,8 +361,8 @@ class Supervisor {
       Job job = std::move(queue_.front());
       queue_.pop_front();
       if (!send_job(w.control, job.client, job.request)) {
-        queue_.push_front(std::move(job));  // the worker has died: its end is seen below, and another takes the job
-        close_control(w);
+        queue_.push_front(std::move(job));  // the worker has died or is stuck: another takes the job
+        kill_worker(w);
         continue;
       }
       w.job = std::move(job);
@@ -439,6 +447,7 @@ class Supervisor {
     ::unlink(options_.socket_path.c_str());
     for (Reading& r : reading_) ::close(r.fd);
     reading_.clear();
+    reading_bytes_ = 0;
   }
 
   // A worker's result byte, or the end of its control socket (it retired or died).
@@ -540,20 +549,27 @@ class Supervisor {
         continue;
       }
       if (n <= 0) {
+        reading_bytes_ -= r.bytes.size();
         ::close(r.fd);  // gone before its request was whole
         continue;
       }
       r.bytes.append(buffer, static_cast<std::size_t>(n));
+      reading_bytes_ += static_cast<std::size_t>(n);
       WireRequest request;
       std::size_t consumed = 0;
-      switch (decode_request(r.bytes, request, consumed)) {
-        case WireStatus::Incomplete: kept.push_back(std::move(r)); break;
-        case WireStatus::Invalid: ::close(r.fd); break;
-        case WireStatus::Complete:
-          r.bytes.resize(consumed);
-          route(r.fd, std::move(r.bytes), request);
-          break;
+      const WireStatus status = reading_bytes_ > kMaxReadingBytes ? WireStatus::Invalid  // too much is sent at once
+                                                                  : decode_request(r.bytes, request, consumed);
+      if (status == WireStatus::Incomplete) {
+        kept.push_back(std::move(r));
+        continue;
       }
+      reading_bytes_ -= r.bytes.size();
+      if (status == WireStatus::Invalid) {
+        ::close(r.fd);
+        continue;
+      }
+      r.bytes.resize(consumed);
+      route(r.fd, std::move(r.bytes), request);
     }
     reading_ = std::move(kept);
   }
@@ -563,6 +579,7 @@ class Supervisor {
     std::vector<Reading> kept;
     for (Reading& r : reading_) {
       if (now >= r.until) {
+        reading_bytes_ -= r.bytes.size();
         ::close(r.fd);  // no whole request in time: not a client of ours, or a stalled one
       } else {
         kept.push_back(std::move(r));
@@ -656,6 +673,8 @@ class Supervisor {
   std::ostream& log_;
   std::vector<WorkerProcess> workers_;
   std::vector<Reading> reading_;
+  std::size_t reading_bytes_ = 0;  // bytes held by reading_
+  std::deque<Clock::time_point> spawned_at_;  // workers started in the last second
   std::deque<Job> queue_;
   std::vector<pid_t> live_;                            // worker processes not yet reaped
   std::vector<pid_t> ended_busy_;                      // workers that ended with a command in hand, not yet told

@@ -18,6 +18,8 @@
 // - A command whose client has gone away is abandoned (its worker is killed and replaced).
 // - When more than kQueuedPerWorker commands per worker wait, the next is answered at once with the error "busy".
 // - A worker is replaced after --worker-requests commands, which keeps the service's memory flat.
+// - At most kMaxReadingConnections connections and kMaxReadingBytes bytes of requests are read at once: past them, a
+//   connection is closed unanswered (its client runs the command itself).
 #pragma once
 
 #include <cstddef>
@@ -29,7 +31,9 @@ namespace citego {
 inline constexpr int kSlowCommandMs = 100;
 inline constexpr unsigned kMaxExtraWorkers = 4;
 inline constexpr std::size_t kQueuedPerWorker = 16;
-inline constexpr std::size_t kMaxReadingConnections = 1024;
+inline constexpr std::size_t kMaxReadingConnections = 1024;       // connections whose request is being read
+inline constexpr std::size_t kMaxReadingBytes = 64 * 1024 * 1024;  // bytes of requests being read, in all
+inline constexpr std::size_t kMaxSpawnsPerSecond = 10;
 
 struct ServeOptions {
   std::string socket_path;
