@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "citego/search_wire.h"
+#include "corpus_generator.h"
 #include "citego/wire_codec.h"
 #include "test_support.h"
 
@@ -310,7 +311,10 @@ TEST_F(SearchServer, IdleConnectionsHoldNoWorker) {
   ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
   std::vector<int> idle;
   for (int i = 0; i < 20; ++i) idle.push_back(connect_to(socket_));  // they send nothing
+  const auto started = std::chrono::steady_clock::now();
   ExpectSameAsSearch({"--format", "json", "mooc"});
+  // Answered at once, not after the idle connections' time is up (a worker waiting on each would take seconds).
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(CITEGO_WIRE_REQUEST_MS));
   // Each is dropped once its request has had CITEGO_WIRE_REQUEST_MS to arrive.
   for (int fd : idle) {
     char byte = 0;
@@ -400,31 +404,55 @@ TEST_F(SearchServer, TheWorkOfAClientThatHasGoneIsAbandoned) {
 
 TEST_F(SearchServer, AFullQueueAnswersBusyAtOnce) {
   ServerProcess server(socket_, db_, dir_ / "server.log", /*workers=*/1);
-  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
-  ASSERT_EQ(first.size(), 1u);
-  ::kill(first[0], SIGSTOP);
-  // One command for the stopped worker and kQueuedPerWorker waiting, sent before the worker counts as slow (another
-  // one would then take the queue): the next are refused.
+  // Every worker the server may have (one, and four more for slow commands) is stuck with a command: the test stops
+  // each one as it appears, and gives it a command.
+  std::vector<pid_t> stuck;
   std::vector<int> fds;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::vector<pid_t> now = wait_for_workers(server.pid(), i + 1);
+    ASSERT_EQ(now.size(), i + 1);
+    for (pid_t pid : now) {
+      if (std::find(stuck.begin(), stuck.end(), pid) == stuck.end()) {
+        ::kill(pid, SIGSTOP);
+        stuck.push_back(pid);
+      }
+    }
+    int fd = -1;
+    EXPECT_EQ(first_reply(socket_, dir_.path().string(), {"--format", "json", "mooc"}, fd), CITEGO_WIRE_ACCEPTED);
+    fds.push_back(fd);
+  }
+  // No worker is free: kQueuedPerWorker (16) commands wait, and the next are refused at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the last one's worker counts as slow too
   std::vector<char> kinds;
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 19; ++i) {
     int fd = -1;
     kinds.push_back(first_reply(socket_, dir_.path().string(), {"--format", "json", "mooc"}, fd));
     fds.push_back(fd);
   }
-  EXPECT_EQ(std::count(kinds.begin(), kinds.begin() + 17, CITEGO_WIRE_ACCEPTED), 17);
-  EXPECT_EQ(std::count(kinds.begin() + 17, kinds.end(), CITEGO_WIRE_ANSWERED), 3);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.begin() + 16, CITEGO_WIRE_ACCEPTED), 16);
+  EXPECT_EQ(std::count(kinds.begin() + 16, kinds.end(), CITEGO_WIRE_ANSWERED), 3);
   // A busy answer: exit status 3 and the JSON error.
   std::int32_t status = 0;
   std::uint32_t out_length = 0;
-  ASSERT_EQ(::read(fds[19], &status, 4), 4);
-  ASSERT_EQ(::read(fds[19], &out_length, 4), 4);
+  const int last = fds.back();
+  ASSERT_EQ(::read(last, &status, 4), 4);
+  ASSERT_EQ(::read(last, &out_length, 4), 4);
   std::string out(out_length, '\0');
-  ASSERT_EQ(::read(fds[19], out.data(), out_length), static_cast<ssize_t>(out_length));
+  ASSERT_EQ(::read(last, out.data(), out_length), static_cast<ssize_t>(out_length));
   EXPECT_EQ(status, 3);
   EXPECT_EQ(out, "{\"version\":1,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
                  "are waiting; try again shortly\"}}\n");
-  ::kill(first[0], SIGCONT);
+  // The waiting ones are answered busy too once they cannot be started in time.
+  const int waiting = fds[5];
+  std::uint32_t wait_ms = 0;
+  ASSERT_EQ(::read(waiting, &wait_ms, 4), 4);
+  EXPECT_EQ(wait_ms, 2000u + 250u + 500u + 1000u);
+  std::string rest;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(waiting, buffer, sizeof buffer)) > 0;) rest.append(buffer, static_cast<std::size_t>(n));
+  EXPECT_NE(rest.find("the search server is busy: no worker was free within 750 ms; try again shortly"),
+            std::string::npos);
+  for (pid_t pid : stuck) ::kill(pid, SIGCONT);
   for (int fd : fds) ::close(fd);
   EXPECT_EQ(server.stop(), 0);
 }
@@ -448,18 +476,69 @@ TEST_F(SearchServer, TheSocketIsForItsGroup) {
   EXPECT_EQ(r.err, "citego-search: no group no-such-group-x (--socket-group)\n");
 }
 
-TEST_F(SearchServer, WorkersAreReplacedAfterTheirShareOfCommands) {
-  ServerProcess server(socket_, db_, dir_ / "server.log", 1, {"--worker-requests", "2"});
-  std::set<pid_t> seen;
-  for (int i = 0; i < 6; ++i) {
-    const std::vector<pid_t> now = wait_for_workers(server.pid(), 1);
-    seen.insert(now.begin(), now.end());
-    ExpectSameAsSearch({"--format", "json", i % 2 ? "mooc" : "économie"});
+TEST_F(SearchServer, WorkersAreReplacedAfterTheirShareOfCommandsAndNoCommandIsLost) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", 2, {"--worker-requests", "1"});
+  const std::vector<std::string> args = {"--format", "json", "mooc"};
+  const RunResult expected = run(search_binary(), args, dir_.path().string());
+  std::vector<std::string> client_args = {"--socket", socket_};
+  client_args.insert(client_args.end(), args.begin(), args.end());
+  // Twenty clients at once against two workers that each answer one command: every command is answered (or, if the
+  // queue is full, refused as busy), none lost in a worker's retirement.
+  std::vector<std::future<RunResult>> clients;
+  for (int i = 0; i < 20; ++i) {
+    clients.push_back(std::async(std::launch::async, [&] { return run(client_binary(), client_args, dir_.path().string()); }));
   }
-  EXPECT_GE(seen.size(), 3u);
+  int answered = 0;
+  for (auto& c : clients) {
+    const RunResult r = c.get();
+    if (r.exit_code == 3) {
+      EXPECT_NE(r.out.find("\"code\":\"busy\""), std::string::npos) << r.out;
+      continue;
+    }
+    EXPECT_EQ(r.exit_code, expected.exit_code);
+    EXPECT_EQ(r.out, expected.out);
+    EXPECT_EQ(r.err, expected.err);
+    ++answered;
+  }
+  EXPECT_GE(answered, 2);
   EXPECT_EQ(server.stop(), 0);
   const std::string log = read_file(dir_ / "server.log");
-  EXPECT_NE(log.find(" after 6 answered and 0 declined commands\n"), std::string::npos) << log;
+  EXPECT_NE(log.find(" after " + std::to_string(answered) + " answered and 0 declined commands"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("crash"), std::string::npos) << log;
+}
+
+// A client that shuts down its writing side once its request is sent still gets its answer.
+TEST_F(SearchServer, AClientThatHalfClosesStillGetsItsAnswer) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  int fd = -1;
+  ASSERT_EQ(first_reply(socket_, dir_.path().string(), {"--format", "json", "mooc"}, fd), CITEGO_WIRE_ACCEPTED);
+  ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  const RunResult direct = run(search_binary(), {"--format", "json", "mooc"}, dir_.path().string());
+  EXPECT_NE(reply.find(direct.out), std::string::npos);  // the fallback answer, then the answer
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_NE(log.find(" after 1 answered and 0 declined commands\n"), std::string::npos) << log;
+}
+
+// A visitor cannot buy more time than the server grants: --deadline is capped by the server's --max-deadline.
+TEST_F(SearchServer, NoCommandGetsMoreTimeThanTheServerGrants) {
+  ServerProcess server(socket_, db_, dir_ / "server.log", 1, {"--max-deadline", "0.2"});
+  const std::vector<pid_t> first = wait_for_workers(server.pid(), 1);
+  ASSERT_EQ(first.size(), 1u);
+  ::kill(first[0], SIGSTOP);
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = run(client_binary(), {"--socket", socket_, "--format", "json", "--deadline", "600", "mooc"},
+                          dir_.path().string());
+  // Killed at its hard stop: 0.2 s, the grace and half a second; not ten minutes.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("\"code\":\"no_answer\""), std::string::npos) << r.out;
+  EXPECT_EQ(server.stop(), 0);
 }
 
 // A server that closes connections without reading them (or after reading): the client neither dies of SIGPIPE nor
@@ -496,6 +575,33 @@ TEST_F(SearchServer, TheClientSurvivesAServerThatClosesTheConnection) {
   }
   rude.join();
   ::close(listener);
+}
+
+// A real search past its deadline, on a database large enough for eight wildcards to take more than 10 ms: the
+// deadline error, as a process and through the server.
+TEST(Deadline, ARealSearchPastItsDeadlineIsTheDeadlineError) {
+  TempDir dir;
+  generator::GeneratorOptions options;
+  options.documents = 1500;
+  options.out_dir = dir / "corpus";
+  generator::generate_corpus(options);
+  const RunResult built = run(index_binary(), {"--db", dir / "citego.db", dir / "corpus"});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const std::vector<std::string> args = {"--db", dir / "citego.db", "--format", "json", "--deadline", "0.01",
+                                         "--facet-limit", "0", "--limit", "100", "a* e* i* o* u* s* t* r*"};
+  const std::string expected = "{\"version\":1,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did "
+                               "not finish within its deadline of 0.01 s: narrow the query, or allow more time with "
+                               "--deadline\"}}\n";
+  const RunResult direct = run(search_binary(), args, dir.path().string());
+  EXPECT_EQ(direct.exit_code, 3);
+  EXPECT_EQ(direct.out, expected);
+  ServerProcess server(dir / "citego.sock", dir / "citego.db", dir / "server.log");
+  std::vector<std::string> client_args = {"--socket", dir / "citego.sock"};
+  client_args.insert(client_args.end(), args.begin(), args.end());
+  const RunResult served = run(client_binary(), client_args, dir.path().string());
+  EXPECT_EQ(served.exit_code, 3);
+  EXPECT_EQ(served.out, expected);
+  EXPECT_EQ(server.stop(), 0);
 }
 
 }  // namespace

@@ -189,13 +189,15 @@ int main(int argc, char** argv) {
   if (strlen(socket_path) >= sizeof address.sun_path) return unreachable(socket_path, "path too long", args);
   strcpy(address.sun_path, socket_path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /* The time limit covers connecting too: a server that does not take connections (its backlog full) is one that
+   * cannot be reached. */
+  const struct timeval send_timeout = {CITEGO_CLIENT_REPLY_MS / 1000, 0};
+  if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   if (fd < 0 || connect(fd, (const struct sockaddr*)&address, sizeof address) != 0) {
-    const char* why = strerror(errno);
+    const char* why = errno == EAGAIN || errno == EINPROGRESS ? "no connection within 5 s" : strerror(errno);
     if (fd >= 0) close(fd);
     return unreachable(socket_path, why, args);
   }
-  const struct timeval send_timeout = {CITEGO_CLIENT_REPLY_MS / 1000, 0};
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   if (!send_request(fd, count, args)) {
     close(fd);
     return unreachable(socket_path, "the request could not be sent", args);

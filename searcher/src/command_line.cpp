@@ -38,12 +38,13 @@ const char* const kSearchHelp =
     "                        maximum: 1000); a bad line is named on stderr and skipped, errors go to stderr only\n"
     "  --run-tag TAG         TAG of a --batch run, without whitespace (default: citego)\n"
     "  --serve SOCKET        answer citego-client's commands for the --db database on the Unix socket SOCKET,\n"
-    "                        from one long-running process, until SIGTERM or Ctrl-C\n"
+    "                        from long-running worker processes, until SIGTERM or Ctrl-C\n"
     "  --workers N           worker processes of --serve (default: one per core, at most 8); a worker busy past\n"
     "                        100 ms is lowered in priority and another one takes its place, up to 4 more\n"
     "  --socket-mode MODE    permissions of the --serve socket, in octal (default: 660: its owner and group)\n"
     "  --socket-group GROUP  group of the --serve socket, e.g. the web server's www-data (default: the server's)\n"
     "  --worker-requests N   a --serve worker is replaced after N commands (default: 10000)\n"
+    "  --max-deadline SECONDS  the longest --deadline --serve grants a command (default: 2)\n"
     "  -h, --help            show this help and exit\n"
     "  --version             show the version and exit\n"
     "\n"
@@ -55,10 +56,10 @@ namespace {
 
 enum OptionId : int {
   kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kDeadline, kBatch, kRunTag,
-  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kHelp, kVersion
+  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion
 };
 
-constexpr std::array<option, 22> kOptions = {{
+constexpr std::array<option, 23> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -78,6 +79,7 @@ constexpr std::array<option, 22> kOptions = {{
     {"socket-mode", required_argument, nullptr, kSocketMode},
     {"socket-group", required_argument, nullptr, kSocketGroup},
     {"worker-requests", required_argument, nullptr, kWorkerRequests},
+    {"max-deadline", required_argument, nullptr, kMaxDeadline},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
     {nullptr, 0, nullptr, 0},
@@ -96,14 +98,14 @@ std::size_t parse_count(const char* value, const char* name) {
 }
 
 // Seconds as a plain decimal number ("2", "0.5"), within [kMinDeadlineSeconds, kMaxDeadlineSeconds].
-double parse_deadline(const char* value) {
+double parse_deadline(const char* value, const char* name) {
   const std::string_view text(value);
   bool ok = !text.empty() && text.size() <= 12 && text.front() != '.' && text.back() != '.' &&
             std::count(text.begin(), text.end(), '.') <= 1;
   for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
   const double seconds = ok ? std::strtod(value, nullptr) : 0;
   if (!ok || seconds < kMinDeadlineSeconds || seconds > kMaxDeadlineSeconds) {
-    throw usage(std::string("the argument ('") + value + "') for option '--deadline' is invalid (seconds, 0.01 to " +
+    throw usage(std::string("the argument ('") + value + "') for option '--" + name + "' is invalid (seconds, 0.01 to " +
                 std::to_string(static_cast<int>(kMaxDeadlineSeconds)) + ")");
   }
   return seconds;
@@ -149,7 +151,7 @@ std::optional<OutputFormat> format_from_name(std::string_view name) {
 }
 
 CommandLine parse_command_line(int argc, char** argv) {
-  // getopt_long keeps its state in globals: one parse at a time (the search server parses on several threads).
+  // getopt_long keeps its state in globals: one parse at a time (a program may parse on several threads).
   static std::mutex getopt_state;
   const std::lock_guard<std::mutex> lock(getopt_state);
   CommandLine line;
@@ -183,7 +185,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
       case kAnd: line.request.default_operator = DefaultOperator::And; break;
       case kTiming: line.request.with_timing = true; break;
-      case kDeadline: line.request.deadline_seconds = parse_deadline(optarg); break;
+      case kDeadline: line.request.deadline_seconds = parse_deadline(optarg, name); break;
+      case kMaxDeadline: line.max_deadline = parse_deadline(optarg, name); break;
       case kBatch: line.batch = optarg; break;
       case kRunTag: line.run_tag = optarg; break;
       case kServe: line.serve = optarg; break;

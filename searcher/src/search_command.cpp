@@ -1,6 +1,7 @@
 // One citego-search command (see citego/search_command.h).
 #include "citego/search_command.h"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -82,7 +83,8 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     if (searcher_for) {  // a client asking the server to serve: not a search
       return fail(SearchError("usage", "--serve is not a search", kExitUsage), format, streams);
     }
-    return serve({*line.serve, line.db, line.workers, line.socket_mode, line.socket_group, line.worker_requests},
+    return serve({*line.serve, line.db, line.workers, line.socket_mode, line.socket_group, line.worker_requests,
+                  line.max_deadline},
                  streams.err);
   }
   if (line.version) {
@@ -97,7 +99,10 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     armed = false;
   };
   try {
-    const SearchRequest& request = line.request;
+    SearchRequest& request = line.request;
+    if (streams.deadline_stop) {
+      request.deadline_seconds = std::min(request.deadline_seconds, streams.deadline_stop->max_seconds);
+    }
     validate(request);
     if (streams.deadline_stop && !line.batch) {
       streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,

@@ -48,6 +48,9 @@ using std::chrono::milliseconds;
 constexpr milliseconds kHardStopAfterGrace{500};
 // The client waits for an answer until the command's deadline, its grace and this margin have passed.
 constexpr milliseconds kClientWaitMargin{1000};
+// A command that has waited this long for a worker is answered busy: dispatched later, it could not be answered
+// within the time the client waits (its deadline, grace and hard stop, and kClientWaitMargin from its acceptance).
+constexpr milliseconds kQueueWait{750};
 // A worker writing an answer to a client that does not read gives up after this.
 constexpr int kAnswerWriteSeconds = 5;
 
@@ -121,6 +124,12 @@ struct FdMessage {
   msghdr header{};
 };
 
+// What a worker tells the supervisor, one byte each, on its control socket.
+constexpr char kDone = 'A';      // the command is answered; its reply is being written to the client
+constexpr char kDeclined = 'D';  // the command is declined; likewise
+constexpr char kFree = 'F';      // the reply is written: the worker takes another command
+constexpr char kStopped = 'T';   // the watchdog stopped the command at its deadline; the worker ends
+
 // Passing a command to a worker: its size and the client's socket, then the request's bytes.
 bool send_job(int control, int client, const std::string& request) {
   auto size = static_cast<std::uint32_t>(request.size());
@@ -160,10 +169,10 @@ class Worker {
  public:
   Worker(const ServeOptions& options, int control) : options_(options), control_(control) {}
 
-  // Answers commands until the supervisor closes the control socket or --worker-requests is reached.
+  // Answers commands until the supervisor closes the control socket (it retires workers, --worker-requests).
   void run() {
     ensure_open(identity_of(resolved(options_.db)));  // warm before the first command
-    for (std::size_t served = 0; served < options_.worker_requests; ++served) {
+    for (;;) {
       int client = -1;
       std::string request;
       if (!receive_job(control_, client, request)) return;
@@ -174,40 +183,43 @@ class Worker {
   }
 
  private:
-  // Answers one request on `client`. The supervisor hears that the command is done (CITEGO_WIRE_ANSWERED or
-  // CITEGO_WIRE_DECLINED) before the client gets its reply, so a client that closes the connection once it has its
-  // answer is never taken for one that has gone away. False when the supervisor cannot be told (it is gone).
+  // Answers one request on `client`. The supervisor hears that the command is done (kDone or kDeclined) before the
+  // client gets its reply, so a client that closes the connection once it has its answer is never taken for one that
+  // has gone away; and that the worker is free (kFree) once the reply is written, so a client slow to read its answer
+  // delays no other command. False when the supervisor cannot be told (it is gone).
   bool answer(int client, const std::string& bytes) {
     const timeval timeout{kAnswerWriteSeconds, 0};
     ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     const auto reply = [&](char result, const std::string& message) {
       const bool told = write_all(control_, &result, 1);
       write_all(client, message);
-      return told;
+      return told && write_all(control_, &kFree, 1);
     };
     WireRequest request;
     std::size_t consumed = 0;
     const std::string declined(1, CITEGO_WIRE_DECLINED);
-    if (decode_request(bytes, request, consumed) != WireStatus::Complete) return reply(CITEGO_WIRE_DECLINED, declined);
+    if (decode_request(bytes, request, consumed) != WireStatus::Complete) return reply(kDeclined, declined);
     if (const std::optional<CommandLine> line = try_parse_command_line(request.args)) {
       if (!line->help && !line->version && !ensure_open(identity_of(target_of(*line, request.cwd)))) {
-        return reply(CITEGO_WIRE_DECLINED, declined);
+        return reply(kDeclined, declined);
       }
     }
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream no_input;
-    // Past the deadline, the watchdog writes the deadline error to the client and ends this worker.
-    const DeadlineStop stop{[client](double seconds, const CommandOutcome& late) {
-                              Watchdog::arm(seconds, {{client, encode_answer(late)}}, late.status);
+    // Past the deadline, the watchdog tells the supervisor, writes the deadline error to the client and ends this
+    // worker. No command may take longer than the server's --max-deadline, whatever its own --deadline says.
+    const DeadlineStop stop{[this, client](double seconds, const CommandOutcome& late) {
+                              Watchdog::arm(seconds, {{control_, std::string(1, kStopped)}, {client, encode_answer(late)}},
+                                            late.status);
                             },
-                            [] { Watchdog::disarm(); }};
+                            [] { Watchdog::disarm(); }, options_.max_deadline};
     CommandOutcome outcome;
     outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop},
                                         [this](const std::string&) -> const Searcher& { return *searcher_; });
     outcome.out = std::move(out).str();
     outcome.err = std::move(err).str();
-    return reply(CITEGO_WIRE_ANSWERED, encode_answer(outcome));
+    return reply(kDone, encode_answer(outcome));
   }
 
   // Opens the served database unless it holds the directory `identity` names already. It is opened by the served
@@ -237,14 +249,22 @@ class Worker {
 struct Job {
   int client = -1;
   std::string request;   // its bytes, as the client sent them
-  double deadline = kDefaultDeadlineSeconds;
+  double deadline = kDefaultDeadlineSeconds;  // the command's, within the server's --max-deadline
+  OutputFormat format = OutputFormat::Json;   // of its answers
+  Clock::time_point give_up;                  // still waiting for a worker then: answered busy
 };
+
+SearchError busy_error(const std::string& why) {
+  return SearchError("busy", "the search server is busy: " + why + "; try again shortly", kExitLimit);
+}
 
 struct WorkerProcess {
   pid_t pid = 0;
   int control = -1;                 // -1 once it is closed (the worker retires or has died)
   std::optional<Job> job;           // the command it answers
   Clock::time_point started;        // when it got it
+  bool writing = false;             // the command is done; its reply is being written
+  std::size_t served = 0;           // commands answered
   bool slow = false;                // lowered in priority: retires after its command
   bool killed = false;              // by the supervisor (abandoned, or past its hard stop)
 };
@@ -329,7 +349,10 @@ class Supervisor {
     // A worker that stops reading its commands (stopped, or stuck) must not hold the supervisor in a write.
     const timeval timeout{1, 0};
     ::setsockopt(ends[0], SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    workers_.push_back(WorkerProcess{pid, ends[0], std::nullopt, {}, false, false});
+    WorkerProcess started;
+    started.pid = pid;
+    started.control = ends[0];
+    workers_.push_back(std::move(started));
     live_.push_back(pid);
     return true;
   }
@@ -341,7 +364,7 @@ class Supervisor {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(0);
     ::signal(SIGINT, SIG_IGN);   // Ctrl-C is the supervisor's to handle
-    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGTERM, SIG_IGN);  // the supervisor stops its workers once their commands are answered
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGCHLD, SIG_DFL);
     sigset_t none;
@@ -355,9 +378,10 @@ class Supervisor {
   }
 
   void dispatch() {
+    give_up_waiting();
     for (WorkerProcess& w : workers_) {
       if (queue_.empty()) return;
-      if (w.control < 0 || w.job || w.slow) continue;
+      if (w.control < 0 || w.job || w.writing || w.slow) continue;
       Job job = std::move(queue_.front());
       queue_.pop_front();
       if (!send_job(w.control, job.client, job.request)) {
@@ -378,12 +402,14 @@ class Supervisor {
     fds.push_back({signal_fd_, POLLIN, 0});
     for (const Reading& r : reading_) fds.push_back({r.fd, POLLIN, 0});
     for (const WorkerProcess& w : workers_) fds.push_back({w.control, POLLIN, 0});
-    for (const Job& j : queue_) fds.push_back({j.client, POLLRDHUP, 0});
-    for (const WorkerProcess& w : workers_) fds.push_back({w.job ? w.job->client : -1, POLLRDHUP, 0});
+    for (const Job& j : queue_) fds.push_back({j.client, 0, 0});
+    // A client that has closed its connection (POLLHUP; one that only shut down its writing side still waits).
+    for (const WorkerProcess& w : workers_) fds.push_back({w.job ? w.job->client : -1, 0, 0});
 
     const Clock::time_point now = Clock::now();
     Clock::time_point wake = now + milliseconds(1000);
     for (const Reading& r : reading_) wake = std::min(wake, r.until);
+    if (!queue_.empty()) wake = std::min(wake, queue_.front().give_up);
     for (const WorkerProcess& w : workers_) {
       if (!w.job) continue;
       if (!w.slow) wake = std::min(wake, w.started + milliseconds(kSlowCommandMs));
@@ -392,7 +418,7 @@ class Supervisor {
     const auto wait = std::chrono::duration_cast<milliseconds>(wake - now).count();
     if (::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(wait, 0) + 1)) < 0 && errno != EINTR) {
       log_ << "citego-search: poll failed: " << errno_text() << "\n";
-      stopping_ = true;
+      begin_stopping();
       return;
     }
 
@@ -420,7 +446,7 @@ class Supervisor {
     watch_busy_workers();
     reap_all();
     read_requests(readable_reading);
-    if (listening.revents & POLLIN) accept_connections();
+    if (!stopping_ && (listening.revents & POLLIN)) accept_connections();
     expire_readings();
     forget_dead_workers();
   }
@@ -450,21 +476,31 @@ class Supervisor {
     reading_bytes_ = 0;
   }
 
-  // A worker's result byte, or the end of its control socket (it retired or died).
+  // A worker's byte (kDone, kDeclined, kFree, kStopped), or the end of its control socket (it retired or died).
   void hear_from(WorkerProcess& w) {
-    char result = 0;
+    char said = 0;
     ssize_t n;
     do {
-      n = ::read(w.control, &result, 1);
+      n = ::read(w.control, &said, 1);
     } while (n < 0 && errno == EINTR);
-    if (n == 1 && w.job) {
-      ++(result == CITEGO_WIRE_DECLINED ? counts_.declined : counts_.answered);
-      ::close(w.job->client);
-      w.job.reset();
-      if (w.slow) retire(w);  // lowered in priority for good: a fresh worker takes its place
+    if (n != 1) {
+      close_control(w);
       return;
     }
-    close_control(w);
+    if ((said == kDone || said == kDeclined || said == kStopped) && w.job) {
+      ++(said == kDone ? counts_.answered : said == kDeclined ? counts_.declined : counts_.past_deadline);
+      ::close(w.job->client);
+      w.job.reset();
+      ++w.served;
+      w.writing = true;
+      if (said == kStopped) retire(w);  // it ends once its watchdog has written the answer
+    } else if (said == kFree && w.writing) {
+      w.writing = false;
+      // Lowered in priority for good, or its share of commands done: a fresh worker takes its place.
+      if (w.slow || w.served >= options_.worker_requests) retire(w);
+    } else {
+      kill_worker(w);  // not what a worker says
+    }
   }
 
   void close_control(WorkerProcess& w) {
@@ -501,6 +537,18 @@ class Supervisor {
         ++counts_.past_deadline;
         kill_worker(w);
       }
+    }
+  }
+
+  // Commands that waited too long for a worker to be answered in time are answered busy now.
+  void give_up_waiting() {
+    const Clock::time_point now = Clock::now();
+    while (!queue_.empty() && now >= queue_.front().give_up) {
+      const Job& job = queue_.front();
+      const SearchError busy = busy_error("no worker was free within " + std::to_string(kQueueWait.count()) + " ms");
+      if (write_all(job.client, encode_answer(refusal(busy, job.format)))) ++counts_.busy;
+      ::close(job.client);
+      queue_.pop_front();
     }
   }
 
@@ -599,12 +647,11 @@ class Supervisor {
         ::close(fd);
         return;
       }
-      deadline = line->request.deadline_seconds;
+      deadline = std::min(line->request.deadline_seconds, options_.max_deadline);
     }
     const OutputFormat format = requested_format(request.args, request.terminal);
     if (queue_.size() >= kQueuedPerWorker * base_) {
-      const SearchError busy("busy", "the search server is busy: " + std::to_string(queue_.size()) +
-                                         " commands are waiting; try again shortly", kExitLimit);
+      const SearchError busy = busy_error(std::to_string(queue_.size()) + " commands are waiting");
       if (write_all(fd, encode_answer(refusal(busy, format)))) ++counts_.busy;
       ::close(fd);
       return;
@@ -620,7 +667,7 @@ class Supervisor {
     }
     // The worker writes its answer with blocking writes.
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    queue_.push_back(Job{fd, std::move(bytes), deadline});
+    queue_.push_back(Job{fd, std::move(bytes), deadline, format, Clock::now() + kQueueWait});
   }
 
   // Reaps the workers that have ended, and tells why each one that had a command in hand ended.

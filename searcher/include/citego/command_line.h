@@ -25,6 +25,7 @@ struct CommandLine {
   unsigned socket_mode = 0660;           // --socket-mode MODE: permissions of the server's socket
   std::string socket_group;              // --socket-group GROUP: its group (name or number), when given
   std::size_t worker_requests = 10000;   // --worker-requests N: commands a worker answers before it is replaced
+  double max_deadline = kDefaultDeadlineSeconds;  // --max-deadline SECONDS: the longest deadline --serve grants
   bool help = false;                     // -h, --help
   bool version = false;                  // --version
 };

@@ -26,10 +26,12 @@ struct CommandOutcome {
 
 // How the process running a command stops it at its deadline whatever it is doing (a Watchdog, watchdog.h): `arm`
 // is called with the seconds left and the answer owed if they pass, before the search starts; `disarm` before the
-// command writes its own answer.
+// command writes its own answer. No command gets a deadline longer than `max_seconds` (the search server's
+// --max-deadline), whatever its --deadline says.
 struct DeadlineStop {
   std::function<void(double seconds, const CommandOutcome& late)> arm;
   std::function<void()> disarm;
+  double max_seconds = kMaxDeadlineSeconds;
 };
 
 struct CommandStreams {

@@ -26,6 +26,8 @@
 #include <ostream>
 #include <string>
 
+#include "citego/search_request.h"
+
 namespace citego {
 
 inline constexpr int kSlowCommandMs = 100;
@@ -42,6 +44,7 @@ struct ServeOptions {
   unsigned socket_mode = 0660;       // permissions of the socket
   std::string socket_group;          // its group (a name or a number), when not empty
   std::size_t worker_requests = 10000;  // commands a worker answers before it is replaced
+  double max_deadline = kDefaultDeadlineSeconds;  // the longest deadline a command gets, whatever it asks
 };
 
 // Serves until SIGINT or SIGTERM, then answers the commands it has accepted, removes the socket, logs how many

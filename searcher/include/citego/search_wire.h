@@ -27,6 +27,8 @@
 #define CITEGO_WIRE_MAX_FIELDS 1024u
 #define CITEGO_WIRE_MAX_BYTES (1024u * 1024u)
 #define CITEGO_WIRE_REQUEST_MS 500
+/* A client that closes its connection before its answer abandons its command (the server stops working on it); one
+ * that only shuts down its writing side still gets its answer. */
 /* The most bytes of standard output or standard error a reply may carry; a client refuses a longer one. */
 #define CITEGO_WIRE_MAX_REPLY_BYTES (64u * 1024u * 1024u)
 #define CITEGO_WIRE_ANSWERED 'A'
