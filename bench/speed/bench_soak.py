@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 
+from bench_load import read_hostile, read_queries
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAGIC = b"citego-search/1\n"
 
@@ -116,20 +118,10 @@ def main():
         time.sleep(0.01)
     time.sleep(0.5)
 
-    requests = []
-    with open(os.path.join(HERE, "queries.txt"), encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            _qid, _cat, flt, query = line.rstrip("\n").split("\t", 3)
-            args = ["--db", db, "--format", "json", "--and"] + (["--filter", flt] if flt != "-" else []) + ["--", query]
-            requests.append(("ordinary", encode("/", args)))
-    with open(os.path.join(HERE, "hostile.txt"), encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.rstrip("\n").split("\t")
-            requests.append(("hostile", encode("/", ["--db", db] + fields[1:])))
+    requests = [("ordinary", encode("/", ["--db", db] + args))
+                for _qid, args in read_queries(os.path.join(HERE, "queries.txt"))]
+    requests += [("hostile", encode("/", ["--db", db] + args))
+                 for _name, args in read_hostile(os.path.join(HERE, "hostile.txt"))]
     for _ in range(10):
         requests.append(("leaky", encode("/", ["--db", db, "--format", "json", "-x NEAR y:z"])))
     requests.append(("usage", encode("/", ["--db", db, "--limit", "1000", "x"])))

@@ -165,16 +165,12 @@ CommandLine parse_command_line(int argc, char** argv) {
     switch (id) {
       case kDb: line.db = optarg; break;
       case kFormat: line.format = parse_format(optarg); break;
-      case kLang: {
-        // As the site passes it on from its pages: FR is fr.
-        std::string code = optarg;
-        for (char& c : code) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        line.request.lang = schema::lang_from_code(code);
+      case kLang:
+        line.request.lang = schema::lang_from_code(ascii_lower(optarg));  // as the site passes it on: FR is fr
         if (!line.request.lang) {
           throw usage("unknown language \"" + std::string(optarg) + "\" (expected fr, en, es or pt)");
         }
         break;
-      }
       case kFilter: add_filter(line.request, optarg); break;
       case kSort: line.request.sort = parse_sort(optarg); break;
       case kOffset: line.request.offset = parse_count(optarg, name); break;

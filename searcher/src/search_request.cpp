@@ -79,14 +79,6 @@ std::vector<std::string_view> vocabulary_of(schema::Facet facet) {
   return {};
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 void warn(SearchRequest& request, const std::string& message) {
   SearchWarning warning{std::string(kUnknownFilterValue), message + "; it matches no document"};
   const auto& warnings = request.warnings;
@@ -94,6 +86,14 @@ void warn(SearchRequest& request, const std::string& message) {
 }
 
 }  // namespace
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
 
 bool SearchRequest::has_filter(schema::Facet facet) const {
   if (facet == schema::Facet::Year) return !year_filters.empty();

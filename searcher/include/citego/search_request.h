@@ -116,6 +116,9 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 // Throws SearchError ("usage" or "query_too_long", kExitUsage).
 void validate(const SearchRequest& request);
 
+// `text` with ASCII capitals made small: the vocabularies of filters and languages are lower case.
+std::string ascii_lower(std::string_view text);
+
 // The error of a request that ran past its deadline ("deadline_exceeded", kExitLimit).
 SearchError deadline_exceeded(double deadline_seconds);
 
