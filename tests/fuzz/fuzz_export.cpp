@@ -3,13 +3,16 @@
 // It takes the path citego-index takes for one input file (indexer/src/index_builder.cpp): every record is added to
 // the reference graph, the references are checked, and when the graph has no fault each record becomes its Xapian
 // document. Besides the sanitizers' checks it aborts when a result breaks what the headers promise: a diagnostic or a
-// record located outside the input, or a document without its id term. Run it with tests/fuzz/run.sh.
+// record located outside the input; a record with text that is not valid UTF-8 (the reader refuses it); a document
+// without its id term, or whose stored data or packed facets do not read back as the record and facets it was built
+// from. Run it with tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "citego/document_builder.h"
 #include "citego/export_reader.h"
@@ -36,6 +39,40 @@ void check_location(const citego::SourceLocation& where, std::string_view xml) {
   if (!whole_file && !inside) broken_promise("location " + citego::to_string(where) + " is outside the input");
 }
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), checked here
+// rather than with the reader's own function.
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+    const unsigned lead = byte(i);
+    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5                ? 4
+                                                                            : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    unsigned code = length == 1 ? lead : lead & (0x7Fu >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return false;
+      code = (code << 6) | (byte(i + k) & 0x3F);
+    }
+    const unsigned smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+void check_text(const citego::ExportRecord& record) {
+  std::vector<const std::string*> texts = {&record.title,   &record.url,     &record.summary,      &record.body,
+                                           &record.acronym, &record.kind,    &record.relation,     &record.country,
+                                           &record.category, &record.project_type};
+  for (const std::string& author : record.authors) texts.push_back(&author);
+  for (const std::string& keyword : record.keywords) texts.push_back(&keyword);
+  for (const std::string* text : texts) {
+    if (!is_utf8(*text)) broken_promise("record \"" + record.id + "\" holds invalid UTF-8: " + *text);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -51,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool faults = false;
   for (const citego::ExportRecord& record : parsed.records) {
     check_location(record.where, xml);
+    check_text(record);
     if (graph.add(record)) faults = true;
   }
   if (!graph.check_references().empty()) faults = true;
@@ -58,7 +96,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   citego::DocumentBuilder builder;
   for (const citego::ExportRecord& record : parsed.records) {
-    const Xapian::Document document = builder.build(record, graph.facets_of(record.id));
+    const citego::schema::FacetValues facets = graph.facets_of(record.id);
+    const Xapian::Document document = builder.build(record, facets);
+    const citego::schema::StoredDocument stored{record.id,  record.doc_type, record.lang, record.title,
+                                                record.url, record.summary,  record.body};
+    if (citego::schema::decode_stored(document.get_data()) != stored) {
+      broken_promise("the stored data of \"" + record.id + "\" does not read back as its record");
+    }
+    if (citego::schema::unpack_facets(document.get_value(citego::schema::kSlotFacets)) != facets) {
+      broken_promise("the packed facets of \"" + record.id + "\" do not read back as its facets");
+    }
     const std::string id_term = citego::schema::id_term(record.id);
     Xapian::TermIterator term = document.termlist_begin();
     term.skip_to(id_term);
