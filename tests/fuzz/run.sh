@@ -94,16 +94,15 @@ for name in "${selected[@]}"; do
   while [ "$left" -gt 0 ] && [ "$status" -eq 0 ]; do
     segment=$left
     [ "$mode" = quick ] || [ "$segment" -le "${CITEGO_FUZZ_SEGMENT:-600}" ] || segment=${CITEGO_FUZZ_SEGMENT:-600}
+    offset=$(stat -c %s "$log")
     "$build/tests/fuzz/fuzz_$name" -dict="tests/fuzz/$name.dict" -max_total_time="$segment" -timeout=10 \
-      -print_final_stats=1 -artifact_prefix="$work/$name-" "${extra[@]}" "$corpus" >"$log.part" 2>&1 || status=$?
-    cat "$log.part" >>"$log"
-    done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log.part" | tail -1)
-    peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log.part" | tail -1)
+      -print_final_stats=1 -artifact_prefix="$work/$name-" "${extra[@]}" "$corpus" >>"$log" 2>&1 || status=$?
+    done_runs=$(tail -c +$((offset + 1)) "$log" | sed -n 's/^stat::number_of_executed_units: *//p' | tail -1)
+    peak=$(tail -c +$((offset + 1)) "$log" | sed -n 's/^stat::peak_rss_mb: *//p' | tail -1)
     runs=$((runs + ${done_runs:-0}))
     [ "${peak:-0}" -le "$rss" ] || rss=$peak
     left=$((left - segment))
   done
-  rm -f "$log.part"
   rate=$((runs / seconds))
   files=$(find "$corpus" -type f | wc -l)
   if [ "$status" -ne 0 ]; then
