@@ -683,7 +683,7 @@ class Supervisor {
       const auto [pid, status] = *r;
       const auto busy = std::find(ended_busy_.begin(), ended_busy_.end(), pid);
       const bool known = std::any_of(workers_.begin(), workers_.end(),
-                                     [pid](const WorkerProcess& w) { return w.pid == pid && w.control >= 0; });
+                                     [id = pid](const WorkerProcess& w) { return w.pid == id && w.control >= 0; });
       if (busy == ended_busy_.end() && known) {
         ++r;  // its control socket's end is not seen yet: told in a later round
         continue;
