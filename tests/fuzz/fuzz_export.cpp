@@ -3,11 +3,12 @@
 // It takes the path citego-index takes for one input file (indexer/src/index_builder.cpp): every record is added to
 // the reference graph, the references are checked, and when the graph has no fault each record becomes its Xapian
 // document. Besides the sanitizers' checks it aborts when a result breaks what the headers promise: a diagnostic or a
-// record located outside the input; a record with text that is not valid UTF-8 (the reader refuses it); a document
-// without its id term, or whose stored data or packed facets do not read back as the record and facets it was built
-// from. Run it with tests/fuzz/run.sh.
+// record located outside the input; a record with text that is not valid UTF-8, holds a character XML 1.0 forbids or
+// is longer than its field's limit (the reader refuses all three); a document without its id term, or whose stored
+// data or packed facets do not read back as the record and facets it was built from. Run it with tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -62,14 +63,39 @@ bool is_utf8(std::string_view text) {
   return true;
 }
 
+// Whether `text` holds a character XML 1.0 forbids: a control character other than tab, LF and CR, U+FFFE or U+FFFF.
+bool has_non_xml_char(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') return true;
+    if (text.substr(i, 3) == "\xEF\xBF\xBE" || text.substr(i, 3) == "\xEF\xBF\xBF") return true;
+  }
+  return false;
+}
+
+std::size_t characters(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+// A record's text is valid UTF-8, holds only XML characters, and each field is within its limit (export_reader.h).
 void check_text(const citego::ExportRecord& record) {
-  std::vector<const std::string*> texts = {&record.title,   &record.url,     &record.summary,      &record.body,
-                                           &record.acronym, &record.kind,    &record.relation,     &record.country,
-                                           &record.category, &record.project_type};
-  for (const std::string& author : record.authors) texts.push_back(&author);
-  for (const std::string& keyword : record.keywords) texts.push_back(&keyword);
-  for (const std::string* text : texts) {
+  std::vector<std::pair<const std::string*, std::size_t>> texts = {
+      {&record.title, citego::kMaxTitleChars},     {&record.url, citego::kMaxUrlChars},
+      {&record.summary, citego::kMaxSummaryChars}, {&record.body, citego::kMaxBodyChars},
+      {&record.acronym, citego::kMaxAcronymChars}, {&record.kind, SIZE_MAX},
+      {&record.relation, SIZE_MAX},                {&record.country, SIZE_MAX},
+      {&record.category, SIZE_MAX},                {&record.project_type, SIZE_MAX}};
+  for (const std::string& author : record.authors) texts.emplace_back(&author, citego::kMaxAuthorChars);
+  for (const std::string& keyword : record.keywords) texts.emplace_back(&keyword, citego::kMaxKeywordChars);
+  for (const citego::Reference& participant : record.participants) {
+    texts.emplace_back(&participant.role, citego::kMaxRoleChars);
+  }
+  for (const auto& [text, limit] : texts) {
     if (!is_utf8(*text)) broken_promise("record \"" + record.id + "\" holds invalid UTF-8: " + *text);
+    if (has_non_xml_char(*text)) broken_promise("record \"" + record.id + "\" holds a character XML forbids");
+    if (characters(*text) > limit) broken_promise("record \"" + record.id + "\" holds a field over its limit");
   }
 }
 
