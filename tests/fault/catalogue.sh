@@ -326,17 +326,8 @@ case_deep_nesting_under_root() {
 "
 }
 
-case_deep_nesting_unclosed() {
-  live_db || return 1
-  {
-    echo "$XML_DECL"
-    printf '<citego-export version="1" xml:lang="en">'
-    repeat_text '<a>' 100000
-    echo
-  } >in/unclosed.xml
-  index_run unclosed.xml
-  expect_refused_located unclosed.xml
-}
+# 100k elements opened and never closed before the root's end tag.
+case_deep_nesting_unclosed() { oversized_case unclosed.xml '' '<a>' 100000 ''; }
 
 # 100,000 distinct unknown attributes: every one is an error; 100 are shown (the default --max-errors).
 case_many_attributes() {
@@ -359,48 +350,35 @@ citego-index: 100000 errors in the inputs (100 shown); reading stopped at the li
   expect_db_unchanged
 }
 
-# A 64 MiB <body> (an over-long field).
-case_huge_text_node() {
+# oversized_case FILE HEAD TEXT COUNT TAIL: an export of HEAD, TEXT repeated COUNT times and TAIL inside the root; refused.
+oversized_case() {
   live_db || return 1
   {
-    echo "$XML_DECL"
-    echo '<citego-export version="1" xml:lang="en">'
-    printf '  <resource id="res-huge"><title>Huge</title><body>'
-    repeat_text 'word ' $((64 * 1024 * 1024 / 5))
-    printf '</body></resource>\n</citego-export>\n'
-  } >in/huge-body.xml
-  index_run LIMIT=120 huge-body.xml
-  expect_refused_located huge-body.xml
+    printf '%s\n<citego-export version="1" xml:lang="en">\n%s' "$XML_DECL" "$2"
+    repeat_text "$3" "$4"
+    printf '%s\n</citego-export>\n' "$5"
+  } >"in/$1"
+  index_run LIMIT=120 "$1"
+  expect_refused_located "$1"
+}
+
+# A 64 MiB <body> (an over-long field).
+case_huge_text_node() {
+  oversized_case huge-body.xml '  <resource id="res-huge"><title>Huge</title><body>' 'word ' $((64 * 1024 * 1024 / 5)) \
+    '</body></resource>'
 }
 
 # A 16 MiB id: refused (not an id), and the message must not echo it whole.
 case_huge_id_attribute() {
-  live_db || return 1
-  {
-    echo "$XML_DECL"
-    echo '<citego-export version="1" xml:lang="en">'
-    printf '  <organisation id="'
-    repeat_text 'a' $((16 * 1024 * 1024))
-    printf '"><name>Huge id</name><kind>foundation</kind></organisation>\n</citego-export>\n'
-  } >in/huge-id.xml
-  index_run LIMIT=60 huge-id.xml
-  expect_refused_located huge-id.xml
+  oversized_case huge-id.xml '  <organisation id="' a $((16 * 1024 * 1024)) \
+    '"><name>Huge id</name><kind>foundation</kind></organisation>'
 }
 
 # A 16 MiB role attribute (validated only, never stored: an over-long field all the same).
 case_huge_attribute() {
-  live_db || return 1
-  {
-    echo "$XML_DECL"
-    echo '<citego-export version="1" xml:lang="en">'
-    org org-role Role
-    echo
-    printf '  <project id="prj-role"><title>Role</title><type>mooc</type><period start="2016"/><participants><participant ref="org-role" role="'
-    repeat_text 'r' $((16 * 1024 * 1024))
-    printf '"/></participants></project>\n</citego-export>\n'
-  } >in/huge-role.xml
-  index_run LIMIT=60 huge-role.xml
-  expect_refused_located huge-role.xml
+  oversized_case huge-role.xml "$(org org-role Role)
+  <project id=\"prj-role\"><title>Role</title><type>mooc</type><period start=\"2016\"/><participants><participant ref=\"org-role\" role=\"" \
+    r $((16 * 1024 * 1024)) '"/></participants></project>'
 }
 
 # A minified export (every document on one line) is read in about the time of the same export with its line breaks:
@@ -511,15 +489,6 @@ case_fifo_input() {
   expect_refused_located pipe.xml
 }
 
-case_fifo_in_folder() {
-  live_db || return 1
-  mkdir in/exports
-  export_file in/exports/a.xml "$(org org-a A)"
-  mkfifo in/exports/pipe.xml
-  index_run LIMIT=5 exports
-  expect_refused_located exports/pipe.xml
-}
-
 case_device_null() {
   live_db || return 1
   index_run LIMIT=10 /dev/null
@@ -533,33 +502,27 @@ case_device_zero() {
   expect_refused_located /dev/zero
 }
 
+# folder_entry_case ENTRY COMMAND...: a folder "exports" holding a good export, and ENTRY made by COMMAND (run in the
+# folder, e.g. "ln -s gone.xml dangling.xml"): the build is refused, and the message names the entry.
+folder_entry_case() {
+  local entry=$1
+  shift
+  live_db || return 1
+  mkdir in/exports
+  export_file in/exports/a.xml "$(org org-a A)"
+  (cd in/exports && "$@") || { why "setup: $* failed"; return 1; }
+  index_run LIMIT=5 exports
+  expect_refused_located "exports/$entry"
+}
+case_fifo_in_folder() { folder_entry_case pipe.xml mkfifo pipe.xml; }
+# l.xml → m.xml → l.xml, beside a good export after them.
 case_symlink_loop_in_folder() {
-  live_db || return 1
-  mkdir in/exports
-  export_file in/exports/a.xml "$(org org-a A)"
-  export_file in/exports/z.xml "$(org org-z Z)"
-  ln -s m.xml in/exports/l.xml
-  ln -s l.xml in/exports/m.xml
-  index_run exports
-  expect_refused_located exports/l.xml
+  folder_entry_case l.xml bash -c 'ln -s m.xml l.xml && ln -s l.xml m.xml && cp a.xml z.xml && sed -i s/org-a/org-z/ z.xml'
 }
-
-case_self_symlink_in_folder() {
-  live_db || return 1
-  mkdir in/exports
-  export_file in/exports/a.xml "$(org org-a A)"
-  ln -s self.xml in/exports/self.xml
-  index_run exports
-  expect_refused_located exports/self.xml
-}
-
-case_dangling_symlink_in_folder() {
-  live_db || return 1
-  mkdir in/exports
-  export_file in/exports/a.xml "$(org org-a A)"
-  ln -s gone.xml in/exports/dangling.xml
-  index_run exports
-  expect_refused_located exports/dangling.xml
+case_self_symlink_in_folder() { folder_entry_case self.xml ln -s self.xml self.xml; }
+case_dangling_symlink_in_folder() { folder_entry_case dangling.xml ln -s gone.xml dangling.xml; }
+case_directory_named_xml_in_folder() {
+  folder_entry_case sub.xml bash -c 'mkdir sub.xml && cp a.xml sub.xml/b.xml && sed -i s/org-a/org-b/ sub.xml/b.xml'
 }
 
 case_symlink_loop_as_input() {
@@ -574,15 +537,6 @@ case_dangling_symlink_as_input() {
   ln -s gone.xml in/dangling.xml
   index_run dangling.xml
   expect_refused_located dangling.xml
-}
-
-case_directory_named_xml_in_folder() {
-  live_db || return 1
-  mkdir -p in/exports/sub.xml
-  export_file in/exports/a.xml "$(org org-a A)"
-  export_file in/exports/sub.xml/b.xml "$(org org-b B)"
-  index_run exports
-  expect_refused_located exports/sub.xml
 }
 
 # A directory named *.xml given as an input is a folder (of no export here).
@@ -632,17 +586,22 @@ case_unreadable_file() {
 
 # --- The database path -----------------------------------------------------------------------------------------------
 
-case_db_under_a_file() {
-  mkdir -p in area
-  echo "not a folder" >area/file
+# citego-index --db DB_PATH (under area/, which the case made) on the bundled corpus is refused with exactly MESSAGE,
+# and leaves area/ as it was.
+expect_db_path_refused() {  # DB_PATH MESSAGE
   local before
   before=$(tree_digest area)
-  run_cmd 30 "$INDEX" --db area/file/live.db "$FAULT_SRC/corpus/citego-partners.xml"
+  run_cmd 30 "$INDEX" --db "$1" "$FAULT_SRC/corpus/citego-partners.xml"
   expect_no_hang_or_crash
   expect_eq "exit status" 1 "$RC"
-  expect_file_text "stderr" err "citego-index: cannot create area/file/live.db.generations: Not a directory
-"
-  expect_eq "the folder holding the file" "$before" "$(tree_digest area)"
+  expect_file_text "stderr" err "$2"$'\n'
+  expect_eq "the folder holding it" "$before" "$(tree_digest area)"
+}
+
+case_db_under_a_file() {
+  mkdir -p area
+  echo "not a folder" >area/file
+  expect_db_path_refused area/file/live.db "citego-index: cannot create area/file/live.db.generations: Not a directory"
 }
 
 case_read_only_db_folder() {
@@ -769,29 +728,15 @@ case_two_builds_racing() {
 
 # A Xapian database that citego-index did not make (made with xapian-metadata) is never replaced.
 case_foreign_database_at_db_path() {
-  mkdir -p in area
+  mkdir -p area
   timeout 60 xapian-metadata set area/foreign.db owner someone-else || { why "setup: xapian-metadata failed"; return 1; }
-  local before
-  before=$(tree_digest area)
-  run_cmd 30 "$INDEX" --db area/foreign.db "$FAULT_SRC/corpus/citego-partners.xml"
-  expect_no_hang_or_crash
-  expect_eq "exit status" 1 "$RC"
-  expect_file_text "stderr" err "citego-index: area/foreign.db exists and is not a database published by citego-index (a link into foreign.db.generations/); move it away or choose another --db
-"
-  expect_eq "the folder holding it" "$before" "$(tree_digest area)"
+  expect_db_path_refused area/foreign.db "citego-index: area/foreign.db exists and is not a database published by citego-index (a link into foreign.db.generations/); move it away or choose another --db"
 }
 
 case_foreign_link_at_db_path() {
-  mkdir -p in area/elsewhere
+  mkdir -p area/elsewhere
   ln -s elsewhere area/live.db
-  local before
-  before=$(tree_digest area)
-  run_cmd 30 "$INDEX" --db area/live.db "$FAULT_SRC/corpus/citego-partners.xml"
-  expect_no_hang_or_crash
-  expect_eq "exit status" 1 "$RC"
-  expect_file_text "stderr" err "citego-index: area/live.db exists and is not a database published by citego-index (a link into live.db.generations/); move it away or choose another --db
-"
-  expect_eq "the folder holding it" "$before" "$(tree_digest area)"
+  expect_db_path_refused area/live.db "citego-index: area/live.db exists and is not a database published by citego-index (a link into live.db.generations/); move it away or choose another --db"
 }
 
 # `--db ""` is a usage error, and nothing is created in the working directory.
@@ -964,6 +909,7 @@ case_server_survives_damaged_database() {
   kill -0 "$server" 2>/dev/null || why "the server is gone after an ordinary query"
   kill -TERM "$server" 2>/dev/null
   wait "$server"
+  return 0
 }
 
 # --- Hostile queries --------------------------------------------------------------------------------------------------
@@ -1177,6 +1123,7 @@ time.sleep(50)
   awk -v s="$RUN_SECONDS" 'BEGIN { exit !(s <= 1.0) }' || why "the query took $RUN_SECONDS s behind 4 idle connections"
   note "answered in $RUN_SECONDS s"
   kill -TERM "$server" 2>/dev/null
+  return 0
 }
 
 # A second SIGTERM while the server finishes a request still stops it cleanly: exit 0 and its last log line.

@@ -43,8 +43,9 @@ kill_part() {
     delay=$(awk -v m="$delay_ms" 'BEGIN { printf "%.3f", m / 1000 }')
     local link_before
     link_before=$(readlink "$db")
-    # timeout kills its process group, itself included: in a subshell, so that bash does not report it.
-    (timeout -s KILL "$delay" "$INDEX" -q --db "$db" "$FAULT_FIX/corpus-$next" 2>"$dir/err") 2>/dev/null
+    # timeout kills its process group, itself included. A subshell that waits for it (the exit keeps bash from
+    # replacing the subshell with timeout) reports "Killed" to /dev/null, and passes on the status.
+    (timeout -s KILL "$delay" "$INDEX" -q --db "$db" "$FAULT_FIX/corpus-$next" 2>"$dir/err"; exit $?) 2>/dev/null
     local rc=$?
     : >"$dir/.why"
     if [ "$rc" -eq 0 ]; then
