@@ -19,9 +19,9 @@ live_db() {
   DB_DIGEST=$(tree_digest "$CASE_DIR/db")
 }
 
-# index_run [LIMIT=] ARGS...: citego-index --db $DB ARGS in $CASE_DIR/in (LIMIT seconds, default 30).
+# index_run [LIMIT=] ARGS...: citego-index --db $DB ARGS in $CASE_DIR/in (LIMIT seconds, default 120).
 index_run() {
-  local limit=30
+  local limit=120
   if [[ ${1:-} == LIMIT=* ]]; then limit=${1#LIMIT=}; shift; fi
   cd "$CASE_DIR/in" || return 1
   run_cmd "$limit" "$INDEX" --db "$DB" "$@"
@@ -511,7 +511,7 @@ folder_entry_case() {
   mkdir in/exports
   export_file in/exports/a.xml "$(org org-a A)"
   (cd in/exports && "$@") || { why "setup: $* failed"; return 1; }
-  index_run LIMIT=5 exports
+  index_run LIMIT=10 exports
   expect_refused_located "exports/$entry"
 }
 case_fifo_in_folder() { folder_entry_case pipe.xml mkfifo pipe.xml; }
