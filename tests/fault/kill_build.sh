@@ -25,7 +25,8 @@ kill_part() {
   local CASE_DIR=$dir db=$dir/live.db
   local started
   started=$(date +%s.%N)
-  # The build time of one corpus sets the range of the kill points (up to 110 % of it, so some builds finish).
+  # The time of the last complete build sets the range of the kill points (up to 110 % of it, so that some builds
+  # finish): it follows the load of a shared machine.
   local build_seconds
   build_seconds=$(cat "$FAULT_FIX/build-seconds")
   if ! timeout -k 5 1200 "$INDEX" -q --db "$db" "$FAULT_FIX/corpus-a" 2>"$dir/err"; then
@@ -35,14 +36,15 @@ kill_part() {
   local current=a next=b previous="" round=0 kills=0 finished=0 after_publish=0 failures=0
   local most_left=0 most_store_kib=0 phases="" left
   local range_ms
-  range_ms=$(awk -v s="$build_seconds" 'BEGIN { printf "%d", s * 1100 }')
   while [ "$kills" -lt "$FAULT_KILLS" ] && [ "$round" -lt $((3 * FAULT_KILLS)) ]; do
     round=$((round + 1))
+    range_ms=$(awk -v s="$build_seconds" 'BEGIN { printf "%d", s * 1100 }')
     local delay_ms=$(((RANDOM * 32768 + RANDOM) % range_ms + 50))
     local delay
     delay=$(awk -v m="$delay_ms" 'BEGIN { printf "%.3f", m / 1000 }')
-    local link_before
+    local link_before round_started
     link_before=$(readlink "$db")
+    round_started=$(date +%s.%N)
     # timeout kills its process group, itself included. A subshell that waits for it (the exit keeps bash from
     # replacing the subshell with timeout) reports "Killed" to /dev/null, and passes on the status.
     (timeout -s KILL "$delay" "$INDEX" -q --db "$db" "$FAULT_FIX/corpus-$next" 2>"$dir/err"; exit $?) 2>/dev/null
@@ -51,6 +53,7 @@ kill_part() {
     if [ "$rc" -eq 0 ]; then
       # Finished within the delay: a complete build, checked like the others below.
       finished=$((finished + 1))
+      build_seconds=$(seconds_since "$round_started")
       answers "$db" "$dir/now" >/dev/null && same_answers "$dir/now" "$FAULT_FIX/answers-$next" >/dev/null ||
         why "a build that finished before its kill does not answer as corpus $next"
       previous=$(basename "$link_before")
@@ -86,6 +89,7 @@ kill_part() {
     build_started=$(date +%s.%N)
     timeout -k 5 1200 "$INDEX" --db "$db" "$FAULT_FIX/corpus-$next" 2>"$dir/err"
     rc=$?
+    [ "$rc" -eq 0 ] && build_seconds=$(seconds_since "$build_started")
     local generation
     generation=$(sed -n 's/.* is generation \([0-9]\{6\}\)$/\1/p' "$dir/err")
     if [ "$rc" -ne 0 ] || [ -z "$generation" ]; then
