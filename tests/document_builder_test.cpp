@@ -10,8 +10,11 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 namespace {
 
+using citego::test::stored_document;
 using citego::DocumentBuilder;
 using citego::ExportRecord;
 using citego::schema::DocType;
@@ -131,13 +134,13 @@ TEST(DocumentBuilder, GivesADocumentWithoutYearTheNoYearKey) {
 TEST(DocumentBuilder, StoresWhatAHitShows) {
   DocumentBuilder builder;
   const Xapian::Document doc = builder.build(sample_project(), sample_project_facets());
-  const StoredDocument expected{"prj-fx-democratie-participative",
+  const StoredDocument expected = stored_document("prj-fx-democratie-participative",
                                 DocType::Project,
                                 Lang::Fr,
                                 "Démocratie participative",
                                 "https://example.org/fixtures/dossier",
                                 "Un dossier comparatif.",
-                                "Il montre qu'il n'existe pas de modèle unique."};
+                                "Il montre qu'il n'existe pas de modèle unique.");
   EXPECT_EQ(citego::schema::decode_stored(doc.get_data()), expected);
 
   ExportRecord org;
@@ -149,7 +152,7 @@ TEST(DocumentBuilder, StoresWhatAHitShows) {
   org.summary = "Descripción.";
   org.kind = "higher-education";
   EXPECT_EQ(citego::schema::decode_stored(builder.build(org, FacetValues{}).get_data()),
-            (StoredDocument{"org-a", DocType::Organisation, Lang::Es, "Universidad Ejemplo", "", "Descripción.", ""}));
+            (stored_document("org-a", DocType::Organisation, Lang::Es, "Universidad Ejemplo", "", "Descripción.", "")));
 }
 
 TEST(DocumentBuilder, IndexesEachFieldUnderItsPrefixInTheRecordsLanguage) {

@@ -194,7 +194,7 @@ TEST_F(SearchCli, ForeignAndMismatchedDatabases) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["error"],
             (nlohmann::json{{"code", "schema_mismatch"},
                             {"message", foreign + " was built with schema version 99; this citego-search reads "
-                                                  "version 1: rebuild it with: citego-index --db " +
+                                                  "version 2: rebuild it with: citego-index --db " +
                                             foreign + " INPUT..."}}));
   const std::string not_a_db = *dir_ / "plain.txt";
   write_file(not_a_db, "hello");

@@ -5,7 +5,24 @@
 #include <string>
 #include <vector>
 
+#include "citego/schema.h"
+
 namespace citego::test {
+
+// A stored document with the fields every document kind has (the version 2 fields empty).
+inline schema::StoredDocument stored_document(std::string id, schema::DocType type, schema::Lang lang,
+                                              std::string title, std::string url, std::string summary,
+                                              std::string body) {
+  schema::StoredDocument doc;
+  doc.id = std::move(id);
+  doc.doc_type = type;
+  doc.lang = lang;
+  doc.title = std::move(title);
+  doc.url = std::move(url);
+  doc.summary = std::move(summary);
+  doc.body = std::move(body);
+  return doc;
+}
 
 // A fresh directory under the system temp dir, removed with everything in it when the object goes away.
 class TempDir {

@@ -398,6 +398,14 @@ class DocumentReader {
       case schema::DocType::Resource:
         require("title");
         break;
+      case schema::DocType::Dossier:
+        require("title");
+        require("period");
+        break;
+      case schema::DocType::Fiche:
+        require("title");
+        require("type");
+        break;
     }
   }
 
@@ -440,13 +448,15 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   const pugi::xml_attribute version = root.attribute("version");
   if (!version) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected \"" +
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected \"1\" or \"" +
                                                            std::string(schema::kExportFormatVersion) + "\")"});
     return parsed;
   }
-  if (version.value() != schema::kExportFormatVersion) {
+  const auto& versions = schema::kExportFormatVersions;
+  if (std::find(versions.begin(), versions.end(), std::string_view(version.value())) == versions.end()) {
     parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
-                                                           quote_value(version.value()) + "; this indexer reads version " +
+                                                           quote_value(version.value()) +
+                                                           "; this indexer reads versions 1 and " +
                                                            std::string(schema::kExportFormatVersion)});
     return parsed;
   }

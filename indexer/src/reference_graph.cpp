@@ -34,6 +34,9 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       facts.first_year = facts.last_year = record.year.value_or(0);
       facts.refs = record.links;
       break;
+    case schema::DocType::Dossier:
+    case schema::DocType::Fiche:
+      break;
   }
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
@@ -129,6 +132,9 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
           add_participant_kinds(target);
         }
       }
+      break;
+    case DocType::Dossier:
+    case DocType::Fiche:
       break;
   }
 

@@ -3,6 +3,7 @@
 #include "citego/record.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -26,13 +27,36 @@ constexpr std::array<LangSpec, 4> kLangSpecs = {{
 
 const LangSpec& lang_spec(Lang lang) { return kLangSpecs[static_cast<std::size_t>(lang)]; }
 
+// The 249 codes ISO 3166-1 assigns (officially assigned alpha-2 elements), sorted.
+constexpr std::array<std::string_view, 249> kIsoCountries = {
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD",
+    "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA",
+    "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE",
+    "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA",
+    "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK",
+    "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP",
+    "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT",
+    "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS",
+    "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ",
+    "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS",
+    "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
+    "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
+    "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA",
+    "ZM", "ZW"};
+
 }  // namespace
+
+bool is_iso_country(std::string_view code) {
+  return std::binary_search(kIsoCountries.begin(), kIsoCountries.end(), code);
+}
 
 std::string_view name_of(DocType type) {
   switch (type) {
     case DocType::Organisation: return "organisation";
     case DocType::Project: return "project";
     case DocType::Resource: return "resource";
+    case DocType::Dossier: return "dossier";
+    case DocType::Fiche: return "fiche";
   }
   throw std::logic_error("unknown DocType");
 }
@@ -56,6 +80,15 @@ std::optional<Lang> lang_from_code(std::string_view code) {
 
 const FieldSpec& spec_of(Field field) { return kFields[static_cast<std::size_t>(field)]; }
 
+bool is_field_query_name(std::string_view name) {
+  for (const FieldSpec& spec : kFields) {
+    for (std::string_view query_name : spec.query_names) {
+      if (!query_name.empty() && query_name == name) return true;
+    }
+  }
+  return false;
+}
+
 std::string id_term(std::string_view id) { return std::string(kPrefixId) + std::string(id); }
 
 const FacetSpec& spec_of(Facet facet) { return kFacets[index_of(facet)]; }
@@ -66,6 +99,16 @@ std::optional<Facet> facet_from_name(std::string_view name) {
     if (spec.name == name || (!spec.short_name.empty() && spec.short_name == name)) return spec.facet;
   }
   return std::nullopt;
+}
+
+std::string facet_names_for_messages() {
+  std::string out;
+  for (std::size_t i = 0; i < kFacets.size(); ++i) {
+    if (i > 0) out += i + 1 == kFacets.size() ? ", or " : ", ";
+    out += kFacets[i].name;
+    if (!kFacets[i].short_name.empty()) out += " or " + std::string(kFacets[i].short_name);
+  }
+  return out;
 }
 
 std::string facet_term(Facet facet, std::string_view value) {
@@ -99,6 +142,36 @@ FacetValues unpack_facets(std::string_view packed) {
   return facets;
 }
 
+std::string label_key(Facet facet, std::string_view value) {
+  return std::string(kMetaLabelPrefix) + std::string(spec_of(facet).name) + ":" + std::string(value);
+}
+
+// Labels are a MessagePack array of the four languages' labels.
+std::string encode_labels(const Labels& labels) {
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(nlohmann::json(labels));
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Labels decode_labels(std::string_view data) {
+  try {
+    const nlohmann::json j = nlohmann::json::from_msgpack(data.begin(), data.end());
+    if (!j.is_array() || j.size() != 4) throw std::invalid_argument("corrupt labels");
+    return j.get<Labels>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("corrupt labels: ") + e.what());
+  }
+}
+
+const std::string& pick_label(const Labels& labels, std::optional<Lang> preferred, std::optional<Lang> fallback) {
+  for (std::optional<Lang> lang : {preferred, fallback}) {
+    if (lang && !labels[static_cast<std::size_t>(*lang)].empty()) return labels[static_cast<std::size_t>(*lang)];
+  }
+  for (const std::string& label : labels) {
+    if (!label.empty()) return label;
+  }
+  return labels[0];
+}
+
 std::string no_year_low_key() { return Xapian::sortable_serialise(kMaxYear + 1); }
 
 // Stored data is a MessagePack map with short keys; "v" is the schema version that wrote it.
@@ -113,6 +186,23 @@ std::string encode_stored(const StoredDocument& doc) {
       {"s", doc.summary},
       {"b", doc.body},
   };
+  // Version 2 documents only, so that the others keep their size.
+  if (!doc.fiche_type.empty()) j["ft"] = doc.fiche_type;
+  if (!doc.date.empty()) j["d"] = doc.date;
+  if (!doc.source.empty()) j["so"] = doc.source;
+  if (!doc.authors.empty()) {
+    nlohmann::json authors = nlohmann::json::array();
+    for (const StoredAuthor& a : doc.authors) authors.push_back({a.id, a.name});
+    j["a"] = std::move(authors);
+  }
+  if (!doc.descriptors.empty()) j["de"] = doc.descriptors;
+  if (!doc.places.empty()) j["p"] = doc.places;
+  if (!doc.dossiers.empty()) j["do"] = doc.dossiers;
+  if (!doc.translations.empty()) {
+    nlohmann::json translations = nlohmann::json::array();
+    for (const StoredTranslation& t : doc.translations) translations.push_back({code_of(t.lang), t.id});
+    j["tr"] = std::move(translations);
+  }
   const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
 }
@@ -139,6 +229,22 @@ StoredDocument decode_stored(std::string_view data) {
     doc.url = j.at("u").get<std::string>();
     doc.summary = j.at("s").get<std::string>();
     doc.body = j.at("b").get<std::string>();
+    doc.fiche_type = j.value("ft", std::string());
+    doc.date = j.value("d", std::string());
+    doc.source = j.value("so", std::string());
+    if (j.contains("a")) {
+      for (const nlohmann::json& a : j.at("a")) doc.authors.push_back({a.at(0).get<std::string>(), a.at(1).get<std::string>()});
+    }
+    if (j.contains("de")) doc.descriptors = j.at("de").get<std::vector<std::string>>();
+    if (j.contains("p")) doc.places = j.at("p").get<std::vector<std::string>>();
+    if (j.contains("do")) doc.dossiers = j.at("do").get<std::vector<std::string>>();
+    if (j.contains("tr")) {
+      for (const nlohmann::json& t : j.at("tr")) {
+        const auto version_lang = lang_from_code(t.at(0).get<std::string>());
+        if (!version_lang) throw std::invalid_argument("stored translation with an unknown language");
+        doc.translations.push_back({*version_lang, t.at(1).get<std::string>()});
+      }
+    }
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("corrupt stored document: ") + e.what());
   }
@@ -148,6 +254,27 @@ StoredDocument decode_stored(std::string_view data) {
 }  // namespace citego::schema
 
 namespace citego {
+
+std::string_view name_of(ThesaurusKind kind) {
+  switch (kind) {
+    case ThesaurusKind::Person: return "person";
+    case ThesaurusKind::Descriptor: return "descriptor";
+    case ThesaurusKind::Place: return "place";
+  }
+  throw std::logic_error("unknown ThesaurusKind");
+}
+
+std::string to_string(const Date& date) {
+  char buffer[16];
+  if (date.month == 0) {
+    std::snprintf(buffer, sizeof buffer, "%04d", date.year);
+  } else if (date.day == 0) {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d", date.year, date.month);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
+  }
+  return buffer;
+}
 
 std::string to_string(const SourceLocation& where) {
   if (where.line <= 0) return where.file;

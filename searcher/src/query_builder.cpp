@@ -184,7 +184,10 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
     }
   }
   for (const schema::FacetSpec& facet : schema::kFacets) {
-    parser.add_boolean_prefix(std::string(facet.name), std::string(facet.term_prefix));
+    // `author:` is the author text field, which finds names; the author facet is `person:` in the query language.
+    if (!schema::is_field_query_name(facet.name)) {
+      parser.add_boolean_prefix(std::string(facet.name), std::string(facet.term_prefix));
+    }
     if (!facet.short_name.empty()) parser.add_boolean_prefix(std::string(facet.short_name), std::string(facet.term_prefix));
   }
   parser.add_boolean_prefix("id", std::string(schema::kPrefixId));

@@ -58,26 +58,8 @@ ParsedYears parse_year_range(std::string_view value) {
   return {range, ""};
 }
 
-// The values a --filter of `facet` (not the year) may take, in the order the documentation lists them.
-std::vector<std::string_view> vocabulary_of(schema::Facet facet) {
-  using schema::Facet;
-  switch (facet) {
-    case Facet::ProjectType: return {schema::kProjectTypes.begin(), schema::kProjectTypes.end()};
-    case Facet::OrganisationKind: return {schema::kOrganisationKinds.begin(), schema::kOrganisationKinds.end()};
-    case Facet::DocType: {
-      std::vector<std::string_view> names;
-      for (schema::DocType type : schema::kDocTypes) names.push_back(schema::name_of(type));
-      return names;
-    }
-    case Facet::Lang: {
-      std::vector<std::string_view> codes;
-      for (schema::Lang lang : schema::kLangs) codes.push_back(schema::code_of(lang));
-      return codes;
-    }
-    case Facet::Year: break;
-  }
-  return {};
-}
+// The values a --filter of `facet` may take (empty: any id, or years), in the order the documentation lists them.
+std::span<const std::string_view> vocabulary_of(schema::Facet facet) { return schema::spec_of(facet).vocabulary; }
 
 void warn(SearchRequest& request, const std::string& message) {
   SearchWarning warning{std::string(kUnknownFilterValue), message + "; it matches no document"};
@@ -110,9 +92,8 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
   const std::string_view value = facet_equals_value.substr(eq + 1);
   const auto facet = schema::facet_from_name(name);
   if (!facet) {
-    throw bad_filter("unknown facet \"" + std::string(name) +
-                     "\" (expected year, project_type or type, organisation_kind or kind, doc_type or doctype, "
-                     "or lang)");
+    throw bad_filter("unknown facet \"" + std::string(name) + "\" (expected " + schema::facet_names_for_messages() +
+                     ")");
   }
   if (*facet == Facet::Year) {
     const ParsedYears years = parse_year_range(value);
@@ -120,12 +101,15 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
     request.year_filters.push_back(years.range);
     return;
   }
-  // Every facet's vocabulary is lower case: a value matches its entry ignoring ASCII case, and the entry is kept.
-  const std::vector<std::string_view> vocabulary = vocabulary_of(*facet);
+  // Every facet's values are lower case (vocabularies and ids alike): a value matches ignoring ASCII case. An id
+  // facet takes any id; one that no document has matches nothing, as an unknown id should.
+  const std::span<const std::string_view> vocabulary = vocabulary_of(*facet);
   const std::string lower = ascii_lower(value);
   const auto entry = std::find(vocabulary.begin(), vocabulary.end(), lower);
   std::string selected(value);
-  if (entry != vocabulary.end()) {
+  if (schema::spec_of(*facet).rule == schema::ValueRule::Id) {
+    selected = lower;
+  } else if (entry != vocabulary.end()) {
     selected = *entry;
   } else {
     std::string expected;

@@ -35,6 +35,7 @@ std::string to_string(const Diagnostic& diagnostic);
 
 struct ParsedExport {
   std::vector<ExportRecord> records;  // the documents without local faults, in file order
+  std::vector<ThesaurusEntry> entries;  // the persons, descriptors and places without local faults, in file order
   std::vector<Diagnostic> errors;     // every local fault found, in file order
 };
 

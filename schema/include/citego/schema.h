@@ -7,6 +7,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,11 @@
 namespace citego::schema {
 
 // Bumped whenever a database written by one version cannot be read correctly by another.
-inline constexpr int kSchemaVersion = 1;
-// The value of <citego-export version="…"> this code reads.
-inline constexpr std::string_view kExportFormatVersion = "1";
+inline constexpr int kSchemaVersion = 2;
+// The values of <citego-export version="…"> this code reads: version 1 (organisations, projects, resources) and
+// version 2 (version 1 plus persons, descriptors, places, dossiers and fiches). A run may mix both.
+inline constexpr std::array<std::string_view, 2> kExportFormatVersions = {"1", "2"};
+inline constexpr std::string_view kExportFormatVersion = "2";  // the newest
 
 // Database metadata keys (Xapian::Database::get_metadata).
 inline constexpr std::string_view kMetaSchemaVersion = "citego.schema_version";
@@ -26,14 +29,18 @@ inline constexpr std::string_view kMetaBuiltAt = "citego.built_at";
 inline constexpr std::string_view kMetaInputCount = "citego.input_files";
 inline constexpr std::string_view kMetaDocumentCount = "citego.documents";
 inline constexpr std::string_view kMetaIndexerVersion = "citego.indexer_version";
+// Labels of facet values: kMetaLabelPrefix + facet name + ":" + value (label_key) -> encode_labels().
+inline constexpr std::string_view kMetaLabelPrefix = "citego.label.";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Document kinds and languages
 
-enum class DocType { Organisation, Project, Resource };
-inline constexpr std::array kDocTypes = {DocType::Organisation, DocType::Project, DocType::Resource};
+enum class DocType { Organisation, Project, Resource, Dossier, Fiche };
+inline constexpr std::array kDocTypes = {DocType::Organisation, DocType::Project, DocType::Resource, DocType::Dossier,
+                                         DocType::Fiche};
 
-// "organisation", "project", "resource": the XML element name, the doc_type facet value and the JSON name.
+// "organisation", "project", "resource", "dossier", "fiche": the XML element name, the doc_type facet value and the
+// JSON name.
 std::string_view name_of(DocType type);
 std::optional<DocType> doc_type_from_name(std::string_view name);
 
@@ -57,6 +64,16 @@ inline constexpr std::array<std::string_view, 3> kRelations = {"technical", "str
 inline constexpr std::array<std::string_view, 3> kProjectTypes = {"dossier", "mooc", "showcase"};
 inline constexpr std::array<std::string_view, 6> kResourceCategories = {
     "analysis", "case-study", "proposal", "resource-sheet", "territory", "concept"};
+// <fiche><type>: the fiche_type facet.
+inline constexpr std::array<std::string_view, 6> kFicheTypes = {"introduction", "analysis", "case",
+                                                                 "proposal",     "resource", "notion"};
+// <descriptor family="…">: a component of the territory, or an angle of approach to governance.
+inline constexpr std::array<std::string_view, 2> kDescriptorFamilies = {"territory", "governance"};
+// <place level="…">, from the widest.
+inline constexpr std::array<std::string_view, 4> kPlaceLevels = {"continent", "country", "region", "city"};
+
+// Whether `code` is an assigned ISO 3166-1 alpha-2 country code (two capital letters).
+bool is_iso_country(std::string_view code);
 
 // Whether `value` belongs to one of the vocabularies above.
 template <std::size_t N>
@@ -104,6 +121,8 @@ inline constexpr std::array<FieldSpec, 5> kFields = {{
 }};
 
 const FieldSpec& spec_of(Field field);
+// Whether `name` is a field's name in the query language (title, name, author, keyword).
+bool is_field_query_name(std::string_view name);
 
 // Term positions between two fields are this far apart, so a phrase never spans fields.
 inline constexpr unsigned kFieldGap = 100;
@@ -112,35 +131,93 @@ inline constexpr unsigned kFieldGap = 100;
 inline constexpr std::string_view kPrefixId = "Q";
 std::string id_term(std::string_view id);
 
+// Words of the labels of a document's descriptors and places, in every language the thesaurus gives: indexed as a
+// field with this prefix, each label in its own language ("B" + word, "ZB" + stem), wdf 1, so that a query word that
+// names a descriptor or a place finds the documents indexed with it, below a text match of the same word.
+inline constexpr std::string_view kPrefixLabel = "B";
+
 // Prefix Xapian's TermGenerator and QueryParser give to stemmed terms.
 inline constexpr std::string_view kPrefixStem = "Z";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Facets. Each facet value is stored twice: as a boolean filter term (prefix + value) and in the packed facet value
 // slot, which a match spy reads once per matching document to count every facet at the same time.
+//
+// A facet is one entry of kFacets: its names, its term prefix, which values it takes (a closed vocabulary, a year,
+// or the ids of one kind of record), where the labels of its values come from, and how hits show it. Filters, the
+// query language, JSON, text, CSV columns and help all follow this table; how each document gets its values is the
+// indexer's derivation (reference_graph.cpp, one rule per facet).
 
-enum class Facet { Year, ProjectType, OrganisationKind, DocType, Lang };
-inline constexpr std::size_t kFacetCount = 5;
+enum class Facet {
+  Year, ProjectType, OrganisationKind, DocType, Lang,
+  FicheType, Descriptor, Place, Author, Dossier, Partner
+};
+inline constexpr std::size_t kFacetCount = 11;
+
+// What values a facet takes.
+enum class ValueRule {
+  Year,        // four-digit years; filters take ranges (YYYY..YYYY)
+  Vocabulary,  // one of a closed list (FacetSpec::vocabulary), lower case
+  Id,          // ids of records of the export (lower case); unknown ids match nothing
+};
+
+// Where the label of a facet value comes from (written in the database metadata by citego-index, label_key()).
+enum class LabelSource {
+  None,        // the value is its own label
+  Thesaurus,   // <label xml:lang> of the descriptor or place
+  Person,      // the person's <name>
+  Title,       // the dossier's <title>, in its language
+  Organisation,  // the organisation's acronym, else its name
+};
 
 struct FacetSpec {
   Facet facet;
   std::string_view name;                        // JSON key, --filter name, and long query-language prefix
   std::string_view short_name;                  // extra query-language prefix ("type:"); may be empty
+                                                // (`name:` is a prefix too, unless a field has that name)
   std::string_view term_prefix;                 // boolean filter term prefix
   char packed_code;                             // tag of the facet's values in the packed slot
+  ValueRule rule;
+  std::span<const std::string_view> vocabulary;  // ValueRule::Vocabulary only; doc_type and lang are filled in
+  LabelSource labels;
+  bool in_hits;                                  // shown in each hit's "facets" (JSON, text) and as a CSV column
+  std::string_view help;                         // one line for --help
 };
 
+namespace detail {
+inline constexpr std::array<std::string_view, 5> kDocTypeNames = {"organisation", "project", "resource", "dossier",
+                                                                  "fiche"};
+inline constexpr std::array<std::string_view, 4> kLangCodes = {"fr", "en", "es", "pt"};
+}  // namespace detail
+
 inline constexpr std::array<FacetSpec, kFacetCount> kFacets = {{
-    {Facet::Year, "year", "", "XY", 'Y'},
-    {Facet::ProjectType, "project_type", "type", "XT", 'T'},
-    {Facet::OrganisationKind, "organisation_kind", "kind", "XK", 'K'},
-    {Facet::DocType, "doc_type", "doctype", "XD", 'D'},
-    {Facet::Lang, "lang", "", "XL", 'L'},
+    {Facet::Year, "year", "", "XY", 'Y', ValueRule::Year, {}, LabelSource::None, true,
+     "years (YYYY, YYYY..YYYY, ..YYYY, YYYY..)"},
+    {Facet::ProjectType, "project_type", "type", "XT", 'T', ValueRule::Vocabulary, kProjectTypes, LabelSource::None,
+     true, "type of the project or dossier: dossier, mooc, showcase"},
+    {Facet::OrganisationKind, "organisation_kind", "kind", "XK", 'K', ValueRule::Vocabulary, kOrganisationKinds,
+     LabelSource::None, true, "kind of the organisations involved"},
+    {Facet::DocType, "doc_type", "doctype", "XD", 'D', ValueRule::Vocabulary, detail::kDocTypeNames,
+     LabelSource::None, false, "organisation, project, resource, dossier, fiche"},
+    {Facet::Lang, "lang", "", "XL", 'L', ValueRule::Vocabulary, detail::kLangCodes, LabelSource::None, false,
+     "language of the document: fr, en, es, pt"},
+    {Facet::FicheType, "fiche_type", "fiche", "XF", 'F', ValueRule::Vocabulary, kFicheTypes, LabelSource::None, true,
+     "kind of fiche: introduction, analysis, case, proposal, resource, notion"},
+    {Facet::Descriptor, "descriptor", "descr", "XE", 'E', ValueRule::Id, {}, LabelSource::Thesaurus, true,
+     "descriptor of the relational atlas, by id"},
+    {Facet::Place, "place", "", "XP", 'P', ValueRule::Id, {}, LabelSource::Thesaurus, true,
+     "place, by id; a country keeps its regions and cities, a continent its countries"},
+    {Facet::Author, "author", "person", "XA", 'A', ValueRule::Id, {}, LabelSource::Person, true, "author, by person id"},
+    {Facet::Dossier, "dossier", "", "XO", 'O', ValueRule::Id, {}, LabelSource::Title, true, "dossier, by id"},
+    {Facet::Partner, "partner", "", "XR", 'R', ValueRule::Id, {}, LabelSource::Organisation, true,
+     "partner organisation, linked directly or through a project or dossier, by id"},
 }};
 
 const FacetSpec& spec_of(Facet facet);
 std::optional<Facet> facet_from_name(std::string_view name);  // accepts name and short_name
 std::size_t index_of(Facet facet);                            // position in kFacets
+// "year, project_type or type, …": the facet names for messages and help.
+std::string facet_names_for_messages();
 
 std::string facet_term(Facet facet, std::string_view value);
 
@@ -152,6 +229,20 @@ struct FacetValues {
   const std::vector<std::string>& operator[](Facet f) const { return values[index_of(f)]; }
   bool operator==(const FacetValues&) const = default;
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Labels of facet values, per language (an empty string: no label in that language).
+
+using Labels = std::array<std::string, 4>;  // by Lang: fr, en, es, pt
+
+// The metadata key of a facet value's labels.
+std::string label_key(Facet facet, std::string_view value);
+std::string encode_labels(const Labels& labels);
+// Throws std::invalid_argument on data encode_labels cannot have written.
+Labels decode_labels(std::string_view data);
+// The label to show: in `preferred`, else in `fallback`, else the first of fr, en, es, pt that exists; empty when
+// there is none.
+const std::string& pick_label(const Labels& labels, std::optional<Lang> preferred, std::optional<Lang> fallback);
 
 // Packed slot layout: for each value, its facet's packed_code, the value, then '\n'. Facet values never contain '\n'.
 std::string pack_facets(const FacetValues& facets);
@@ -171,6 +262,20 @@ std::string no_year_low_key();
 // ---------------------------------------------------------------------------------------------------------------
 // Stored document data: what a hit shows, serialised with MessagePack.
 
+// One author of a fiche or dossier: a person (id and name) or free text (empty id).
+struct StoredAuthor {
+  std::string id;
+  std::string name;
+  bool operator==(const StoredAuthor&) const = default;
+};
+
+// Another language version of a fiche.
+struct StoredTranslation {
+  Lang lang = Lang::En;
+  std::string id;
+  bool operator==(const StoredTranslation&) const = default;
+};
+
 struct StoredDocument {
   std::string id;
   DocType doc_type = DocType::Resource;
@@ -179,6 +284,15 @@ struct StoredDocument {
   std::string url;
   std::string summary;  // <summary>, or an organisation's <description>
   std::string body;
+  // Version 2 documents (fiches, dossiers; empty for the others)
+  std::string fiche_type;
+  std::string date;                          // YYYY, YYYY-MM or YYYY-MM-DD as written; dossiers: empty
+  std::string source;
+  std::vector<StoredAuthor> authors;         // in the export's order; a dossier's coordinator first
+  std::vector<std::string> descriptors;      // ids, in the export's order
+  std::vector<std::string> places;           // ids as written (without the ancestors the place facet adds)
+  std::vector<std::string> dossiers;         // ids
+  std::vector<StoredTranslation> translations;  // the other versions, by language order (fr, en, es, pt)
   bool operator==(const StoredDocument&) const = default;
 };
 
