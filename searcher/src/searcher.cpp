@@ -25,7 +25,7 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   };
   const std::map<std::string, Xapian::doccount> counts = counter.counts(facet);
   std::vector<FacetCount> all;
-  for (const auto& [value, count] : counts) all.push_back({value, count});
+  for (const auto& [value, count] : counts) all.push_back({value, count, "", false});
   std::sort(all.begin(), all.end(), before);
   std::vector<FacetCount> out;
   for (const FacetCount& c : all) {
@@ -34,7 +34,7 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   }
   if (selected) {
     for (const std::string& value : *selected) {
-      if (!counts.count(value)) out.push_back({value, 0});
+      if (!counts.count(value)) out.push_back({value, 0, "", true});
     }
   }
   std::stable_sort(out.begin(), out.end(), before);

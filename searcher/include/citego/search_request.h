@@ -87,6 +87,8 @@ struct SearchRequest {
   // facets AND-ed.
   std::array<std::vector<std::string>, schema::kFacetCount> filters;
   std::vector<YearRange> year_filters;
+  // --facet-ranges year=A..B,C..D (or year=decades): buckets counted over the matches, each a closed range.
+  std::vector<YearRange> year_buckets;
   std::optional<SortOrder> sort;      // none: relevance, or newest first when browsing
   DefaultOperator default_operator = DefaultOperator::Or;
   std::size_t offset = 0;

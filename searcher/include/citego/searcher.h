@@ -29,7 +29,26 @@ inline constexpr double kBm25B = 0.75;
 struct FacetCount {
   std::string value;
   Xapian::doccount count = 0;
+  std::string label;      // the value's label in the request's language (schema::pick_label); empty: none
+  bool selected = false;  // the request filters on this value (listed whatever the facet limit)
   bool operator==(const FacetCount&) const = default;
+};
+
+// One bucket of --facet-ranges on the year: the documents with at least one year in [first, last].
+struct RangeCount {
+  std::string name;  // "2010..2014" as asked
+  int first = 0;
+  int last = 0;
+  Xapian::doccount count = 0;
+  bool operator==(const RangeCount&) const = default;
+};
+
+// A record a hit names (descriptor, place, dossier, author), with its label in the request's language, else the
+// document's.
+struct LabelledRef {
+  std::string id;
+  std::string label;
+  bool operator==(const LabelledRef&) const = default;
 };
 
 struct Hit {
@@ -40,6 +59,10 @@ struct Hit {
   double weight = 0;  // BM25 weight, unrounded
   schema::FacetValues facets;
   Snippet snippet;
+  // The document's own descriptors, places and dossiers (stored order), labelled; authors are in stored.authors.
+  std::vector<LabelledRef> descriptors;
+  std::vector<LabelledRef> places;
+  std::vector<LabelledRef> dossiers;
 };
 
 struct SearchResponse {
@@ -51,6 +74,7 @@ struct SearchResponse {
   std::size_t limit = 0;
   std::vector<Hit> hits;
   std::array<std::vector<FacetCount>, schema::kFacetCount> facets;  // per facet (schema::index_of)
+  std::vector<RangeCount> year_ranges;    // --facet-ranges year=…, in the order asked
   bool facets_exact = true;
   std::optional<std::string> suggestion;  // a corrected query that has hits
   bool relaxed = false;                   // the query did not parse and was searched as plain words
