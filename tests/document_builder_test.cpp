@@ -189,3 +189,56 @@ TEST(DocumentBuilder, KeepsNothingOfThePreviousDocument) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DocumentBuilder, StoresAFichesVersion2FieldsAndIndexesItsLabelWords) {
+  ExportRecord r;
+  r.doc_type = DocType::Fiche;
+  r.id = "fic-a";
+  r.lang = Lang::Fr;
+  r.title = "Le budget de Porto Alegre";
+  r.fiche_type = "case";
+  r.date = citego::Date{2017, 3, 0};
+  r.source = "Revue Exemple";
+  r.author_refs = {{"per-ana", "", {}}, {"", "Collectif des habitants", {}}};
+  r.authors = {"Collectif des habitants"};
+  r.descriptors = {{"dsc-budget", "", {}}};
+  r.places = {{"plc-poa", "", {}}};
+  r.dossiers = {{"dos-sse", "", {}}};
+  citego::DerivedFields derived;
+  derived.facets[Facet::DocType] = {"fiche"};
+  derived.facets[Facet::Lang] = {"fr"};
+  derived.translations = {{Lang::Pt, "fic-b"}};
+  derived.authors = {{"per-ana", "Ana Souza"}};
+  derived.label_texts = {{Lang::Pt, "Orçamento participativo"}, {Lang::Fr, "Porto Alegre"}};
+
+  DocumentBuilder builder;
+  const Xapian::Document doc = builder.build(r, derived);
+  StoredDocument expected = stored_document("fic-a", DocType::Fiche, Lang::Fr, "Le budget de Porto Alegre", "", "", "");
+  expected.fiche_type = "case";
+  expected.date = "2017-03";
+  expected.source = "Revue Exemple";
+  expected.authors = {{"per-ana", "Ana Souza"}, {"", "Collectif des habitants"}};
+  expected.descriptors = {"dsc-budget"};
+  expected.places = {"plc-poa"};
+  expected.dossiers = {"dos-sse"};
+  expected.translations = {{Lang::Pt, "fic-b"}};
+  EXPECT_EQ(citego::schema::decode_stored(doc.get_data()), expected);
+
+  // Label words: folded, lower case, wdf 1, no positions; stems in the label's language under "ZB".
+  const std::map<std::string, Xapian::termcount> labels = terms_starting_with(doc, {"B"});
+  EXPECT_EQ(labels, (std::map<std::string, Xapian::termcount>{
+                        {"Balegre", 1}, {"Borcamento", 1}, {"Bparticipativo", 1}, {"Bporto", 1}}));
+  for (const auto& [term, info] : terms_of(doc)) {
+    if (term.starts_with("B") || term.starts_with("ZB")) {
+      EXPECT_TRUE(info.second.empty()) << term;
+    }
+  }
+  EXPECT_FALSE(terms_starting_with(doc, {"ZB"}).empty());
+  // The person's name is in the author field, beside the free-text author.
+  EXPECT_EQ(terms_starting_with(doc, {"Aana", "Asouza", "Acollectif"}),
+            (std::map<std::string, Xapian::termcount>{{"Aana", 1}, {"Acollectif", 1}, {"Asouza", 1}}));
+}
+
+}  // namespace

@@ -1,7 +1,9 @@
 // citego::ReferenceGraph: duplicate ids, reference checks, docids and facets derived through references.
 #include "citego/reference_graph.h"
 
+#include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -70,8 +72,9 @@ ExportRecord resource(const std::string& id, std::optional<int> year, const std:
 }
 
 FacetValues facets(std::vector<std::string> years, std::vector<std::string> types, std::vector<std::string> kinds,
-                   const std::string& doc_type, const std::string& lang) {
+                   const std::string& doc_type, const std::string& lang, std::vector<std::string> partners = {}) {
   FacetValues f;
+  f[Facet::Partner] = std::move(partners);
   f[Facet::Year] = std::move(years);
   f[Facet::ProjectType] = std::move(types);
   f[Facet::OrganisationKind] = std::move(kinds);
@@ -79,6 +82,22 @@ FacetValues facets(std::vector<std::string> years, std::vector<std::string> type
   f[Facet::Lang] = {lang};
   return f;
 }
+
+}  // namespace
+
+namespace citego::schema {
+// Facet values as "name: a, b; …" in failure messages.
+void PrintTo(const FacetValues& values, std::ostream* os) {
+  for (const FacetSpec& spec : kFacets) {
+    if (values[spec.facet].empty()) continue;
+    *os << spec.name << ":";
+    for (const std::string& v : values[spec.facet]) *os << " " << v;
+    *os << "; ";
+  }
+}
+}  // namespace citego::schema
+
+namespace {
 
 std::vector<std::string> messages_of(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> messages;
@@ -102,7 +121,7 @@ TEST(ReferenceGraph, ReportsADuplicateIdAndKeepsTheFirst) {
   EXPECT_EQ(citego::to_string(*duplicate), "b.xml:5:3: error: duplicate id \"org-a\" (first defined at a.xml:2:3)");
   EXPECT_EQ(graph.size(), 1u);
   EXPECT_TRUE(graph.check_references().empty());
-  EXPECT_EQ(graph.facets_of("org-a"), facets({}, {}, {"media"}, "organisation", "fr"));
+  EXPECT_EQ(graph.facets_of("org-a"), facets({}, {}, {"media"}, "organisation", "fr", {"org-a"}));
 }
 
 TEST(ReferenceGraph, ReportsBadReferencesInTheOrderDocumentsWereAdded) {
@@ -147,27 +166,28 @@ class DerivedFacets : public ::testing::Test {
 TEST_F(DerivedFacets, OrganisationTakesYearsAndTypesFromItsProjects) {
   EXPECT_EQ(graph_.facets_of("org-net"),
             facets({"2014", "2015", "2016", "2017"}, {"dossier", "mooc"}, {"elected-officials-network"},
-                   "organisation", "fr"));
+                   "organisation", "fr", {"org-net"}));
   EXPECT_EQ(graph_.facets_of("org-uni"),
-            facets({"2015", "2016", "2017"}, {"mooc"}, {"higher-education"}, "organisation", "es"));
-  EXPECT_EQ(graph_.facets_of("org-lonely"), facets({}, {}, {"media"}, "organisation", "pt"));
+            facets({"2015", "2016", "2017"}, {"mooc"}, {"higher-education"}, "organisation", "es", {"org-uni"}));
+  EXPECT_EQ(graph_.facets_of("org-lonely"), facets({}, {}, {"media"}, "organisation", "pt", {"org-lonely"}));
 }
 
 TEST_F(DerivedFacets, ProjectTakesEveryYearOfItsPeriodAndTheKindsOfItsParticipants) {
   EXPECT_EQ(graph_.facets_of("prj-mooc"), facets({"2015", "2016", "2017"}, {"mooc"},
-                                                 {"elected-officials-network", "higher-education"}, "project", "fr"));
+                                                 {"elected-officials-network", "higher-education"}, "project", "fr",
+                                                 {"org-net", "org-uni"}));
   EXPECT_EQ(graph_.facets_of("prj-dossier"),
-            facets({"2014"}, {"dossier"}, {"elected-officials-network"}, "project", "fr"));
+            facets({"2014"}, {"dossier"}, {"elected-officials-network"}, "project", "fr", {"org-net"}));
 }
 
 TEST_F(DerivedFacets, ResourceTakesTypesAndKindsThroughItsLinks) {
   // Through a project: its type and its participants' kinds; the years stay the resource's own.
   EXPECT_EQ(graph_.facets_of("res-prj"), facets({"2020"}, {"mooc"}, {"elected-officials-network", "higher-education"},
-                                                "resource", "pt"));
-  // Through an organisation: its kind only.
-  EXPECT_EQ(graph_.facets_of("res-org"), facets({}, {}, {"higher-education"}, "resource", "en"));
-  EXPECT_EQ(graph_.facets_of("res-both"),
-            facets({"2019"}, {"dossier"}, {"elected-officials-network", "media"}, "resource", "fr"));
+                                                "resource", "pt", {"org-net", "org-uni"}));
+  // Through an organisation: its kind only, and the organisation as a partner.
+  EXPECT_EQ(graph_.facets_of("res-org"), facets({}, {}, {"higher-education"}, "resource", "en", {"org-uni"}));
+  EXPECT_EQ(graph_.facets_of("res-both"), facets({"2019"}, {"dossier"}, {"elected-officials-network", "media"},
+                                                 "resource", "fr", {"org-lonely", "org-net"}));
 }
 
 TEST(ReferenceGraph, AssignsDocidsInTheOrderDocumentsAreAdded) {
@@ -199,12 +219,265 @@ TEST(ReferenceGraph, DerivesFacetsAcrossTheMultilingualFixtures) {
   EXPECT_EQ(messages_of(graph.check_references()), std::vector<std::string>{});
   EXPECT_EQ(graph.facets_of("org-fx-reseau-territoires"),
             facets({"2014", "2015", "2016", "2017", "2018", "2019"}, {"dossier", "mooc"},
-                   {"elected-officials-network"}, "organisation", "fr"));
+                   {"elected-officials-network"}, "organisation", "fr", {"org-fx-reseau-territoires"}));
   EXPECT_EQ(graph.facets_of("res-fx-orcamento-participativo"),
-            facets({"2020"}, {"mooc"}, {"elected-officials-network", "higher-education"}, "resource", "pt"));
+            facets({"2020"}, {"mooc"}, {"elected-officials-network", "higher-education"}, "resource", "pt",
+                   {"org-fx-reseau-territoires", "org-fx-universidad-gestion"}));
   EXPECT_EQ(graph.facets_of("res-fx-participatory-budget"),
-            facets({"2016"}, {"showcase"}, {"research-centre"}, "resource", "en"));
+            facets({"2016"}, {"showcase"}, {"research-centre"}, "resource", "en", {"org-fx-instituto-governanca"}));
   EXPECT_EQ(graph.facets_of("res-fx-democracia-participativa"), facets({}, {}, {}, "resource", "es"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version 2: the thesauri, dossiers and fiches.
+
+citego::ThesaurusEntry person(const std::string& id, const std::string& name, std::optional<std::string> affiliation,
+                              int line = 2) {
+  citego::ThesaurusEntry e;
+  e.kind = citego::ThesaurusKind::Person;
+  e.id = id;
+  e.where = SourceLocation{kFile, line, 3};
+  e.name = name;
+  if (affiliation) e.affiliation = Reference{*affiliation, "", SourceLocation{kFile, line + 1, 5}};
+  return e;
+}
+
+citego::ThesaurusEntry descriptor(const std::string& id, citego::schema::Labels labels,
+                                  const std::vector<std::string>& related = {}, int line = 2) {
+  citego::ThesaurusEntry e;
+  e.kind = citego::ThesaurusKind::Descriptor;
+  e.id = id;
+  e.where = SourceLocation{kFile, line, 3};
+  e.labels = std::move(labels);
+  e.related = references(line, related);
+  return e;
+}
+
+citego::ThesaurusEntry place(const std::string& id, const std::string& level, std::optional<std::string> parent,
+                             citego::schema::Labels labels, int line = 2) {
+  citego::ThesaurusEntry e;
+  e.kind = citego::ThesaurusKind::Place;
+  e.id = id;
+  e.where = SourceLocation{kFile, line, 3};
+  e.level = level;
+  e.labels = std::move(labels);
+  if (parent) e.parent = Reference{*parent, "", SourceLocation{kFile, line, 20}};
+  return e;
+}
+
+ExportRecord dossier(const std::string& id, int start, int end, const std::vector<std::string>& partners,
+                     std::optional<std::string> coordinator, int line = 2) {
+  ExportRecord r;
+  r.doc_type = DocType::Dossier;
+  r.id = id;
+  r.lang = Lang::Fr;
+  r.where = SourceLocation{kFile, line, 3};
+  r.title = "Dossier " + id;
+  r.start_year = start;
+  r.end_year = end;
+  r.partners = references(line, partners);
+  if (coordinator) r.coordinator = Reference{*coordinator, "", SourceLocation{kFile, line, 30}};
+  return r;
+}
+
+struct FicheRefs {
+  std::vector<std::string> authors, dossiers, links, descriptors, places;
+  std::optional<std::string> translation_of;
+};
+
+ExportRecord fiche(const std::string& id, Lang lang, const std::string& type, std::optional<int> year,
+                   const FicheRefs& refs, int line = 2) {
+  ExportRecord r;
+  r.doc_type = DocType::Fiche;
+  r.id = id;
+  r.lang = lang;
+  r.where = SourceLocation{kFile, line, 3};
+  r.title = "Fiche " + id;
+  r.fiche_type = type;
+  if (year) r.date = citego::Date{*year, 3, 0};
+  for (const std::string& a : refs.authors) {
+    if (a.find(' ') == std::string::npos) {  // an id; a name has spaces
+      r.author_refs.push_back({a, "", SourceLocation{kFile, line + 1, 5}});
+    } else {
+      r.author_refs.push_back({"", a, SourceLocation{kFile, line + 1, 5}});
+      r.authors.push_back(a);
+    }
+  }
+  r.dossiers = references(line + 10, refs.dossiers);
+  r.links = references(line + 20, refs.links);
+  r.descriptors = references(line + 30, refs.descriptors);
+  r.places = references(line + 40, refs.places);
+  if (refs.translation_of) r.translation_of = Reference{*refs.translation_of, "", SourceLocation{kFile, line + 50, 5}};
+  return r;
+}
+
+void add_entries(ReferenceGraph& graph, const std::vector<citego::ThesaurusEntry>& entries) {
+  for (const citego::ThesaurusEntry& e : entries) ASSERT_EQ(graph.add(e), std::nullopt) << e.id;
+}
+
+// A small library: a dossier made with two organisations, a MOOC project, fiches in three languages of which two
+// are translations of a third, a place hierarchy continent > country > region > city.
+class Library : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    add_entries(graph_, {
+                            person("per-ana", "Ana Souza", "org-net"),
+                            person("per-joe", "Joe Bloggs", std::nullopt),
+                            descriptor("dsc-budget", {"budget participatif", "participatory budgeting", "", ""},
+                                       {"dsc-democracy"}),
+                            descriptor("dsc-democracy", {"démocratie", "democracy", "democracia", "democracia"}),
+                            place("plc-sa", "continent", std::nullopt, {"Amérique du Sud", "South America", "", ""}),
+                            place("plc-br", "country", "plc-sa", {"Brésil", "Brazil", "Brasil", "Brasil"}),
+                            place("plc-rs", "region", "plc-br", {"", "", "", "Rio Grande do Sul"}),
+                            place("plc-poa", "city", "plc-rs", {"Porto Alegre", "", "", ""}),
+                        });
+    add_all(graph_, {
+                        organisation("org-net", "elected-officials-network"),
+                        organisation("org-uni", "higher-education", Lang::Es),
+                        project("prj-mooc", "mooc", 2016, std::nullopt, {"org-uni"}),
+                        dossier("dos-sse", 2016, 2017, {"org-net", "org-uni"}, "per-joe"),
+                        fiche("fic-fr", Lang::Fr, "case", 2018,
+                              {{"per-ana", "Collectif des habitants"}, {"dos-sse"}, {"prj-mooc"}, {"dsc-budget"},
+                               {"plc-poa"}, std::nullopt}),
+                        fiche("fic-pt", Lang::Pt, "case", 2019, {{"per-ana"}, {}, {}, {}, {}, "fic-fr"}),
+                        fiche("fic-en", Lang::En, "case", std::nullopt, {{}, {}, {"org-net"}, {}, {"plc-br"}, "fic-pt"}),
+                        fiche("fic-alone", Lang::En, "notion", 2015, {}),
+                    });
+    ASSERT_EQ(messages_of(graph_.check_references()), std::vector<std::string>{});
+  }
+  ReferenceGraph graph_;
+};
+
+TEST_F(Library, AFicheTakesItsDossiersPartnersAndTypeAndItsPlacesWithTheirAncestors) {
+  FacetValues expected = facets({"2018"}, {"dossier", "mooc"}, {"elected-officials-network", "higher-education"},
+                                "fiche", "fr", {"org-net", "org-uni"});
+  expected[Facet::FicheType] = {"case"};
+  expected[Facet::Descriptor] = {"dsc-budget"};
+  expected[Facet::Place] = {"plc-br", "plc-poa", "plc-rs", "plc-sa"};
+  expected[Facet::Author] = {"per-ana"};
+  expected[Facet::Dossier] = {"dos-sse"};
+  EXPECT_EQ(graph_.facets_of("fic-fr"), expected);
+
+  FacetValues en = facets({}, {}, {"elected-officials-network"}, "fiche", "en", {"org-net"});
+  en[Facet::FicheType] = {"case"};
+  en[Facet::Place] = {"plc-br", "plc-sa"};  // a country keeps its continent, not its regions
+  EXPECT_EQ(graph_.facets_of("fic-en"), en);
+}
+
+TEST_F(Library, ADossierAndItsPartnersShareYearsTypeAndTheDossier) {
+  FacetValues dossier_facets = facets({"2016", "2017"}, {"dossier"}, {"elected-officials-network", "higher-education"},
+                                      "dossier", "fr", {"org-net", "org-uni"});
+  dossier_facets[Facet::Author] = {"per-joe"};
+  dossier_facets[Facet::Dossier] = {"dos-sse"};
+  EXPECT_EQ(graph_.facets_of("dos-sse"), dossier_facets);
+
+  FacetValues uni = facets({"2016", "2017"}, {"dossier", "mooc"}, {"higher-education"}, "organisation", "es",
+                           {"org-uni"});
+  uni[Facet::Dossier] = {"dos-sse"};
+  EXPECT_EQ(graph_.facets_of("org-uni"), uni);
+}
+
+TEST_F(Library, TranslationsAreTheOtherFichesOfTheGroupInLanguageOrder) {
+  using T = citego::schema::StoredTranslation;
+  EXPECT_EQ(graph_.derived_of("fic-fr").translations, (std::vector<T>{{Lang::En, "fic-en"}, {Lang::Pt, "fic-pt"}}));
+  EXPECT_EQ(graph_.derived_of("fic-en").translations, (std::vector<T>{{Lang::Fr, "fic-fr"}, {Lang::Pt, "fic-pt"}}));
+  EXPECT_EQ(graph_.derived_of("fic-pt").translations, (std::vector<T>{{Lang::Fr, "fic-fr"}, {Lang::En, "fic-en"}}));
+  EXPECT_EQ(graph_.derived_of("fic-alone").translations, std::vector<T>{});
+}
+
+TEST_F(Library, AuthorsGetThePersonsNamesAndLabelWordsCoverDescriptorsAndPlaceAncestors) {
+  const citego::DerivedFields fr = graph_.derived_of("fic-fr");
+  EXPECT_EQ(fr.authors, (std::vector<citego::schema::StoredAuthor>{{"per-ana", "Ana Souza"}}));
+  EXPECT_EQ(fr.label_texts, (std::vector<std::pair<Lang, std::string>>{
+                                {Lang::Fr, "budget participatif"},
+                                {Lang::En, "participatory budgeting"},
+                                {Lang::Fr, "Brésil"},
+                                {Lang::En, "Brazil"},
+                                {Lang::Es, "Brasil"},
+                                {Lang::Pt, "Brasil"},
+                                {Lang::Fr, "Porto Alegre"},
+                                {Lang::Pt, "Rio Grande do Sul"},
+                                {Lang::Fr, "Amérique du Sud"},
+                                {Lang::En, "South America"},
+                            }));
+  EXPECT_EQ(graph_.derived_of("dos-sse").authors, (std::vector<citego::schema::StoredAuthor>{{"per-joe", "Joe Bloggs"}}));
+}
+
+TEST_F(Library, LabelMetadataNamesEveryLabelledValue) {
+  std::map<std::string, citego::schema::Labels> labels;
+  for (const auto& [key, data] : graph_.label_metadata()) labels[key] = citego::schema::decode_labels(data);
+  EXPECT_EQ(labels.size(), 2u + 2u + 4u + 2u + 1u);  // persons, descriptors, places, organisations, dossier
+  EXPECT_EQ(labels.at("citego.label.author:per-ana"),
+            (citego::schema::Labels{"Ana Souza", "Ana Souza", "Ana Souza", "Ana Souza"}));
+  EXPECT_EQ(labels.at("citego.label.place:plc-rs"), (citego::schema::Labels{"", "", "", "Rio Grande do Sul"}));
+  EXPECT_EQ(labels.at("citego.label.dossier:dos-sse"), (citego::schema::Labels{"Dossier dos-sse", "", "", ""}));
+  EXPECT_EQ(labels.at("citego.label.partner:org-uni"), (citego::schema::Labels{"", "", "Organisation org-uni", ""}));
+}
+
+TEST(ReferenceGraph, ReportsEveryFaultOfTheLibraryWithItsPlace) {
+  ReferenceGraph graph;
+  add_entries(graph, {
+                         person("per-a", "A", "dsc-x", 100),
+                         descriptor("dsc-x", {"x", "", "", ""}, {"dsc-x", "dsc-missing", "per-a"}, 110),
+                         place("plc-eu", "continent", std::nullopt, {"Europe", "", "", ""}, 120),
+                         place("plc-fr", "country", "plc-eu", {"France", "", "", ""}, 121),
+                         place("plc-lyon", "city", "plc-eu", {"Lyon", "", "", ""}, 122),
+                         place("plc-be", "country", "plc-fr", {"Belgique", "", "", ""}, 123),
+                         place("plc-r1", "region", "plc-r2", {"R1", "", "", ""}, 124),
+                         place("plc-r2", "region", "plc-r1", {"R2", "", "", ""}, 125),
+                         place("plc-nowhere", "city", "plc-missing", {"N", "", "", ""}, 126),
+                     });
+  add_all(graph, {
+                     organisation("org-a", "media"),
+                     dossier("dos-a", 2016, 2016, {"org-a", "fic-1"}, "org-a", 10),
+                     fiche("fic-1", Lang::Fr, "case", 2016,
+                           {{"per-missing", "dsc-x"}, {"prj-b"}, {"dos-a"}, {"plc-fr"}, {"dsc-x"}, std::nullopt}, 20),
+                     project("prj-b", "mooc", 2016, std::nullopt, {"org-a"}),
+                     fiche("fic-2", Lang::Fr, "case", 2016, {{}, {}, {}, {}, {}, "fic-3"}, 100),
+                     fiche("fic-3", Lang::En, "case", 2016, {{}, {}, {}, {}, {}, "fic-2"}, 200),
+                     fiche("fic-4", Lang::Fr, "case", 2016, {{}, {}, {}, {}, {}, "fic-4"}, 300),
+                     fiche("fic-5", Lang::Es, "case", 2016, {}, 400),
+                     fiche("fic-6", Lang::Es, "case", 2016, {{}, {}, {}, {}, {}, "fic-5"}, 500),
+                     fiche("fic-7", Lang::Pt, "case", 2016, {{}, {}, {}, {}, {}, "dos-a"}, 600),
+                 });
+  EXPECT_EQ(messages_of(graph.check_references()),
+            (std::vector<std::string>{
+                "g.xml:12:7: error: <dossier> \"dos-a\" has partner \"fic-1\", which is a fiche, not an organisation",
+                "g.xml:10:30: error: <dossier> \"dos-a\" has author \"org-a\", which is an organisation, not a person",
+                "g.xml:41:7: error: <fiche> \"fic-1\" links to \"dos-a\", which is a dossier (links name projects or "
+                "organisations)",
+                "g.xml:21:5: error: <fiche> \"fic-1\" refers to unknown person \"per-missing\"",
+                "g.xml:21:5: error: <fiche> \"fic-1\" has author \"dsc-x\", which is a descriptor, not a person",
+                "g.xml:51:7: error: <fiche> \"fic-1\" has descriptor \"plc-fr\", which is a place, not a descriptor",
+                "g.xml:61:7: error: <fiche> \"fic-1\" has place \"dsc-x\", which is a descriptor, not a place",
+                "g.xml:31:7: error: <fiche> \"fic-1\" has dossier \"prj-b\", which is a project, not a dossier",
+                "g.xml:350:5: error: <fiche> \"fic-4\" is a translation of itself",
+                "g.xml:650:5: error: <fiche> \"fic-7\" has translation-of \"dos-a\", which is a dossier, not a fiche",
+                "g.xml:101:5: error: <person> \"per-a\" has affiliation \"dsc-x\", which is a descriptor, not an "
+                "organisation",
+                "g.xml:111:7: error: <descriptor> \"dsc-x\" is related to itself",
+                "g.xml:112:7: error: <descriptor> \"dsc-x\" refers to unknown descriptor \"dsc-missing\"",
+                "g.xml:113:7: error: <descriptor> \"dsc-x\" has related descriptor \"per-a\", which is a person, not a "
+                "descriptor",
+                "g.xml:122:20: error: <place> \"plc-lyon\" (a city) has parent \"plc-eu\", which is a continent (a "
+                "city's parent is a country or a region)",
+                "g.xml:123:20: error: <place> \"plc-be\" (a country) has parent \"plc-fr\", which is a country (a "
+                "country's parent is a continent)",
+                "g.xml:126:20: error: <place> \"plc-nowhere\" refers to unknown place \"plc-missing\"",
+                "g.xml:150:5: error: <fiche> \"fic-2\": translation-of forms a cycle (fic-2 → fic-3 → fic-2)",
+                "g.xml:550:5: error: <fiche> \"fic-6\" is in es, like \"fic-5\" of the same translation group (a group "
+                "holds one fiche per language)",
+                "g.xml:124:20: error: <place> \"plc-r1\": parent forms a cycle (plc-r1 → plc-r2 → plc-r1)",
+            }));
+}
+
+TEST(ReferenceGraph, IdsAreUniqueAcrossDocumentsAndThesauri) {
+  ReferenceGraph graph;
+  EXPECT_EQ(graph.add(organisation("org-a", "media")), std::nullopt);
+  const std::optional<Diagnostic> duplicate = graph.add(person("org-a", "A", std::nullopt, 9));
+  ASSERT_TRUE(duplicate.has_value());
+  EXPECT_EQ(citego::to_string(*duplicate), "g.xml:9:3: error: duplicate id \"org-a\" (first defined at g.xml:2:3)");
+  EXPECT_EQ(graph.count(citego::ThesaurusKind::Person), 0u);
 }
 
 }  // namespace

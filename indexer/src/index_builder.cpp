@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string_view>
 
 #include <xapian.h>
@@ -164,6 +165,9 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
       for (const ExportRecord& record : parsed.records) {
         if (auto duplicate = graph.add(record)) errors.add(std::move(*duplicate));
       }
+      for (const ThesaurusEntry& entry : parsed.entries) {
+        if (auto duplicate = graph.add(entry)) errors.add(std::move(*duplicate));
+      }
       seen[i] = CheckedInput{input.bytes.size(), digest_of(input.bytes), input.pipe, {}};
       if (input.pipe) seen[i].kept = std::move(input.bytes);
     }
@@ -205,12 +209,14 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   if (read != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
   if (progress) progress(writer.documents_written(), graph.size());
   const auto written = std::chrono::steady_clock::now();
-  writer.compact_into(live.generation_path(),
-                      {{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
-                       {std::string(schema::kMetaBuiltAt), utc_now()},
-                       {std::string(schema::kMetaInputCount), std::to_string(files.size())},
-                       {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
-                       {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
+  const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
+  std::map<std::string, std::string> metadata(labels.begin(), labels.end());
+  metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
+                                   {std::string(schema::kMetaBuiltAt), utc_now()},
+                                   {std::string(schema::kMetaInputCount), std::to_string(files.size())},
+                                   {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
+                                   {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
+  writer.compact_into(live.generation_path(), metadata);
   live.publish();
 
   IndexSummary summary;

@@ -7,40 +7,102 @@
 
 namespace citego {
 
+namespace {
+
+std::string subject_of(std::string_view element, const std::string& id) {
+  return "<" + std::string(element) + "> \"" + id + "\"";
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+// "a place", "an organisation".
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+// "a → b → a", for the messages of cycles.
+std::string chain_of(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : " → ") + id;
+  return out;
+}
+
+
+}  // namespace
+
+std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const SourceLocation& where) const {
+  const SourceLocation* first = nullptr;
+  if (const Facts* facts = find(id)) first = &facts->where;
+  if (const Entry* entry = find_entry(id)) first = &entry->where;
+  if (!first) return std::nullopt;
+  return Diagnostic{where, "duplicate id \"" + id + "\" (first defined at " + to_string(*first) + ")"};
+}
+
 std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
-  if (const Facts* first = find(record.id)) {
-    return Diagnostic{record.where, "duplicate id \"" + record.id + "\" (first defined at " + to_string(first->where) +
-                                        ")"};
-  }
+  if (auto d = duplicate(record.id, record.where)) return d;
+  using schema::DocType;
   Facts facts;
   facts.doc_type = record.doc_type;
   facts.lang = record.lang;
   facts.where = record.where;
   facts.kind = record.kind;
-  facts.project_type = record.project_type;
   switch (record.doc_type) {
-    case schema::DocType::Organisation:
+    case DocType::Organisation:
+      facts.label = record.acronym.empty() ? record.title : record.acronym;
       break;
-    case schema::DocType::Project:
+    case DocType::Project:
+      facts.type = record.project_type;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
       facts.refs = record.participants;
-      for (const Reference& participant : record.participants) {
-        auto& projects = projects_of_[participant.ref];
-        if (std::find(projects.begin(), projects.end(), record.id) == projects.end()) projects.push_back(record.id);
-      }
+      for (const Reference& participant : record.participants) add_unique(projects_of_[participant.ref], record.id);
       break;
-    case schema::DocType::Resource:
+    case DocType::Resource:
       facts.first_year = facts.last_year = record.year.value_or(0);
       facts.refs = record.links;
       break;
-    case schema::DocType::Dossier:
-    case schema::DocType::Fiche:
+    case DocType::Dossier:
+      facts.label = record.title;
+      facts.first_year = record.start_year.value_or(0);
+      facts.last_year = record.end_year.value_or(facts.first_year);
+      facts.refs = record.partners;
+      for (const Reference& partner : record.partners) add_unique(dossiers_of_[partner.ref], record.id);
+      if (record.coordinator) facts.authors.push_back(*record.coordinator);
+      break;
+    case DocType::Fiche:
+      facts.type = record.fiche_type;
+      facts.first_year = facts.last_year = record.date ? record.date->year : 0;
+      facts.refs = record.links;
+      facts.dossiers = record.dossiers;
+      facts.translation_of = record.translation_of;
       break;
   }
+  for (const AuthorRef& author : record.author_refs) {
+    if (!author.ref.empty()) facts.authors.push_back(Reference{author.ref, "", author.where});
+  }
+  facts.descriptors = record.descriptors;
+  facts.places = record.places;
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
   facts_.emplace(record.id, std::move(facts));
+  return std::nullopt;
+}
+
+std::optional<Diagnostic> ReferenceGraph::add(const ThesaurusEntry& entry) {
+  if (auto d = duplicate(entry.id, entry.where)) return d;
+  Entry e;
+  e.kind = entry.kind;
+  e.where = entry.where;
+  e.labels = entry.labels;
+  if (entry.kind == ThesaurusKind::Person) e.labels.fill(entry.name);
+  e.level = entry.level;
+  e.link = entry.kind == ThesaurusKind::Person ? entry.affiliation : entry.parent;
+  e.related = entry.related;
+  entry_order_.push_back(entry.id);
+  entries_.emplace(entry.id, std::move(e));
   return std::nullopt;
 }
 
@@ -49,31 +111,190 @@ const ReferenceGraph::Facts* ReferenceGraph::find(const std::string& id) const {
   return it == facts_.end() ? nullptr : &it->second;
 }
 
-std::vector<Diagnostic> ReferenceGraph::check_references() const {
-  std::vector<Diagnostic> errors;
-  for (const std::string& id : order_) {
-    const Facts& facts = facts_.at(id);
-    const std::string subject = "<" + std::string(schema::name_of(facts.doc_type)) + "> \"" + id + "\"";
-    for (const Reference& ref : facts.refs) {
+const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) const {
+  const auto it = entries_.find(id);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void ReferenceGraph::check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const {
+  using schema::DocType;
+  const std::string subject = subject_of(schema::name_of(facts.doc_type), id);
+  // A reference to a record of kind `expected` (an element name), called `role` in messages.
+  const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
+    std::string_view actual;
+    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+    if (actual.empty()) {
+      errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+    } else if (actual != expected) {
+      errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
+                                       with_article(actual) + ", not " + with_article(expected)});
+    }
+  };
+  for (const Reference& ref : facts.refs) {
+    if (facts.doc_type == DocType::Project) {
+      expect(ref, "participant", "organisation");
+    } else if (facts.doc_type == DocType::Dossier) {
+      expect(ref, "partner", "organisation");
+    } else {
       const Facts* target = find(ref.ref);
-      if (facts.doc_type == schema::DocType::Project) {
-        if (!target) {
-          errors.push_back({ref.where, subject + " refers to unknown organisation \"" + ref.ref + "\""});
-        } else if (target->doc_type != schema::DocType::Organisation) {
-          errors.push_back({ref.where, subject + " has participant \"" + ref.ref + "\", which is a " +
-                                           std::string(schema::name_of(target->doc_type)) +
-                                           ", not an organisation"});
-        }
-      } else {
-        if (!target) {
-          errors.push_back({ref.where, subject + " links to unknown document \"" + ref.ref + "\""});
-        } else if (target->doc_type == schema::DocType::Resource) {
-          errors.push_back({ref.where, subject + " links to \"" + ref.ref +
-                                           "\", which is a resource (links name projects or organisations)"});
-        }
+      if (!target) {
+        errors.push_back({ref.where, subject + " links to unknown document \"" + ref.ref + "\""});
+      } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
+        errors.push_back({ref.where, subject + " links to \"" + ref.ref + "\", which is a " +
+                                         std::string(schema::name_of(target->doc_type)) +
+                                         " (links name projects or organisations)"});
       }
     }
   }
+  for (const Reference& ref : facts.authors) expect(ref, "author", "person");
+  for (const Reference& ref : facts.descriptors) expect(ref, "descriptor", "descriptor");
+  for (const Reference& ref : facts.places) expect(ref, "place", "place");
+  for (const Reference& ref : facts.dossiers) expect(ref, "dossier", "dossier");
+  if (facts.translation_of) {
+    if (facts.translation_of->ref == id) {
+      errors.push_back({facts.translation_of->where, subject + " is a translation of itself"});
+    } else {
+      expect(*facts.translation_of, "translation-of", "fiche");
+    }
+  }
+}
+
+void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
+  const std::string subject = subject_of(name_of(entry.kind), id);
+  const auto kind_of = [&](const std::string& ref) -> std::string_view {
+    if (const Facts* target = find(ref)) return schema::name_of(target->doc_type);
+    if (const Entry* target = find_entry(ref)) return name_of(target->kind);
+    return {};
+  };
+  const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
+    const std::string_view actual = kind_of(ref.ref);
+    if (actual.empty()) {
+      errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+      return false;
+    }
+    if (actual != expected) {
+      errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
+                                       with_article(actual) + ", not " + with_article(expected)});
+      return false;
+    }
+    return true;
+  };
+  switch (entry.kind) {
+    case ThesaurusKind::Person:
+      if (entry.link) expect(*entry.link, "affiliation", "organisation");
+      break;
+    case ThesaurusKind::Descriptor:
+      for (const Reference& ref : entry.related) {
+        if (ref.ref == id) {
+          errors.push_back({ref.where, subject + " is related to itself"});
+        } else {
+          expect(ref, "related descriptor", "descriptor");
+        }
+      }
+      break;
+    case ThesaurusKind::Place:
+      if (entry.link && expect(*entry.link, "parent", "place")) {
+        const Entry& parent = entries_.at(entry.link->ref);
+        const bool country = entry.level == "country";
+        const bool fits = country ? parent.level == "continent"
+                                  : parent.level == "country" || parent.level == "region";
+        if (!fits && entry.link->ref != id) {
+          errors.push_back({entry.link->where, subject + " (a " + entry.level + ") has parent \"" + entry.link->ref +
+                                                   "\", which is a " + parent.level + " (a " + entry.level +
+                                                   "'s parent is " +
+                                                   (country ? "a continent" : "a country or a region") + ")"});
+        }
+      }
+      break;
+  }
+}
+
+// Translation groups are the connected parts of the translation-of links; each has one original, the fiche that is
+// a translation of no other. A chain that comes back to where it started is a cycle; a group holds at most one fiche
+// per language.
+void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
+  using schema::DocType;
+  const auto next_of = [&](const Facts& f) -> const std::string* {
+    if (!f.translation_of || f.translation_of->ref.empty()) return nullptr;
+    const Facts* target = find(f.translation_of->ref);
+    if (!target || target->doc_type != DocType::Fiche) return nullptr;
+    return &f.translation_of->ref;
+  };
+  std::set<std::string> in_cycle;
+  for (const std::string& id : order_) {
+    Facts& facts = facts_.at(id);
+    if (facts.doc_type != DocType::Fiche) continue;
+    std::vector<std::string> chain{id};
+    std::string current = id;
+    bool cycle = false;
+    while (const std::string* next = next_of(facts_.at(current))) {
+      if (*next == current) break;  // a translation of itself: reported by check_document
+      const auto seen = std::find(chain.begin(), chain.end(), *next);
+      if (seen != chain.end()) {
+        if (seen == chain.begin() && !in_cycle.count(id)) {
+          chain.push_back(*next);
+          for (const std::string& member : chain) in_cycle.insert(member);
+          errors.push_back({facts.translation_of->where,
+                            subject_of("fiche", id) + ": translation-of forms a cycle (" + chain_of(chain) + ")"});
+        }
+        cycle = true;
+        break;
+      }
+      chain.push_back(*next);
+      current = *next;
+    }
+    if (!cycle) facts.group = current;
+  }
+  for (const std::string& id : order_) {
+    const Facts& facts = facts_.at(id);
+    if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
+    std::vector<std::string>& group = groups_[facts.group];
+    const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
+      return facts_.at(other).lang == facts.lang;
+    });
+    if (same_language != group.end()) {
+      const SourceLocation& where = facts.translation_of ? facts.translation_of->where : facts.where;
+      errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
+                                   ", like \"" + *same_language +
+                                   "\" of the same translation group (a group holds one fiche per language)"});
+    }
+    group.push_back(id);
+  }
+}
+
+void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
+  std::set<std::string> reported;
+  for (const std::string& id : entry_order_) {
+    const Entry& entry = entries_.at(id);
+    if (entry.kind != ThesaurusKind::Place || reported.count(id)) continue;
+    std::vector<std::string> chain{id};
+    const Entry* current = &entry;
+    while (current->link) {
+      const Entry* parent = find_entry(current->link->ref);
+      if (!parent || parent->kind != ThesaurusKind::Place) break;
+      const std::string& parent_id = current->link->ref;
+      if (std::find(chain.begin(), chain.end(), parent_id) != chain.end()) {
+        if (parent_id == id) {
+          chain.push_back(parent_id);
+          for (const std::string& member : chain) reported.insert(member);
+          errors.push_back({entry.link->where,
+                            subject_of("place", id) + ": parent forms a cycle (" + chain_of(chain) + ")"});
+        }
+        break;
+      }
+      chain.push_back(parent_id);
+      current = parent;
+    }
+  }
+}
+
+std::vector<Diagnostic> ReferenceGraph::check_references() {
+  std::vector<Diagnostic> errors;
+  for (const std::string& id : order_) check_document(id, facts_.at(id), errors);
+  for (const std::string& id : entry_order_) check_entry(id, entries_.at(id), errors);
+  check_translations(errors);
+  check_place_cycles(errors);
   return errors;
 }
 
@@ -88,53 +309,104 @@ std::size_t ReferenceGraph::count(schema::DocType type) const {
       std::count_if(facts_.begin(), facts_.end(), [type](const auto& entry) { return entry.second.doc_type == type; }));
 }
 
+std::size_t ReferenceGraph::count(ThesaurusKind kind) const {
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(), [kind](const auto& entry) { return entry.second.kind == kind; }));
+}
+
+std::vector<std::string> ReferenceGraph::place_and_ancestors(const std::string& id) const {
+  std::vector<std::string> out{id};
+  const Entry* current = &entries_.at(id);
+  while (current->link && out.size() <= entries_.size()) {
+    out.push_back(current->link->ref);
+    current = &entries_.at(current->link->ref);
+  }
+  return out;
+}
+
+// One rule per facet (schema/README.md, "Derivation through references").
 schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   using schema::DocType;
   using schema::Facet;
   const Facts& self = facts_.at(id);
   std::set<int> years;
-  std::set<std::string> types;
-  std::set<std::string> kinds;
-  auto add_years = [&years](const Facts& f) {
+  std::set<std::string> types, kinds, partners, dossiers, descriptors, places, authors;
+  const auto add_years = [&years](const Facts& f) {
     if (f.first_year == 0) return;
     for (int y = f.first_year; y <= f.last_year; ++y) years.insert(y);
   };
-  auto add_participant_kinds = [&](const Facts& project) {
-    for (const Reference& participant : project.refs) kinds.insert(facts_.at(participant.ref).kind);
+  const auto add_partner = [&](const std::string& org_id) {
+    partners.insert(org_id);
+    kinds.insert(facts_.at(org_id).kind);
+  };
+  // A project's or dossier's organisations (participants, partners) become partners with their kinds.
+  const auto add_organisations_of = [&](const Facts& f) {
+    for (const Reference& ref : f.refs) add_partner(ref.ref);
+  };
+  // Links of a resource or fiche: organisations directly, projects with their types and participants.
+  const auto add_links = [&](const Facts& f) {
+    for (const Reference& link : f.refs) {
+      const Facts& target = facts_.at(link.ref);
+      if (target.doc_type == DocType::Organisation) {
+        add_partner(link.ref);
+      } else if (target.doc_type == DocType::Project) {
+        types.insert(target.type);
+        add_organisations_of(target);
+      }
+    }
+  };
+  const auto add_own_refs = [&](const Facts& f) {
+    for (const Reference& ref : f.descriptors) descriptors.insert(ref.ref);
+    for (const Reference& ref : f.places) {
+      for (const std::string& place : place_and_ancestors(ref.ref)) places.insert(place);
+    }
+    for (const Reference& ref : f.authors) authors.insert(ref.ref);
+  };
+  const auto projects_and_dossiers_of = [&](const std::string& org_id) {
+    if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
+      for (const std::string& project_id : it->second) {
+        const Facts& project = facts_.at(project_id);
+        add_years(project);
+        types.insert(project.type);
+      }
+    }
+    if (const auto it = dossiers_of_.find(org_id); it != dossiers_of_.end()) {
+      for (const std::string& dossier_id : it->second) {
+        add_years(facts_.at(dossier_id));
+        types.insert(std::string(schema::kProjectTypes[0]));  // "dossier"
+        dossiers.insert(dossier_id);
+      }
+    }
   };
 
+  add_years(self);
   switch (self.doc_type) {
-    case DocType::Organisation: {
+    case DocType::Organisation:
       kinds.insert(self.kind);
-      const auto it = projects_of_.find(id);
-      if (it != projects_of_.end()) {
-        for (const std::string& project_id : it->second) {
-          const Facts& project = facts_.at(project_id);
-          add_years(project);
-          types.insert(project.project_type);
-        }
-      }
+      partners.insert(id);
+      projects_and_dossiers_of(id);
       break;
-    }
     case DocType::Project:
-      add_years(self);
-      types.insert(self.project_type);
-      add_participant_kinds(self);
+      types.insert(self.type);
+      add_organisations_of(self);
       break;
     case DocType::Resource:
-      add_years(self);
-      for (const Reference& link : self.refs) {
-        const Facts& target = facts_.at(link.ref);
-        if (target.doc_type == DocType::Organisation) {
-          kinds.insert(target.kind);
-        } else if (target.doc_type == DocType::Project) {
-          types.insert(target.project_type);
-          add_participant_kinds(target);
-        }
-      }
+      add_links(self);
       break;
     case DocType::Dossier:
+      types.insert(std::string(schema::kProjectTypes[0]));
+      dossiers.insert(id);
+      add_organisations_of(self);
+      add_own_refs(self);
+      break;
     case DocType::Fiche:
+      add_links(self);
+      for (const Reference& ref : self.dossiers) {
+        types.insert(std::string(schema::kProjectTypes[0]));
+        dossiers.insert(ref.ref);
+        add_organisations_of(facts_.at(ref.ref));
+      }
+      add_own_refs(self);
       break;
   }
 
@@ -144,7 +416,61 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   facets[Facet::OrganisationKind].assign(kinds.begin(), kinds.end());
   facets[Facet::DocType].emplace_back(schema::name_of(self.doc_type));
   facets[Facet::Lang].emplace_back(schema::code_of(self.lang));
+  if (self.doc_type == DocType::Fiche) facets[Facet::FicheType].push_back(self.type);
+  facets[Facet::Descriptor].assign(descriptors.begin(), descriptors.end());
+  facets[Facet::Place].assign(places.begin(), places.end());
+  facets[Facet::Author].assign(authors.begin(), authors.end());
+  facets[Facet::Dossier].assign(dossiers.begin(), dossiers.end());
+  facets[Facet::Partner].assign(partners.begin(), partners.end());
   return facets;
+}
+
+DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
+  const Facts& self = facts_.at(id);
+  DerivedFields derived;
+  derived.facets = facets_of(id);
+  if (const auto group = groups_.find(self.group); !self.group.empty() && group != groups_.end()) {
+    for (schema::Lang lang : schema::kLangs) {
+      for (const std::string& other : group->second) {
+        if (other != id && facts_.at(other).lang == lang) derived.translations.push_back({lang, other});
+      }
+    }
+  }
+  for (const Reference& author : self.authors) {
+    derived.authors.push_back({author.ref, entries_.at(author.ref).labels[0]});
+  }
+  // Label words: the document's descriptors, and its places with their ancestors, each label in its language.
+  std::set<std::string> labelled;
+  for (const Reference& ref : self.descriptors) labelled.insert(ref.ref);
+  for (const std::string& place : derived.facets[schema::Facet::Place]) labelled.insert(place);
+  for (const std::string& entry_id : labelled) {
+    const schema::Labels& labels = entries_.at(entry_id).labels;
+    for (schema::Lang lang : schema::kLangs) {
+      const std::string& label = labels[static_cast<std::size_t>(lang)];
+      if (!label.empty()) derived.label_texts.emplace_back(lang, label);
+    }
+  }
+  return derived;
+}
+
+std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
+  using schema::Facet;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [id, entry] : entries_) {
+    const Facet facet = entry.kind == ThesaurusKind::Person       ? Facet::Author
+                        : entry.kind == ThesaurusKind::Descriptor ? Facet::Descriptor
+                                                                  : Facet::Place;
+    out.emplace_back(schema::label_key(facet, id), schema::encode_labels(entry.labels));
+  }
+  for (const auto& [id, facts] : facts_) {
+    if (facts.doc_type != schema::DocType::Organisation && facts.doc_type != schema::DocType::Dossier) continue;
+    schema::Labels labels;
+    labels[static_cast<std::size_t>(facts.lang)] = facts.label;
+    const Facet facet = facts.doc_type == schema::DocType::Dossier ? Facet::Dossier : Facet::Partner;
+    out.emplace_back(schema::label_key(facet, id), schema::encode_labels(labels));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace citego

@@ -83,7 +83,7 @@ void ShardedWriter::work() {
       DocumentBuilder builder;
       std::unordered_map<std::string, Xapian::termcount> words;
       for (const ExportRecord& record : chunk.records) {
-        const Xapian::Document doc = builder.build(record, graph_.facets_of(record.id));
+        const Xapian::Document doc = builder.build(record, graph_.derived_of(record.id));
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
           const std::string& term = *t;
           // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.

@@ -22,6 +22,9 @@ class DocumentBuilder {
   // The document for `record`: the id term, one boolean term per facet value, the text of each searchable field
   // (exact terms with positions and stems in the record's language), the facet and year values, and the stored data.
   Xapian::Document build(const ExportRecord& record, const schema::FacetValues& facets);
+  // The same with everything else the document gets from other records: translations, the names of its authors, and
+  // the labels of its descriptors and places (label words, schema::kPrefixLabel).
+  Xapian::Document build(const ExportRecord& record, const DerivedFields& derived);
 
  private:
   Xapian::TermGenerator generator_;

@@ -1,15 +1,18 @@
-// ReferenceGraph: what citego-index keeps of every document between reading the inputs and indexing them.
+// ReferenceGraph: what citego-index keeps of every record between reading the inputs and indexing them.
 //
 // It holds, per document, only the facts that other documents' facets depend on (type, kind, project type, years,
-// references), so memory grows with the number of documents, not with their text. It finds duplicate ids and
-// dangling references, assigns each document its Xapian docid (the order documents are read in, so the same inputs
-// give the same database, and a run of consecutive documents has consecutive docids), and derives the multi-valued
-// facets through references (schema/README.md).
+// references, a label), and the thesauri (persons, descriptors, places), so memory grows with the number of records,
+// not with their text. It finds duplicate ids and dangling or ill-typed references, translation groups that loop or
+// hold two fiches of one language, places whose hierarchy loops or skips a level; it assigns each document its Xapian
+// docid (the order documents are read in, so the same inputs give the same database, and a run of consecutive
+// documents has consecutive docids), and derives the multi-valued facets through references (schema/README.md,
+// "Derivation through references": one rule per facet in facets_of()).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -23,12 +26,15 @@ namespace citego {
 class ReferenceGraph {
  public:
   // Records a document's facts and gives it the next docid (1, 2, …). Returns a diagnostic (and keeps the first) when
-  // its id was added before.
+  // its id was added before, as a document or a thesaurus entry.
   std::optional<Diagnostic> add(const ExportRecord& record);
+  // Records a person, descriptor or place. Returns a diagnostic (and keeps the first) when its id was added before.
+  std::optional<Diagnostic> add(const ThesaurusEntry& entry);
 
-  // Checks every reference: a participant must name an organisation, a link a project or an organisation.
-  // Diagnostics come in the order the documents were added. Call once, after the last add().
-  std::vector<Diagnostic> check_references() const;
+  // Checks every reference (its target exists and is of the right kind), the translation groups and the place
+  // hierarchy. Diagnostics come in the order the records were added: documents, then thesaurus entries. Call once,
+  // after the last add().
+  std::vector<Diagnostic> check_references();
 
   // The docid of an added document. Throws std::logic_error for an unknown id.
   Xapian::docid docid_of(const std::string& id) const;
@@ -36,28 +42,64 @@ class ReferenceGraph {
   // Facet values of an added document, derived through its references and the references to it.
   // Requires check_references() to have found nothing.
   schema::FacetValues facets_of(const std::string& id) const;
+  // Everything a document gets from other records (facets included). Requires check_references() to have found
+  // nothing.
+  DerivedFields derived_of(const std::string& id) const;
+
+  // The labels of every value a labelled facet (schema::LabelSource) can take in this corpus, as database metadata:
+  // (schema::label_key, schema::encode_labels), sorted by key.
+  std::vector<std::pair<std::string, std::string>> label_metadata() const;
 
   std::size_t size() const { return order_.size(); }
   std::size_t count(schema::DocType type) const;
+  std::size_t count(ThesaurusKind kind) const;
 
  private:
   struct Facts {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     SourceLocation where;
+    std::string label;         // organisations: acronym, else name; dossiers: title
     std::string kind;          // organisations
-    std::string project_type;  // projects
-    int first_year = 0;        // projects: period; resources: year; 0 = none
+    std::string type;          // projects: project type; fiches: fiche type
+    int first_year = 0;        // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
-    std::vector<Reference> refs;  // participants or links
+    std::vector<Reference> refs;  // participants, links (resources, fiches) or partners (dossiers)
+    std::vector<Reference> authors;      // fiches, dossiers (the coordinator first): references to persons
+    std::vector<Reference> descriptors;  // fiches, dossiers
+    std::vector<Reference> places;       // fiches, dossiers
+    std::vector<Reference> dossiers;     // fiches
+    std::optional<Reference> translation_of;  // fiches
+    std::string group;                   // fiches: the id of the translation group's original (set by checks)
     Xapian::docid docid = 0;
   };
 
+  struct Entry {
+    ThesaurusKind kind = ThesaurusKind::Descriptor;
+    SourceLocation where;
+    schema::Labels labels;
+    std::string level;                   // places
+    std::optional<Reference> link;       // persons: affiliation; places: parent
+    std::vector<Reference> related;      // descriptors
+  };
+
   const Facts* find(const std::string& id) const;
+  const Entry* find_entry(const std::string& id) const;
+  std::optional<Diagnostic> duplicate(const std::string& id, const SourceLocation& where) const;
+  void check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const;
+  void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
+  void check_translations(std::vector<Diagnostic>& errors);
+  void check_place_cycles(std::vector<Diagnostic>& errors) const;
+  // A place and its ancestors, nearest first (a place hierarchy without cycles).
+  std::vector<std::string> place_and_ancestors(const std::string& id) const;
 
   std::unordered_map<std::string, Facts> facts_;
-  std::vector<std::string> order_;                                        // ids in the order added
+  std::vector<std::string> order_;                                        // document ids in the order added
+  std::unordered_map<std::string, Entry> entries_;
+  std::vector<std::string> entry_order_;                                  // thesaurus ids in the order added
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
+  std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
+  std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches
 };
 
 }  // namespace citego

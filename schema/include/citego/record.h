@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "citego/schema.h"
@@ -96,6 +97,17 @@ struct ExportRecord {
   std::string source;
 
   bool operator==(const ExportRecord&) const = default;
+};
+
+// What a document gets from the other records of the corpus (ReferenceGraph::derived_of): its facets, the other
+// versions of a fiche, its authors with the persons' names, and the labels of its descriptors and places (with
+// those of the places' ancestors) for the label-word field.
+struct DerivedFields {
+  schema::FacetValues facets;
+  std::vector<schema::StoredTranslation> translations;
+  std::vector<schema::StoredAuthor> authors;
+  std::vector<std::pair<schema::Lang, std::string>> label_texts;
+  bool operator==(const DerivedFields&) const = default;
 };
 
 enum class ThesaurusKind { Person, Descriptor, Place };
