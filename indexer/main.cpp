@@ -126,7 +126,19 @@ int main(int argc, char** argv) {
       std::cerr << "citego-index: " << plural(s.documents, "document", "documents") << " ("
                 << plural(by[static_cast<std::size_t>(DocType::Organisation)], "organisation", "organisations") << ", "
                 << plural(by[static_cast<std::size_t>(DocType::Project)], "project", "projects") << ", "
-                << plural(by[static_cast<std::size_t>(DocType::Resource)], "resource", "resources") << ") from "
+                << plural(by[static_cast<std::size_t>(DocType::Resource)], "resource", "resources");
+      // Version 2's kinds are named when the corpus has them, so a version 1 corpus reads as it always did.
+      const std::size_t dossiers = by[static_cast<std::size_t>(DocType::Dossier)];
+      const std::size_t fiches = by[static_cast<std::size_t>(DocType::Fiche)];
+      if (dossiers + fiches > 0) {
+        std::cerr << ", " << plural(dossiers, "dossier", "dossiers") << ", " << plural(fiches, "fiche", "fiches");
+      }
+      const auto& entries = s.entries_by_kind;
+      if (entries[0] + entries[1] + entries[2] > 0) {
+        std::cerr << "; thesauri: " << plural(entries[0], "person", "persons") << ", "
+                  << plural(entries[1], "descriptor", "descriptors") << ", " << plural(entries[2], "place", "places");
+      }
+      std::cerr << ") from "
                 << plural(s.files, "file", "files") << " in " << std::fixed;
       std::cerr.precision(2);
       std::cerr << s.seconds << " s (";

@@ -224,6 +224,9 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   for (schema::DocType type : schema::kDocTypes) {
     summary.documents_by_type[static_cast<std::size_t>(type)] = graph.count(type);
   }
+  for (ThesaurusKind kind : {ThesaurusKind::Person, ThesaurusKind::Descriptor, ThesaurusKind::Place}) {
+    summary.entries_by_kind[static_cast<std::size_t>(kind)] = graph.count(kind);
+  }
   summary.documents = graph.size();
   summary.generation = live.generation_name();
   const auto finished = std::chrono::steady_clock::now();

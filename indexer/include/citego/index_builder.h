@@ -46,7 +46,8 @@ struct IndexRequest {
 
 struct IndexSummary {
   std::size_t files = 0;
-  std::array<std::size_t, 3> documents_by_type{};  // by schema::DocType
+  std::array<std::size_t, 5> documents_by_type{};  // by schema::DocType
+  std::array<std::size_t, 3> entries_by_kind{};    // by ThesaurusKind: persons, descriptors, places
   std::size_t documents = 0;
   double seconds = 0;
   // Where the time went: reading and checking (pass 1), writing the runs (pass 2), merging and publishing.
