@@ -139,7 +139,8 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{{"malformed.xml"}, "malformed.xml:7:45: error: malformed XML: Start-end tags mismatch\n"},
         BrokenCase{{"bad-root.xml"}, "bad-root.xml:4:1: error: root element is <export>, expected <citego-export>\n"},
         BrokenCase{{"bad-version.xml"},
-                   "bad-version.xml:4:1: error: <citego-export> has version \"2\"; this indexer reads version 1\n"},
+                   "bad-version.xml:4:1: error: <citego-export> has version \"3\"; this indexer reads versions 1 "
+                   "and 2\n"},
         BrokenCase{{"missing-title.xml"},
                    "missing-title.xml:11:3: error: <project> \"prj-broken-missing-title\" has no <title>\n"},
         BrokenCase{{"bad-kind.xml"}, "bad-kind.xml:8:5: error: <organisation> \"org-broken-kind\" has an unknown kind "
