@@ -1217,6 +1217,40 @@ TEST(ReadExportFile, ReadsTheMultilingualFixtures) {
   EXPECT_EQ(read("corpus/citego-partners.xml").size(), 21u);
 }
 
+TEST(ReadExportFile, ReadsTheVersion2FixtureInARunWithVersion1Files) {
+  // One run of citego-index reads each input on its own: the v1 fixtures give the records they gave alone, and the
+  // v2 fixture its documents (v1 kinds included) and its thesaurus entries.
+  const std::vector<std::string> inputs = {"corpus/fixtures/multilingual/governance-en-es.xml",
+                                           "corpus/fixtures/version2/atlas-es-fr.xml",
+                                           "corpus/fixtures/multilingual/territoires-fr-pt.xml"};
+  std::vector<ParsedExport> run;
+  for (const std::string& input : inputs) run.push_back(citego::read_export_file(source_path(input)));
+  for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(messages_of(run[i]), std::vector<std::string>{});
+  EXPECT_EQ(run[0].records, citego::read_export_file(source_path(inputs[0])).records);
+  EXPECT_EQ(run[2].records, citego::read_export_file(source_path(inputs[2])).records);
+  EXPECT_EQ(run[0].records.size(), 5u);
+  EXPECT_EQ(run[2].records.size(), 5u);
+  EXPECT_TRUE(run[0].entries.empty());
+  EXPECT_EQ(ids_of(run[1]), (std::vector<std::string>{"org-fx-escuela-barrios", "prj-fx-mooc-presupuestos",
+                                                      "res-fx-guia-presupuestos", "dos-fx-presupuestos-barrios",
+                                                      "fic-fx-villa-presupuesto-es", "fic-fx-villa-presupuesto-fr",
+                                                      "fic-fx-partage-savoirs"}));
+  EXPECT_EQ(entry_ids_of(run[1]),
+            (std::vector<std::string>{"per-fx-rosa-quispe", "per-fx-claire-moreau", "dsc-fx-participatory-budgeting",
+                                      "dsc-fx-participatory-democracy", "dsc-fx-informal-settlements",
+                                      "dsc-fx-knowledge-sharing", "plc-fx-south-america", "plc-fx-pe",
+                                      "plc-fx-lima-metropolitana", "plc-fx-villa-el-salvador"}));
+  std::vector<std::pair<DocType, Lang>> kinds;
+  for (const ExportRecord& r : run[1].records) kinds.emplace_back(r.doc_type, r.lang);
+  EXPECT_EQ(kinds, (std::vector<std::pair<DocType, Lang>>{{DocType::Organisation, Lang::Es},
+                                                          {DocType::Project, Lang::Es},
+                                                          {DocType::Resource, Lang::Es},
+                                                          {DocType::Dossier, Lang::Es},
+                                                          {DocType::Fiche, Lang::Es},
+                                                          {DocType::Fiche, Lang::Fr},
+                                                          {DocType::Fiche, Lang::Fr}}));
+}
+
 TEST(ReadExportFile, ReportsAnUnreadableFile) {
   const std::string path = source_path("corpus/no-such-export.xml");
   const ParsedExport parsed = citego::read_export_file(path);
