@@ -2,6 +2,8 @@
 #include "citego/export_reader.h"
 #include "citego/xml_check.h"
 
+#include "broken_fixtures.h"
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -1250,6 +1252,26 @@ TEST(ReadExportFile, ReadsTheVersion2FixtureInARunWithVersion1Files) {
                                                           {DocType::Fiche, Lang::Fr},
                                                           {DocType::Fiche, Lang::Fr}}));
 }
+
+// The reader alone gives each broken fixture of version 2 its one diagnostic (tests/broken_fixtures.h), and drops
+// the element at fault.
+class ReadBrokenFixture : public ::testing::TestWithParam<citego::test::BrokenFixture> {};
+
+TEST_P(ReadBrokenFixture, GivesItsOneDiagnostic) {
+  const std::string& file = GetParam().file;
+  const ParsedExport parsed = citego::parse_export(read_source("corpus/fixtures/broken/" + file), file);
+  ASSERT_EQ(parsed.errors.size(), 1u) << file;
+  EXPECT_EQ(citego::to_string(parsed.errors[0]) + "\n", GetParam().diagnostic);
+}
+
+INSTANTIATE_TEST_SUITE_P(Version2, ReadBrokenFixture, ::testing::ValuesIn(citego::test::version_2_broken_fixtures()),
+                         [](const ::testing::TestParamInfo<citego::test::BrokenFixture>& param_info) {
+                           std::string name;
+                           for (char c : param_info.param.file.substr(0, param_info.param.file.size() - 4)) {
+                             if (c != '-') name += c;
+                           }
+                           return name;
+                         });
 
 TEST(ReadExportFile, ReportsAnUnreadableFile) {
   const std::string path = source_path("corpus/no-such-export.xml");
