@@ -389,12 +389,19 @@ TEST(ParseExport, ReadsADescriptor) {
 }
 
 TEST(ParseExport, ReadsPlacesOfEveryLevel) {
-  const ParsedExport parsed = parse(export_v2(R"(  <place id="plc-south-america" level="continent"><label xml:lang="es">América del Sur</label></place>
-  <place id="plc-pe" level="country" code="PE" parent="plc-south-america">
-    <label xml:lang="fr">Pérou</label><label xml:lang="en">Peru</label><label xml:lang="es">Perú</label><label xml:lang="pt">Peru</label>
+  const ParsedExport parsed = parse(export_v2(R"(  <place id="plc-south-america" level="continent">
+    <label xml:lang="es">América del Sur</label>
   </place>
-  <place id="plc-lima-metropolitana" level="region" parent="plc-pe"><label xml:lang="es">Lima Metropolitana</label></place>
-  <place id="plc-villa-el-salvador" level="city" parent="plc-lima-metropolitana"><label xml:lang="es">Villa El Salvador</label></place>
+  <place id="plc-pe" level="country" code="PE" parent="plc-south-america">
+    <label xml:lang="fr">Pérou</label><label xml:lang="en">Peru</label>
+    <label xml:lang="es">Perú</label><label xml:lang="pt">Peru</label>
+  </place>
+  <place id="plc-lima-metropolitana" level="region" parent="plc-pe">
+    <label xml:lang="es">Lima Metropolitana</label>
+  </place>
+  <place id="plc-villa-el-salvador" level="city" parent="plc-lima-metropolitana">
+    <label xml:lang="es">Villa El Salvador</label>
+  </place>
 )"));
   EXPECT_EQ(messages_of(parsed), std::vector<std::string>{});
   auto place = [](std::string id, int line, std::string level, std::string code, std::optional<std::string> parent,
@@ -412,9 +419,9 @@ TEST(ParseExport, ReadsPlacesOfEveryLevel) {
   EXPECT_EQ(parsed.entries,
             (std::vector<ThesaurusEntry>{
                 place("plc-south-america", 2, "continent", "", std::nullopt, {"", "", "América del Sur", ""}),
-                place("plc-pe", 3, "country", "PE", "plc-south-america", {"Pérou", "Peru", "Perú", "Peru"}),
-                place("plc-lima-metropolitana", 6, "region", "", "plc-pe", {"", "", "Lima Metropolitana", ""}),
-                place("plc-villa-el-salvador", 7, "city", "", "plc-lima-metropolitana",
+                place("plc-pe", 5, "country", "PE", "plc-south-america", {"Pérou", "Peru", "Perú", "Peru"}),
+                place("plc-lima-metropolitana", 9, "region", "", "plc-pe", {"", "", "Lima Metropolitana", ""}),
+                place("plc-villa-el-salvador", 12, "city", "", "plc-lima-metropolitana",
                       {"", "", "Villa El Salvador", ""}),
             }));
   EXPECT_TRUE(parsed.records.empty());
@@ -709,7 +716,8 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:4:23: error: <fiche> \"fic-a\" has an <author> with neither a ref nor text (a person's ref or a "
         "name)"}},
       {"AuthorWithAnInvalidRefOrAnotherAttribute",
-       fiche_with("    <authors>\n      <author ref=\"Per A\"/>\n      <author role=\"x\">Ana</author>\n    </authors>\n"),
+       fiche_with("    <authors>\n      <author ref=\"Per A\"/>\n      <author role=\"x\">Ana</author>\n"
+                  "    </authors>\n"),
        {"t.xml:5:7: error: <fiche> \"fic-a\" has a <author> with an invalid ref \"Per A\"",
         "t.xml:6:7: error: <fiche> \"fic-a\" has an unknown attribute role on <author>"}},
       {"LongFreeTextAuthor", fiche_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
@@ -826,11 +834,13 @@ std::vector<FaultCase> version_2_cases() {
        {"t.xml:3:5: error: <descriptor> \"dsc-a\" has an empty <label>",
         "t.xml:4:5: error: <descriptor> \"dsc-a\" has a <label> longer than the limit of 200 characters"}},
       {"BadRelated",
-       descriptor_with("    <label xml:lang=\"fr\">L</label>\n    <related/>\n    <related ref=\"dsc-b\" family=\"x\"/>\n"),
+       descriptor_with("    <label xml:lang=\"fr\">L</label>\n    <related/>\n"
+                       "    <related ref=\"dsc-b\" family=\"x\"/>\n"),
        {"t.xml:4:5: error: <descriptor> \"dsc-a\" has a <related> without ref",
         "t.xml:5:5: error: <descriptor> \"dsc-a\" has an unknown attribute family on <related>"}},
       {"DescriptorsInADescriptor",
-       descriptor_with("    <label xml:lang=\"fr\">L</label>\n    <descriptors><descriptor ref=\"dsc-b\"/></descriptors>\n"),
+       descriptor_with("    <label xml:lang=\"fr\">L</label>\n"
+                       "    <descriptors><descriptor ref=\"dsc-b\"/></descriptors>\n"),
        {"t.xml:4:5: error: <descriptor> \"dsc-a\" has an unknown element <descriptors>"}},
 
       // Places

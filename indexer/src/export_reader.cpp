@@ -249,7 +249,8 @@ class ElementReader {
     if (kind == ThesaurusKind::Place) check_place_attributes();
     const std::vector<std::string> seen = read_children(
         [kind](std::string_view name) {
-          return (kind != ThesaurusKind::Person && name == "label") || (kind == ThesaurusKind::Descriptor && name == "related");
+          return (kind != ThesaurusKind::Person && name == "label") ||
+                 (kind == ThesaurusKind::Descriptor && name == "related");
         },
         [&](const pugi::xml_node& child, const std::string& name) { read_entry_child(child, name); });
     require(seen, kind == ThesaurusKind::Person ? "name" : "label");
@@ -463,7 +464,9 @@ class ElementReader {
       }
       read(child);
     }
-    if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
+    if (!list.first_element_by_path(std::string(item).c_str())) {
+      error(list, "has an empty <" + std::string(list.name()) + ">");
+    }
   }
 
   // Children that are lists of one element name (<keywords><keyword>…), as collapsed texts.
@@ -526,7 +529,8 @@ class ElementReader {
   void read_authors(const pugi::xml_node& list) {
     for_each_item(list, "author", [&](const pugi::xml_node& child) {
       const bool has_ref = static_cast<bool>(child.attribute("ref"));
-      const bool has_text = std::any_of(child.children().begin(), child.children().end(), [](const pugi::xml_node& part) {
+      const pugi::xml_object_range<pugi::xml_node_iterator> parts = child.children();
+      const bool has_text = std::any_of(parts.begin(), parts.end(), [](const pugi::xml_node& part) {
         return part.type() == pugi::node_element || (is_text(part) && !trim(part.value()).empty());
       });
       if (has_ref && has_text) {
@@ -570,7 +574,8 @@ class ElementReader {
       error(node, "has a " + std::string(what) + " " + quote_value(code) +
                       " that is not an ISO 3166 alpha-2 code (two capital letters)");
     } else if (assigned && !schema::is_iso_country(code)) {
-      error(node, "has a " + std::string(what) + " " + quote_value(code) + " that is no country's ISO 3166 alpha-2 code");
+      error(node, "has a " + std::string(what) + " " + quote_value(code) +
+                      " that is no country's ISO 3166 alpha-2 code");
     }
   }
 
@@ -680,11 +685,14 @@ class ElementReader {
     if (!schema::is_one_of(entry_.level, schema::kPlaceLevels)) return;  // reported
     const bool country = entry_.level == "country";
     if (country && !has_code) error(element_, "has no code attribute (a country needs its ISO 3166 alpha-2 code)");
-    if (!country && has_code) error(element_, "has a code attribute, which only a country takes (its level is " + entry_.level + ")");
+    if (!country && has_code) {
+      error(element_, "has a code attribute, which only a country takes (its level is " + entry_.level + ")");
+    }
     const bool continent = entry_.level == "continent";
     if (continent && has_parent) error(element_, "has a parent attribute, which a continent does not take");
     if (!continent && !has_parent) {
-      error(element_, "has no parent attribute (only a continent has none; a " + entry_.level + " is inside another place)");
+      error(element_, "has no parent attribute (only a continent has none; a " + entry_.level +
+                          " is inside another place)");
     }
   }
 

@@ -46,8 +46,8 @@ struct ParsedExport {
 // Parses one export held in memory; `file` names it in locations. Never throws on bad input: a file that is not
 // well-formed UTF-8 XML 1.0 (find_xml_fault, xml_check.h, then pugixml) gives a single diagnostic and no records; a
 // document or entry with a fault, such as a field over its limit above, gives diagnostics and no record or entry. An
-// element of version 2 (<dossier>, <fiche>, <person>, <descriptor>, <place>) in a file of version 1 is a fault. Linear in the size
-// of the input, however its lines are laid out.
+// element of version 2 (<dossier>, <fiche>, <person>, <descriptor>, <place>) in a file of version 1 is a fault.
+// Linear in the size of the input, however its lines are laid out.
 ParsedExport parse_export(std::string_view xml, const std::string& file);
 
 // Reads `path` (read_input, input_file.h) and parses it. A file that cannot be read gives one diagnostic naming it and
