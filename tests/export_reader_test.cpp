@@ -78,6 +78,17 @@ std::vector<std::string> entry_ids_of(const ParsedExport& parsed) {
 
 SourceLocation at(int line, int column) { return SourceLocation{kFile, line, column}; }
 
+// A record with what every document has; the tests set the rest.
+ExportRecord record_of(DocType type, std::string id, Lang lang, SourceLocation where, std::string title) {
+  ExportRecord r;
+  r.doc_type = type;
+  r.id = std::move(id);
+  r.lang = lang;
+  r.where = std::move(where);
+  r.title = std::move(title);
+  return r;
+}
+
 // Parses an export expected to be free of faults and to hold exactly one document.
 ExportRecord only_record(std::string_view xml) {
   const ParsedExport parsed = parse(xml);
@@ -117,12 +128,8 @@ TEST(ParseExport, ReadsAWholeOrganisation) {
   </organisation>
 )",
                                     R"(version="1" xml:lang="en")");
-  ExportRecord expected;
-  expected.doc_type = DocType::Organisation;
-  expected.id = "org-rets";
-  expected.lang = Lang::Fr;
-  expected.where = at(2, 3);
-  expected.title = "Réseau Exemple des Territoires Solidaires";
+  ExportRecord expected =
+      record_of(DocType::Organisation, "org-rets", Lang::Fr, at(2, 3), "Réseau Exemple des Territoires Solidaires");
   expected.url = "https://example.org/rets";
   expected.summary = "Réseau fictif d'élus locaux.";
   expected.acronym = "RETS";
@@ -147,12 +154,7 @@ TEST(ParseExport, ReadsAWholeProject) {
     <url>https://example.org/dossier</url>
   </project>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Project;
-  expected.id = "prj-dossier";
-  expected.lang = Lang::Fr;
-  expected.where = at(2, 3);
-  expected.title = "Démocratie participative";
+  ExportRecord expected = record_of(DocType::Project, "prj-dossier", Lang::Fr, at(2, 3), "Démocratie participative");
   expected.url = "https://example.org/dossier";
   expected.summary = "Un dossier comparatif.";
   expected.body = "Ce dossier compare des expériences.";
@@ -194,12 +196,7 @@ TEST(ParseExport, ReadsAWholeResourceWithColumnsInCharacters) {
     <summary>Estudo de caso.</summary>
   </resource>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Resource;
-  expected.id = "res-eco";
-  expected.lang = Lang::Pt;
-  expected.where = at(2, 21);
-  expected.title = "Orçamento participativo";
+  ExportRecord expected = record_of(DocType::Resource, "res-eco", Lang::Pt, at(2, 21), "Orçamento participativo");
   expected.summary = "Estudo de caso.";
   expected.category = "case-study";
   expected.year = 2020;
@@ -269,12 +266,8 @@ TEST(ParseExport, ReadsAWholeFiche) {
     <url>HTTPS://example.org/fiche</url>
   </fiche>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Fiche;
-  expected.id = "fic-villa-budget";
-  expected.lang = Lang::Es;
-  expected.where = at(2, 3);
-  expected.title = "Presupuesto participativo en Villa El Salvador";
+  ExportRecord expected = record_of(DocType::Fiche, "fic-villa-budget", Lang::Es, at(2, 3),
+                                    "Presupuesto participativo en Villa El Salvador");
   expected.url = "HTTPS://example.org/fiche";
   expected.summary = "Un caso.";
   expected.body = "Texto del caso.";
@@ -324,12 +317,7 @@ TEST(ParseExport, ReadsAWholeDossier) {
     <url>http://example.org/dossier</url>
   </dossier>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Dossier;
-  expected.id = "prj-power-to-act";
-  expected.lang = Lang::En;
-  expected.where = at(2, 3);
-  expected.title = "Power to act";
+  ExportRecord expected = record_of(DocType::Dossier, "prj-power-to-act", Lang::En, at(2, 3), "Power to act");
   expected.url = "http://example.org/dossier";
   expected.summary = "Citizens' power to act.";
   expected.body = "A dossier.";
