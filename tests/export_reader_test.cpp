@@ -2,7 +2,11 @@
 #include "citego/export_reader.h"
 #include "citego/xml_check.h"
 
+#include "broken_fixtures.h"
+
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -12,13 +16,31 @@
 
 #include <gtest/gtest.h>
 
+namespace citego {
+
+// Entries in failure messages: their fields, not their bytes.
+void PrintTo(const ThesaurusEntry& e, std::ostream* os) {
+  *os << name_of(e.kind) << " " << e.id << " at " << to_string(e.where) << " name=" << e.name << " labels=";
+  for (const std::string& label : e.labels) *os << "[" << label << "]";
+  *os << " family=" << e.family << " level=" << e.level << " code=" << e.code;
+  if (e.affiliation) *os << " affiliation=" << e.affiliation->ref << "@" << to_string(e.affiliation->where);
+  if (e.parent) *os << " parent=" << e.parent->ref << "@" << to_string(e.parent->where);
+  for (const Reference& r : e.related) *os << " related=" << r.ref << "@" << to_string(r.where);
+}
+
+}  // namespace citego
+
 namespace {
 
+using citego::AuthorRef;
+using citego::Date;
 using citego::Diagnostic;
 using citego::ExportRecord;
 using citego::ParsedExport;
 using citego::Reference;
 using citego::SourceLocation;
+using citego::ThesaurusEntry;
+using citego::ThesaurusKind;
 using citego::schema::DocType;
 using citego::schema::Lang;
 
@@ -27,6 +49,11 @@ const std::string kFile = "t.xml";
 // An export holding `documents`, which start on line 2.
 std::string export_of(std::string_view documents, std::string_view root_attributes = R"(version="1" xml:lang="fr")") {
   return "<citego-export " + std::string(root_attributes) + ">\n" + std::string(documents) + "</citego-export>\n";
+}
+
+// An export of version 2 holding `documents`, which start on line 2.
+std::string export_v2(std::string_view documents, std::string_view lang = "fr") {
+  return export_of(documents, "version=\"2\" xml:lang=\"" + std::string(lang) + "\"");
 }
 
 ParsedExport parse(std::string_view xml) { return citego::parse_export(xml, kFile); }
@@ -43,7 +70,24 @@ std::vector<std::string> ids_of(const ParsedExport& parsed) {
   return ids;
 }
 
+std::vector<std::string> entry_ids_of(const ParsedExport& parsed) {
+  std::vector<std::string> ids;
+  for (const ThesaurusEntry& e : parsed.entries) ids.push_back(e.id);
+  return ids;
+}
+
 SourceLocation at(int line, int column) { return SourceLocation{kFile, line, column}; }
+
+// A record with what every document has; the tests set the rest.
+ExportRecord record_of(DocType type, std::string id, Lang lang, SourceLocation where, std::string title) {
+  ExportRecord r;
+  r.doc_type = type;
+  r.id = std::move(id);
+  r.lang = lang;
+  r.where = std::move(where);
+  r.title = std::move(title);
+  return r;
+}
 
 // Parses an export expected to be free of faults and to hold exactly one document.
 ExportRecord only_record(std::string_view xml) {
@@ -54,6 +98,18 @@ ExportRecord only_record(std::string_view xml) {
     return {};
   }
   return parsed.records.front();
+}
+
+// Parses an export expected to be free of faults and to hold exactly one thesaurus entry (and no document).
+ThesaurusEntry only_entry(std::string_view xml) {
+  const ParsedExport parsed = parse(xml);
+  EXPECT_EQ(messages_of(parsed), std::vector<std::string>{});
+  EXPECT_EQ(ids_of(parsed), std::vector<std::string>{});
+  if (parsed.entries.size() != 1) {
+    ADD_FAILURE() << "expected one entry, got " << parsed.entries.size();
+    return {};
+  }
+  return parsed.entries.front();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,12 +128,8 @@ TEST(ParseExport, ReadsAWholeOrganisation) {
   </organisation>
 )",
                                     R"(version="1" xml:lang="en")");
-  ExportRecord expected;
-  expected.doc_type = DocType::Organisation;
-  expected.id = "org-rets";
-  expected.lang = Lang::Fr;
-  expected.where = at(2, 3);
-  expected.title = "Réseau Exemple des Territoires Solidaires";
+  ExportRecord expected =
+      record_of(DocType::Organisation, "org-rets", Lang::Fr, at(2, 3), "Réseau Exemple des Territoires Solidaires");
   expected.url = "https://example.org/rets";
   expected.summary = "Réseau fictif d'élus locaux.";
   expected.acronym = "RETS";
@@ -102,12 +154,7 @@ TEST(ParseExport, ReadsAWholeProject) {
     <url>https://example.org/dossier</url>
   </project>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Project;
-  expected.id = "prj-dossier";
-  expected.lang = Lang::Fr;
-  expected.where = at(2, 3);
-  expected.title = "Démocratie participative";
+  ExportRecord expected = record_of(DocType::Project, "prj-dossier", Lang::Fr, at(2, 3), "Démocratie participative");
   expected.url = "https://example.org/dossier";
   expected.summary = "Un dossier comparatif.";
   expected.body = "Ce dossier compare des expériences.";
@@ -149,12 +196,7 @@ TEST(ParseExport, ReadsAWholeResourceWithColumnsInCharacters) {
     <summary>Estudo de caso.</summary>
   </resource>
 )");
-  ExportRecord expected;
-  expected.doc_type = DocType::Resource;
-  expected.id = "res-eco";
-  expected.lang = Lang::Pt;
-  expected.where = at(2, 21);
-  expected.title = "Orçamento participativo";
+  ExportRecord expected = record_of(DocType::Resource, "res-eco", Lang::Pt, at(2, 21), "Orçamento participativo");
   expected.summary = "Estudo de caso.";
   expected.category = "case-study";
   expected.year = 2020;
@@ -194,6 +236,186 @@ TEST(ParseExport, CollapsesXmlWhiteSpaceInText) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Version 2: whole fiches, dossiers and thesaurus entries
+
+TEST(ParseExport, ReadsAWholeFiche) {
+  const std::string xml = export_v2(R"(  <fiche id="fic-villa-budget" xml:lang="es">
+    <title>Presupuesto participativo en Villa El Salvador</title>
+    <type>case</type>
+    <date>2017-03-14</date>
+    <authors>
+      <author ref="per-rosa-quispe"/>
+      <author> Colectivo de
+        vecinos </author>
+    </authors>
+    <dossiers><dossier ref="prj-power-to-act"/></dossiers>
+    <links>
+      <link ref="prj-mooc-territorial-governance-ciedel"/>
+    </links>
+    <descriptors>
+      <descriptor ref="dsc-participatory-budgeting"/>
+      <descriptor ref="dsc-informal-settlements"/>
+    </descriptors>
+    <places><place ref="plc-villa-el-salvador"/></places>
+    <translation-of ref="fic-villa-budget-fr"/>
+    <source>Escuela para el desarrollo</source>
+    <keywords><keyword>presupuesto participativo</keyword></keywords>
+    <summary>Un caso.</summary>
+    <body>Texto del
+      caso.</body>
+    <url>HTTPS://example.org/fiche</url>
+  </fiche>
+)");
+  ExportRecord expected = record_of(DocType::Fiche, "fic-villa-budget", Lang::Es, at(2, 3),
+                                    "Presupuesto participativo en Villa El Salvador");
+  expected.url = "HTTPS://example.org/fiche";
+  expected.summary = "Un caso.";
+  expected.body = "Texto del caso.";
+  expected.fiche_type = "case";
+  expected.date = Date{2017, 3, 14};
+  expected.authors = {"Colectivo de vecinos"};
+  expected.author_refs = {AuthorRef{"per-rosa-quispe", "", at(7, 7)}, AuthorRef{"", "Colectivo de vecinos", at(8, 7)}};
+  expected.dossiers = {Reference{"prj-power-to-act", "", at(11, 15)}};
+  expected.links = {Reference{"prj-mooc-territorial-governance-ciedel", "", at(13, 7)}};
+  expected.descriptors = {Reference{"dsc-participatory-budgeting", "", at(16, 7)},
+                          Reference{"dsc-informal-settlements", "", at(17, 7)}};
+  expected.places = {Reference{"plc-villa-el-salvador", "", at(19, 13)}};
+  expected.translation_of = Reference{"fic-villa-budget-fr", "", at(20, 5)};
+  expected.source = "Escuela para el desarrollo";
+  expected.keywords = {"presupuesto participativo"};
+  EXPECT_EQ(only_record(xml), expected);
+
+  // The shortest fiche: a title and a type; a date may be a year, or a year and a month.
+  const ExportRecord year_only =
+      only_record(export_v2("  <fiche id=\"fic-a\"><title>T</title><type>notion</type><date>2016</date></fiche>\n"));
+  EXPECT_EQ(year_only.date, (Date{2016, 0, 0}));
+  EXPECT_EQ(year_only.lang, Lang::Fr);
+  EXPECT_EQ(only_record(export_v2("  <fiche id=\"fic-a\"><title>T</title><type>notion</type><date>2020-02</date>"
+                                  "</fiche>\n"))
+                .date,
+            (Date{2020, 2, 0}));
+  EXPECT_EQ(only_record(export_v2("  <fiche id=\"fic-a\"><title>T</title><type>notion</type><date>2020-02-29</date>"
+                                  "</fiche>\n"))
+                .date,
+            (Date{2020, 2, 29}));
+}
+
+TEST(ParseExport, ReadsAWholeDossier) {
+  const std::string xml = export_v2(R"(  <dossier id="prj-power-to-act" xml:lang="en">
+    <title>Power to act</title>
+    <period start="2017" end="2018"/>
+    <coordinator ref="per-claire-moreau"/>
+    <authors><author ref="per-karim-benali"/></authors>
+    <partners>
+      <partner ref="org-appuii" role=" partner "/>
+      <partner ref="org-centre-sud"/>
+    </partners>
+    <descriptors><descriptor ref="dsc-power-to-act"/></descriptors>
+    <places><place ref="plc-fr"/></places>
+    <summary>Citizens' power to act.</summary>
+    <body>A dossier.</body>
+    <url>http://example.org/dossier</url>
+  </dossier>
+)");
+  ExportRecord expected = record_of(DocType::Dossier, "prj-power-to-act", Lang::En, at(2, 3), "Power to act");
+  expected.url = "http://example.org/dossier";
+  expected.summary = "Citizens' power to act.";
+  expected.body = "A dossier.";
+  expected.start_year = 2017;
+  expected.end_year = 2018;
+  expected.coordinator = Reference{"per-claire-moreau", "", at(5, 5)};
+  expected.author_refs = {AuthorRef{"per-karim-benali", "", at(6, 14)}};
+  expected.partners = {Reference{"org-appuii", "partner", at(8, 7)}, Reference{"org-centre-sud", "", at(9, 7)}};
+  expected.descriptors = {Reference{"dsc-power-to-act", "", at(11, 18)}};
+  expected.places = {Reference{"plc-fr", "", at(12, 13)}};
+  EXPECT_EQ(only_record(xml), expected);
+}
+
+TEST(ParseExport, ReadsAPerson) {
+  ThesaurusEntry expected;
+  expected.kind = ThesaurusKind::Person;
+  expected.id = "per-marie-dupont";
+  expected.where = at(2, 3);
+  expected.name = "Marie Dupont";
+  expected.labels = {"Marie Dupont", "Marie Dupont", "Marie Dupont", "Marie Dupont"};
+  expected.affiliation = Reference{"org-cnfpt-inset", "", at(5, 5)};
+  EXPECT_EQ(only_entry(export_v2(R"(  <person id="per-marie-dupont">
+    <name>Marie
+      Dupont</name>
+    <affiliation ref="org-cnfpt-inset"/>
+  </person>
+)")),
+            expected);
+  EXPECT_EQ(only_entry(export_v2("  <person id=\"per-joao-silva\"><name>João Silva</name></person>\n")).affiliation,
+            std::nullopt);
+}
+
+TEST(ParseExport, ReadsADescriptor) {
+  ThesaurusEntry expected;
+  expected.kind = ThesaurusKind::Descriptor;
+  expected.id = "dsc-participatory-budgeting";
+  expected.where = at(2, 3);
+  expected.family = "governance";
+  expected.labels = {"budget participatif", "", "", "orçamento participativo"};
+  expected.related = {Reference{"dsc-participatory-democracy", "", at(5, 5)},
+                      Reference{"dsc-local-finance", "", at(7, 5)}};
+  // Labels and related descriptors are repeated children, in any order.
+  EXPECT_EQ(only_entry(export_v2(R"(  <descriptor id="dsc-participatory-budgeting" family="governance">
+    <label xml:lang="fr">budget
+      participatif</label>
+    <related ref="dsc-participatory-democracy"/>
+    <label xml:lang="pt">orçamento participativo</label>
+    <related ref="dsc-local-finance"/>
+  </descriptor>
+)")),
+            expected);
+  // The family is optional.
+  const ThesaurusEntry without_family =
+      only_entry(export_v2("  <descriptor id=\"dsc-commons\"><label xml:lang=\"en\">commons</label></descriptor>\n"));
+  EXPECT_EQ(without_family.family, "");
+  EXPECT_EQ(without_family.labels, (citego::schema::Labels{"", "commons", "", ""}));
+}
+
+TEST(ParseExport, ReadsPlacesOfEveryLevel) {
+  const ParsedExport parsed = parse(export_v2(R"(  <place id="plc-south-america" level="continent">
+    <label xml:lang="es">América del Sur</label>
+  </place>
+  <place id="plc-pe" level="country" code="PE" parent="plc-south-america">
+    <label xml:lang="fr">Pérou</label><label xml:lang="en">Peru</label>
+    <label xml:lang="es">Perú</label><label xml:lang="pt">Peru</label>
+  </place>
+  <place id="plc-lima-metropolitana" level="region" parent="plc-pe">
+    <label xml:lang="es">Lima Metropolitana</label>
+  </place>
+  <place id="plc-villa-el-salvador" level="city" parent="plc-lima-metropolitana">
+    <label xml:lang="es">Villa El Salvador</label>
+  </place>
+)"));
+  EXPECT_EQ(messages_of(parsed), std::vector<std::string>{});
+  auto place = [](std::string id, int line, std::string level, std::string code, std::optional<std::string> parent,
+                  citego::schema::Labels labels) {
+    ThesaurusEntry e;
+    e.kind = ThesaurusKind::Place;
+    e.id = std::move(id);
+    e.where = at(line, 3);
+    e.level = std::move(level);
+    e.code = std::move(code);
+    if (parent) e.parent = Reference{*parent, "", e.where};
+    e.labels = std::move(labels);
+    return e;
+  };
+  EXPECT_EQ(parsed.entries,
+            (std::vector<ThesaurusEntry>{
+                place("plc-south-america", 2, "continent", "", std::nullopt, {"", "", "América del Sur", ""}),
+                place("plc-pe", 5, "country", "PE", "plc-south-america", {"Pérou", "Peru", "Perú", "Peru"}),
+                place("plc-lima-metropolitana", 9, "region", "", "plc-pe", {"", "", "Lima Metropolitana", ""}),
+                place("plc-villa-el-salvador", 12, "city", "", "plc-lima-metropolitana",
+                      {"", "", "Villa El Salvador", ""}),
+            }));
+  EXPECT_TRUE(parsed.records.empty());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Diagnostics: each case is an export with faults, the exact diagnostics, and the ids of the records still read.
 
 struct FaultCase {
@@ -201,6 +423,7 @@ struct FaultCase {
   std::string xml;
   std::vector<std::string> diagnostics;
   std::vector<std::string> records = {};
+  std::vector<std::string> entries = {};  // ids of the thesaurus entries still read
 };
 
 void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
@@ -212,6 +435,7 @@ TEST_P(ParseExportFault, GivesExactDiagnostics) {
   const ParsedExport parsed = parse(c.xml);
   EXPECT_EQ(messages_of(parsed), c.diagnostics);
   EXPECT_EQ(ids_of(parsed), c.records);
+  EXPECT_EQ(entry_ids_of(parsed), c.entries);
 }
 
 const std::string kKinds =
@@ -244,11 +468,11 @@ std::vector<FaultCase> fault_cases() {
       {"WrongVersion",
        export_of(R"(  <resource id="res-a"><title>T</title></resource>
 )",
-                 R"(version="2" xml:lang="fr")"),
-       {"t.xml:1:1: error: <citego-export> has version \"2\"; this indexer reads version 1"}},
+                 R"(version="3" xml:lang="fr")"),
+       {"t.xml:1:1: error: <citego-export> has version \"3\"; this indexer reads versions 1 and 2"}},
       {"MissingVersion",
        export_of("", R"(xml:lang="fr")"),
-       {"t.xml:1:1: error: <citego-export> has no version attribute (expected \"1\")"}},
+       {"t.xml:1:1: error: <citego-export> has no version attribute (expected \"1\" or \"2\")"}},
       {"UnsupportedRootLanguage",
        export_of("", R"(version="1" xml:lang="de")"),
        {"t.xml:1:1: error: <citego-export> has an unsupported language \"de\" (expected fr, en, es or pt)"}},
@@ -323,8 +547,8 @@ std::vector<FaultCase> fault_cases() {
        resource_with("    <kind>media</kind>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has an unknown element <kind>"}},
       {"UnknownDocumentElement",
-       export_of("  <person id=\"per-a\"/>\n  <resource id=\"res-a\"><title>T</title></resource>\n"),
-       {"t.xml:2:3: error: unknown element <person> in <citego-export> (expected <organisation>, <project> or "
+       export_of("  <event id=\"evt-a\"/>\n  <resource id=\"res-a\"><title>T</title></resource>\n"),
+       {"t.xml:2:3: error: unknown element <event> in <citego-export> (expected <organisation>, <project> or "
         "<resource>)"},
        {"res-a"}},
       {"UnknownAttribute",
@@ -372,6 +596,282 @@ std::vector<FaultCase> fault_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, ParseExportFault, ::testing::ValuesIn(fault_cases()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version 2: the local faults of dossiers, fiches and thesaurus entries, and of urls in both versions.
+
+// A fiche (line 2) whose title and type are line 3, followed by `more` (from line 4).
+std::string fiche_with(std::string_view more, std::string_view attributes = R"(id="fic-a")") {
+  return export_v2("  <fiche " + std::string(attributes) + ">\n    <title>T</title><type>case</type>\n" +
+                   std::string(more) + "  </fiche>\n");
+}
+
+// A fiche dated `date` (line 4, column 5).
+std::string fiche_dated(std::string_view date) { return fiche_with("    <date>" + std::string(date) + "</date>\n"); }
+
+// A dossier (line 2) whose title and period are line 3, followed by `more` (from line 4).
+std::string dossier_with(std::string_view more) {
+  return export_v2("  <dossier id=\"dos-a\">\n    <title>T</title><period start=\"2016\"/>\n" + std::string(more) +
+                   "  </dossier>\n");
+}
+
+// A place (line 2) with the given attributes and a French label.
+std::string place_with(std::string_view attributes) {
+  return export_v2("  <place " + std::string(attributes) + "><label xml:lang=\"fr\">L</label></place>\n");
+}
+
+// A descriptor (line 2) whose children, from line 3, are `children`.
+std::string descriptor_with(std::string_view children, std::string_view attributes = R"(id="dsc-a")") {
+  return export_v2("  <descriptor " + std::string(attributes) + ">\n" + std::string(children) + "  </descriptor>\n");
+}
+
+const std::string kFicheTypes = "introduction, analysis, case, proposal, resource, notion";
+const std::string kNoDate = ", which is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)";
+const std::string kNoUrl = " that does not start with http:// or https://";
+const std::string kNeedsVersion2 = " needs version 2 of the export format (this file is version 1)";
+const std::string kAllElements =
+    "(expected <organisation>, <project>, <resource>, <dossier>, <fiche>, <person>, <descriptor> or <place>)";
+
+std::vector<FaultCase> version_2_cases() {
+  return {
+      // The root and its version
+      {"Version2ElementsInAVersion1File",
+       export_of("  <fiche id=\"fic-a\"><title>T</title><type>case</type></fiche>\n"
+                 "  <dossier id=\"dos-a\"><title>T</title><period start=\"2016\"/></dossier>\n"
+                 "  <person id=\"per-a\"><name>N</name></person>\n"
+                 "  <descriptor id=\"dsc-a\"><label xml:lang=\"fr\">L</label></descriptor>\n"
+                 "  <place id=\"plc-europe\" level=\"continent\"><label xml:lang=\"fr\">Europe</label></place>\n"
+                 "  <resource id=\"res-a\"><title>T</title></resource>\n"),
+       {"t.xml:2:3: error: <fiche>" + kNeedsVersion2, "t.xml:3:3: error: <dossier>" + kNeedsVersion2,
+        "t.xml:4:3: error: <person>" + kNeedsVersion2, "t.xml:5:3: error: <descriptor>" + kNeedsVersion2,
+        "t.xml:6:3: error: <place>" + kNeedsVersion2},
+       {"res-a"}},
+      {"UnknownElementInAVersion2File",
+       export_v2("  <event id=\"evt-a\"/>\n  <resource id=\"res-a\"><title>T</title></resource>\n"),
+       {"t.xml:2:3: error: unknown element <event> in <citego-export> " + kAllElements},
+       {"res-a"}},
+
+      // Urls, in both versions
+      {"JavascriptUrl", resource_with("    <url>javascript:alert(document.cookie)</url>\n"),
+       {"t.xml:4:5: error: <resource> \"res-a\" has a <url> \"javascript:alert(document.cookie)\"" + kNoUrl}},
+      {"UrlWithoutScheme",
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n"
+                 "    <url>www.example.org</url>\n  </organisation>\n"),
+       {"t.xml:5:5: error: <organisation> \"org-a\" has a <url> \"www.example.org\"" + kNoUrl}},
+      {"FileUrlInAFiche", fiche_with("    <url>file:///etc/passwd</url>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a <url> \"file:///etc/passwd\"" + kNoUrl}},
+      {"DataUrlInADossier", dossier_with("    <url>data:text/html,x</url>\n"),
+       {"t.xml:4:5: error: <dossier> \"dos-a\" has a <url> \"data:text/html,x\"" + kNoUrl}},
+
+      // Fiches
+      {"MissingFicheType", export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n  </fiche>\n"),
+       {"t.xml:2:3: error: <fiche> \"fic-a\" has no <type>"}},
+      {"UnknownFicheType",
+       export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n    <type>essay</type>\n  </fiche>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has an unknown type \"essay\" (expected one of: " + kFicheTypes + ")"}},
+      {"ProjectTypeInAFiche",
+       export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n    <type>mooc</type>\n  </fiche>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has an unknown type \"mooc\" (expected one of: " + kFicheTypes + ")"}},
+      {"DateWithSlashes", fiche_dated("14/03/2017"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"14/03/2017\"" + kNoDate}},
+      {"DateWithOneDigitMonth", fiche_dated("2017-3-14"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-3-14\"" + kNoDate}},
+      {"DateWithATime", fiche_dated("2017-03-14T10:00"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-03-14T10:00\"" + kNoDate}},
+      {"DateOfAYearTooEarly", fiche_dated("0999-05"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"0999-05\" with a year outside 1000 to 2999"}},
+      {"DateOfAYearTooLate", fiche_dated("3000"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"3000\" with a year outside 1000 to 2999"}},
+      {"DateOfMonth13", fiche_dated("2017-13"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-13\", which does not exist (months are 01 to 12)"}},
+      {"DateOfMonth00", fiche_dated("2017-00-10"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-00-10\", which does not exist (months are 01 to 12)"}},
+      {"February29OfACommonYear", fiche_dated("2019-02-29"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2019-02-29\", which does not exist (2019-02 has 28 days)"}},
+      {"February29Of1900", fiche_dated("1900-02-29"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"1900-02-29\", which does not exist (1900-02 has 28 days)"}},
+      {"April31", fiche_dated("2017-04-31"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-04-31\", which does not exist (2017-04 has 30 days)"}},
+      {"Day00", fiche_dated("2017-01-00"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-01-00\", which does not exist (2017-01 has 31 days)"}},
+      {"EmptyDate", fiche_dated(" "), {"t.xml:4:5: error: <fiche> \"fic-a\" has an empty <date>"}},
+      {"AuthorWithRefAndText", fiche_with("    <authors><author ref=\"per-a\">Ana</author></authors>\n"),
+       {"t.xml:4:14: error: <fiche> \"fic-a\" has an <author> with both a ref and text (a person's ref or a name, "
+        "not both)"}},
+      {"AuthorWithNeither", fiche_with("    <authors><author/><author> </author></authors>\n"),
+       {"t.xml:4:14: error: <fiche> \"fic-a\" has an <author> with neither a ref nor text (a person's ref or a name)",
+        "t.xml:4:23: error: <fiche> \"fic-a\" has an <author> with neither a ref nor text (a person's ref or a "
+        "name)"}},
+      {"AuthorWithAnInvalidRefOrAnotherAttribute",
+       fiche_with("    <authors>\n      <author ref=\"Per A\"/>\n      <author role=\"x\">Ana</author>\n"
+                  "    </authors>\n"),
+       {"t.xml:5:7: error: <fiche> \"fic-a\" has a <author> with an invalid ref \"Per A\"",
+        "t.xml:6:7: error: <fiche> \"fic-a\" has an unknown attribute role on <author>"}},
+      {"LongFreeTextAuthor", fiche_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
+       {"t.xml:4:14: error: <fiche> \"fic-a\" has a <author> longer than the limit of 200 characters"}},
+      {"EmptyListsOfAFiche",
+       fiche_with("    <authors/>\n    <dossiers/>\n    <links/>\n    <descriptors> </descriptors>\n    <places/>\n"
+                  "    <keywords/>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has an empty <authors>",
+        "t.xml:5:5: error: <fiche> \"fic-a\" has an empty <dossiers>",
+        "t.xml:6:5: error: <fiche> \"fic-a\" has an empty <links>",
+        "t.xml:7:5: error: <fiche> \"fic-a\" has an empty <descriptors>",
+        "t.xml:8:5: error: <fiche> \"fic-a\" has an empty <places>",
+        "t.xml:9:5: error: <fiche> \"fic-a\" has an empty <keywords>"}},
+      {"WrongItemsInFicheLists",
+       fiche_with("    <descriptors><place ref=\"plc-fr\"/></descriptors>\n"
+                  "    <dossiers><dossier ref=\"dos-a\"/>text</dossiers>\n"),
+       {"t.xml:4:18: error: <fiche> \"fic-a\" has an unknown element <place> in <descriptors>",
+        "t.xml:4:5: error: <fiche> \"fic-a\" has an empty <descriptors>",
+        "t.xml:5:5: error: <fiche> \"fic-a\" has text directly inside <dossiers>"}},
+      {"BadReferencesOfAFiche",
+       fiche_with("    <places><place/><place ref=\"plc-fr\" role=\"x\"/><place ref=\"plc-fr\">x</place></places>\n"
+                  "    <translation-of ref=\"FIC\"/>\n"),
+       {"t.xml:4:13: error: <fiche> \"fic-a\" has a <place> without ref",
+        "t.xml:4:21: error: <fiche> \"fic-a\" has an unknown attribute role on <place>",
+        "t.xml:4:51: error: <fiche> \"fic-a\" has content inside <place>, which takes attributes only",
+        "t.xml:5:5: error: <fiche> \"fic-a\" has a <translation-of> with an invalid ref \"FIC\""}},
+      {"TranslationOfWithoutRef", fiche_with("    <translation-of/>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a <translation-of> without ref"}},
+      {"RepeatedTranslationOfAndDate",
+       fiche_with("    <translation-of ref=\"fic-b\"/>\n    <date>2017</date>\n    <translation-of ref=\"fic-c\"/>\n"
+                  "    <date>2018</date>\n"),
+       {"t.xml:6:5: error: <fiche> \"fic-a\" has more than one <translation-of>",
+        "t.xml:7:5: error: <fiche> \"fic-a\" has more than one <date>"}},
+      {"ElementsOfOtherKindsInAFiche",
+       fiche_with("    <period start=\"2016\"/>\n    <category>analysis</category>\n    <coordinator ref=\"per-a\"/>\n"
+                  "    <year>2016</year>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has an unknown element <period>",
+        "t.xml:5:5: error: <fiche> \"fic-a\" has an unknown element <category>",
+        "t.xml:6:5: error: <fiche> \"fic-a\" has an unknown element <coordinator>",
+        "t.xml:7:5: error: <fiche> \"fic-a\" has an unknown element <year>"}},
+      {"EmptySource", fiche_with("    <source> </source>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has an empty <source>"}},
+      {"LongSource", fiche_with("    <source>" + std::string(1001, 's') + "</source>\n"),
+       {"t.xml:4:5: error: <fiche> \"fic-a\" has a <source> longer than the limit of 1000 characters"}},
+      {"UnknownAttributeOfAFiche", fiche_with("", R"(id="fic-a" type="case")"),
+       {"t.xml:2:3: error: <fiche> \"fic-a\" has an unknown attribute type"}},
+
+      // Dossiers
+      {"DossierWithoutPeriod", export_v2("  <dossier id=\"dos-a\">\n    <title>T</title>\n  </dossier>\n"),
+       {"t.xml:2:3: error: <dossier> \"dos-a\" has no <period>"}},
+      {"DossierPeriodEndsBeforeItStarts",
+       export_v2("  <dossier id=\"dos-a\">\n    <title>T</title>\n    <period start=\"2018\" end=\"2017\"/>\n"
+                 "  </dossier>\n"),
+       {"t.xml:4:5: error: <dossier> \"dos-a\" has a period that ends (2017) before it starts (2018)"}},
+      {"BadPartnersAndCoordinator",
+       dossier_with("    <partners><partner ref=\"org-a\" role=\"\"/><participant ref=\"org-b\"/></partners>\n"
+                    "    <coordinator/>\n"
+                    "    <coordinator ref=\"per-b\"/>\n"),
+       {"t.xml:4:15: error: <dossier> \"dos-a\" has an empty role on <partner>",
+        "t.xml:4:45: error: <dossier> \"dos-a\" has an unknown element <participant> in <partners>",
+        "t.xml:5:5: error: <dossier> \"dos-a\" has a <coordinator> without ref",
+        "t.xml:6:5: error: <dossier> \"dos-a\" has more than one <coordinator>"}},
+      {"CoordinatorWithContent", dossier_with("    <coordinator ref=\"per-a\">Ana</coordinator>\n"),
+       {"t.xml:4:5: error: <dossier> \"dos-a\" has content inside <coordinator>, which takes attributes only"}},
+      {"ElementsOfOtherKindsInADossier",
+       dossier_with("    <type>dossier</type>\n    <participants><participant ref=\"org-a\"/></participants>\n"
+                    "    <date>2017</date>\n    <links><link ref=\"prj-a\"/></links>\n"),
+       {"t.xml:4:5: error: <dossier> \"dos-a\" has an unknown element <type>",
+        "t.xml:5:5: error: <dossier> \"dos-a\" has an unknown element <participants>",
+        "t.xml:6:5: error: <dossier> \"dos-a\" has an unknown element <date>",
+        "t.xml:7:5: error: <dossier> \"dos-a\" has an unknown element <links>"}},
+
+      // Persons
+      {"PersonWithoutName", export_v2("  <person id=\"per-a\">\n    <affiliation ref=\"org-a\"/>\n  </person>\n"),
+       {"t.xml:2:3: error: <person> \"per-a\" has no <name>"}},
+      {"PersonWithTwoAffiliations",
+       export_v2("  <person id=\"per-a\"><name>N</name>\n    <affiliation ref=\"org-a\"/>\n"
+                 "    <affiliation ref=\"org-b\"/>\n  </person>\n"),
+       {"t.xml:4:5: error: <person> \"per-a\" has more than one <affiliation>"}},
+      {"BadAffiliationAndUnknownChild",
+       export_v2("  <person id=\"per-a\" xml:lang=\"fr\"><name>N</name>\n    <affiliation organisation=\"org-a\"/>\n"
+                 "    <label xml:lang=\"fr\">N</label>\n  </person>\n"),
+       {"t.xml:2:3: error: <person> \"per-a\" has an unknown attribute xml:lang",
+        "t.xml:3:5: error: <person> \"per-a\" has an unknown attribute organisation on <affiliation>",
+        "t.xml:3:5: error: <person> \"per-a\" has a <affiliation> without ref",
+        "t.xml:4:5: error: <person> \"per-a\" has an unknown element <label>"}},
+      {"LongPersonName", export_v2("  <person id=\"per-a\"><name>" + std::string(201, 'n') + "</name></person>\n"),
+       {"t.xml:2:22: error: <person> \"per-a\" has a <name> longer than the limit of 200 characters"}},
+      {"PersonWithoutId", export_v2("  <person><name>N</name></person>\n"),
+       {"t.xml:2:3: error: <person> has no id attribute"}},
+
+      // Descriptors and labels
+      {"UnknownDescriptorFamily",
+       descriptor_with("    <label xml:lang=\"fr\">L</label>\n", R"(id="dsc-a" family="economy")"),
+       {"t.xml:2:3: error: <descriptor> \"dsc-a\" has an unknown family \"economy\" (expected one of: territory, "
+        "governance)"}},
+      {"DescriptorWithoutLabel", descriptor_with("    <related ref=\"dsc-b\"/>\n"),
+       {"t.xml:2:3: error: <descriptor> \"dsc-a\" has no <label>"}},
+      {"DuplicateLabelLanguage",
+       descriptor_with("    <label xml:lang=\"fr\">budget participatif</label>\n"
+                       "    <label xml:lang=\"en\">participatory budgeting</label>\n"
+                       "    <label xml:lang=\"fr\">budget participatif (bis)</label>\n"),
+       {"t.xml:5:5: error: <descriptor> \"dsc-a\" has more than one <label xml:lang=\"fr\">"}},
+      {"LabelWithoutOrInAnUnsupportedLanguage",
+       descriptor_with("    <label>L</label>\n    <label xml:lang=\"de\">L</label>\n"
+                       "    <label xml:lang=\"fr\" lang=\"fr\">L</label>\n"),
+       {"t.xml:3:5: error: <descriptor> \"dsc-a\" has a <label> without xml:lang (expected fr, en, es or pt)",
+        "t.xml:4:5: error: <descriptor> \"dsc-a\" has a <label> in an unsupported language \"de\" (expected fr, en, "
+        "es or pt)",
+        "t.xml:5:5: error: <descriptor> \"dsc-a\" has an unknown attribute lang on <label>"}},
+      {"EmptyAndLongLabels",
+       descriptor_with("    <label xml:lang=\"fr\"> </label>\n    <label xml:lang=\"en\">" + std::string(201, 'l') +
+                       "</label>\n"),
+       {"t.xml:3:5: error: <descriptor> \"dsc-a\" has an empty <label>",
+        "t.xml:4:5: error: <descriptor> \"dsc-a\" has a <label> longer than the limit of 200 characters"}},
+      {"BadRelated",
+       descriptor_with("    <label xml:lang=\"fr\">L</label>\n    <related/>\n"
+                       "    <related ref=\"dsc-b\" family=\"x\"/>\n"),
+       {"t.xml:4:5: error: <descriptor> \"dsc-a\" has a <related> without ref",
+        "t.xml:5:5: error: <descriptor> \"dsc-a\" has an unknown attribute family on <related>"}},
+      {"DescriptorsInADescriptor",
+       descriptor_with("    <label xml:lang=\"fr\">L</label>\n"
+                       "    <descriptors><descriptor ref=\"dsc-b\"/></descriptors>\n"),
+       {"t.xml:4:5: error: <descriptor> \"dsc-a\" has an unknown element <descriptors>"}},
+
+      // Places
+      {"PlaceWithoutLevel", place_with(R"(id="plc-a" parent="plc-fr")"),
+       {"t.xml:2:3: error: <place> \"plc-a\" has no level attribute (expected one of: continent, country, region, "
+        "city)"}},
+      {"UnknownPlaceLevel", place_with(R"(id="plc-a" level="town" parent="plc-fr")"),
+       {"t.xml:2:3: error: <place> \"plc-a\" has an unknown level \"town\" (expected one of: continent, country, "
+        "region, city)"}},
+      {"CountryWithoutCode", place_with(R"(id="plc-fr" level="country" parent="plc-europe")"),
+       {"t.xml:2:3: error: <place> \"plc-fr\" has no code attribute (a country needs its ISO 3166 alpha-2 code)"}},
+      {"CodeOnACity", place_with(R"(id="plc-lyon" level="city" code="FR" parent="plc-fr")"),
+       {"t.xml:2:3: error: <place> \"plc-lyon\" has a code attribute, which only a country takes (its level is "
+        "city)"}},
+      {"UnknownIsoCode", place_with(R"(id="plc-zz" level="country" code="ZZ" parent="plc-europe")"),
+       {"t.xml:2:3: error: <place> \"plc-zz\" has a code \"ZZ\" that is no country's ISO 3166 alpha-2 code"}},
+      {"LowerCaseIsoCode", place_with(R"(id="plc-fr" level="country" code="fr" parent="plc-europe")"),
+       {"t.xml:2:3: error: <place> \"plc-fr\" has a code \"fr\" that is not an ISO 3166 alpha-2 code (two capital "
+        "letters)"}},
+      {"ContinentWithParent", place_with(R"(id="plc-europe" level="continent" parent="plc-world")"),
+       {"t.xml:2:3: error: <place> \"plc-europe\" has a parent attribute, which a continent does not take"}},
+      {"RegionWithoutParent", place_with(R"(id="plc-ile-de-france" level="region")"),
+       {"t.xml:2:3: error: <place> \"plc-ile-de-france\" has no parent attribute (only a continent has none; a "
+        "region is inside another place)"}},
+      {"InvalidParent", place_with(R"(id="plc-lyon" level="city" parent="Plc FR")"),
+       {"t.xml:2:3: error: <place> \"plc-lyon\" has an invalid parent \"Plc FR\" (expected lower-case letters, "
+        "digits and '-', at most 64)"}},
+      {"PlaceWithRelatedAndNoLabel",
+       export_v2("  <place id=\"plc-europe\" level=\"continent\">\n    <related ref=\"plc-africa\"/>\n  </place>\n"),
+       {"t.xml:3:5: error: <place> \"plc-europe\" has an unknown element <related>",
+        "t.xml:2:3: error: <place> \"plc-europe\" has no <label>"}},
+      {"FaultyEntriesAreDroppedTheOthersKept",
+       export_v2("  <person id=\"per-a\"><name>A</name></person>\n"
+                 "  <person id=\"per-b\"><name> </name></person>\n"
+                 "  <place id=\"plc-europe\" level=\"continent\"><label xml:lang=\"fr\">Europe</label></place>\n"
+                 "  <fiche id=\"fic-a\"><title>T</title><type>case</type></fiche>\n"),
+       {"t.xml:3:22: error: <person> \"per-b\" has an empty <name>"},
+       {"fic-a"},
+       {"per-a", "plc-europe"}},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Version2, ParseExportFault, ::testing::ValuesIn(version_2_cases()),
                          [](const ::testing::TestParamInfo<FaultCase>& param_info) { return param_info.param.name; });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -666,6 +1166,33 @@ TEST(ParseExport, LocatesEveryDocumentOfAMinifiedExport) {
 
 std::string source_path(std::string_view relative) { return std::string(CITEGO_SOURCE_DIR) + "/" + std::string(relative); }
 
+// The bytes of a file of the source tree.
+std::string read_source(std::string_view relative) {
+  std::ifstream in(source_path(relative), std::ios::binary);
+  EXPECT_TRUE(in) << relative;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(ParseExport, AVersion2FileHoldsVersion1DocumentsAsTheyWere) {
+  // Every version 1 export of the corpus reads the same records when its root says version="2" (the same length,
+  // so the same locations), and alongside a version 2 file in one run.
+  for (const std::string relative : {"corpus/citego-partners.xml", "corpus/fixtures/multilingual/governance-en-es.xml",
+                                     "corpus/fixtures/multilingual/territoires-fr-pt.xml"}) {
+    const std::string text = read_source(relative);
+    const std::size_t version = text.find("version=\"1\" xml:lang");
+    ASSERT_NE(version, std::string::npos) << relative;
+    std::string as_v2 = text;
+    as_v2[version + 9] = '2';
+    const ParsedExport v1 = parse(text);
+    const ParsedExport v2 = parse(as_v2);
+    EXPECT_EQ(messages_of(v1), std::vector<std::string>{}) << relative;
+    EXPECT_EQ(messages_of(v2), std::vector<std::string>{}) << relative;
+    EXPECT_FALSE(v1.records.empty()) << relative;
+    EXPECT_EQ(v2.records, v1.records) << relative;
+    EXPECT_TRUE(v2.entries.empty()) << relative;
+  }
+}
+
 TEST(ReadExportFile, ReadsTheMultilingualFixtures) {
   using IdLang = std::vector<std::pair<std::string, Lang>>;
   auto read = [](std::string_view relative) {
@@ -689,6 +1216,60 @@ TEST(ReadExportFile, ReadsTheMultilingualFixtures) {
                     {"res-fx-orcamento-participativo", Lang::Pt}}));
   EXPECT_EQ(read("corpus/citego-partners.xml").size(), 21u);
 }
+
+TEST(ReadExportFile, ReadsTheVersion2FixtureInARunWithVersion1Files) {
+  // One run of citego-index reads each input on its own: the v1 fixtures give the records they gave alone, and the
+  // v2 fixture its documents (v1 kinds included) and its thesaurus entries.
+  const std::vector<std::string> inputs = {"corpus/fixtures/multilingual/governance-en-es.xml",
+                                           "corpus/fixtures/version2/atlas-es-fr.xml",
+                                           "corpus/fixtures/multilingual/territoires-fr-pt.xml"};
+  std::vector<ParsedExport> run;
+  for (const std::string& input : inputs) run.push_back(citego::read_export_file(source_path(input)));
+  for (std::size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(messages_of(run[i]), std::vector<std::string>{});
+  EXPECT_EQ(run[0].records, citego::read_export_file(source_path(inputs[0])).records);
+  EXPECT_EQ(run[2].records, citego::read_export_file(source_path(inputs[2])).records);
+  EXPECT_EQ(run[0].records.size(), 5u);
+  EXPECT_EQ(run[2].records.size(), 5u);
+  EXPECT_TRUE(run[0].entries.empty());
+  EXPECT_EQ(ids_of(run[1]), (std::vector<std::string>{"org-fx-escuela-barrios", "prj-fx-mooc-presupuestos",
+                                                      "res-fx-guia-presupuestos", "dos-fx-presupuestos-barrios",
+                                                      "fic-fx-villa-presupuesto-es", "fic-fx-villa-presupuesto-fr",
+                                                      "fic-fx-partage-savoirs"}));
+  EXPECT_EQ(entry_ids_of(run[1]),
+            (std::vector<std::string>{"per-fx-rosa-quispe", "per-fx-claire-moreau", "dsc-fx-participatory-budgeting",
+                                      "dsc-fx-participatory-democracy", "dsc-fx-informal-settlements",
+                                      "dsc-fx-knowledge-sharing", "plc-fx-south-america", "plc-fx-pe",
+                                      "plc-fx-lima-metropolitana", "plc-fx-villa-el-salvador"}));
+  std::vector<std::pair<DocType, Lang>> kinds;
+  for (const ExportRecord& r : run[1].records) kinds.emplace_back(r.doc_type, r.lang);
+  EXPECT_EQ(kinds, (std::vector<std::pair<DocType, Lang>>{{DocType::Organisation, Lang::Es},
+                                                          {DocType::Project, Lang::Es},
+                                                          {DocType::Resource, Lang::Es},
+                                                          {DocType::Dossier, Lang::Es},
+                                                          {DocType::Fiche, Lang::Es},
+                                                          {DocType::Fiche, Lang::Fr},
+                                                          {DocType::Fiche, Lang::Fr}}));
+}
+
+// The reader alone gives each broken fixture of version 2 its one diagnostic (tests/broken_fixtures.h), and drops
+// the element at fault.
+class ReadBrokenFixture : public ::testing::TestWithParam<citego::test::BrokenFixture> {};
+
+TEST_P(ReadBrokenFixture, GivesItsOneDiagnostic) {
+  const std::string& file = GetParam().file;
+  const ParsedExport parsed = citego::parse_export(read_source("corpus/fixtures/broken/" + file), file);
+  ASSERT_EQ(parsed.errors.size(), 1u) << file;
+  EXPECT_EQ(citego::to_string(parsed.errors[0]) + "\n", GetParam().diagnostic);
+}
+
+INSTANTIATE_TEST_SUITE_P(Version2, ReadBrokenFixture, ::testing::ValuesIn(citego::test::version_2_broken_fixtures()),
+                         [](const ::testing::TestParamInfo<citego::test::BrokenFixture>& param_info) {
+                           std::string name;
+                           for (char c : param_info.param.file.substr(0, param_info.param.file.size() - 4)) {
+                             if (c != '-') name += c;
+                           }
+                           return name;
+                         });
 
 TEST(ReadExportFile, ReportsAnUnreadableFile) {
   const std::string path = source_path("corpus/no-such-export.xml");

@@ -15,6 +15,7 @@
 #include <xapian.h>
 
 #include "citego/index_builder.h"
+#include "broken_fixtures.h"
 #include "citego/schema.h"
 #include "test_support.h"
 
@@ -139,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{{"malformed.xml"}, "malformed.xml:7:45: error: malformed XML: Start-end tags mismatch\n"},
         BrokenCase{{"bad-root.xml"}, "bad-root.xml:4:1: error: root element is <export>, expected <citego-export>\n"},
         BrokenCase{{"bad-version.xml"},
-                   "bad-version.xml:4:1: error: <citego-export> has version \"2\"; this indexer reads version 1\n"},
+                   "bad-version.xml:4:1: error: <citego-export> has version \"3\"; this indexer reads versions 1 "
+                   "and 2\n"},
         BrokenCase{{"missing-title.xml"},
                    "missing-title.xml:11:3: error: <project> \"prj-broken-missing-title\" has no <title>\n"},
         BrokenCase{{"bad-kind.xml"}, "bad-kind.xml:8:5: error: <organisation> \"org-broken-kind\" has an unknown kind "
@@ -195,6 +197,15 @@ INSTANTIATE_TEST_SUITE_P(
                                         std::string(76, 'x') + "…\" (expected lower-case letters, digits and '-', at "
                                         "most 64)\n"},
         BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
+
+std::vector<BrokenCase> version_2_cases() {
+  std::vector<BrokenCase> cases;
+  for (const BrokenFixture& f : version_2_broken_fixtures()) cases.push_back(BrokenCase{{f.file}, f.diagnostic});
+  return cases;
+}
+
+// The local faults of version 2 (tests/broken_fixtures.h), one fixture each.
+INSTANTIATE_TEST_SUITE_P(Version2Fixtures, IndexCliBroken, ::testing::ValuesIn(version_2_cases()));
 
 // Faults that need bytes a text editor, git or xmllint handle badly (NUL, control characters, invalid UTF-8, UTF-16,
 // huge nodes): each case writes its export, with one organisation whose name is given, and indexes it.

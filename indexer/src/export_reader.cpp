@@ -2,6 +2,7 @@
 #include "citego/export_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 
 #include <pugixml.hpp>
@@ -75,6 +76,9 @@ class LineMap {
 
 constexpr std::size_t kNoFieldLimit = std::string::npos;
 
+// What every "invalid id" message adds.
+const std::string kIdSyntax = "(expected lower-case letters, digits and '-', at most 64)";
+
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -82,13 +86,91 @@ bool is_valid_id(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [&](char c) { return ok(c) || c == '-'; });
 }
 
+bool is_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::optional<int> parse_year(std::string_view text) {
-  if (text.size() != 4 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
+  if (text.size() != 4 || !is_digits(text)) return std::nullopt;
   const int year = std::stoi(std::string(text));
   if (year < schema::kMinYear || year > schema::kMaxYear) return std::nullopt;
   return year;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
+}
+
+// Whether `url` starts with http:// or https://, in any case: a hit's link must open a web page, never run script
+// (javascript:, data:) or reach a file.
+bool is_web_address(std::string_view url) {
+  auto starts_with = [url](std::string_view scheme) {
+    if (url.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      const char c = url[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) return false;
+    }
+    return true;
+  };
+  return starts_with("http://") || starts_with("https://");
+}
+
+bool is_two_capitals(std::string_view code) {
+  return code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// "fr, en, es or pt": the languages, for messages.
+std::string languages_for_messages() {
+  std::string out;
+  for (std::size_t i = 0; i < schema::kLangs.size(); ++i) {
+    if (i > 0) out += i + 1 == schema::kLangs.size() ? " or " : ", ";
+    out += schema::code_of(schema::kLangs[i]);
+  }
+  return out;
+}
+
+// The versions this reader takes, for messages: "\"1\" or \"2\"" (quoted) or "1 and 2".
+std::string versions_for_messages(bool quoted) {
+  const auto& versions = schema::kExportFormatVersions;
+  std::string out;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    if (i > 0) out += i + 1 == versions.size() ? (quoted ? " or " : " and ") : ", ";
+    out += quoted ? "\"" + std::string(versions[i]) + "\"" : std::string(versions[i]);
+  }
+  return out;
+}
+
+constexpr std::array kThesaurusKinds = {ThesaurusKind::Person, ThesaurusKind::Descriptor, ThesaurusKind::Place};
+
+std::optional<ThesaurusKind> thesaurus_kind_from_name(std::string_view name) {
+  for (ThesaurusKind kind : kThesaurusKinds) {
+    if (name_of(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+// Whether a document kind is new in version 2 of the format (the thesaurus entries all are).
+bool is_version_2(schema::DocType type) {
+  return type == schema::DocType::Dossier || type == schema::DocType::Fiche;
+}
+
+// "<organisation>, <project> or <resource>": the elements a file of the version may hold, for messages.
+std::string top_level_elements(bool version_1) {
+  std::vector<std::string> names;
+  for (schema::DocType type : schema::kDocTypes) {
+    if (!version_1 || !is_version_2(type)) names.push_back("<" + std::string(schema::name_of(type)) + ">");
+  }
+  if (!version_1) {
+    for (ThesaurusKind kind : kThesaurusKinds) names.push_back("<" + std::string(name_of(kind)) + ">");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
 }
 
 bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -117,84 +199,144 @@ std::string collapse_space(std::string_view text) {
   return out;
 }
 
-// Reads one document element into a record, reporting its faults.
-class DocumentReader {
- public:
-  DocumentReader(const LineMap& lines, std::vector<Diagnostic>& errors) : lines_(lines), errors_(errors) {}
+bool is_text(const pugi::xml_node& node) {
+  return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
+}
 
-  std::optional<ExportRecord> read(const pugi::xml_node& element, schema::DocType type, schema::Lang inherited) {
+// Reads one top-level element, a document into an ExportRecord or a thesaurus entry into a ThesaurusEntry, reporting
+// its faults. Each message names the element as `<kind> "id"`, or `<kind>` while its id is unknown.
+class ElementReader {
+ public:
+  ElementReader(const LineMap& lines, std::vector<Diagnostic>& errors) : lines_(lines), errors_(errors) {}
+
+  std::optional<ExportRecord> read_document(const pugi::xml_node& element, schema::DocType type,
+                                            schema::Lang inherited) {
     const std::size_t errors_before = errors_.size();
+    start(element, schema::name_of(type), is_version_2(type));
     record_ = ExportRecord{};
     record_.doc_type = type;
     record_.lang = inherited;
     record_.where = lines_.at(element);
-    element_ = element;
-    tag_ = "<" + std::string(schema::name_of(type)) + ">";
 
-    read_attributes(element);
-    std::vector<std::string> seen;
-    for (const pugi::xml_node& child : element.children()) {
-      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-        if (!trim(child.value()).empty()) error(element, "has text outside of its child elements");
-        continue;
+    read_attributes([&](const pugi::xml_attribute& attribute) {
+      if (std::string_view(attribute.name()) != "xml:lang") return false;
+      if (const auto lang = schema::lang_from_code(attribute.value())) {
+        record_.lang = *lang;
+      } else {
+        error(element, "has an unsupported language " + quote_value(attribute.value()) + " (expected " +
+                           languages_for_messages() + ")");
       }
-      if (child.type() != pugi::node_element) continue;
-      const std::string name = child.name();
-      if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-        error(child, "has more than one <" + shown(name) + ">");
-        continue;
-      }
-      seen.push_back(name);
-      read_child(child, name);
-    }
-    check_required(seen);
+      return true;
+    });
+    const std::vector<std::string> seen =
+        read_children([](std::string_view) { return false; },
+                      [&](const pugi::xml_node& child, const std::string& name) { read_document_child(child, name); });
+    for (const char* name : required_children(type)) require(seen, name);
+    record_.id = id_;
     if (errors_.size() != errors_before) return std::nullopt;
     return std::move(record_);
   }
 
- private:
-  std::string subject() const {
-    return record_.id.empty() ? tag_ : tag_ + " \"" + record_.id + "\"";
+  std::optional<ThesaurusEntry> read_entry(const pugi::xml_node& element, ThesaurusKind kind) {
+    const std::size_t errors_before = errors_.size();
+    start(element, name_of(kind), true);
+    entry_ = ThesaurusEntry{};
+    entry_.kind = kind;
+    entry_.where = lines_.at(element);
+    labels_seen_ = {};
+
+    read_attributes([&](const pugi::xml_attribute& attribute) { return read_entry_attribute(attribute); });
+    if (kind == ThesaurusKind::Place) check_place_attributes();
+    const std::vector<std::string> seen = read_children(
+        [kind](std::string_view name) {
+          return (kind != ThesaurusKind::Person && name == "label") ||
+                 (kind == ThesaurusKind::Descriptor && name == "related");
+        },
+        [&](const pugi::xml_node& child, const std::string& name) { read_entry_child(child, name); });
+    require(seen, kind == ThesaurusKind::Person ? "name" : "label");
+    entry_.id = id_;
+    if (errors_.size() != errors_before) return std::nullopt;
+    return std::move(entry_);
   }
+
+ private:
+  void start(const pugi::xml_node& element, std::string_view name, bool version_2) {
+    element_ = element;
+    tag_ = "<" + std::string(name) + ">";
+    id_.clear();
+    version_2_ = version_2;
+  }
+
+  std::string subject() const { return id_.empty() ? tag_ : tag_ + " \"" + id_ + "\""; }
 
   void error(const pugi::xml_node& at, const std::string& message) {
     errors_.push_back(Diagnostic{lines_.at(at), subject() + " " + message});
   }
 
-  void read_attributes(const pugi::xml_node& element) {
-    const pugi::xml_attribute id = element.attribute("id");
+  // Reads the id, then hands every other attribute to `known`, which returns false for an attribute it does not take.
+  template <typename Known>
+  void read_attributes(Known known) {
+    const pugi::xml_attribute id = element_.attribute("id");
     if (!id) {
-      error(element, "has no id attribute");
+      error(element_, "has no id attribute");
     } else if (!is_valid_id(id.value())) {
-      error(element, "has an invalid id " + quote_value(id.value()) +
-                         " (expected lower-case letters, digits and '-', at most 64)");
+      error(element_, "has an invalid id " + quote_value(id.value()) + " " + kIdSyntax);
     } else {
-      record_.id = id.value();
+      id_ = id.value();
     }
-    for (const pugi::xml_attribute& attribute : element.attributes()) {
+    for (const pugi::xml_attribute& attribute : element_.attributes()) {
       const std::string_view name = attribute.name();
-      if (name == "id") continue;
-      if (name == "xml:lang") {
-        const auto lang = schema::lang_from_code(attribute.value());
-        if (lang) {
-          record_.lang = *lang;
-        } else {
-          error(element, "has an unsupported language " + quote_value(attribute.value()) +
-                             " (expected fr, en, es or pt)");
-        }
-      } else {
-        error(element, "has an unknown attribute " + shown(name));
-      }
+      if (name != "id" && !known(attribute)) error(element_, "has an unknown attribute " + shown(name));
     }
   }
 
-  // Text of a text-only element, with white space collapsed; reports child elements, invalid UTF-8, empty text (the
-  // format has no empty elements) and text longer than `max_chars` characters once collapsed. std::nullopt after
-  // such a fault: checks of the text ("unknown value", "not a year") would only report it again.
-  std::optional<std::string> checked_text(const pugi::xml_node& node, std::size_t max_chars = kNoFieldLimit) {
+  // Hands each child element to `read`, after reporting text between the children and a second child of a name that
+  // `repeatable` does not allow (that second one is not read). Returns the names of the children, in order, once each.
+  template <typename Repeatable, typename Read>
+  std::vector<std::string> read_children(Repeatable repeatable, Read read) {
+    std::vector<std::string> seen;
+    for (const pugi::xml_node& child : element_.children()) {
+      if (is_text(child)) {
+        if (!trim(child.value()).empty()) error(element_, "has text outside of its child elements");
+        continue;
+      }
+      if (child.type() != pugi::node_element) continue;
+      const std::string name = child.name();
+      const bool again = std::find(seen.begin(), seen.end(), name) != seen.end();
+      if (again && !repeatable(name)) {
+        error(child, "has more than one <" + shown(name) + ">");
+        continue;
+      }
+      if (!again) seen.push_back(name);
+      read(child, name);
+    }
+    return seen;
+  }
+
+  void require(const std::vector<std::string>& seen, const char* name) {
+    if (std::find(seen.begin(), seen.end(), name) == seen.end()) error(element_, "has no <" + std::string(name) + ">");
+  }
+
+  static std::vector<const char*> required_children(schema::DocType type) {
+    switch (type) {
+      case schema::DocType::Organisation: return {"name", "kind"};
+      case schema::DocType::Project: return {"title", "type", "period"};
+      case schema::DocType::Resource: return {"title"};
+      case schema::DocType::Dossier: return {"title", "period"};
+      case schema::DocType::Fiche: return {"title", "type"};
+    }
+    return {};
+  }
+
+  // Text of a text-only element, with white space collapsed; reports child elements, attributes other than
+  // `allowed_attribute`, invalid UTF-8, empty text (the format has no empty elements) and text longer than
+  // `max_chars` characters once collapsed. std::nullopt after such a fault: checks of the text ("unknown value", "not
+  // a year") would only report it again.
+  std::optional<std::string> checked_text(const pugi::xml_node& node, std::size_t max_chars = kNoFieldLimit,
+                                          std::string_view allowed_attribute = {}) {
     std::string text;
     for (const pugi::xml_node& part : node.children()) {
-      if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata) {
+      if (is_text(part)) {
         text += part.value();
         // Each part is at most kMaxTextNodeBytes (xml_check.h); many of them must not add up to a huge string.
         if (text.size() > kMaxTextNodeBytes) return too_long(node, std::to_string(kMaxTextNodeBytes) + " bytes");
@@ -208,7 +350,9 @@ class DocumentReader {
       return std::nullopt;
     }
     for (const pugi::xml_attribute& attribute : node.attributes()) {
-      error(node, "has an unknown attribute " + shown(attribute.name()) + " on <" + node.name() + ">");
+      if (allowed_attribute.empty() || attribute.name() != allowed_attribute) {
+        error(node, "has an unknown attribute " + shown(attribute.name()) + " on <" + node.name() + ">");
+      }
     }
     std::string collapsed = collapse_space(text);
     if (collapsed.empty()) {
@@ -231,13 +375,29 @@ class DocumentReader {
     return checked_text(node, max_chars).value_or("");
   }
 
+  // A <url>: checked_text(), which must start with http:// or https:// (in both versions of the format).
+  std::string url_of(const pugi::xml_node& node) {
+    std::string url = text_of(node, kMaxUrlChars);
+    if (!url.empty() && !is_web_address(url)) {
+      error(node, "has a <url> " + quote_value(url) + " that does not start with http:// or https://");
+    }
+    return url;
+  }
+
+  // Reports `value` (the text of `node`, or one of its attributes named `what`) when it is not in `allowed`.
+  template <std::size_t N>
+  void check_one_of(const pugi::xml_node& node, std::string_view what, std::string_view value,
+                    const std::array<std::string_view, N>& allowed) {
+    if (!schema::is_one_of(value, allowed)) {
+      error(node, "has an unknown " + std::string(what) + " " + quote_value(value) + " (expected one of: " +
+                      schema::list_of(allowed) + ")");
+    }
+  }
+
   template <std::size_t N>
   std::string enumerated(const pugi::xml_node& node, const std::array<std::string_view, N>& allowed) {
     const std::optional<std::string> value = checked_text(node);
-    if (value && !schema::is_one_of(*value, allowed)) {
-      error(node, "has an unknown " + std::string(node.name()) + " " + quote_value(*value) + " (expected one of: " +
-                      schema::list_of(allowed) + ")");
-    }
+    if (value) check_one_of(node, node.name(), *value, allowed);
     return value.value_or("");
   }
 
@@ -250,9 +410,49 @@ class DocumentReader {
     return year;
   }
 
-  // Children that are lists of one element name (<authors><author>…), as trimmed texts.
-  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item, std::size_t max_chars) {
-    std::vector<std::string> items;
+  // A <date>: YYYY, YYYY-MM or YYYY-MM-DD, a year the format takes, a month and a day that exist.
+  std::optional<Date> date_of(const pugi::xml_node& node) {
+    const std::optional<std::string> text = checked_text(node);
+    if (!text) return std::nullopt;
+    const std::string_view t = *text;
+    const bool shaped = (t.size() == 4 || t.size() == 7 || t.size() == 10) && is_digits(t.substr(0, 4)) &&
+                        (t.size() < 7 || (t[4] == '-' && is_digits(t.substr(5, 2)))) &&
+                        (t.size() < 10 || (t[7] == '-' && is_digits(t.substr(8, 2))));
+    const std::string what = "has a date " + quote_value(t);
+    if (!shaped) {
+      error(node, what + ", which is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+      return std::nullopt;
+    }
+    const std::optional<int> year = parse_year(t.substr(0, 4));
+    if (!year) {
+      error(node, what + " with a year outside " + std::to_string(schema::kMinYear) + " to " +
+                      std::to_string(schema::kMaxYear));
+      return std::nullopt;
+    }
+    Date date{*year, 0, 0};
+    if (t.size() >= 7) {
+      date.month = std::stoi(std::string(t.substr(5, 2)));
+      if (date.month < 1 || date.month > 12) {
+        error(node, what + ", which does not exist (months are 01 to 12)");
+        return std::nullopt;
+      }
+    }
+    if (t.size() == 10) {
+      date.day = std::stoi(std::string(t.substr(8, 2)));
+      const int days = days_in_month(date.year, date.month);
+      if (date.day < 1 || date.day > days) {
+        error(node, what + ", which does not exist (" + std::string(t.substr(0, 7)) + " has " +
+                        std::to_string(days) + " days)");
+        return std::nullopt;
+      }
+    }
+    return date;
+  }
+
+  // Hands each child element of a list (<authors>, <links>, …) named `item` to `read`, reporting text directly inside
+  // the list, elements of another name and an empty list.
+  template <typename Read>
+  void for_each_item(const pugi::xml_node& list, std::string_view item, Read read) {
     for (const pugi::xml_node& child : list.children()) {
       if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
         error(list, "has text directly inside <" + std::string(list.name()) + ">");
@@ -262,51 +462,90 @@ class DocumentReader {
         error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
         continue;
       }
-      if (std::optional<std::string> text = checked_text(child, max_chars)) items.push_back(std::move(*text));
+      read(child);
     }
-    if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
+    if (!list.first_element_by_path(std::string(item).c_str())) {
+      error(list, "has an empty <" + std::string(list.name()) + ">");
+    }
+  }
+
+  // Children that are lists of one element name (<keywords><keyword>…), as collapsed texts.
+  std::vector<std::string> text_list(const pugi::xml_node& list, std::string_view item, std::size_t max_chars) {
+    std::vector<std::string> items;
+    for_each_item(list, item, [&](const pugi::xml_node& child) {
+      if (std::optional<std::string> text = checked_text(child, max_chars)) items.push_back(std::move(*text));
+    });
     return items;
+  }
+
+  // An element that names another by its ref attribute (<participant ref="…" role="…"/>, <coordinator ref="…"/>):
+  // the Reference, or std::nullopt after a fault (reported). `with_role`: whether it may carry a role. Those of
+  // version 2 elements take no content; version 1 has always let <participant> and <link> have some.
+  std::optional<Reference> reference_of(const pugi::xml_node& node, bool with_role) {
+    const std::string item = node.name();
+    Reference ref;
+    ref.where = lines_.at(node);
+    bool faults = false;
+    for (const pugi::xml_attribute& attribute : node.attributes()) {
+      const std::string_view name = attribute.name();
+      if (name == "ref") {
+        ref.ref = attribute.value();
+      } else if (with_role && name == "role") {
+        ref.role = collapse_space(attribute.value());
+        if (ref.role.empty()) {
+          error(node, "has an empty role on <" + item + ">");
+        } else if (count_chars(ref.role) > kMaxRoleChars) {
+          error(node, "has a role longer than the limit of " + std::to_string(kMaxRoleChars) + " characters on <" +
+                          item + ">");
+        }
+      } else {
+        error(node, "has an unknown attribute " + shown(name) + " on <" + item + ">");
+        faults = true;
+      }
+    }
+    if (version_2_ && node.first_child()) {
+      error(node, "has content inside <" + item + ">, which takes attributes only");
+      faults = true;
+    }
+    if (ref.ref.empty()) {
+      error(node, "has a <" + item + "> without ref");
+    } else if (!is_valid_id(ref.ref)) {
+      error(node, "has a <" + item + "> with an invalid ref " + quote_value(ref.ref));
+    } else if (!faults) {
+      return ref;
+    }
+    return std::nullopt;
   }
 
   std::vector<Reference> references(const pugi::xml_node& list, std::string_view item, bool with_role) {
     std::vector<Reference> refs;
-    for (const pugi::xml_node& child : list.children()) {
-      if (child.type() == pugi::node_pcdata && !trim(child.value()).empty()) {
-        error(list, "has text directly inside <" + std::string(list.name()) + ">");
-      }
-      if (child.type() != pugi::node_element) continue;
-      if (child.name() != item) {
-        error(child, "has an unknown element <" + shown(child.name()) + "> in <" + list.name() + ">");
-        continue;
-      }
-      Reference ref;
-      ref.where = lines_.at(child);
-      for (const pugi::xml_attribute& attribute : child.attributes()) {
-        const std::string_view name = attribute.name();
-        if (name == "ref") {
-          ref.ref = attribute.value();
-        } else if (with_role && name == "role") {
-          ref.role = collapse_space(attribute.value());
-          if (ref.role.empty()) {
-            error(child, "has an empty role on <" + std::string(item) + ">");
-          } else if (count_chars(ref.role) > kMaxRoleChars) {
-            error(child, "has a role longer than the limit of " + std::to_string(kMaxRoleChars) + " characters on <" +
-                             std::string(item) + ">");
-          }
-        } else {
-          error(child, "has an unknown attribute " + shown(name) + " on <" + std::string(item) + ">");
-        }
-      }
-      if (ref.ref.empty()) {
-        error(child, "has a <" + std::string(item) + "> without ref");
-      } else if (!is_valid_id(ref.ref)) {
-        error(child, "has a <" + std::string(item) + "> with an invalid ref " + quote_value(ref.ref));
-      } else {
-        refs.push_back(std::move(ref));
-      }
-    }
-    if (!list.first_element_by_path(std::string(item).c_str())) error(list, "has an empty <" + std::string(list.name()) + ">");
+    for_each_item(list, item, [&](const pugi::xml_node& child) {
+      if (std::optional<Reference> ref = reference_of(child, with_role)) refs.push_back(std::move(*ref));
+    });
     return refs;
+  }
+
+  // The <authors> of a fiche or dossier: each <author> names a person (ref="…", no text) or is free text.
+  void read_authors(const pugi::xml_node& list) {
+    for_each_item(list, "author", [&](const pugi::xml_node& child) {
+      const bool has_ref = static_cast<bool>(child.attribute("ref"));
+      const pugi::xml_object_range<pugi::xml_node_iterator> parts = child.children();
+      const bool has_text = std::any_of(parts.begin(), parts.end(), [](const pugi::xml_node& part) {
+        return part.type() == pugi::node_element || (is_text(part) && !trim(part.value()).empty());
+      });
+      if (has_ref && has_text) {
+        error(child, "has an <author> with both a ref and text (a person's ref or a name, not both)");
+      } else if (!has_ref && !has_text) {
+        error(child, "has an <author> with neither a ref nor text (a person's ref or a name)");
+      } else if (has_ref) {
+        if (std::optional<Reference> ref = reference_of(child, false)) {
+          record_.author_refs.push_back(AuthorRef{ref->ref, "", ref->where});
+        }
+      } else if (std::optional<std::string> name = checked_text(child, kMaxAuthorChars)) {
+        record_.authors.push_back(*name);
+        record_.author_refs.push_back(AuthorRef{"", std::move(*name), lines_.at(child)});
+      }
+    });
   }
 
   void read_period(const pugi::xml_node& node) {
@@ -328,18 +567,32 @@ class DocumentReader {
     if (node.first_child()) error(node, "has content inside <period>, which takes attributes only");
   }
 
-  void read_child(const pugi::xml_node& child, const std::string& name) {
+  // Reports a code (a place's code attribute, an organisation's <country>) that is not two capital letters, or, when
+  // `assigned`, not a code ISO 3166-1 assigns.
+  void check_country_code(const pugi::xml_node& node, std::string_view what, std::string_view code, bool assigned) {
+    if (!is_two_capitals(code)) {
+      error(node, "has a " + std::string(what) + " " + quote_value(code) +
+                      " that is not an ISO 3166 alpha-2 code (two capital letters)");
+    } else if (assigned && !schema::is_iso_country(code)) {
+      error(node, "has a " + std::string(what) + " " + quote_value(code) +
+                      " that is no country's ISO 3166 alpha-2 code");
+    }
+  }
+
+  void read_document_child(const pugi::xml_node& child, const std::string& name) {
     using schema::DocType;
     const DocType type = record_.doc_type;
     const bool org = type == DocType::Organisation;
     const bool prj = type == DocType::Project;
     const bool res = type == DocType::Resource;
+    const bool dos = type == DocType::Dossier;
+    const bool fic = type == DocType::Fiche;
     if ((org && name == "name") || (!org && name == "title")) {
       if (std::optional<std::string> title = checked_text(child, kMaxTitleChars)) {
         record_.title = std::move(*title);
       }
     } else if (name == "url") {
-      record_.url = text_of(child, kMaxUrlChars);
+      record_.url = url_of(child);
     } else if ((org && name == "description") || (!org && name == "summary")) {
       record_.summary = text_of(child, kMaxSummaryChars);
     } else if (!org && name == "body") {
@@ -353,14 +606,13 @@ class DocumentReader {
     } else if (org && name == "country") {
       if (std::optional<std::string> country = checked_text(child)) {
         record_.country = std::move(*country);
-        const std::string& c = record_.country;
-        if (c.size() != 2 || !std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
-          error(child, "has a country " + quote_value(c) + " that is not an ISO 3166 alpha-2 code (two capital letters)");
-        }
+        check_country_code(child, "country", record_.country, false);
       }
     } else if (prj && name == "type") {
       record_.project_type = enumerated(child, schema::kProjectTypes);
-    } else if (prj && name == "period") {
+    } else if (fic && name == "type") {
+      record_.fiche_type = enumerated(child, schema::kFicheTypes);
+    } else if ((prj || dos) && name == "period") {
       read_period(child);
     } else if (prj && name == "participants") {
       record_.participants = references(child, "participant", true);
@@ -370,50 +622,131 @@ class DocumentReader {
       if (const std::optional<std::string> text = checked_text(child)) record_.year = year_of(child, "a year", *text);
     } else if (res && name == "authors") {
       record_.authors = text_list(child, "author", kMaxAuthorChars);
-    } else if (res && name == "keywords") {
+    } else if ((dos || fic) && name == "authors") {
+      read_authors(child);
+    } else if ((res || fic) && name == "keywords") {
       record_.keywords = text_list(child, "keyword", kMaxKeywordChars);
-    } else if (res && name == "links") {
+    } else if ((res || fic) && name == "links") {
       record_.links = references(child, "link", false);
+    } else if ((dos || fic) && name == "descriptors") {
+      record_.descriptors = references(child, "descriptor", false);
+    } else if ((dos || fic) && name == "places") {
+      record_.places = references(child, "place", false);
+    } else if (dos && name == "coordinator") {
+      record_.coordinator = reference_of(child, false);
+    } else if (dos && name == "partners") {
+      record_.partners = references(child, "partner", true);
+    } else if (fic && name == "date") {
+      record_.date = date_of(child);
+    } else if (fic && name == "dossiers") {
+      record_.dossiers = references(child, "dossier", false);
+    } else if (fic && name == "translation-of") {
+      record_.translation_of = reference_of(child, false);
+    } else if (fic && name == "source") {
+      record_.source = text_of(child, kMaxSourceChars);
     } else {
       error(child, "has an unknown element <" + shown(name) + ">");
     }
   }
 
-  void check_required(const std::vector<std::string>& seen) {
-    auto require = [&](const char* name) {
-      if (std::find(seen.begin(), seen.end(), name) == seen.end()) {
-        error(element_, "has no <" + std::string(name) + ">");
+  bool read_entry_attribute(const pugi::xml_attribute& attribute) {
+    const std::string_view name = attribute.name();
+    const ThesaurusKind kind = entry_.kind;
+    if (kind == ThesaurusKind::Descriptor && name == "family") {
+      entry_.family = collapse_space(attribute.value());
+      check_one_of(element_, "family", entry_.family, schema::kDescriptorFamilies);
+    } else if (kind == ThesaurusKind::Place && name == "level") {
+      entry_.level = collapse_space(attribute.value());
+      check_one_of(element_, "level", entry_.level, schema::kPlaceLevels);
+    } else if (kind == ThesaurusKind::Place && name == "code") {
+      entry_.code = collapse_space(attribute.value());
+      check_country_code(element_, "code", entry_.code, true);
+    } else if (kind == ThesaurusKind::Place && name == "parent") {
+      if (is_valid_id(attribute.value())) {
+        entry_.parent = Reference{attribute.value(), "", entry_.where};
+      } else {
+        error(element_, "has an invalid parent " + quote_value(attribute.value()) + " " + kIdSyntax);
       }
-    };
-    switch (record_.doc_type) {
-      case schema::DocType::Organisation:
-        require("name");
-        require("kind");
-        break;
-      case schema::DocType::Project:
-        require("title");
-        require("type");
-        require("period");
-        break;
-      case schema::DocType::Resource:
-        require("title");
-        break;
-      case schema::DocType::Dossier:
-        require("title");
-        require("period");
-        break;
-      case schema::DocType::Fiche:
-        require("title");
-        require("type");
-        break;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // What a place's level says of its other attributes: a country has a code and nothing else has one; a continent
+  // has no parent and everything else has one. (The parent's level is the reference graph's to check.)
+  void check_place_attributes() {
+    const bool has_code = static_cast<bool>(element_.attribute("code"));
+    const bool has_parent = static_cast<bool>(element_.attribute("parent"));
+    if (!element_.attribute("level")) {
+      error(element_, "has no level attribute (expected one of: " + schema::list_of(schema::kPlaceLevels) + ")");
+      return;
+    }
+    if (!schema::is_one_of(entry_.level, schema::kPlaceLevels)) return;  // reported
+    const bool country = entry_.level == "country";
+    if (country && !has_code) error(element_, "has no code attribute (a country needs its ISO 3166 alpha-2 code)");
+    if (!country && has_code) {
+      error(element_, "has a code attribute, which only a country takes (its level is " + entry_.level + ")");
+    }
+    const bool continent = entry_.level == "continent";
+    if (continent && has_parent) error(element_, "has a parent attribute, which a continent does not take");
+    if (!continent && !has_parent) {
+      error(element_, "has no parent attribute (only a continent has none; a " + entry_.level +
+                          " is inside another place)");
+    }
+  }
+
+  // <label xml:lang="…">: one per language.
+  void read_label(const pugi::xml_node& node) {
+    const std::optional<std::string> text = checked_text(node, kMaxLabelChars, "xml:lang");
+    const pugi::xml_attribute lang_attribute = node.attribute("xml:lang");
+    if (!lang_attribute) {
+      error(node, "has a <label> without xml:lang (expected " + languages_for_messages() + ")");
+      return;
+    }
+    const auto lang = schema::lang_from_code(lang_attribute.value());
+    if (!lang) {
+      error(node, "has a <label> in an unsupported language " + quote_value(lang_attribute.value()) + " (expected " +
+                      languages_for_messages() + ")");
+      return;
+    }
+    const auto slot = static_cast<std::size_t>(*lang);
+    if (labels_seen_[slot]) {
+      error(node, "has more than one <label xml:lang=\"" + std::string(schema::code_of(*lang)) + "\">");
+      return;
+    }
+    labels_seen_[slot] = true;
+    if (text) entry_.labels[slot] = *text;
+  }
+
+  void read_entry_child(const pugi::xml_node& child, const std::string& name) {
+    const ThesaurusKind kind = entry_.kind;
+    if (kind == ThesaurusKind::Person && name == "name") {
+      if (std::optional<std::string> person = checked_text(child, kMaxAuthorChars)) {
+        entry_.name = std::move(*person);
+        entry_.labels.fill(entry_.name);
+      }
+    } else if (kind == ThesaurusKind::Person && name == "affiliation") {
+      entry_.affiliation = reference_of(child, false);
+    } else if (kind != ThesaurusKind::Person && name == "label") {
+      read_label(child);
+    } else if (kind == ThesaurusKind::Descriptor && name == "related") {
+      if (std::optional<Reference> ref = reference_of(child, false)) entry_.related.push_back(std::move(*ref));
+    } else {
+      error(child, "has an unknown element <" + shown(name) + ">");
     }
   }
 
   const LineMap& lines_;
   std::vector<Diagnostic>& errors_;
-  ExportRecord record_;
+  // The element being read
   pugi::xml_node element_;
-  std::string tag_;
+  std::string tag_;          // "<fiche>"
+  std::string id_;           // once read and valid
+  bool version_2_ = false;   // whether its kind is new in version 2
+  ExportRecord record_;      // a document
+  ThesaurusEntry entry_;     // a thesaurus entry
+  std::array<bool, 4> labels_seen_{};  // by Lang
 };
 
 }  // namespace
@@ -448,18 +781,19 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   const pugi::xml_attribute version = root.attribute("version");
   if (!version) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected \"1\" or \"" +
-                                                           std::string(schema::kExportFormatVersion) + "\")"});
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected " +
+                                                           versions_for_messages(true) + ")"});
     return parsed;
   }
   const auto& versions = schema::kExportFormatVersions;
   if (std::find(versions.begin(), versions.end(), std::string_view(version.value())) == versions.end()) {
     parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
                                                            quote_value(version.value()) +
-                                                           "; this indexer reads versions 1 and " +
-                                                           std::string(schema::kExportFormatVersion)});
+                                                           "; this indexer reads versions " +
+                                                           versions_for_messages(false)});
     return parsed;
   }
+  const bool version_1 = std::string_view(version.value()) == "1";
   schema::Lang root_lang = schema::Lang::En;
   for (const pugi::xml_attribute& attribute : root.attributes()) {
     const std::string_view name = attribute.name();
@@ -468,8 +802,8 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
       const auto lang = schema::lang_from_code(attribute.value());
       if (!lang) {
         parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unsupported language " +
-                                                               quote_value(attribute.value()) +
-                                                               " (expected fr, en, es or pt)"});
+                                                               quote_value(attribute.value()) + " (expected " +
+                                                               languages_for_messages() + ")"});
         return parsed;
       }
       root_lang = *lang;
@@ -481,13 +815,13 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
 
   if (!root.attribute("xml:lang")) {
     parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no xml:lang attribute (the documents' "
-                                                       "default language: fr, en, es or pt)"});
+                                                       "default language: " + languages_for_messages() + ")"});
     return parsed;
   }
 
-  DocumentReader reader(lines, parsed.errors);
+  ElementReader reader(lines, parsed.errors);
   for (const pugi::xml_node& child : root.children()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+    if (is_text(child)) {
       if (!trim(child.value()).empty()) {
         parsed.errors.push_back(Diagnostic{lines.at(child), "text outside of any document in <citego-export>"});
       }
@@ -495,13 +829,20 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     }
     if (child.type() != pugi::node_element) continue;
     const auto type = schema::doc_type_from_name(child.name());
-    if (!type) {
+    const auto kind = type ? std::nullopt : thesaurus_kind_from_name(child.name());
+    if (!type && !kind) {
       parsed.errors.push_back(Diagnostic{lines.at(child), "unknown element <" + shown(child.name()) +
-                                                              "> in <citego-export> (expected <organisation>, "
-                                                              "<project> or <resource>)"});
-      continue;
+                                                              "> in <citego-export> (expected " +
+                                                              top_level_elements(version_1) + ")"});
+    } else if (version_1 && (kind || is_version_2(*type))) {
+      parsed.errors.push_back(Diagnostic{lines.at(child), "<" + std::string(child.name()) +
+                                                              "> needs version 2 of the export format (this file is "
+                                                              "version 1)"});
+    } else if (type) {
+      if (auto record = reader.read_document(child, *type, root_lang)) parsed.records.push_back(std::move(*record));
+    } else if (auto entry = reader.read_entry(child, *kind)) {
+      parsed.entries.push_back(std::move(*entry));
     }
-    if (auto record = reader.read(child, *type, root_lang)) parsed.records.push_back(std::move(*record));
   }
   return parsed;
 }

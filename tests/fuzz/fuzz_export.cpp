@@ -3,9 +3,10 @@
 // It takes the path citego-index takes for one input file (indexer/src/index_builder.cpp): every record is added to
 // the reference graph, the references are checked, and when the graph has no fault each record becomes its Xapian
 // document. Besides the sanitizers' checks it aborts when a result breaks what the headers promise: a diagnostic or a
-// record located outside the input; a record with text that is not valid UTF-8, holds a character XML 1.0 forbids or
-// is longer than its field's limit (the reader refuses all three); a document without its id term, or whose stored
-// data or packed facets do not read back as the record and facets it was built from. Run it with tests/fuzz/run.sh.
+// record or thesaurus entry located outside the input; a record or entry with text that is not valid UTF-8, holds a
+// character XML 1.0 forbids or is longer than its field's limit (the reader refuses all three), or an entry without
+// a label; a document without its id term, or whose stored data or packed facets do not read back as the record and
+// facets it was built from. Run it with tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -79,6 +80,15 @@ std::size_t characters(std::string_view text) {
   return count;
 }
 
+// Each text is valid UTF-8, holds only XML characters, and is within its limit (export_reader.h).
+void check_texts(const std::string& what, const std::vector<std::pair<const std::string*, std::size_t>>& texts) {
+  for (const auto& [text, limit] : texts) {
+    if (!is_utf8(*text)) broken_promise(what + " holds invalid UTF-8: " + *text);
+    if (has_non_xml_char(*text)) broken_promise(what + " holds a character XML forbids");
+    if (characters(*text) > limit) broken_promise(what + " holds a field over its limit");
+  }
+}
+
 // A record's text is valid UTF-8, holds only XML characters, and each field is within its limit (export_reader.h).
 void check_text(const citego::ExportRecord& record) {
   std::vector<std::pair<const std::string*, std::size_t>> texts = {
@@ -87,16 +97,30 @@ void check_text(const citego::ExportRecord& record) {
       {&record.acronym, citego::kMaxAcronymChars}, {&record.kind, SIZE_MAX},
       {&record.relation, SIZE_MAX},                {&record.country, SIZE_MAX},
       {&record.category, SIZE_MAX},                {&record.project_type, SIZE_MAX}};
+  texts.emplace_back(&record.fiche_type, SIZE_MAX);
+  texts.emplace_back(&record.source, citego::kMaxSourceChars);
   for (const std::string& author : record.authors) texts.emplace_back(&author, citego::kMaxAuthorChars);
+  for (const citego::AuthorRef& author : record.author_refs) texts.emplace_back(&author.name, citego::kMaxAuthorChars);
   for (const std::string& keyword : record.keywords) texts.emplace_back(&keyword, citego::kMaxKeywordChars);
   for (const citego::Reference& participant : record.participants) {
     texts.emplace_back(&participant.role, citego::kMaxRoleChars);
   }
-  for (const auto& [text, limit] : texts) {
-    if (!is_utf8(*text)) broken_promise("record \"" + record.id + "\" holds invalid UTF-8: " + *text);
-    if (has_non_xml_char(*text)) broken_promise("record \"" + record.id + "\" holds a character XML forbids");
-    if (characters(*text) > limit) broken_promise("record \"" + record.id + "\" holds a field over its limit");
+  for (const citego::Reference& partner : record.partners) texts.emplace_back(&partner.role, citego::kMaxRoleChars);
+  check_texts("record \"" + record.id + "\"", texts);
+}
+
+// The same of a thesaurus entry, whose label is never empty in every language.
+void check_text(const citego::ThesaurusEntry& entry) {
+  std::vector<std::pair<const std::string*, std::size_t>> texts = {
+      {&entry.name, citego::kMaxAuthorChars}, {&entry.family, SIZE_MAX}, {&entry.level, SIZE_MAX},
+      {&entry.code, SIZE_MAX}};
+  bool labelled = false;
+  for (const std::string& label : entry.labels) {
+    texts.emplace_back(&label, citego::kMaxLabelChars);
+    labelled = labelled || !label.empty();
   }
+  if (!labelled) broken_promise("entry \"" + entry.id + "\" has no label");
+  check_texts("entry \"" + entry.id + "\"", texts);
 }
 
 }  // namespace
@@ -109,6 +133,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (error.message.empty()) broken_promise("a diagnostic without a message at " + citego::to_string(error.where));
   }
   if (parsed.errors.empty() && xml.find('<') == std::string_view::npos) broken_promise("no element, no diagnostic");
+
+  for (const citego::ThesaurusEntry& entry : parsed.entries) {
+    check_location(entry.where, xml);
+    check_text(entry);
+  }
 
   citego::ReferenceGraph graph;
   bool faults = false;
@@ -124,8 +153,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const citego::ExportRecord& record : parsed.records) {
     const citego::schema::FacetValues facets = graph.facets_of(record.id);
     const Xapian::Document document = builder.build(record, facets);
-    const citego::schema::StoredDocument stored{record.id,  record.doc_type, record.lang, record.title,
-                                                record.url, record.summary,  record.body};
+    // The fields of every document. (The fields of version 2 join this when DocumentBuilder stores them.)
+    citego::schema::StoredDocument stored;
+    stored.id = record.id;
+    stored.doc_type = record.doc_type;
+    stored.lang = record.lang;
+    stored.title = record.title;
+    stored.url = record.url;
+    stored.summary = record.summary;
+    stored.body = record.body;
     if (citego::schema::decode_stored(document.get_data()) != stored) {
       broken_promise("the stored data of \"" + record.id + "\" does not read back as its record");
     }
