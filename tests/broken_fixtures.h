@@ -80,4 +80,30 @@ inline std::vector<BrokenFixture> version_2_broken_fixtures() {
   };
 }
 
+// The faults of version 2 between two records, which the reference graph finds (the reader accepts each file).
+inline std::vector<BrokenFixture> version_2_reference_fixtures() {
+  return {
+      {"dangling-descriptor.xml",
+       "dangling-descriptor.xml:10:7: error: <fiche> \"fic-broken-dangling-descriptor\" refers to unknown descriptor "
+       "\"dsc-missing\"\n"},
+      {"dangling-place.xml",
+       "dangling-place.xml:10:7: error: <fiche> \"fic-broken-dangling-place\" refers to unknown place \"plc-missing\"\n"},
+      {"translation-same-lang.xml",
+       "translation-same-lang.xml:14:5: error: <fiche> \"fic-broken-same-lang\" is in fr, like \"fic-broken-original\" "
+       "of the same translation group (a group holds one fiche per language)\n"},
+      {"translation-cycle.xml",
+       "translation-cycle.xml:9:5: error: <fiche> \"fic-broken-cycle-en\": translation-of forms a cycle "
+       "(fic-broken-cycle-en → fic-broken-cycle-es → fic-broken-cycle-en)\n"},
+      {"place-cycle.xml",
+       "place-cycle.xml:6:3: error: <place> \"plc-broken-region-a\": parent forms a cycle (plc-broken-region-a → "
+       "plc-broken-region-b → plc-broken-region-a)\n"},
+      {"affiliation-not-organisation.xml",
+       "affiliation-not-organisation.xml:14:5: error: <person> \"per-broken-affiliation\" has affiliation "
+       "\"prj-broken-affiliation\", which is a project, not an organisation\n"},
+      {"dossier-ref-to-project.xml",
+       "dossier-ref-to-project.xml:16:7: error: <fiche> \"fic-broken-dossier-ref\" has dossier "
+       "\"prj-broken-not-dossier\", which is a project, not a dossier\n"},
+  };
+}
+
 }  // namespace citego::test

@@ -1176,7 +1176,8 @@ std::string read_source(std::string_view relative) {
 TEST(ParseExport, AVersion2FileHoldsVersion1DocumentsAsTheyWere) {
   // Every version 1 export of the corpus reads the same records when its root says version="2" (the same length,
   // so the same locations), and alongside a version 2 file in one run.
-  for (const std::string relative : {"corpus/citego-partners.xml", "corpus/fixtures/multilingual/governance-en-es.xml",
+  for (const std::string relative : {"corpus/fixtures/version1/citego-partners.xml",
+                                     "corpus/fixtures/multilingual/governance-en-es.xml",
                                      "corpus/fixtures/multilingual/territoires-fr-pt.xml"}) {
     const std::string text = read_source(relative);
     const std::size_t version = text.find("version=\"1\" xml:lang");

@@ -57,7 +57,8 @@ TEST(IndexCli, IndexesTheBundledCorpus) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(std::regex_match(
-      r.err, std::regex("citego-index: 21 documents \\(14 organisations, 7 projects, 0 resources\\) from 1 file in "
+      r.err, std::regex("citego-index: 21 documents \\(14 organisations, 5 projects, 0 resources, 2 dossiers, "
+                        "0 fiches\\) from 1 file in "
                         "[0-9]+\\.[0-9]{2} s \\([0-9]+ docs/s\\); .*citego\\.db is generation 000001\n")))
       << r.err;
   EXPECT_EQ(fs::read_symlink(db).string(), "citego.db.generations/000001");
@@ -201,10 +202,11 @@ INSTANTIATE_TEST_SUITE_P(
 std::vector<BrokenCase> version_2_cases() {
   std::vector<BrokenCase> cases;
   for (const BrokenFixture& f : version_2_broken_fixtures()) cases.push_back(BrokenCase{{f.file}, f.diagnostic});
+  for (const BrokenFixture& f : version_2_reference_fixtures()) cases.push_back(BrokenCase{{f.file}, f.diagnostic});
   return cases;
 }
 
-// The local faults of version 2 (tests/broken_fixtures.h), one fixture each.
+// The faults of version 2 (tests/broken_fixtures.h), local and between records, one fixture each.
 INSTANTIATE_TEST_SUITE_P(Version2Fixtures, IndexCliBroken, ::testing::ValuesIn(version_2_cases()));
 
 // Faults that need bytes a text editor, git or xmllint handle badly (NUL, control characters, invalid UTF-8, UTF-16,
