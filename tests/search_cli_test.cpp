@@ -133,7 +133,7 @@ TEST_P(SearchCliHostile, NeverCrashes) {
   const RunResult r = search(args);
   EXPECT_EQ(r.exit_code, GetParam().exit_code) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
   if (GetParam().error_code.empty()) {
     EXPECT_TRUE(j.contains("hits")) << r.out;
     EXPECT_EQ(r.err, "");
@@ -168,7 +168,7 @@ TEST_F(SearchCli, MissingDatabase) {
   const std::string message = "no database at " + (*dir_ / "nowhere.db") + " (build one with: citego-index --db " +
                               (*dir_ / "nowhere.db") + " corpus/)";
   EXPECT_EQ(nlohmann::json::parse(r.out),
-            (nlohmann::json{{"version", 1}, {"error", {{"code", "database_missing"}, {"message", message}}}}));
+            (nlohmann::json{{"version", 2}, {"error", {{"code", "database_missing"}, {"message", message}}}}));
   EXPECT_EQ(r.err, "citego-search: " + message + "\n");
 }
 
@@ -238,7 +238,7 @@ TEST_F(SearchCli, AnUnknownFilterValueMatchesNothingAndWarns) {
   EXPECT_GT(mooc["total"].get<int>(), 0);
   nlohmann::json& types = forgiven["facets"]["project_type"];
   ASSERT_FALSE(types.empty());
-  EXPECT_EQ(types.back(), (nlohmann::json{{"value", "webinar"}, {"count", 0}}));
+  EXPECT_EQ(types.back(), (nlohmann::json{{"value", "webinar"}, {"count", 0}, {"selected", true}}));
   types.erase(types.size() - 1);
   forgiven.erase("warnings");
   EXPECT_EQ(forgiven, mooc);
@@ -249,7 +249,7 @@ TEST_F(SearchCli, AnUnknownFilterValueMatchesNothingAndWarns) {
   EXPECT_EQ(alone["hits"], nlohmann::json::array());
   // Its facet is counted without its own filter (multi-select), with the value appended as selected.
   nlohmann::json unfiltered_types = SearchJson({"--format", "json", "gouvernance"})["facets"]["project_type"];
-  unfiltered_types.push_back(nlohmann::json{{"value", "webinar"}, {"count", 0}});
+  unfiltered_types.push_back(nlohmann::json{{"value", "webinar"}, {"count", 0}, {"selected", true}});
   EXPECT_EQ(alone["facets"]["project_type"], unfiltered_types);
   EXPECT_EQ(alone["warnings"],
             nlohmann::json::array({nlohmann::json{{"code", "unknown_filter_value"}, {"message", message}}}));

@@ -1,4 +1,7 @@
 // JSON, text and CSV renderings (see citego/response_format.h).
+//
+// Facets follow schema::kFacets: every facet's counts, the in_hits facets of each hit, the labels of the facets that
+// have labels, and the CSV columns come from that table, so that a facet added there appears in every format.
 #include "citego/response_format.h"
 
 #include <cstdio>
@@ -51,6 +54,12 @@ std::string snippet_text(const Snippet& snippet, bool ansi) {
   return out;
 }
 
+// The hit's title with its marks; a hit whose title was not marked (Hit::marked_title empty) shows it unmarked.
+Snippet title_of(const Hit& hit) {
+  if (!hit.marked_title.empty() || hit.stored.title.empty()) return hit.marked_title;
+  return Snippet{SnippetPart{hit.stored.title, false}};
+}
+
 std::string joined(const std::vector<std::string>& values, std::string_view separator) {
   std::string out;
   for (const std::string& v : values) {
@@ -66,8 +75,70 @@ std::string format_score(double score) {
   return buffer;
 }
 
-// The three content facets a hit shows.
+// The three content facets the text shows for each hit.
 constexpr std::array<Facet, 3> kHitFacets = {Facet::Year, Facet::ProjectType, Facet::OrganisationKind};
+
+json string_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+// The records a hit names, labelled. The searcher labels the stored ids (Hit::descriptors, …); a hit it did not label
+// shows the stored ids without labels, so that no reference is lost.
+std::vector<LabelledRef> labelled(const std::vector<LabelledRef>& refs, const std::vector<std::string>& stored_ids) {
+  if (!refs.empty() || stored_ids.empty()) return refs;
+  std::vector<LabelledRef> out;
+  for (const std::string& id : stored_ids) out.push_back(LabelledRef{id, ""});
+  return out;
+}
+
+std::vector<LabelledRef> descriptors_of(const Hit& hit) { return labelled(hit.descriptors, hit.stored.descriptors); }
+std::vector<LabelledRef> places_of(const Hit& hit) { return labelled(hit.places, hit.stored.places); }
+std::vector<LabelledRef> dossiers_of(const Hit& hit) { return labelled(hit.dossiers, hit.stored.dossiers); }
+
+json refs_json(const std::vector<LabelledRef>& refs) {
+  json out = json::array();
+  for (const LabelledRef& r : refs) out.push_back(json{{"id", r.id}, {"label", string_or_null(r.label)}});
+  return out;
+}
+
+json hit_json(const Hit& hit) {
+  const schema::StoredDocument& doc = hit.stored;
+  json h;
+  h["rank"] = hit.rank;
+  h["id"] = doc.id;
+  h["doc_type"] = schema::name_of(doc.doc_type);
+  h["title"] = doc.title;
+  h["score"] = hit.score;
+  h["url"] = string_or_null(doc.url);
+  h["lang"] = schema::code_of(doc.lang);
+  h["fiche_type"] = string_or_null(doc.fiche_type);
+  h["date"] = string_or_null(doc.date);
+  json authors = json::array();
+  for (const schema::StoredAuthor& a : doc.authors) authors.push_back(json{{"id", string_or_null(a.id)}, {"name", a.name}});
+  h["authors"] = std::move(authors);
+  h["descriptors"] = refs_json(descriptors_of(hit));
+  h["places"] = refs_json(places_of(hit));
+  h["dossiers"] = refs_json(dossiers_of(hit));
+  json translations = json::array();
+  for (const schema::StoredTranslation& t : doc.translations) {
+    translations.push_back(json{{"lang", schema::code_of(t.lang)}, {"id", t.id}});
+  }
+  h["translations"] = std::move(translations);
+  h["source"] = string_or_null(doc.source);
+  json facets = json::object();
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) facets[std::string(spec.name)] = hit.facets[spec.facet];
+  }
+  h["facets"] = std::move(facets);
+  h["title_html"] = snippet_html(title_of(hit));
+  h["snippet"] = snippet_html(hit.snippet);
+  return h;
+}
+
+json facet_value_json(const schema::FacetSpec& spec, const FacetCount& c) {
+  json v{{"value", c.value}, {"count", c.count}};
+  if (spec.labels != schema::LabelSource::None) v["label"] = string_or_null(c.label);
+  if (c.selected) v["selected"] = true;
+  return v;
+}
 
 }  // namespace
 
@@ -81,31 +152,22 @@ std::string to_json(const SearchResponse& response) {
   out["offset"] = response.offset;
   out["limit"] = response.limit;
   json hits = json::array();
-  for (const Hit& hit : response.hits) {
-    json h;
-    h["rank"] = hit.rank;
-    h["id"] = hit.stored.id;
-    h["doc_type"] = schema::name_of(hit.stored.doc_type);
-    h["title"] = hit.stored.title;
-    h["score"] = hit.score;
-    h["url"] = hit.stored.url.empty() ? json(nullptr) : json(hit.stored.url);
-    h["lang"] = schema::code_of(hit.stored.lang);
-    json facets = json::object();
-    for (Facet f : kHitFacets) facets[std::string(schema::spec_of(f).name)] = hit.facets[f];
-    h["facets"] = std::move(facets);
-    h["snippet"] = snippet_html(hit.snippet);
-    hits.push_back(std::move(h));
-  }
+  for (const Hit& hit : response.hits) hits.push_back(hit_json(hit));
   out["hits"] = std::move(hits);
   json facets = json::object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
     json values = json::array();
-    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) {
-      values.push_back(json{{"value", c.value}, {"count", c.count}});
-    }
+    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) values.push_back(facet_value_json(spec, c));
     facets[std::string(spec.name)] = std::move(values);
   }
   out["facets"] = std::move(facets);
+  if (!response.year_ranges.empty()) {
+    json buckets = json::array();
+    for (const RangeCount& r : response.year_ranges) {
+      buckets.push_back(json{{"range", r.name}, {"first", r.first}, {"last", r.last}, {"count", r.count}});
+    }
+    out["facet_ranges"] = json{{std::string(schema::spec_of(Facet::Year).name), std::move(buckets)}};
+  }
   out["facets_exact"] = response.facets_exact;
   out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
   out["relaxed"] = response.relaxed;

@@ -1,0 +1,266 @@
+// The output formats (response_format.h) on SearchResponse values built by hand: no database, no searcher. Each test
+// states the exact bytes a page, a terminal or a spreadsheet gets for one kind of hit or facet.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "citego/response_format.h"
+#include "citego/schema.h"
+#include "citego/snippet.h"
+
+namespace citego {
+namespace {
+
+using json = nlohmann::ordered_json;
+using schema::Facet;
+using schema::Lang;
+
+// The marks of a query for "presupuesto participativo" in Spanish: its exact terms and Spanish stems.
+MatchedTerms presupuesto_participativo() {
+  return matched_terms_of({"presupuesto", "participativo", "Zpresupuest", "Zparticip"});
+}
+
+// A fiche of the sample library, as the searcher would give it: every version 2 field filled.
+Hit fiche_hit() {
+  Hit hit;
+  hit.rank = 1;
+  hit.docid = 7;
+  schema::StoredDocument& doc = hit.stored;
+  doc.id = "fic-villa-el-salvador-budget";
+  doc.doc_type = schema::DocType::Fiche;
+  doc.lang = Lang::Es;
+  doc.title = "El presupuesto participativo de Villa El Salvador";
+  doc.url = "https://example.org/fiches/villa-el-salvador";
+  doc.summary = "Desde 2000, los vecinos deciden una parte del presupuesto del distrito.";
+  doc.fiche_type = "case";
+  doc.date = "2017-03";
+  doc.source = "Escuela para el desarrollo";
+  doc.authors = {{"per-rosa-quispe", "Rosa Quispe"}, {"", "Colectivo vecinal de Villa El Salvador"}};
+  doc.descriptors = {"dsc-participatory-budgeting", "dsc-informal-settlements"};
+  doc.places = {"plc-villa-el-salvador"};
+  doc.dossiers = {"prj-power-to-act"};
+  doc.translations = {{Lang::Fr, "fic-villa-el-salvador-budget-fr"}};
+  hit.score = 5.1234;
+  hit.weight = 5.12341;
+  hit.facets[Facet::Year] = {"2017"};
+  hit.facets[Facet::ProjectType] = {"dossier"};
+  hit.facets[Facet::OrganisationKind] = {"citizens-association"};
+  hit.facets[Facet::DocType] = {"fiche"};
+  hit.facets[Facet::Lang] = {"es"};
+  hit.facets[Facet::FicheType] = {"case"};
+  hit.facets[Facet::Descriptor] = {"dsc-informal-settlements", "dsc-participatory-budgeting"};
+  hit.facets[Facet::Place] = {"plc-lima-metropolitana", "plc-pe", "plc-south-america", "plc-villa-el-salvador"};
+  hit.facets[Facet::Author] = {"per-rosa-quispe"};
+  hit.facets[Facet::Dossier] = {"prj-power-to-act"};
+  hit.facets[Facet::Partner] = {"org-appuii"};
+  hit.marked_title = mark_words(doc.title, doc.lang, presupuesto_participativo());
+  hit.snippet = make_snippet(doc.summary, doc.lang, presupuesto_participativo());
+  hit.descriptors = {{"dsc-participatory-budgeting", "presupuesto participativo"},
+                     {"dsc-informal-settlements", "asentamientos informales"}};
+  hit.places = {{"plc-villa-el-salvador", "Villa El Salvador"}};
+  hit.dossiers = {{"prj-power-to-act", "How to construct inhabitants' and professionals' power to act on the city?"}};
+  return hit;
+}
+
+// An organisation of version 1: none of the version 2 fields.
+Hit organisation_hit() {
+  Hit hit;
+  hit.rank = 2;
+  hit.stored.id = "org-rtes";
+  hit.stored.doc_type = schema::DocType::Organisation;
+  hit.stored.lang = Lang::Fr;
+  hit.stored.title = "Réseau des collectivités Territoriales pour une Economie Solidaire";
+  hit.score = 2.5;
+  hit.facets[Facet::Year] = {"2016", "2017"};
+  hit.facets[Facet::Partner] = {"org-rtes"};
+  hit.facets[Facet::Dossier] = {"prj-sse-public-action"};
+  return hit;
+}
+
+// A search for "presupuesto participativo" with the place facet filtered, year buckets, and the two hits.
+SearchResponse fiche_response() {
+  SearchResponse r;
+  r.query = "presupuesto participativo";
+  r.lang = Lang::Es;
+  r.total = 2;
+  r.limit = 10;
+  r.hits = {fiche_hit(), organisation_hit()};
+  r.facets[schema::index_of(Facet::Year)] = {{"2017", 2, "", false}, {"2016", 1, "", false}};
+  r.facets[schema::index_of(Facet::DocType)] = {{"fiche", 1, "", false}, {"organisation", 1, "", false}};
+  r.facets[schema::index_of(Facet::FicheType)] = {{"case", 1, "", false}};
+  r.facets[schema::index_of(Facet::Descriptor)] = {{"dsc-participatory-budgeting", 1, "presupuesto participativo", false}};
+  r.facets[schema::index_of(Facet::Place)] = {{"plc-pe", 1, "Perú", true}, {"plc-fr", 1, "Francia", false},
+                                              {"plc-atlantis", 0, "", true}};
+  r.year_ranges = {{"2010..2014", 2010, 2014, 0}, {"2015..2019", 2015, 2019, 2}};
+  return r;
+}
+
+json parsed(const std::string& text) { return json::parse(text); }
+
+std::vector<std::string> keys_of(const json& object) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.push_back(key);
+  return keys;
+}
+
+TEST(ResponseJson, VersionTwo) {
+  EXPECT_EQ(kResponseVersion, 2);
+  EXPECT_EQ(parsed(to_json(SearchResponse{}))["version"], 2);
+  EXPECT_EQ(error_json(SearchError("usage", "bad \"option\"", kExitUsage)),
+            "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"bad \\\"option\\\"\"}}\n");
+}
+
+TEST(ResponseJson, TopLevelKeysInOrder) {
+  EXPECT_EQ(keys_of(parsed(to_json(fiche_response()))), (std::vector<std::string>{"version", "query", "lang", "total", "total_exact", "offset", "limit",
+                                            "hits", "facets", "facet_ranges", "facets_exact", "suggestion",
+                                            "relaxed"}));
+}
+
+TEST(ResponseJson, AFicheHitCarriesEveryVersionTwoField) {
+  const json hit = parsed(to_json(fiche_response()))["hits"][0];
+  EXPECT_EQ(hit.dump(),
+            "{\"rank\":1,\"id\":\"fic-villa-el-salvador-budget\",\"doc_type\":\"fiche\","
+            "\"title\":\"El presupuesto participativo de Villa El Salvador\",\"score\":5.1234,"
+            "\"url\":\"https://example.org/fiches/villa-el-salvador\",\"lang\":\"es\",\"fiche_type\":\"case\","
+            "\"date\":\"2017-03\","
+            "\"authors\":[{\"id\":\"per-rosa-quispe\",\"name\":\"Rosa Quispe\"},"
+            "{\"id\":null,\"name\":\"Colectivo vecinal de Villa El Salvador\"}],"
+            "\"descriptors\":[{\"id\":\"dsc-participatory-budgeting\",\"label\":\"presupuesto participativo\"},"
+            "{\"id\":\"dsc-informal-settlements\",\"label\":\"asentamientos informales\"}],"
+            "\"places\":[{\"id\":\"plc-villa-el-salvador\",\"label\":\"Villa El Salvador\"}],"
+            "\"dossiers\":[{\"id\":\"prj-power-to-act\",\"label\":\"How to construct inhabitants' and "
+            "professionals' power to act on the city?\"}],"
+            "\"translations\":[{\"lang\":\"fr\",\"id\":\"fic-villa-el-salvador-budget-fr\"}],"
+            "\"source\":\"Escuela para el desarrollo\","
+            "\"facets\":{\"year\":[\"2017\"],\"project_type\":[\"dossier\"],"
+            "\"organisation_kind\":[\"citizens-association\"],\"fiche_type\":[\"case\"],"
+            "\"descriptor\":[\"dsc-informal-settlements\",\"dsc-participatory-budgeting\"],"
+            "\"place\":[\"plc-lima-metropolitana\",\"plc-pe\",\"plc-south-america\",\"plc-villa-el-salvador\"],"
+            "\"author\":[\"per-rosa-quispe\"],\"dossier\":[\"prj-power-to-act\"],\"partner\":[\"org-appuii\"]},"
+            "\"title_html\":\"El <mark>presupuesto</mark> <mark>participativo</mark> de Villa El Salvador\","
+            "\"snippet\":\"Desde 2000, los vecinos deciden una parte del <mark>presupuesto</mark> del distrito.\"}");
+}
+
+TEST(ResponseJson, AHitWithoutVersionTwoFieldsHasNullsAndEmptyLists) {
+  const json hit = parsed(to_json(fiche_response()))["hits"][1];
+  EXPECT_EQ(hit["fiche_type"], nullptr);
+  EXPECT_EQ(hit["date"], nullptr);
+  EXPECT_EQ(hit["source"], nullptr);
+  EXPECT_EQ(hit["url"], nullptr);
+  for (const char* key : {"authors", "descriptors", "places", "dossiers", "translations"}) {
+    EXPECT_EQ(hit[key], json::array()) << key;
+  }
+  // Not marked by the searcher (marked_title empty): the title, escaped, without marks.
+  EXPECT_EQ(hit["title_html"], "Réseau des collectivités Territoriales pour une Economie Solidaire");
+  EXPECT_EQ(hit["snippet"], "");
+}
+
+TEST(ResponseJson, HitFacetsAreTheInHitsFacetsOfTheSchema) {
+  const json facets = parsed(to_json(fiche_response()))["hits"][1]["facets"];
+  std::vector<std::string> expected;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) expected.emplace_back(spec.name);
+  }
+  EXPECT_EQ(keys_of(facets), expected);
+  EXPECT_EQ(facets["year"], json::array({"2016", "2017"}));
+  EXPECT_EQ(facets["fiche_type"], json::array());
+}
+
+TEST(ResponseJson, StoredReferencesTheSearcherDidNotLabelAreShownWithoutLabels) {
+  SearchResponse r;
+  Hit hit = fiche_hit();
+  hit.descriptors.clear();
+  hit.places.clear();
+  r.hits = {hit};
+  const json h = parsed(to_json(r))["hits"][0];
+  EXPECT_EQ(h["descriptors"], json::parse(R"([{"id":"dsc-participatory-budgeting","label":null},
+                                              {"id":"dsc-informal-settlements","label":null}])"));
+  EXPECT_EQ(h["places"], json::parse(R"([{"id":"plc-villa-el-salvador","label":null}])"));
+  EXPECT_EQ(h["dossiers"][0]["label"], "How to construct inhabitants' and professionals' power to act on the city?");
+}
+
+TEST(ResponseJson, EveryFacetOfTheSchemaIsListedInOrder) {
+  const json facets = parsed(to_json(SearchResponse{}))["facets"];
+  std::vector<std::string> expected;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    expected.emplace_back(spec.name);
+    EXPECT_EQ(facets[spec.name], json::array()) << spec.name;
+  }
+  EXPECT_EQ(keys_of(facets), expected);
+}
+
+TEST(ResponseJson, LabelledFacetsHaveLabelsAndSelectedValuesSaySo) {
+  const json facets = parsed(to_json(fiche_response()))["facets"];
+  // No label key on the facets whose values are their own labels; "selected" only when true.
+  EXPECT_EQ(facets["year"].dump(), R"([{"value":"2017","count":2},{"value":"2016","count":1}])");
+  EXPECT_EQ(facets["fiche_type"].dump(), R"([{"value":"case","count":1}])");
+  EXPECT_EQ(facets["descriptor"].dump(),
+            R"([{"value":"dsc-participatory-budgeting","count":1,"label":"presupuesto participativo"}])");
+  // A selected value without a label (outside the database) has a null label.
+  EXPECT_EQ(facets["place"].dump(),
+            R"([{"value":"plc-pe","count":1,"label":"Perú","selected":true},)"
+            R"({"value":"plc-fr","count":1,"label":"Francia"},)"
+            R"({"value":"plc-atlantis","count":0,"label":null,"selected":true}])");
+  EXPECT_EQ(facets["author"], json::array());
+}
+
+TEST(ResponseJson, FacetRangesOnlyWhenAsked) {
+  const json with = parsed(to_json(fiche_response()));
+  EXPECT_EQ(with["facet_ranges"].dump(),
+            R"({"year":[{"range":"2010..2014","first":2010,"last":2014,"count":0},)"
+            R"({"range":"2015..2019","first":2015,"last":2019,"count":2}]})");
+  SearchResponse without = fiche_response();
+  without.year_ranges.clear();
+  EXPECT_FALSE(parsed(to_json(without)).contains("facet_ranges"));
+}
+
+TEST(ResponseJson, RawTextIsRawAndHtmlIsEscapedWithOnlyMarks) {
+  SearchResponse r;
+  r.query = "<b>\"économie\" & co</b>";
+  Hit hit;
+  hit.stored.title = "L'Économie <sociale> & \"solidaire\"";
+  hit.stored.url = "https://example.org/?a=1&b=<2>";
+  hit.stored.lang = Lang::Fr;
+  hit.marked_title = mark_words(hit.stored.title, Lang::Fr, matched_terms_of({"economie", "Zsolidair"}));
+  hit.snippet = {{"<script>", false}, {"économie", true}, {" & 'co'", false}};
+  r.hits = {hit};
+  const json out = parsed(to_json(r));
+  EXPECT_EQ(out["query"], "<b>\"économie\" & co</b>");
+  EXPECT_EQ(out["hits"][0]["title"], "L'Économie <sociale> & \"solidaire\"");
+  EXPECT_EQ(out["hits"][0]["url"], "https://example.org/?a=1&b=<2>");
+  EXPECT_EQ(out["hits"][0]["title_html"],
+            "L&#39;<mark>Économie</mark> &lt;sociale&gt; &amp; &quot;<mark>solidaire</mark>&quot;");
+  EXPECT_EQ(out["hits"][0]["snippet"], "&lt;script&gt;<mark>économie</mark> &amp; &#39;co&#39;");
+}
+
+// mark_words: the snippet's marking on a whole short text.
+
+TEST(MarkWords, MarksTheWholeTextWithoutCuts) {
+  const std::string title(200, 'x');
+  const std::string long_title = "Gouvernance " + [] {
+    std::string words;
+    for (int i = 0; i < 40; ++i) words += "mot ";
+    return words;
+  }() + "gouvernance";
+  MatchedTerms wildcard;
+  wildcard.prefixes = {"gouvern"};
+  const Snippet marked = mark_words(long_title, Lang::Fr, wildcard);
+  EXPECT_EQ(plain_text(marked), long_title);  // more than kSnippetWords words, no "…"
+  ASSERT_EQ(marked.size(), 3u);
+  EXPECT_EQ(marked.front(), (SnippetPart{"Gouvernance", true}));
+  EXPECT_EQ(marked.back(), (SnippetPart{"gouvernance", true}));
+  EXPECT_EQ(mark_words(title, Lang::Fr, wildcard), (Snippet{{title, false}}));
+}
+
+TEST(MarkWords, ATextWithoutWordsIsKeptAndAnEmptyOneIsEmpty) {
+  const MatchedTerms terms = matched_terms_of({"economie"});
+  EXPECT_EQ(mark_words("!!! ???", Lang::Fr, terms), (Snippet{{"!!! ???", false}}));
+  EXPECT_EQ(mark_words("", Lang::Fr, terms), Snippet{});
+  EXPECT_EQ(mark_words("  Économie  ", Lang::Fr, terms),
+            (Snippet{{"  ", false}, {"Économie", true}, {"  ", false}}));
+}
+
+}  // namespace
+}  // namespace citego
