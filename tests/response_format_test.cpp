@@ -264,3 +264,61 @@ TEST(MarkWords, ATextWithoutWordsIsKeptAndAnEmptyOneIsEmpty) {
 
 }  // namespace
 }  // namespace citego
+
+namespace citego {
+namespace {
+
+TEST(ResponseText, HitsShowTheirRecordsAndFacetsShowLabelsSelectionsAndRanges) {
+  // The fiche's facet line leaves out what the lines above show by label (type, authors, descriptors, places,
+  // dossiers); the organisation, which names no record of its own, shows its dossier facet there.
+  EXPECT_EQ(to_text(fiche_response(), false),
+            "2 results, 1-2 shown\n"
+            "\n"
+            "1. El presupuesto participativo de Villa El Salvador  [fiche, es]  fic-villa-el-salvador-budget  score "
+            "5.1234\n"
+            "   fiche: case; date: 2017-03; authors: Rosa Quispe (per-rosa-quispe), Colectivo vecinal de Villa El "
+            "Salvador\n"
+            "   descriptors: presupuesto participativo (dsc-participatory-budgeting), asentamientos informales "
+            "(dsc-informal-settlements)\n"
+            "   places: Villa El Salvador (plc-villa-el-salvador)\n"
+            "   dossiers: How to construct inhabitants' and professionals' power to act on the city? "
+            "(prj-power-to-act)\n"
+            "   translations: fr fic-villa-el-salvador-budget-fr\n"
+            "   source: Escuela para el desarrollo\n"
+            "   year: 2017; project_type: dossier; organisation_kind: citizens-association; partner: org-appuii\n"
+            "   Desde 2000, los vecinos deciden una parte del *presupuesto* del distrito.\n"
+            "   https://example.org/fiches/villa-el-salvador\n"
+            "\n"
+            "2. Réseau des collectivités Territoriales pour une Economie Solidaire  [organisation, fr]  org-rtes  "
+            "score 2.5000\n"
+            "   year: 2016, 2017; dossier: prj-sse-public-action; partner: org-rtes\n"
+            "\n"
+            "Facets\n"
+            "  year: 2017 (2) 2016 (1)\n"
+            "  doc_type: fiche (1) organisation (1)\n"
+            "  fiche_type: case (1)\n"
+            "  descriptor:\n"
+            "    presupuesto participativo (dsc-participatory-budgeting) 1\n"
+            "  place:\n"
+            "    [Perú (plc-pe) 1]\n"
+            "    Francia (plc-fr) 1\n"
+            "    [plc-atlantis 0]\n"
+            "  year ranges: 2010..2014 (0) 2015..2019 (2)\n");
+}
+
+TEST(ResponseText, OnATerminalMatchesAreBoldAndSelectedValuesStillBracketed) {
+  SearchResponse r;
+  r.total = 1;
+  Hit hit = organisation_hit();
+  hit.rank = 1;
+  hit.snippet = {{"l'", false}, {"économie", true}};
+  r.hits = {hit};
+  r.facets[schema::index_of(Facet::Lang)] = {{"fr", 1, "", true}, {"de", 0, "", true}};
+  const std::string text = to_text(r, true);
+  EXPECT_NE(text.find("1. \033[1mRéseau des collectivités"), std::string::npos) << text;
+  EXPECT_NE(text.find("   l'\033[1méconomie\033[0m\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  lang: [fr (1)] [de (0)]\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace citego

@@ -260,7 +260,7 @@ TEST_F(SearchCli, WarningsGoToStderrBesideTextAndCsv) {
                               "pt); it matches no document\n";
   RunResult r = search({"--format", "text", "--filter", "lang=de", "gouvernance"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "0 results\n\nFacets\n  lang: fr (2) de (0)\n");
+  EXPECT_EQ(r.out, "0 results\n\nFacets\n  lang: fr (2) [de (0)]\n");
   EXPECT_EQ(r.err, warning);
   r = search({"--format", "csv", "--filter", "lang=de", "gouvernance"});
   EXPECT_EQ(r.exit_code, 0);

@@ -75,9 +75,6 @@ std::string format_score(double score) {
   return buffer;
 }
 
-// The three content facets the text shows for each hit.
-constexpr std::array<Facet, 3> kHitFacets = {Facet::Year, Facet::ProjectType, Facet::OrganisationKind};
-
 json string_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 // The records a hit names, labelled. The searcher labels the stored ids (Hit::descriptors, …); a hit it did not label
@@ -194,10 +191,104 @@ std::string warning_lines(const std::vector<SearchWarning>& warnings) {
   return out;
 }
 
-std::string to_text(const SearchResponse& response, bool ansi) {
-  std::ostringstream out;
+namespace {
+
+// "label (id)", or the id alone when it has no label.
+std::string labelled_text(const std::string& id, const std::string& label) {
+  return label.empty() ? id : label + " (" + id + ")";
+}
+
+std::string refs_text(const std::vector<LabelledRef>& refs) {
+  std::vector<std::string> parts;
+  for (const LabelledRef& r : refs) parts.push_back(labelled_text(r.id, r.label));
+  return joined(parts, ", ");
+}
+
+// Whether the lines above a hit's facet line already show this facet's values: the fiche line its type and authors,
+// the lists of its own descriptors, places and dossiers (by label) theirs. The facet line then leaves the facet out.
+bool shown_above(const Hit& hit, Facet facet) {
+  switch (facet) {
+    case Facet::FicheType: return !hit.stored.fiche_type.empty();
+    case Facet::Author: return !hit.stored.authors.empty();
+    case Facet::Descriptor: return !descriptors_of(hit).empty();
+    case Facet::Place: return !places_of(hit).empty();
+    case Facet::Dossier: return !dossiers_of(hit).empty();
+    default: return false;
+  }
+}
+
+void hit_text(std::ostream& out, const Hit& hit, bool ansi) {
+  const schema::StoredDocument& doc = hit.stored;
   const std::string bold = ansi ? "\033[1m" : "";
   const std::string reset = ansi ? "\033[0m" : "";
+  out << "\n" << hit.rank << ". " << bold << doc.title << reset << "  [" << schema::name_of(doc.doc_type) << ", "
+      << schema::code_of(doc.lang) << "]  " << doc.id << "  score " << format_score(hit.score) << "\n";
+  std::vector<std::string> about;
+  if (!doc.fiche_type.empty()) about.push_back("fiche: " + doc.fiche_type);
+  if (!doc.date.empty()) about.push_back("date: " + doc.date);
+  if (!doc.authors.empty()) {
+    std::vector<std::string> names;
+    for (const schema::StoredAuthor& a : doc.authors) names.push_back(a.id.empty() ? a.name : labelled_text(a.id, a.name));
+    about.push_back("authors: " + joined(names, ", "));
+  }
+  if (!about.empty()) out << "   " << joined(about, "; ") << "\n";
+  const std::pair<const char*, std::vector<LabelledRef>> lists[] = {
+      {"descriptors", descriptors_of(hit)}, {"places", places_of(hit)}, {"dossiers", dossiers_of(hit)}};
+  for (const auto& [name, refs] : lists) {
+    if (!refs.empty()) out << "   " << name << ": " << refs_text(refs) << "\n";
+  }
+  if (!doc.translations.empty()) {
+    std::vector<std::string> versions;
+    for (const schema::StoredTranslation& t : doc.translations) {
+      versions.push_back(std::string(schema::code_of(t.lang)) + " " + t.id);
+    }
+    out << "   translations: " << joined(versions, ", ") << "\n";
+  }
+  if (!doc.source.empty()) out << "   source: " << doc.source << "\n";
+  std::vector<std::string> facts;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::vector<std::string>& values = hit.facets[spec.facet];
+    if (spec.in_hits && !values.empty() && !shown_above(hit, spec.facet)) {
+      facts.push_back(std::string(spec.name) + ": " + joined(values, ", "));
+    }
+  }
+  if (!facts.empty()) out << "   " << joined(facts, "; ") << "\n";
+  if (!hit.snippet.empty()) out << "   " << snippet_text(hit.snippet, ansi) << "\n";
+  if (!doc.url.empty()) out << "   " << doc.url << "\n";
+}
+
+// A selected value is shown between brackets: "[fr (6)]".
+std::string selected_text(const FacetCount& c, std::string text) { return c.selected ? "[" + text + "]" : text; }
+
+void facets_text(std::ostream& out, const SearchResponse& response) {
+  out << "\nFacets\n";
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::vector<FacetCount>& counts = response.facets[schema::index_of(spec.facet)];
+    if (counts.empty()) continue;
+    out << "  " << spec.name << ":";
+    if (spec.labels == schema::LabelSource::None) {
+      // Values that are their own labels, on one line: "fr (6) en (1)".
+      for (const FacetCount& c : counts) out << " " << selected_text(c, c.value + " (" + std::to_string(c.count) + ")");
+      out << "\n";
+    } else {
+      // Labelled values, one a line: "budget participatif (dsc-participatory-budgeting) 3".
+      out << "\n";
+      for (const FacetCount& c : counts) {
+        out << "    " << selected_text(c, labelled_text(c.value, c.label) + " " + std::to_string(c.count)) << "\n";
+      }
+    }
+  }
+  if (!response.year_ranges.empty()) {
+    out << "  " << schema::spec_of(Facet::Year).name << " ranges:";
+    for (const RangeCount& r : response.year_ranges) out << " " << r.name << " (" << r.count << ")";
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+std::string to_text(const SearchResponse& response, bool ansi) {
+  std::ostringstream out;
   if (response.relaxed) out << "(the query did not parse; searched its words)\n";
   if (response.suggestion) out << "Did you mean: " << *response.suggestion << "\n";
   out << (response.total_exact ? "" : "about ") << response.total << (response.total == 1 ? " result" : " results");
@@ -205,26 +296,8 @@ std::string to_text(const SearchResponse& response, bool ansi) {
     out << ", " << response.hits.front().rank << "-" << response.hits.back().rank << " shown";
   }
   out << "\n";
-  for (const Hit& hit : response.hits) {
-    out << "\n" << hit.rank << ". " << bold << hit.stored.title << reset << "  [" << schema::name_of(hit.stored.doc_type)
-        << ", " << schema::code_of(hit.stored.lang) << "]  " << hit.stored.id << "  score " << format_score(hit.score)
-        << "\n";
-    std::vector<std::string> facts;
-    for (Facet f : kHitFacets) {
-      if (!hit.facets[f].empty()) facts.push_back(std::string(schema::spec_of(f).name) + ": " + joined(hit.facets[f], ", "));
-    }
-    if (!facts.empty()) out << "   " << joined(facts, "; ") << "\n";
-    if (!hit.snippet.empty()) out << "   " << snippet_text(hit.snippet, ansi) << "\n";
-    if (!hit.stored.url.empty()) out << "   " << hit.stored.url << "\n";
-  }
-  out << "\nFacets\n";
-  for (const schema::FacetSpec& spec : schema::kFacets) {
-    const auto& counts = response.facets[schema::index_of(spec.facet)];
-    if (counts.empty()) continue;
-    out << "  " << spec.name << ":";
-    for (const FacetCount& c : counts) out << " " << c.value << " (" << c.count << ")";
-    out << "\n";
-  }
+  for (const Hit& hit : response.hits) hit_text(out, hit, ansi);
+  facets_text(out, response);
   return out.str();
 }
 
