@@ -320,5 +320,34 @@ TEST(ResponseText, OnATerminalMatchesAreBoldAndSelectedValuesStillBracketed) {
   EXPECT_NE(text.find("  lang: [fr (1)] [de (0)]\n"), std::string::npos) << text;
 }
 
+// CSV: one column per in_hits facet of the schema, then the version 2 fields.
+
+TEST(ResponseCsv, TheHeaderFollowsTheSchemasFacets) {
+  std::string expected = "rank,id,doc_type,title,score";
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) expected += "," + std::string(spec.name);
+  }
+  expected += ",lang,url,snippet,date,authors,translations\r\n";
+  EXPECT_EQ(to_csv(SearchResponse{}), expected);
+}
+
+TEST(ResponseCsv, AFicheRowJoinsListsAndKeepsCellsInert) {
+  SearchResponse r = fiche_response();
+  r.hits[0].stored.authors.push_back({"", "=HYPERLINK(\"http://example.org\")"});
+  r.hits[0].stored.authors.insert(r.hits[0].stored.authors.begin(), {"", "-Collectif"});
+  const std::string csv = to_csv(r);
+  const std::string rows = csv.substr(csv.find("\r\n") + 2);
+  EXPECT_EQ(rows,
+            "1,fic-villa-el-salvador-budget,fiche,El presupuesto participativo de Villa El Salvador,5.1234,2017,"
+            "dossier,citizens-association,case,dsc-informal-settlements;dsc-participatory-budgeting,"
+            "plc-lima-metropolitana;plc-pe;plc-south-america;plc-villa-el-salvador,per-rosa-quispe,prj-power-to-act,"
+            "org-appuii,es,https://example.org/fiches/villa-el-salvador,"
+            "\"Desde 2000, los vecinos deciden una parte del presupuesto del distrito.\",2017-03,"
+            "\"'-Collectif;Rosa Quispe;Colectivo vecinal de Villa El Salvador;=HYPERLINK(\"\"http://example.org\"\")\","
+            "fr:fic-villa-el-salvador-budget-fr\r\n"
+            "2,org-rtes,organisation,Réseau des collectivités Territoriales pour une Economie Solidaire,2.5000,"
+            "2016;2017,,,,,,,prj-sse-public-action,org-rtes,fr,,,,,\r\n");
+}
+
 }  // namespace
 }  // namespace citego

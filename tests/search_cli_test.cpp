@@ -17,6 +17,11 @@
 namespace citego::test {
 namespace {
 
+// The CSV header: the in_hits facets of schema::kFacets between score and lang.
+const std::string kCsvHeader =
+    "rank,id,doc_type,title,score,year,project_type,organisation_kind,fiche_type,descriptor,place,author,dossier,"
+    "partner,lang,url,snippet,date,authors,translations\r\n";
+
 class SearchCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -264,7 +269,7 @@ TEST_F(SearchCli, WarningsGoToStderrBesideTextAndCsv) {
   EXPECT_EQ(r.err, warning);
   r = search({"--format", "csv", "--filter", "lang=de", "gouvernance"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n");
+  EXPECT_EQ(r.out, kCsvHeader);
   EXPECT_EQ(r.err, warning);
   // A batch run writes its filters' warnings once, before the run.
   const std::string queries = *dir_ / "two.tsv";
@@ -429,12 +434,12 @@ TEST(SearchCsv, CellsThatASpreadsheetWouldRunGetAnApostrophe) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n"
-            "1,res-formula,resource,\"'=HYPERLINK(\"\"http://example.org/x\"\",\"\"click me\"\")\",0.0000,2003,,,en,"
-            "https://example.org/formula,'@SUM(A1:A9) is how a spreadsheet adds a column.\r\n"
-            "2,res-minus,resource,\"'-20 % of emissions, +3 % of jobs\",0.0000,2002,,,en,,"
-            "\"'+33 1 23 45 67 89 is a phone number, not a sum.\"\r\n"
-            "3,res-plain,resource,Plain title = no formula,0.0000,2001,,,en,,An ordinary summary.\r\n");
+            kCsvHeader +
+            "1,res-formula,resource,\"'=HYPERLINK(\"\"http://example.org/x\"\",\"\"click me\"\")\",0.0000,2003,,,,,,,,,"
+            "en,https://example.org/formula,'@SUM(A1:A9) is how a spreadsheet adds a column.,,,\r\n"
+            "2,res-minus,resource,\"'-20 % of emissions, +3 % of jobs\",0.0000,2002,,,,,,,,,en,,"
+            "\"'+33 1 23 45 67 89 is a phone number, not a sum.\",,,\r\n"
+            "3,res-plain,resource,Plain title = no formula,0.0000,2001,,,,,,,,,en,,An ordinary summary.,,,\r\n");
 }
 
 }  // namespace

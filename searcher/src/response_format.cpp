@@ -322,25 +322,42 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::string csv_header() {
+  std::vector<std::string> names = {"rank", "id", "doc_type", "title", "score"};
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) names.emplace_back(spec.name);
+  }
+  for (const char* name : {"lang", "url", "snippet", "date", "authors", "translations"}) names.emplace_back(name);
+  return joined(names, ",") + "\r\n";
+}
+
 }  // namespace
 
 std::string to_csv(const SearchResponse& response) {
-  std::string out = "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n";
+  std::string out = csv_header();
   for (const Hit& hit : response.hits) {
-    // The numeric cells (rank, score, year) are left as they are.
-    const std::vector<std::string> fields = {
+    const schema::StoredDocument& doc = hit.stored;
+    // Every text cell is made inert; the numeric ones (rank, score, and years) cannot start like a formula.
+    std::vector<std::string> fields = {
         std::to_string(hit.rank),
-        inert(hit.stored.id),
-        inert(std::string(schema::name_of(hit.stored.doc_type))),
-        inert(hit.stored.title),
+        inert(doc.id),
+        inert(std::string(schema::name_of(doc.doc_type))),
+        inert(doc.title),
         format_score(hit.score),
-        joined(hit.facets[Facet::Year], ";"),
-        inert(joined(hit.facets[Facet::ProjectType], ";")),
-        inert(joined(hit.facets[Facet::OrganisationKind], ";")),
-        inert(std::string(schema::code_of(hit.stored.lang))),
-        inert(hit.stored.url),
-        inert(plain_text(hit.snippet)),
     };
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      if (spec.in_hits) fields.push_back(inert(joined(hit.facets[spec.facet], ";")));
+    }
+    std::vector<std::string> authors;
+    for (const schema::StoredAuthor& a : doc.authors) authors.push_back(a.name);
+    std::vector<std::string> translations;
+    for (const schema::StoredTranslation& t : doc.translations) {
+      translations.push_back(std::string(schema::code_of(t.lang)) + ":" + t.id);
+    }
+    for (std::string cell : {std::string(schema::code_of(doc.lang)), doc.url, plain_text(hit.snippet), doc.date,
+                             joined(authors, ";"), joined(translations, ";")}) {
+      fields.push_back(inert(std::move(cell)));
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i) out += ',';
       out += csv_field(fields[i]);

@@ -29,8 +29,10 @@ std::string error_json(const SearchError& error);
 std::string warning_lines(const std::vector<SearchWarning>& warnings);
 // A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*.
 std::string to_text(const SearchResponse& response, bool ansi);
-// RFC 4180 CSV with a header line: rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet.
-// A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it as a formula.
+// RFC 4180 CSV with a header line: rank,id,doc_type,title,score, one column per in_hits facet of schema::kFacets (year,
+// project_type, organisation_kind, fiche_type, …), then lang,url,snippet,date,authors,translations. Lists are joined
+// with ';'. A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it
+// as a formula.
 std::string to_csv(const SearchResponse& response);
 
 }  // namespace citego
