@@ -77,6 +77,22 @@ TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
 }
 
+TEST_F(SearchCli, HelpListsEveryFacetOfTheSchema) {
+  const RunResult r = search({"--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n  --facet-ranges year=RANGES "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("year=decades"), std::string::npos) << r.out;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::string names =
+        "\n  " + std::string(spec.name) + (spec.short_name.empty() ? "" : ", " + std::string(spec.short_name)) + "  ";
+    const std::size_t at = r.out.find(names);
+    ASSERT_NE(at, std::string::npos) << spec.name << "\n" << r.out;
+    const std::size_t end = r.out.find('\n', at + 1);
+    const std::string line = r.out.substr(at + 1, end - at - 1);
+    EXPECT_EQ(line.substr(line.size() - spec.help.size()), spec.help) << line;
+  }
+}
+
 TEST_F(SearchCli, SameRequestSameBytes) {
   const RunResult a = search({"--format", "json", "gouvernance territoriale"});
   const RunResult b = search({"--format", "json", "gouvernance territoriale"});
