@@ -1,10 +1,13 @@
 // End-to-end tests of the citego-search binary on the bundled corpus and the multilingual fixtures: JSON, text and
 // CSV output compared with golden files, hostile input, and every error with its exit code.
 //
-// To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest -R SearchCli, then review
-// the diff of tests/golden/.
+// To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest --test-dir build -R SearchCli,
+// then review `git diff tests/golden/` (tests/golden/README.md).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -44,8 +47,28 @@ class SearchCli : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     const std::string path = source_dir() + "/tests/golden/" + name;
-    if (std::getenv("CITEGO_UPDATE_GOLDEN")) write_file(path, r.out);
-    EXPECT_EQ(r.out, read_file(path)) << "golden file " << path;
+    if (update_golden()) write_file(path, r.out);
+    const std::string expected = std::filesystem::exists(path) ? read_file(path) : "";
+    if (r.out != expected) {
+      // JSON is one long line: show where the bytes part, not the whole of both.
+      const std::size_t at = static_cast<std::size_t>(
+          std::mismatch(r.out.begin(), r.out.end(), expected.begin(), expected.end()).first - r.out.begin());
+      const std::size_t from = at < 60 ? 0 : at - 60;
+      ADD_FAILURE() << "golden file " << path << " differs from the output of citego-search " << joined(args)
+                    << "\n  from byte " << at << ":\n  golden: …" << expected.substr(from, 160) << "…\n  output: …"
+                    << r.out.substr(from, 160) << "…\n  regenerate every golden file: CITEGO_UPDATE_GOLDEN=1 ctest "
+                    << "--test-dir build -R SearchCli, then review git diff tests/golden/ (tests/golden/README.md)";
+    }
+  }
+  // CITEGO_UPDATE_GOLDEN=1 (any value but empty or 0) rewrites the golden files with the output instead of comparing.
+  static bool update_golden() {
+    const char* update = std::getenv("CITEGO_UPDATE_GOLDEN");
+    return update != nullptr && !std::string_view(update).empty() && std::string_view(update) != "0";
+  }
+  static std::string joined(const std::vector<std::string>& args) {
+    std::string out;
+    for (const std::string& a : args) out += (out.empty() ? "" : " ") + a;
+    return out;
   }
   static nlohmann::json SearchJson(const std::vector<std::string>& args, int expected_exit = 0) {
     const RunResult r = search(args);
@@ -75,6 +98,9 @@ TEST_F(SearchCli, GoldenJson) {
 TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("economie-solidaire.txt", {"--format", "text", "--limit", "3", "économie", "solidaire"});
   ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
+  // Selected values are bracketed in the facet lists.
+  ExpectGolden("multiselect.txt", {"--format", "text", "--limit", "3", "--filter", "year=2016", "--filter",
+                                   "kind=training-organisation", "--filter", "kind=foundation", "gouvernance"});
 }
 
 TEST_F(SearchCli, HelpListsEveryFacetOfTheSchema) {
@@ -229,7 +255,8 @@ TEST_F(SearchCli, TextErrorsGoToStderrOnly) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "citego-search: unknown facet \"language\" (expected year, project_type or type, organisation_kind "
-                   "or kind, doc_type or doctype, or lang)\n");
+                   "or kind, doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or "
+                   "person, dossier, or partner)\n");
 }
 
 TEST_F(SearchCli, FilterValuesIgnoreCase) {
