@@ -1,7 +1,9 @@
 // The output formats (response_format.h) on SearchResponse values built by hand: no database, no searcher. Each test
 // states the exact bytes a page, a terminal or a spreadsheet gets for one kind of hit or facet.
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -46,7 +48,7 @@ Hit fiche_hit() {
   hit.weight = 5.12341;
   hit.facets[Facet::Year] = {"2017"};
   hit.facets[Facet::ProjectType] = {"dossier"};
-  hit.facets[Facet::OrganisationKind] = {"citizens-association"};
+  hit.facets[Facet::OrganisationKind] = {"citizens-association", "research-centre"};
   hit.facets[Facet::DocType] = {"fiche"};
   hit.facets[Facet::Lang] = {"es"};
   hit.facets[Facet::FicheType] = {"case"};
@@ -54,7 +56,7 @@ Hit fiche_hit() {
   hit.facets[Facet::Place] = {"plc-lima-metropolitana", "plc-pe", "plc-south-america", "plc-villa-el-salvador"};
   hit.facets[Facet::Author] = {"per-rosa-quispe"};
   hit.facets[Facet::Dossier] = {"prj-power-to-act"};
-  hit.facets[Facet::Partner] = {"org-appuii"};
+  hit.facets[Facet::Partner] = {"org-appuii", "org-centre-sud"};
   hit.marked_title = mark_words(doc.title, doc.lang, presupuesto_participativo());
   hit.snippet = make_snippet(doc.summary, doc.lang, presupuesto_participativo());
   hit.descriptors = {{"dsc-participatory-budgeting", "presupuesto participativo"},
@@ -74,12 +76,17 @@ Hit organisation_hit() {
   hit.stored.title = "Réseau des collectivités Territoriales pour une Economie Solidaire";
   hit.score = 2.5;
   hit.facets[Facet::Year] = {"2016", "2017"};
+  hit.facets[Facet::ProjectType] = {"dossier"};
+  hit.facets[Facet::OrganisationKind] = {"elected-officials-network"};
+  hit.facets[Facet::DocType] = {"organisation"};
+  hit.facets[Facet::Lang] = {"fr"};
   hit.facets[Facet::Partner] = {"org-rtes"};
   hit.facets[Facet::Dossier] = {"prj-sse-public-action"};
   return hit;
 }
 
-// A search for "presupuesto participativo" with the place facet filtered, year buckets, and the two hits.
+// A search for "presupuesto participativo" filtered on two languages and on three dossiers (one of them unknown),
+// with year buckets: the fiche, and an organisation that shows the nulls of a document without version 2 fields.
 SearchResponse fiche_response() {
   SearchResponse r;
   r.query = "presupuesto participativo";
@@ -87,12 +94,32 @@ SearchResponse fiche_response() {
   r.total = 2;
   r.limit = 10;
   r.hits = {fiche_hit(), organisation_hit()};
-  r.facets[schema::index_of(Facet::Year)] = {{"2017", 2, "", false}, {"2016", 1, "", false}};
-  r.facets[schema::index_of(Facet::DocType)] = {{"fiche", 1, "", false}, {"organisation", 1, "", false}};
-  r.facets[schema::index_of(Facet::FicheType)] = {{"case", 1, "", false}};
-  r.facets[schema::index_of(Facet::Descriptor)] = {{"dsc-participatory-budgeting", 1, "presupuesto participativo", false}};
-  r.facets[schema::index_of(Facet::Place)] = {{"plc-pe", 1, "Perú", true}, {"plc-fr", 1, "Francia", false},
-                                              {"plc-atlantis", 0, "", true}};
+  const auto set = [&r](Facet facet, std::vector<FacetCount> counts) { r.facets[schema::index_of(facet)] = counts; };
+  set(Facet::Year, {{"2017", 2, "", false}, {"2016", 1, "", false}});
+  set(Facet::ProjectType, {{"dossier", 2, "", false}});
+  set(Facet::OrganisationKind, {{"citizens-association", 1, "", false},
+                                {"elected-officials-network", 1, "", false},
+                                {"research-centre", 1, "", false}});
+  set(Facet::DocType, {{"fiche", 1, "", false}, {"organisation", 1, "", false}});
+  set(Facet::Lang, {{"es", 1, "", true}, {"fr", 1, "", true}, {"pt", 1, "", false}});
+  set(Facet::FicheType, {{"case", 1, "", false}});
+  set(Facet::Descriptor, {{"dsc-informal-settlements", 1, "asentamientos informales", false},
+                          {"dsc-participatory-budgeting", 1, "presupuesto participativo", false}});
+  set(Facet::Place, {{"plc-lima-metropolitana", 1, "Lima Metropolitana", false},
+                     {"plc-pe", 1, "Perú", false},
+                     {"plc-south-america", 1, "América del Sur", false},
+                     {"plc-villa-el-salvador", 1, "Villa El Salvador", false}});
+  set(Facet::Author, {{"per-rosa-quispe", 1, "Rosa Quispe", false}});
+  set(Facet::Dossier, {{"prj-power-to-act", 1,
+                        "How to construct inhabitants' and professionals' power to act on the city?", true},
+                       {"prj-sse-public-action", 1,
+                        "Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public "
+                        "action?",
+                        true},
+                       {"dos-atlantis", 0, "", true}});
+  set(Facet::Partner, {{"org-appuii", 1, "APPUII", false},
+                       {"org-centre-sud", 1, "Centre Sud – Situations Urbaines de Développement", false},
+                       {"org-rtes", 1, "RTES", false}});
   r.year_ranges = {{"2010..2014", 2010, 2014, 0}, {"2015..2019", 2015, 2019, 2}};
   return r;
 }
@@ -135,10 +162,10 @@ TEST(ResponseJson, AFicheHitCarriesEveryVersionTwoField) {
             "\"translations\":[{\"lang\":\"fr\",\"id\":\"fic-villa-el-salvador-budget-fr\"}],"
             "\"source\":\"Escuela para el desarrollo\","
             "\"facets\":{\"year\":[\"2017\"],\"project_type\":[\"dossier\"],"
-            "\"organisation_kind\":[\"citizens-association\"],\"fiche_type\":[\"case\"],"
+            "\"organisation_kind\":[\"citizens-association\",\"research-centre\"],\"fiche_type\":[\"case\"],"
             "\"descriptor\":[\"dsc-informal-settlements\",\"dsc-participatory-budgeting\"],"
             "\"place\":[\"plc-lima-metropolitana\",\"plc-pe\",\"plc-south-america\",\"plc-villa-el-salvador\"],"
-            "\"author\":[\"per-rosa-quispe\"],\"dossier\":[\"prj-power-to-act\"],\"partner\":[\"org-appuii\"]},"
+            "\"author\":[\"per-rosa-quispe\"],\"dossier\":[\"prj-power-to-act\"],\"partner\":[\"org-appuii\",\"org-centre-sud\"]},"
             "\"title_html\":\"El <mark>presupuesto</mark> <mark>participativo</mark> de Villa El Salvador\","
             "\"snippet\":\"Desde 2000, los vecinos deciden una parte del <mark>presupuesto</mark> del distrito.\"}");
 }
@@ -195,15 +222,14 @@ TEST(ResponseJson, LabelledFacetsHaveLabelsAndSelectedValuesSaySo) {
   const json facets = parsed(to_json(fiche_response()))["facets"];
   // No label key on the facets whose values are their own labels; "selected" only when true.
   EXPECT_EQ(facets["year"].dump(), R"([{"value":"2017","count":2},{"value":"2016","count":1}])");
-  EXPECT_EQ(facets["fiche_type"].dump(), R"([{"value":"case","count":1}])");
-  EXPECT_EQ(facets["descriptor"].dump(),
-            R"([{"value":"dsc-participatory-budgeting","count":1,"label":"presupuesto participativo"}])");
+  EXPECT_EQ(facets["lang"].dump(), R"([{"value":"es","count":1,"selected":true},{"value":"fr","count":1,)"
+                                   R"("selected":true},{"value":"pt","count":1}])");
+  EXPECT_EQ(facets["author"].dump(), R"([{"value":"per-rosa-quispe","count":1,"label":"Rosa Quispe"}])");
   // A selected value without a label (outside the database) has a null label.
-  EXPECT_EQ(facets["place"].dump(),
-            R"([{"value":"plc-pe","count":1,"label":"Perú","selected":true},)"
-            R"({"value":"plc-fr","count":1,"label":"Francia"},)"
-            R"({"value":"plc-atlantis","count":0,"label":null,"selected":true}])");
-  EXPECT_EQ(facets["author"], json::array());
+  EXPECT_EQ(facets["dossier"][1]["selected"], true);
+  EXPECT_EQ(facets["dossier"][2].dump(), R"({"value":"dos-atlantis","count":0,"label":null,"selected":true})");
+  SearchResponse none;
+  EXPECT_EQ(parsed(to_json(none))["facets"]["author"], json::array());
 }
 
 TEST(ResponseJson, FacetRangesOnlyWhenAsked) {
@@ -285,24 +311,42 @@ TEST(ResponseText, HitsShowTheirRecordsAndFacetsShowLabelsSelectionsAndRanges) {
             "(prj-power-to-act)\n"
             "   translations: fr fic-villa-el-salvador-budget-fr\n"
             "   source: Escuela para el desarrollo\n"
-            "   year: 2017; project_type: dossier; organisation_kind: citizens-association; partner: org-appuii\n"
+            "   year: 2017; project_type: dossier; organisation_kind: citizens-association, research-centre; "
+            "partner: org-appuii, org-centre-sud\n"
             "   Desde 2000, los vecinos deciden una parte del *presupuesto* del distrito.\n"
             "   https://example.org/fiches/villa-el-salvador\n"
             "\n"
             "2. Réseau des collectivités Territoriales pour une Economie Solidaire  [organisation, fr]  org-rtes  "
             "score 2.5000\n"
-            "   year: 2016, 2017; dossier: prj-sse-public-action; partner: org-rtes\n"
+            "   year: 2016, 2017; project_type: dossier; organisation_kind: elected-officials-network; dossier: "
+            "prj-sse-public-action; partner: org-rtes\n"
             "\n"
             "Facets\n"
             "  year: 2017 (2) 2016 (1)\n"
+            "  project_type: dossier (2)\n"
+            "  organisation_kind: citizens-association (1) elected-officials-network (1) research-centre (1)\n"
             "  doc_type: fiche (1) organisation (1)\n"
+            "  lang: [es (1)] [fr (1)] pt (1)\n"
             "  fiche_type: case (1)\n"
             "  descriptor:\n"
+            "    asentamientos informales (dsc-informal-settlements) 1\n"
             "    presupuesto participativo (dsc-participatory-budgeting) 1\n"
             "  place:\n"
-            "    [Perú (plc-pe) 1]\n"
-            "    Francia (plc-fr) 1\n"
-            "    [plc-atlantis 0]\n"
+            "    Lima Metropolitana (plc-lima-metropolitana) 1\n"
+            "    Perú (plc-pe) 1\n"
+            "    América del Sur (plc-south-america) 1\n"
+            "    Villa El Salvador (plc-villa-el-salvador) 1\n"
+            "  author:\n"
+            "    Rosa Quispe (per-rosa-quispe) 1\n"
+            "  dossier:\n"
+            "    [How to construct inhabitants' and professionals' power to act on the city? (prj-power-to-act) 1]\n"
+            "    [Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public "
+            "action? (prj-sse-public-action) 1]\n"
+            "    [dos-atlantis 0]\n"
+            "  partner:\n"
+            "    APPUII (org-appuii) 1\n"
+            "    Centre Sud – Situations Urbaines de Développement (org-centre-sud) 1\n"
+            "    RTES (org-rtes) 1\n"
             "  year ranges: 2010..2014 (0) 2015..2019 (2)\n");
 }
 
@@ -339,14 +383,42 @@ TEST(ResponseCsv, AFicheRowJoinsListsAndKeepsCellsInert) {
   const std::string rows = csv.substr(csv.find("\r\n") + 2);
   EXPECT_EQ(rows,
             "1,fic-villa-el-salvador-budget,fiche,El presupuesto participativo de Villa El Salvador,5.1234,2017,"
-            "dossier,citizens-association,case,dsc-informal-settlements;dsc-participatory-budgeting,"
+            "dossier,citizens-association;research-centre,case,dsc-informal-settlements;dsc-participatory-budgeting,"
             "plc-lima-metropolitana;plc-pe;plc-south-america;plc-villa-el-salvador,per-rosa-quispe,prj-power-to-act,"
-            "org-appuii,es,https://example.org/fiches/villa-el-salvador,"
+            "org-appuii;org-centre-sud,es,https://example.org/fiches/villa-el-salvador,"
             "\"Desde 2000, los vecinos deciden una parte del presupuesto del distrito.\",2017-03,"
             "\"'-Collectif;Rosa Quispe;Colectivo vecinal de Villa El Salvador;=HYPERLINK(\"\"http://example.org\"\")\","
             "fr:fic-villa-el-salvador-budget-fr\r\n"
             "2,org-rtes,organisation,Réseau des collectivités Territoriales pour une Economie Solidaire,2.5000,"
-            "2016;2017,,,,,,,prj-sse-public-action,org-rtes,fr,,,,,\r\n");
+            "2016;2017,dossier,elected-officials-network,,,,,prj-sse-public-action,org-rtes,fr,,,,,\r\n");
+}
+
+// schema/search-response.md shows to_json(fiche_response()) pretty-printed, between two markers: the example of the
+// version 2 fields cannot drift from the code. CITEGO_UPDATE_GOLDEN=1 rewrites the block, as it rewrites the goldens.
+TEST(ResponseDoc, TheFicheExampleIsTheOutputOfToJson) {
+  const std::string path = std::string(CITEGO_SOURCE_DIR) + "/schema/search-response.md";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const std::string begin = "<!-- BEGIN fiche_response(): tests/response_format_test.cpp, "
+                            "ResponseDoc.TheFicheExampleIsTheOutputOfToJson -->\n```json\n";
+  const std::string end = "```\n<!-- END fiche_response() -->";
+  const std::size_t from = doc.find(begin);
+  ASSERT_NE(from, std::string::npos) << "no example marker in " << path;
+  const std::size_t to = doc.find(end, from);
+  ASSERT_NE(to, std::string::npos) << "no end marker in " << path;
+  const json output = parsed(to_json(fiche_response()));
+  const char* update = std::getenv("CITEGO_UPDATE_GOLDEN");
+  if (update != nullptr && std::string_view(update) != "" && std::string_view(update) != "0") {
+    doc.replace(from + begin.size(), to - from - begin.size(), output.dump(4) + "\n");
+    std::ofstream(path, std::ios::binary) << doc;
+    return;
+  }
+  const json shown = json::parse(doc.substr(from + begin.size(), to - from - begin.size()));
+  EXPECT_EQ(shown, output) << "the fiche example of " << path << " is not the output of to_json; regenerate it with "
+                           << "CITEGO_UPDATE_GOLDEN=1 ctest --test-dir build -R ResponseDoc";
 }
 
 }  // namespace
