@@ -140,9 +140,9 @@ TEST(ResponseJson, VersionTwo) {
 }
 
 TEST(ResponseJson, TopLevelKeysInOrder) {
-  EXPECT_EQ(keys_of(parsed(to_json(fiche_response()))), (std::vector<std::string>{"version", "query", "lang", "total", "total_exact", "offset", "limit",
-                                            "hits", "facets", "facet_ranges", "facets_exact", "suggestion",
-                                            "relaxed"}));
+  EXPECT_EQ(keys_of(parsed(to_json(fiche_response()))),
+            (std::vector<std::string>{"version", "query", "lang", "total", "total_exact", "offset", "limit", "hits",
+                                      "facets", "facet_ranges", "facets_exact", "suggestion", "relaxed"}));
 }
 
 TEST(ResponseJson, AFicheHitCarriesEveryVersionTwoField) {
@@ -165,7 +165,8 @@ TEST(ResponseJson, AFicheHitCarriesEveryVersionTwoField) {
             "\"organisation_kind\":[\"citizens-association\",\"research-centre\"],\"fiche_type\":[\"case\"],"
             "\"descriptor\":[\"dsc-informal-settlements\",\"dsc-participatory-budgeting\"],"
             "\"place\":[\"plc-lima-metropolitana\",\"plc-pe\",\"plc-south-america\",\"plc-villa-el-salvador\"],"
-            "\"author\":[\"per-rosa-quispe\"],\"dossier\":[\"prj-power-to-act\"],\"partner\":[\"org-appuii\",\"org-centre-sud\"]},"
+            "\"author\":[\"per-rosa-quispe\"],\"dossier\":[\"prj-power-to-act\"],"
+            "\"partner\":[\"org-appuii\",\"org-centre-sud\"]},"
             "\"title_html\":\"El <mark>presupuesto</mark> <mark>participativo</mark> de Villa El Salvador\","
             "\"snippet\":\"Desde 2000, los vecinos deciden una parte del <mark>presupuesto</mark> del distrito.\"}");
 }

@@ -109,7 +109,9 @@ json hit_json(const Hit& hit) {
   h["fiche_type"] = string_or_null(doc.fiche_type);
   h["date"] = string_or_null(doc.date);
   json authors = json::array();
-  for (const schema::StoredAuthor& a : doc.authors) authors.push_back(json{{"id", string_or_null(a.id)}, {"name", a.name}});
+  for (const schema::StoredAuthor& a : doc.authors) {
+    authors.push_back(json{{"id", string_or_null(a.id)}, {"name", a.name}});
+  }
   h["authors"] = std::move(authors);
   h["descriptors"] = refs_json(descriptors_of(hit));
   h["places"] = refs_json(places_of(hit));
@@ -154,7 +156,9 @@ std::string to_json(const SearchResponse& response) {
   json facets = json::object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
     json values = json::array();
-    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) values.push_back(facet_value_json(spec, c));
+    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) {
+      values.push_back(facet_value_json(spec, c));
+    }
     facets[std::string(spec.name)] = std::move(values);
   }
   out["facets"] = std::move(facets);
@@ -228,7 +232,9 @@ void hit_text(std::ostream& out, const Hit& hit, bool ansi) {
   if (!doc.date.empty()) about.push_back("date: " + doc.date);
   if (!doc.authors.empty()) {
     std::vector<std::string> names;
-    for (const schema::StoredAuthor& a : doc.authors) names.push_back(a.id.empty() ? a.name : labelled_text(a.id, a.name));
+    for (const schema::StoredAuthor& a : doc.authors) {
+      names.push_back(a.id.empty() ? a.name : labelled_text(a.id, a.name));
+    }
     about.push_back("authors: " + joined(names, ", "));
   }
   if (!about.empty()) out << "   " << joined(about, "; ") << "\n";
