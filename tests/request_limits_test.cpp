@@ -87,7 +87,7 @@ TEST(DeadlineStop, IsArmedWithTheDeadlineErrorAndDisarmedBeforeTheAnswer) {
   EXPECT_EQ(calls, (std::vector<std::string>{"arm", "disarm"}));
   EXPECT_DOUBLE_EQ(armed_seconds, 0.5 + kDeadlineGraceSeconds);
   EXPECT_EQ(late.status, kExitLimit);
-  EXPECT_EQ(late.out, "{\"version\":1,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did not finish "
+  EXPECT_EQ(late.out, "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did not finish "
                       "within its deadline of 0.5 s: narrow the query, or allow more time with --deadline\"}}\n");
   EXPECT_EQ(late.err, "citego-search: the search did not finish within its deadline of 0.5 s: narrow the query, or "
                       "allow more time with --deadline\n");

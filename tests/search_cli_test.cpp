@@ -1,10 +1,13 @@
 // End-to-end tests of the citego-search binary on the bundled corpus and the multilingual fixtures: JSON, text and
 // CSV output compared with golden files, hostile input, and every error with its exit code.
 //
-// To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest -R SearchCli, then review
-// the diff of tests/golden/.
+// To regenerate the golden files after an intended change: CITEGO_UPDATE_GOLDEN=1 ctest --test-dir build -R SearchCli,
+// then review `git diff tests/golden/` (tests/golden/README.md).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -16,6 +19,11 @@
 
 namespace citego::test {
 namespace {
+
+// The CSV header: the in_hits facets of schema::kFacets between score and lang.
+const std::string kCsvHeader =
+    "rank,id,doc_type,title,score,year,project_type,organisation_kind,fiche_type,descriptor,place,author,dossier,"
+    "partner,lang,url,snippet,date,authors,translations\r\n";
 
 class SearchCli : public ::testing::Test {
  protected:
@@ -39,8 +47,28 @@ class SearchCli : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     const std::string path = source_dir() + "/tests/golden/" + name;
-    if (std::getenv("CITEGO_UPDATE_GOLDEN")) write_file(path, r.out);
-    EXPECT_EQ(r.out, read_file(path)) << "golden file " << path;
+    if (update_golden()) write_file(path, r.out);
+    const std::string expected = std::filesystem::exists(path) ? read_file(path) : "";
+    if (r.out != expected) {
+      // JSON is one long line: show where the bytes part, not the whole of both.
+      const std::size_t at = static_cast<std::size_t>(
+          std::mismatch(r.out.begin(), r.out.end(), expected.begin(), expected.end()).first - r.out.begin());
+      const std::size_t from = at < 60 ? 0 : at - 60;
+      ADD_FAILURE() << "golden file " << path << " differs from the output of citego-search " << joined(args)
+                    << "\n  from byte " << at << ":\n  golden: …" << expected.substr(from, 160) << "…\n  output: …"
+                    << r.out.substr(from, 160) << "…\n  regenerate every golden file: CITEGO_UPDATE_GOLDEN=1 ctest "
+                    << "--test-dir build -R SearchCli, then review git diff tests/golden/ (tests/golden/README.md)";
+    }
+  }
+  // CITEGO_UPDATE_GOLDEN=1 (any value but empty or 0) rewrites the golden files with the output instead of comparing.
+  static bool update_golden() {
+    const char* update = std::getenv("CITEGO_UPDATE_GOLDEN");
+    return update != nullptr && !std::string_view(update).empty() && std::string_view(update) != "0";
+  }
+  static std::string joined(const std::vector<std::string>& args) {
+    std::string out;
+    for (const std::string& a : args) out += (out.empty() ? "" : " ") + a;
+    return out;
   }
   static nlohmann::json SearchJson(const std::vector<std::string>& args, int expected_exit = 0) {
     const RunResult r = search(args);
@@ -70,6 +98,25 @@ TEST_F(SearchCli, GoldenJson) {
 TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("economie-solidaire.txt", {"--format", "text", "--limit", "3", "économie", "solidaire"});
   ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
+  // Selected values are bracketed in the facet lists.
+  ExpectGolden("multiselect.txt", {"--format", "text", "--limit", "3", "--filter", "year=2016", "--filter",
+                                   "kind=training-organisation", "--filter", "kind=foundation", "gouvernance"});
+}
+
+TEST_F(SearchCli, HelpListsEveryFacetOfTheSchema) {
+  const RunResult r = search({"--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n  --facet-ranges year=RANGES "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("year=decades"), std::string::npos) << r.out;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::string names =
+        "\n  " + std::string(spec.name) + (spec.short_name.empty() ? "" : ", " + std::string(spec.short_name)) + "  ";
+    const std::size_t at = r.out.find(names);
+    ASSERT_NE(at, std::string::npos) << spec.name << "\n" << r.out;
+    const std::size_t end = r.out.find('\n', at + 1);
+    const std::string line = r.out.substr(at + 1, end - at - 1);
+    EXPECT_EQ(line.substr(line.size() - spec.help.size()), spec.help) << line;
+  }
 }
 
 TEST_F(SearchCli, SameRequestSameBytes) {
@@ -133,7 +180,7 @@ TEST_P(SearchCliHostile, NeverCrashes) {
   const RunResult r = search(args);
   EXPECT_EQ(r.exit_code, GetParam().exit_code) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
   if (GetParam().error_code.empty()) {
     EXPECT_TRUE(j.contains("hits")) << r.out;
     EXPECT_EQ(r.err, "");
@@ -168,7 +215,7 @@ TEST_F(SearchCli, MissingDatabase) {
   const std::string message = "no database at " + (*dir_ / "nowhere.db") + " (build one with: citego-index --db " +
                               (*dir_ / "nowhere.db") + " corpus/)";
   EXPECT_EQ(nlohmann::json::parse(r.out),
-            (nlohmann::json{{"version", 1}, {"error", {{"code", "database_missing"}, {"message", message}}}}));
+            (nlohmann::json{{"version", 2}, {"error", {{"code", "database_missing"}, {"message", message}}}}));
   EXPECT_EQ(r.err, "citego-search: " + message + "\n");
 }
 
@@ -208,7 +255,8 @@ TEST_F(SearchCli, TextErrorsGoToStderrOnly) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "citego-search: unknown facet \"language\" (expected year, project_type or type, organisation_kind "
-                   "or kind, doc_type or doctype, or lang)\n");
+                   "or kind, doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or "
+                   "person, dossier, or partner)\n");
 }
 
 TEST_F(SearchCli, FilterValuesIgnoreCase) {
@@ -238,7 +286,7 @@ TEST_F(SearchCli, AnUnknownFilterValueMatchesNothingAndWarns) {
   EXPECT_GT(mooc["total"].get<int>(), 0);
   nlohmann::json& types = forgiven["facets"]["project_type"];
   ASSERT_FALSE(types.empty());
-  EXPECT_EQ(types.back(), (nlohmann::json{{"value", "webinar"}, {"count", 0}}));
+  EXPECT_EQ(types.back(), (nlohmann::json{{"value", "webinar"}, {"count", 0}, {"selected", true}}));
   types.erase(types.size() - 1);
   forgiven.erase("warnings");
   EXPECT_EQ(forgiven, mooc);
@@ -249,7 +297,7 @@ TEST_F(SearchCli, AnUnknownFilterValueMatchesNothingAndWarns) {
   EXPECT_EQ(alone["hits"], nlohmann::json::array());
   // Its facet is counted without its own filter (multi-select), with the value appended as selected.
   nlohmann::json unfiltered_types = SearchJson({"--format", "json", "gouvernance"})["facets"]["project_type"];
-  unfiltered_types.push_back(nlohmann::json{{"value", "webinar"}, {"count", 0}});
+  unfiltered_types.push_back(nlohmann::json{{"value", "webinar"}, {"count", 0}, {"selected", true}});
   EXPECT_EQ(alone["facets"]["project_type"], unfiltered_types);
   EXPECT_EQ(alone["warnings"],
             nlohmann::json::array({nlohmann::json{{"code", "unknown_filter_value"}, {"message", message}}}));
@@ -260,11 +308,11 @@ TEST_F(SearchCli, WarningsGoToStderrBesideTextAndCsv) {
                               "pt); it matches no document\n";
   RunResult r = search({"--format", "text", "--filter", "lang=de", "gouvernance"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "0 results\n\nFacets\n  lang: fr (2) de (0)\n");
+  EXPECT_EQ(r.out, "0 results\n\nFacets\n  lang: fr (2) [de (0)]\n");
   EXPECT_EQ(r.err, warning);
   r = search({"--format", "csv", "--filter", "lang=de", "gouvernance"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n");
+  EXPECT_EQ(r.out, kCsvHeader);
   EXPECT_EQ(r.err, warning);
   // A batch run writes its filters' warnings once, before the run.
   const std::string queries = *dir_ / "two.tsv";
@@ -429,12 +477,12 @@ TEST(SearchCsv, CellsThatASpreadsheetWouldRunGetAnApostrophe) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n"
-            "1,res-formula,resource,\"'=HYPERLINK(\"\"http://example.org/x\"\",\"\"click me\"\")\",0.0000,2003,,,en,"
-            "https://example.org/formula,'@SUM(A1:A9) is how a spreadsheet adds a column.\r\n"
-            "2,res-minus,resource,\"'-20 % of emissions, +3 % of jobs\",0.0000,2002,,,en,,"
-            "\"'+33 1 23 45 67 89 is a phone number, not a sum.\"\r\n"
-            "3,res-plain,resource,Plain title = no formula,0.0000,2001,,,en,,An ordinary summary.\r\n");
+            kCsvHeader +
+            "1,res-formula,resource,\"'=HYPERLINK(\"\"http://example.org/x\"\",\"\"click me\"\")\",0.0000,2003,,,,,,,,,"
+            "en,https://example.org/formula,'@SUM(A1:A9) is how a spreadsheet adds a column.,,,\r\n"
+            "2,res-minus,resource,\"'-20 % of emissions, +3 % of jobs\",0.0000,2002,,,,,,,,,en,,"
+            "\"'+33 1 23 45 67 89 is a phone number, not a sum.\",,,\r\n"
+            "3,res-plain,resource,Plain title = no formula,0.0000,2001,,,,,,,,,en,,An ordinary summary.,,,\r\n");
 }
 
 }  // namespace

@@ -339,7 +339,7 @@ TEST_F(SearchServer, AStuckWorkerHoldsBackOnlyItsOwnCommand) {
   ExpectSameAsSearch({"--format", "json", "économie"});
   const RunResult late = stuck.get();
   EXPECT_EQ(late.exit_code, 1);
-  EXPECT_EQ(late.out, "{\"version\":1,\"error\":{\"code\":\"no_answer\",\"message\":\"the search server accepted "
+  EXPECT_EQ(late.out, "{\"version\":2,\"error\":{\"code\":\"no_answer\",\"message\":\"the search server accepted "
                       "the command but gave no answer (a worker stopped; see the server's log)\"}}\n");
   EXPECT_EQ(server.stop(), 0);
   const std::string log = read_file(dir_ / "server.log");
@@ -440,7 +440,7 @@ TEST_F(SearchServer, AFullQueueAnswersBusyAtOnce) {
   std::string out(out_length, '\0');
   ASSERT_EQ(::read(last, out.data(), out_length), static_cast<ssize_t>(out_length));
   EXPECT_EQ(status, 3);
-  EXPECT_EQ(out, "{\"version\":1,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
+  EXPECT_EQ(out, "{\"version\":2,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
                  "are waiting; try again shortly\"}}\n");
   // The waiting ones are answered busy too once they cannot be started in time.
   const int waiting = fds[5];
@@ -589,7 +589,7 @@ TEST(Deadline, ARealSearchPastItsDeadlineIsTheDeadlineError) {
   ASSERT_EQ(built.exit_code, 0) << built.err;
   const std::vector<std::string> args = {"--db", dir / "citego.db", "--format", "json", "--deadline", "0.01",
                                          "--facet-limit", "0", "--limit", "100", "a* e* i* o* u* s* t* r*"};
-  const std::string expected = "{\"version\":1,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did "
+  const std::string expected = "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did "
                                "not finish within its deadline of 0.01 s: narrow the query, or allow more time with "
                                "--deadline\"}}\n";
   const RunResult direct = run(search_binary(), args, dir.path().string());

@@ -8,23 +8,30 @@
 #include <cstdlib>
 #include <limits>
 #include <mutex>
+#include <string_view>
 
 namespace citego {
 
-const char* const kSearchHelp =
+namespace {
+
+// The help's options, up to the facet list, which search_help() adds from schema::kFacets.
+constexpr std::string_view kHelpOptions =
     "Usage: citego-search [OPTIONS] [--] QUERY...\n"
     "Searches a database built by citego-index. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
-    "+word, -word, NEAR, wildcards (gouvern*), brackets, fields (title: name: author: keyword:) and facets\n"
-    "(year:2016, year:2016..2018, type:mooc, kind:foundation, doctype:project, lang:fr). An empty QUERY lists\n"
+    "+word, -word, NEAR, wildcards (gouvern*), brackets, fields (title: name: author: keyword:) and the facets\n"
+    "below by name or short name (year:2016, year:2016..2018, type:mooc, descr:dsc-housing). An empty QUERY lists\n"
     "every document, newest first. Put QUERY after -- when it starts with '-'.\n"
     "\n"
     "Options:\n"
     "  --db PATH             database to search (default: citego.db)\n"
     "  --format FMT          json, text or csv (default: text on a terminal, else json)\n"
-    "  --lang LANG           language of the query: fr, en, es or pt (default: each document's)\n"
-    "  --filter FACET=VALUE  keep documents with this facet value (repeatable; year=2016..2018, year=..2017 and\n"
-    "                        year=2016.. are ranges); case does not matter (lang=FR), and a value outside the\n"
-    "                        vocabulary matches nothing, with a warning (on stderr beside text and csv)\n"
+    "  --lang LANG           language of the query: fr, en, es or pt (default: each document's); also the\n"
+    "                        language of the labels of facet values\n"
+    "  --filter FACET=VALUE  keep documents with this facet value (FACET: a name below; repeatable; year=2016..2018,\n"
+    "                        year=..2017 and year=2016.. are ranges); case does not matter (lang=FR), and a value\n"
+    "                        outside the vocabulary matches nothing, with a warning (on stderr beside text and csv)\n"
+    "  --facet-ranges year=RANGES  also count the matches in year buckets: year=2010..2014,2015..2019 (closed\n"
+    "                        ranges, in the order given), or year=decades\n"
     "  --sort ORDER          relevance, year (oldest first) or -year (newest first)\n"
     "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
@@ -48,9 +55,34 @@ const char* const kSearchHelp =
     "  -h, --help            show this help and exit\n"
     "  --version             show the version and exit\n"
     "\n"
+    "Facets (--filter NAME=VALUE, or NAME:VALUE in QUERY; every facet is counted in the output):\n";
+
+constexpr std::string_view kHelpExit =
+    "\n"
     "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
     "another schema version; 2 usage error or bad query, or --batch lines refused (after the run); 3 past the\n"
     "deadline, or the server is busy.\n";
+
+}  // namespace
+
+std::string search_help() {
+  const auto names_of = [](const schema::FacetSpec& spec) {
+    std::string names = "  " + std::string(spec.name);
+    if (!spec.short_name.empty()) names += ", " + std::string(spec.short_name);
+    return names;
+  };
+  // The help lines start in one column, two spaces after the longest names.
+  std::size_t column = 0;
+  for (const schema::FacetSpec& spec : schema::kFacets) column = std::max(column, names_of(spec).size() + 2);
+  std::string help(kHelpOptions);
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    std::string names = names_of(spec);
+    names.resize(column, ' ');
+    help += names + std::string(spec.help) + "\n";
+  }
+  help += kHelpExit;
+  return help;
+}
 
 namespace {
 

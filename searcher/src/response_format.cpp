@@ -1,4 +1,7 @@
 // JSON, text and CSV renderings (see citego/response_format.h).
+//
+// Facets follow schema::kFacets: every facet's counts, the in_hits facets of each hit, the labels of the facets that
+// have labels, and the CSV columns come from that table, so that a facet added there appears in every format.
 #include "citego/response_format.h"
 
 #include <cstdio>
@@ -51,6 +54,12 @@ std::string snippet_text(const Snippet& snippet, bool ansi) {
   return out;
 }
 
+// The hit's title with its marks; a hit whose title was not marked (Hit::marked_title empty) shows it unmarked.
+Snippet title_of(const Hit& hit) {
+  if (!hit.marked_title.empty() || hit.stored.title.empty()) return hit.marked_title;
+  return Snippet{SnippetPart{hit.stored.title, false}};
+}
+
 std::string joined(const std::vector<std::string>& values, std::string_view separator) {
   std::string out;
   for (const std::string& v : values) {
@@ -66,8 +75,69 @@ std::string format_score(double score) {
   return buffer;
 }
 
-// The three content facets a hit shows.
-constexpr std::array<Facet, 3> kHitFacets = {Facet::Year, Facet::ProjectType, Facet::OrganisationKind};
+json string_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+// The records a hit names, labelled. The searcher labels the stored ids (Hit::descriptors, …); a hit it did not label
+// shows the stored ids without labels, so that no reference is lost.
+std::vector<LabelledRef> labelled(const std::vector<LabelledRef>& refs, const std::vector<std::string>& stored_ids) {
+  if (!refs.empty() || stored_ids.empty()) return refs;
+  std::vector<LabelledRef> out;
+  for (const std::string& id : stored_ids) out.push_back(LabelledRef{id, ""});
+  return out;
+}
+
+std::vector<LabelledRef> descriptors_of(const Hit& hit) { return labelled(hit.descriptors, hit.stored.descriptors); }
+std::vector<LabelledRef> places_of(const Hit& hit) { return labelled(hit.places, hit.stored.places); }
+std::vector<LabelledRef> dossiers_of(const Hit& hit) { return labelled(hit.dossiers, hit.stored.dossiers); }
+
+json refs_json(const std::vector<LabelledRef>& refs) {
+  json out = json::array();
+  for (const LabelledRef& r : refs) out.push_back(json{{"id", r.id}, {"label", string_or_null(r.label)}});
+  return out;
+}
+
+json hit_json(const Hit& hit) {
+  const schema::StoredDocument& doc = hit.stored;
+  json h;
+  h["rank"] = hit.rank;
+  h["id"] = doc.id;
+  h["doc_type"] = schema::name_of(doc.doc_type);
+  h["title"] = doc.title;
+  h["score"] = hit.score;
+  h["url"] = string_or_null(doc.url);
+  h["lang"] = schema::code_of(doc.lang);
+  h["fiche_type"] = string_or_null(doc.fiche_type);
+  h["date"] = string_or_null(doc.date);
+  json authors = json::array();
+  for (const schema::StoredAuthor& a : doc.authors) {
+    authors.push_back(json{{"id", string_or_null(a.id)}, {"name", a.name}});
+  }
+  h["authors"] = std::move(authors);
+  h["descriptors"] = refs_json(descriptors_of(hit));
+  h["places"] = refs_json(places_of(hit));
+  h["dossiers"] = refs_json(dossiers_of(hit));
+  json translations = json::array();
+  for (const schema::StoredTranslation& t : doc.translations) {
+    translations.push_back(json{{"lang", schema::code_of(t.lang)}, {"id", t.id}});
+  }
+  h["translations"] = std::move(translations);
+  h["source"] = string_or_null(doc.source);
+  json facets = json::object();
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) facets[std::string(spec.name)] = hit.facets[spec.facet];
+  }
+  h["facets"] = std::move(facets);
+  h["title_html"] = snippet_html(title_of(hit));
+  h["snippet"] = snippet_html(hit.snippet);
+  return h;
+}
+
+json facet_value_json(const schema::FacetSpec& spec, const FacetCount& c) {
+  json v{{"value", c.value}, {"count", c.count}};
+  if (spec.labels != schema::LabelSource::None) v["label"] = string_or_null(c.label);
+  if (c.selected) v["selected"] = true;
+  return v;
+}
 
 }  // namespace
 
@@ -81,31 +151,24 @@ std::string to_json(const SearchResponse& response) {
   out["offset"] = response.offset;
   out["limit"] = response.limit;
   json hits = json::array();
-  for (const Hit& hit : response.hits) {
-    json h;
-    h["rank"] = hit.rank;
-    h["id"] = hit.stored.id;
-    h["doc_type"] = schema::name_of(hit.stored.doc_type);
-    h["title"] = hit.stored.title;
-    h["score"] = hit.score;
-    h["url"] = hit.stored.url.empty() ? json(nullptr) : json(hit.stored.url);
-    h["lang"] = schema::code_of(hit.stored.lang);
-    json facets = json::object();
-    for (Facet f : kHitFacets) facets[std::string(schema::spec_of(f).name)] = hit.facets[f];
-    h["facets"] = std::move(facets);
-    h["snippet"] = snippet_html(hit.snippet);
-    hits.push_back(std::move(h));
-  }
+  for (const Hit& hit : response.hits) hits.push_back(hit_json(hit));
   out["hits"] = std::move(hits);
   json facets = json::object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
     json values = json::array();
     for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) {
-      values.push_back(json{{"value", c.value}, {"count", c.count}});
+      values.push_back(facet_value_json(spec, c));
     }
     facets[std::string(spec.name)] = std::move(values);
   }
   out["facets"] = std::move(facets);
+  if (!response.year_ranges.empty()) {
+    json buckets = json::array();
+    for (const RangeCount& r : response.year_ranges) {
+      buckets.push_back(json{{"range", r.name}, {"first", r.first}, {"last", r.last}, {"count", r.count}});
+    }
+    out["facet_ranges"] = json{{std::string(schema::spec_of(Facet::Year).name), std::move(buckets)}};
+  }
   out["facets_exact"] = response.facets_exact;
   out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
   out["relaxed"] = response.relaxed;
@@ -132,10 +195,106 @@ std::string warning_lines(const std::vector<SearchWarning>& warnings) {
   return out;
 }
 
-std::string to_text(const SearchResponse& response, bool ansi) {
-  std::ostringstream out;
+namespace {
+
+// "label (id)", or the id alone when it has no label.
+std::string labelled_text(const std::string& id, const std::string& label) {
+  return label.empty() ? id : label + " (" + id + ")";
+}
+
+std::string refs_text(const std::vector<LabelledRef>& refs) {
+  std::vector<std::string> parts;
+  for (const LabelledRef& r : refs) parts.push_back(labelled_text(r.id, r.label));
+  return joined(parts, ", ");
+}
+
+// Whether the lines above a hit's facet line already show this facet's values: the fiche line its type and authors,
+// the lists of its own descriptors, places and dossiers (by label) theirs. The facet line then leaves the facet out.
+bool shown_above(const Hit& hit, Facet facet) {
+  switch (facet) {
+    case Facet::FicheType: return !hit.stored.fiche_type.empty();
+    case Facet::Author: return !hit.stored.authors.empty();
+    case Facet::Descriptor: return !descriptors_of(hit).empty();
+    case Facet::Place: return !places_of(hit).empty();
+    case Facet::Dossier: return !dossiers_of(hit).empty();
+    default: return false;
+  }
+}
+
+void hit_text(std::ostream& out, const Hit& hit, bool ansi) {
+  const schema::StoredDocument& doc = hit.stored;
   const std::string bold = ansi ? "\033[1m" : "";
   const std::string reset = ansi ? "\033[0m" : "";
+  out << "\n" << hit.rank << ". " << bold << doc.title << reset << "  [" << schema::name_of(doc.doc_type) << ", "
+      << schema::code_of(doc.lang) << "]  " << doc.id << "  score " << format_score(hit.score) << "\n";
+  std::vector<std::string> about;
+  if (!doc.fiche_type.empty()) about.push_back("fiche: " + doc.fiche_type);
+  if (!doc.date.empty()) about.push_back("date: " + doc.date);
+  if (!doc.authors.empty()) {
+    std::vector<std::string> names;
+    for (const schema::StoredAuthor& a : doc.authors) {
+      names.push_back(a.id.empty() ? a.name : labelled_text(a.id, a.name));
+    }
+    about.push_back("authors: " + joined(names, ", "));
+  }
+  if (!about.empty()) out << "   " << joined(about, "; ") << "\n";
+  const std::pair<const char*, std::vector<LabelledRef>> lists[] = {
+      {"descriptors", descriptors_of(hit)}, {"places", places_of(hit)}, {"dossiers", dossiers_of(hit)}};
+  for (const auto& [name, refs] : lists) {
+    if (!refs.empty()) out << "   " << name << ": " << refs_text(refs) << "\n";
+  }
+  if (!doc.translations.empty()) {
+    std::vector<std::string> versions;
+    for (const schema::StoredTranslation& t : doc.translations) {
+      versions.push_back(std::string(schema::code_of(t.lang)) + " " + t.id);
+    }
+    out << "   translations: " << joined(versions, ", ") << "\n";
+  }
+  if (!doc.source.empty()) out << "   source: " << doc.source << "\n";
+  std::vector<std::string> facts;
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::vector<std::string>& values = hit.facets[spec.facet];
+    if (spec.in_hits && !values.empty() && !shown_above(hit, spec.facet)) {
+      facts.push_back(std::string(spec.name) + ": " + joined(values, ", "));
+    }
+  }
+  if (!facts.empty()) out << "   " << joined(facts, "; ") << "\n";
+  if (!hit.snippet.empty()) out << "   " << snippet_text(hit.snippet, ansi) << "\n";
+  if (!doc.url.empty()) out << "   " << doc.url << "\n";
+}
+
+// A selected value is shown between brackets: "[fr (6)]".
+std::string selected_text(const FacetCount& c, std::string text) { return c.selected ? "[" + text + "]" : text; }
+
+void facets_text(std::ostream& out, const SearchResponse& response) {
+  out << "\nFacets\n";
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    const std::vector<FacetCount>& counts = response.facets[schema::index_of(spec.facet)];
+    if (counts.empty()) continue;
+    out << "  " << spec.name << ":";
+    if (spec.labels == schema::LabelSource::None) {
+      // Values that are their own labels, on one line: "fr (6) en (1)".
+      for (const FacetCount& c : counts) out << " " << selected_text(c, c.value + " (" + std::to_string(c.count) + ")");
+      out << "\n";
+    } else {
+      // Labelled values, one a line: "budget participatif (dsc-participatory-budgeting) 3".
+      out << "\n";
+      for (const FacetCount& c : counts) {
+        out << "    " << selected_text(c, labelled_text(c.value, c.label) + " " + std::to_string(c.count)) << "\n";
+      }
+    }
+  }
+  if (!response.year_ranges.empty()) {
+    out << "  " << schema::spec_of(Facet::Year).name << " ranges:";
+    for (const RangeCount& r : response.year_ranges) out << " " << r.name << " (" << r.count << ")";
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+std::string to_text(const SearchResponse& response, bool ansi) {
+  std::ostringstream out;
   if (response.relaxed) out << "(the query did not parse; searched its words)\n";
   if (response.suggestion) out << "Did you mean: " << *response.suggestion << "\n";
   out << (response.total_exact ? "" : "about ") << response.total << (response.total == 1 ? " result" : " results");
@@ -143,26 +302,8 @@ std::string to_text(const SearchResponse& response, bool ansi) {
     out << ", " << response.hits.front().rank << "-" << response.hits.back().rank << " shown";
   }
   out << "\n";
-  for (const Hit& hit : response.hits) {
-    out << "\n" << hit.rank << ". " << bold << hit.stored.title << reset << "  [" << schema::name_of(hit.stored.doc_type)
-        << ", " << schema::code_of(hit.stored.lang) << "]  " << hit.stored.id << "  score " << format_score(hit.score)
-        << "\n";
-    std::vector<std::string> facts;
-    for (Facet f : kHitFacets) {
-      if (!hit.facets[f].empty()) facts.push_back(std::string(schema::spec_of(f).name) + ": " + joined(hit.facets[f], ", "));
-    }
-    if (!facts.empty()) out << "   " << joined(facts, "; ") << "\n";
-    if (!hit.snippet.empty()) out << "   " << snippet_text(hit.snippet, ansi) << "\n";
-    if (!hit.stored.url.empty()) out << "   " << hit.stored.url << "\n";
-  }
-  out << "\nFacets\n";
-  for (const schema::FacetSpec& spec : schema::kFacets) {
-    const auto& counts = response.facets[schema::index_of(spec.facet)];
-    if (counts.empty()) continue;
-    out << "  " << spec.name << ":";
-    for (const FacetCount& c : counts) out << " " << c.value << " (" << c.count << ")";
-    out << "\n";
-  }
+  for (const Hit& hit : response.hits) hit_text(out, hit, ansi);
+  facets_text(out, response);
   return out.str();
 }
 
@@ -187,25 +328,42 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::string csv_header() {
+  std::vector<std::string> names = {"rank", "id", "doc_type", "title", "score"};
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.in_hits) names.emplace_back(spec.name);
+  }
+  for (const char* name : {"lang", "url", "snippet", "date", "authors", "translations"}) names.emplace_back(name);
+  return joined(names, ",") + "\r\n";
+}
+
 }  // namespace
 
 std::string to_csv(const SearchResponse& response) {
-  std::string out = "rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet\r\n";
+  std::string out = csv_header();
   for (const Hit& hit : response.hits) {
-    // The numeric cells (rank, score, year) are left as they are.
-    const std::vector<std::string> fields = {
+    const schema::StoredDocument& doc = hit.stored;
+    // Every text cell is made inert; the numeric ones (rank, score, and years) cannot start like a formula.
+    std::vector<std::string> fields = {
         std::to_string(hit.rank),
-        inert(hit.stored.id),
-        inert(std::string(schema::name_of(hit.stored.doc_type))),
-        inert(hit.stored.title),
+        inert(doc.id),
+        inert(std::string(schema::name_of(doc.doc_type))),
+        inert(doc.title),
         format_score(hit.score),
-        joined(hit.facets[Facet::Year], ";"),
-        inert(joined(hit.facets[Facet::ProjectType], ";")),
-        inert(joined(hit.facets[Facet::OrganisationKind], ";")),
-        inert(std::string(schema::code_of(hit.stored.lang))),
-        inert(hit.stored.url),
-        inert(plain_text(hit.snippet)),
     };
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      if (spec.in_hits) fields.push_back(inert(joined(hit.facets[spec.facet], ";")));
+    }
+    std::vector<std::string> authors;
+    for (const schema::StoredAuthor& a : doc.authors) authors.push_back(a.name);
+    std::vector<std::string> translations;
+    for (const schema::StoredTranslation& t : doc.translations) {
+      translations.push_back(std::string(schema::code_of(t.lang)) + ":" + t.id);
+    }
+    for (std::string cell : {std::string(schema::code_of(doc.lang)), doc.url, plain_text(hit.snippet), doc.date,
+                             joined(authors, ";"), joined(translations, ";")}) {
+      fields.push_back(inert(std::move(cell)));
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i) out += ',';
       out += csv_field(fields[i]);

@@ -76,7 +76,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     return fail(e, names_batch_run(args) ? OutputFormat::Text : format, streams);
   }
   if (line.help) {
-    streams.out << kSearchHelp;
+    streams.out << search_help();
     return kExitOk;
   }
   if (line.serve) {

@@ -228,6 +228,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         response.hits.push_back(std::move(hit));
         continue;
       }
+      hit.marked_title = mark_words(hit.stored.title, hit.stored.lang, matched);
       hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
       const bool summary_has_mark =
           std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });

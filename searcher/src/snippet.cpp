@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 
 #include "citego/analysis.h"
@@ -141,6 +142,14 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
   append(text.substr(pos, text_end - pos), false);
   if (best_end < tokens.size()) append(" " + std::string(kEllipsis), false);
   return snippet;
+}
+
+Snippet mark_words(std::string_view text, schema::Lang lang, const MatchedTerms& terms) {
+  // A window as long as any text keeps the whole of it: make_snippet then starts at the first word, ends after the
+  // last, and cuts nothing.
+  Snippet marked = make_snippet(text, lang, terms, std::numeric_limits<std::size_t>::max());
+  if (marked.empty() && !text.empty()) marked.push_back(SnippetPart{std::string(text), false});
+  return marked;
 }
 
 std::string plain_text(const Snippet& snippet) {

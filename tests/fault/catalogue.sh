@@ -782,7 +782,7 @@ search_json() {
 case_search_foreign_database() {
   timeout 60 xapian-metadata set foreign.db owner someone-else || { why "setup: xapian-metadata failed"; return 1; }
   search_json 1 foreign.db democracy
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"schema_mismatch","message":"foreign.db was not built by citego-index (no schema version); rebuild it with: citego-index --db foreign.db INPUT..."}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"schema_mismatch","message":"foreign.db was not built by citego-index (no schema version); rebuild it with: citego-index --db foreign.db INPUT..."}}
 '
   expect_file_text "stderr" err 'citego-search: foreign.db was not built by citego-index (no schema version); rebuild it with: citego-index --db foreign.db INPUT...
 '
@@ -792,13 +792,13 @@ case_search_other_schema_version() {
   cp -r "$(readlink -f "$FAULT_FIX/small.db")" other.db
   timeout 60 xapian-metadata set other.db citego.schema_version 999 || { why "setup: xapian-metadata failed"; return 1; }
   search_json 1 other.db democracy
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"schema_mismatch","message":"other.db was built with schema version 999; this citego-search reads version 1: rebuild it with: citego-index --db other.db INPUT..."}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"schema_mismatch","message":"other.db was built with schema version 999; this citego-search reads version 1: rebuild it with: citego-index --db other.db INPUT..."}}
 '
 }
 
 case_search_missing_database() {
   search_json 1 absent.db democracy
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"database_missing","message":"no database at absent.db (build one with: citego-index --db absent.db corpus/)"}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"database_missing","message":"no database at absent.db (build one with: citego-index --db absent.db corpus/)"}}
 '
 }
 
@@ -980,7 +980,7 @@ case_query_1000_ored_terms() {
   terms=$(printf 'w%d OR ' $(seq 1 1000))
   terms=${terms% OR }
   hostile_query 2 -- "$terms"
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"query_too_long","message":"query of '"${#terms}"' bytes is longer than the limit of 4096"}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"query_too_long","message":"query of '"${#terms}"' bytes is longer than the limit of 4096"}}
 '
 }
 
@@ -1012,7 +1012,7 @@ case_query_invalid_utf8() { hostile_query "0 2" -- $'\xff\xfe democracy \xc0\xaf
 
 case_query_offset_19_digits() {
   hostile_query 2 --offset 9999999999999999999 democracy
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"usage","message":"the argument ('"'"'9999999999999999999'"'"') for option '"'"'--offset'"'"' is invalid"}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"usage","message":"the argument ('"'"'9999999999999999999'"'"') for option '"'"'--offset'"'"' is invalid"}}
 '
 }
 
@@ -1024,7 +1024,7 @@ case_query_offset_past_the_end() {
 
 case_query_limit_above_maximum() {
   hostile_query 2 --limit 101 democracy
-  expect_file_text "stdout" out '{"version":1,"error":{"code":"usage","message":"--limit 101 is above the maximum of 100"}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"usage","message":"--limit 101 is above the maximum of 100"}}
 '
 }
 

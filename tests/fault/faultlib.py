@@ -72,8 +72,8 @@ def describe_json(path):
         value = json.loads(text)
     except ValueError as e:
         return "invalid: not JSON (%s)" % e, 1
-    if not isinstance(value, dict) or value.get("version") != 1:
-        return "invalid: not a version 1 object", 1
+    if not isinstance(value, dict) or value.get("version") != 2:
+        return "invalid: not a version 2 object", 1
     if "error" in value:
         error = value["error"]
         if not isinstance(error, dict) or not isinstance(error.get("code"), str) or not isinstance(

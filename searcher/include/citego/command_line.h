@@ -38,7 +38,7 @@ CommandLine parse_command_line(int argc, char** argv);
 // The output format a --format value names ("json", "text", "csv"), or nothing.
 std::optional<OutputFormat> format_from_name(std::string_view name);
 
-// The --help text, ending with a newline.
-extern const char* const kSearchHelp;
+// The --help text, ending with a newline; its list of facets is schema::kFacets' names, short names and help lines.
+std::string search_help();
 
 }  // namespace citego

@@ -12,21 +12,27 @@
 namespace citego {
 
 // Version of the JSON response contract.
-inline constexpr int kResponseVersion = 1;
+inline constexpr int kResponseVersion = 2;
 
 enum class OutputFormat { Json, Text, Csv };
 
-// One JSON object and a newline. Snippets mark matches with <mark>…</mark> and HTML-escape the text around them.
+// One JSON object and a newline (schema/search-response.md). "snippet" and "title_html" mark matches with
+// <mark>…</mark> and HTML-escape the text around them; every other string is raw text. Facets follow schema::kFacets:
+// every facet's counts, with "label" for the facets that have labels and "selected": true on the values the request
+// filters on; each hit's "facets" holds the in_hits facets. "facet_ranges" is there only when the response has
+// year ranges.
 std::string to_json(const SearchResponse& response);
-// {"version":1,"error":{"code":…,"message":…}} and a newline.
+// {"version":2,"error":{"code":…,"message":…}} and a newline.
 std::string error_json(const SearchError& error);
 // One "citego-search: warning: MESSAGE" line per warning, for stderr beside text and CSV output (the JSON carries
 // them in "warnings").
 std::string warning_lines(const std::vector<SearchWarning>& warnings);
 // A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*.
 std::string to_text(const SearchResponse& response, bool ansi);
-// RFC 4180 CSV with a header line: rank,id,doc_type,title,score,year,project_type,organisation_kind,lang,url,snippet.
-// A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it as a formula.
+// RFC 4180 CSV with a header line: rank,id,doc_type,title,score, one column per in_hits facet of schema::kFacets (year,
+// project_type, organisation_kind, fiche_type, …), then lang,url,snippet,date,authors,translations. Lists are joined
+// with ';'. A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it
+// as a formula.
 std::string to_csv(const SearchResponse& response);
 
 }  // namespace citego

@@ -59,6 +59,9 @@ struct Hit {
   double weight = 0;  // BM25 weight, unrounded
   schema::FacetValues facets;
   Snippet snippet;
+  // The whole title with the query's matched words marked as in the snippet (mark_words); empty: not marked (a
+  // ranking-only request), and the output shows the title unmarked.
+  Snippet marked_title;
   // The document's own descriptors, places and dossiers (stored order), labelled; authors are in stored.authors.
   std::vector<LabelledRef> descriptors;
   std::vector<LabelledRef> places;

@@ -40,6 +40,10 @@ inline constexpr std::size_t kSnippetWords = 30;
 Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerms& terms,
                      std::size_t window = kSnippetWords);
 
+// The whole of `text` (a title, or another short text), with its matched words marked as make_snippet marks them:
+// no window and no "…" cuts. A text without any word is one unmarked part; empty text gives an empty snippet.
+Snippet mark_words(std::string_view text, schema::Lang lang, const MatchedTerms& terms);
+
 // The snippet as plain text, without marks.
 std::string plain_text(const Snippet& snippet);
 
