@@ -6,7 +6,9 @@
 #include <cstring>
 #include <iterator>
 
+#include "corpus_layout.h"
 #include "streams.h"
+#include "thesaurus.h"
 #include "xml_text.h"
 
 namespace citego::generator {
@@ -28,8 +30,9 @@ constexpr std::string_view kRoles[] = {"partner", "creator", "contributor"};
 }  // namespace
 
 DocumentWriter::DocumentWriter(const std::vector<std::unique_ptr<LanguageModel>>& languages,
-                               const DocumentCounts& counts, std::uint64_t seed)
+                               const DocumentCounts& counts, std::uint64_t seed, const Version2Context* v2)
     : languages_(languages),
+      v2_(v2),
       counts_(counts),
       seed_(seed),
       kinds_(schema::kOrganisationKinds.size()),
@@ -41,11 +44,21 @@ DocumentWriter::DocumentWriter(const std::vector<std::unique_ptr<LanguageModel>>
       author_counts_(3) {
   if (counts.organisations > 0) popular_organisations_.emplace(counts.organisations);
   if (counts.projects > 0) popular_projects_.emplace(counts.projects);
+  if (v2 != nullptr) {
+    if (v2->persons > 0) popular_persons_.emplace(v2->persons);
+    popular_descriptors_.emplace(v2->descriptors);
+  }
 }
 
 std::size_t DocumentWriter::start_document(std::string& out, std::string_view element, std::string_view prefix,
                                            std::uint64_t n, Lang root) {
   const std::size_t lang = draw_language(rng_);
+  open_document(out, element, prefix, n, lang, root);
+  return lang;
+}
+
+void DocumentWriter::open_document(std::string& out, std::string_view element, std::string_view prefix, std::uint64_t n,
+                                   std::size_t lang, Lang root) {
   out += "  <";
   out += element;
   out += " id=\"";
@@ -57,7 +70,6 @@ std::size_t DocumentWriter::start_document(std::string& out, std::string_view el
     out += '"';
   }
   out += ">\n";
-  return lang;
 }
 
 // `words` words drawn by Zipf rank (or, with probability domain_share, among the domain words), French elisions
@@ -172,6 +184,44 @@ void DocumentWriter::url(std::string& out, std::string_view section, std::string
   out += "</url>\n";
 }
 
+// A period starting in 1995-2024, uniformly, and lasting 0-4 years, ending by 2026; an end equal to the start is
+// written half the time.
+void DocumentWriter::period(std::string& out) {
+  const int start = kFirstYear + static_cast<int>(uniform_below(rng_, kLastStartYear - kFirstYear + 1));
+  const int end = std::min(kLastYear, start + static_cast<int>(uniform_below(rng_, 5)));
+  out += "    <period start=\"";
+  append_year(out, start);
+  if (end != start || uniform_below(rng_, 2) == 0) {
+    out += "\" end=\"";
+    append_year(out, end);
+  }
+  out += "\"/>\n";
+}
+
+// 2-6 distinct keywords: a domain word, or two ("économie solidaire").
+void DocumentWriter::keywords(std::string& out, const LanguageModel& lm) {
+  const std::size_t wanted = 2 + uniform_below(rng_, 5);
+  keywords_.clear();
+  for (int attempt = 0; keywords_.size() < wanted && attempt < 20; ++attempt) {
+    std::string keyword(lm.domain_word(rng_));
+    if (uniform_below(rng_, 5) < 2) {
+      const std::string_view second = lm.domain_word(rng_);
+      if (second != keyword) {
+        keyword += ' ';
+        keyword += second;
+      }
+    }
+    if (std::find(keywords_.begin(), keywords_.end(), keyword) == keywords_.end()) keywords_.push_back(keyword);
+  }
+  out += "    <keywords>\n";
+  for (const std::string& keyword : keywords_) {
+    out += "      <keyword>";
+    append_escaped(out, keyword);
+    out += "</keyword>\n";
+  }
+  out += "    </keywords>\n";
+}
+
 std::size_t DocumentWriter::organisation(std::string& out, std::uint64_t n, Lang root) {
   rng_.seed(stream_seed(seed_, kStreamOrganisation, n));
   const std::size_t lang = start_document(out, "organisation", "org-", n, root);
@@ -245,15 +295,7 @@ std::size_t DocumentWriter::project(std::string& out, std::uint64_t n, Lang root
   out += schema::kProjectTypes[types_(rng_)];
   out += "</type>\n";
 
-  const int start = kFirstYear + static_cast<int>(uniform_below(rng_, kLastStartYear - kFirstYear + 1));
-  const int end = std::min(kLastYear, start + static_cast<int>(uniform_below(rng_, 5)));
-  out += "    <period start=\"";
-  append_year(out, start);
-  if (end != start || uniform_below(rng_, 2) == 0) {
-    out += "\" end=\"";
-    append_year(out, end);
-  }
-  out += "\"/>\n";
+  period(out);
 
   const std::size_t participants = std::min<std::uint64_t>(1 + participant_counts_(rng_), counts_.organisations);
   pick_distinct(picked_, participants, counts_.organisations, popular_organisations_);
@@ -313,27 +355,7 @@ std::size_t DocumentWriter::resource(std::string& out, std::uint64_t n, Lang roo
     out += "    </authors>\n";
   }
   if (chance(rng_, 0.9)) {
-    // 2-6 distinct keywords: a domain word, or two ("économie solidaire").
-    const std::size_t wanted = 2 + uniform_below(rng_, 5);
-    keywords_.clear();
-    for (int attempt = 0; keywords_.size() < wanted && attempt < 20; ++attempt) {
-      std::string keyword(lm.domain_word(rng_));
-      if (uniform_below(rng_, 5) < 2) {
-        const std::string_view second = lm.domain_word(rng_);
-        if (second != keyword) {
-          keyword += ' ';
-          keyword += second;
-        }
-      }
-      if (std::find(keywords_.begin(), keywords_.end(), keyword) == keywords_.end()) keywords_.push_back(keyword);
-    }
-    out += "    <keywords>\n";
-    for (const std::string& keyword : keywords_) {
-      out += "      <keyword>";
-      append_escaped(out, keyword);
-      out += "</keyword>\n";
-    }
-    out += "    </keywords>\n";
+    keywords(out, lm);
   }
   // Links: 0-3 projects (25/40/25/10 %) and 0-2 organisations (50/35/15 %); about one resource in eight has none.
   const std::uint32_t p = uniform_below(rng_, 100);
@@ -364,6 +386,278 @@ std::size_t DocumentWriter::resource(std::string& out, std::uint64_t n, Lang roo
   }
   if (chance(rng_, 0.7)) url(out, "resources", "res-", n);
   out += "  </resource>\n";
+  return lang;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version 2: dossiers and fiches
+
+namespace {
+
+constexpr int kFicheLastYear = kLastYear;
+// kFicheTypes order: introduction, analysis, case, proposal, resource, notion.
+constexpr std::array<std::uint32_t, 6> kFicheTypeWeights = {7, 25, 35, 10, 15, 8};
+constexpr std::array<std::uint32_t, 3> kDateFormWeights = {20, 25, 55};  // YYYY, YYYY-MM, YYYY-MM-DD
+constexpr std::array<std::string_view, 4> kDossierRoles = {"partner", "coordinator", "funder", "contributor"};
+constexpr std::array<std::uint32_t, 4> kDossierRoleWeights = {55, 20, 15, 10};
+constexpr std::size_t kMediaKind = 9;  // schema::kOrganisationKinds[9] is "media": "Revue …"
+
+int days_in_month(int year, int month) {
+  constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
+}
+
+void append_refs(std::string& out, std::string_view list, std::string_view item, std::string_view prefix,
+                 const std::vector<std::uint64_t>& numbers, int digits = kIdDigits) {
+  if (numbers.empty()) return;
+  out += "    <";
+  out += list;
+  out += ">\n";
+  for (const std::uint64_t n : numbers) {
+    out += "      <";
+    out += item;
+    out += " ref=\"";
+    append_id(out, prefix, n, digits);
+    out += "\"/>\n";
+  }
+  out += "    </";
+  out += list;
+  out += ">\n";
+}
+
+}  // namespace
+
+void DocumentWriter::pick_zipf_distinct(std::vector<std::uint64_t>& picked, std::size_t how_many,
+                                        const ZipfSampler& zipf) {
+  picked.clear();
+  how_many = std::min(how_many, zipf.size());
+  while (picked.size() < how_many) {
+    const std::uint64_t n = zipf(rng_);
+    if (std::find(picked.begin(), picked.end(), n) == picked.end()) picked.push_back(n);
+  }
+}
+
+void DocumentWriter::descriptors(std::string& out, std::size_t how_many) {
+  pick_zipf_distinct(picked_, how_many, *popular_descriptors_);
+  append_refs(out, "descriptors", "descriptor", "dsc-", picked_, kThesaurusIdDigits);
+}
+
+void DocumentWriter::places(std::string& out, std::size_t how_many, std::size_t lang) {
+  const std::vector<Place>& all = v2_->places.places();
+  places_.clear();
+  for (int attempt = 0; places_.size() < how_many && attempt < 50; ++attempt) {
+    const std::size_t p = v2_->places.draw(rng_, lang);
+    if (std::find(places_.begin(), places_.end(), p) == places_.end()) places_.push_back(p);
+  }
+  out += "    <places>\n";
+  for (const std::size_t p : places_) {
+    out += "      <place ref=\"";
+    out += all[p].id;
+    out += "\"/>\n";
+  }
+  out += "    </places>\n";
+}
+
+// A free-text author: a person's name (mostly in the document's language), or a collective's.
+void DocumentWriter::free_author(std::string& out, const LanguageModel& lm) {
+  out += "      <author>";
+  if (uniform_below(rng_, 2) == 0) {
+    const LanguageSpec& names = chance(rng_, 0.75) ? lm.spec() : languages_[uniform_below(rng_, 4)]->spec();
+    append_person_name(out, rng_, names);
+  } else {
+    append_escaped(out, (*lm.spec().org_heads)[kinds_(rng_)]);
+    out += ' ';
+    sentence(out, lm, 2 + uniform_below(rng_, 3), 0.4, false);
+  }
+  out += "</author>\n";
+}
+
+std::size_t DocumentWriter::dossier(std::string& out, std::uint64_t n, Lang root) {
+  rng_.seed(stream_seed(seed_, kStreamDossier, n));
+  const std::size_t lang = start_document(out, "dossier", "dos-", n, root);
+  const LanguageModel& lm = *languages_[lang];
+  title(out, lm);
+  period(out);
+
+  // A coordinator (85 %) and 0-2 other authors (50/35/15 %), all different persons.
+  const bool coordinator = chance(rng_, 0.85);
+  constexpr std::array<std::uint32_t, 3> kOtherAuthors = {50, 35, 15};
+  const std::size_t others = draw_weighted(rng_, kOtherAuthors);
+  pick_distinct(picked_, std::min<std::uint64_t>((coordinator ? 1 : 0) + others, v2_->persons), v2_->persons,
+                popular_persons_);
+  std::size_t next = 0;
+  if (coordinator && next < picked_.size()) {
+    out += "    <coordinator ref=\"";
+    append_id(out, "per-", picked_[next++], kThesaurusIdDigits);
+    out += "\"/>\n";
+  }
+  if (next < picked_.size()) {
+    out += "    <authors>\n";
+    for (; next < picked_.size(); ++next) {
+      out += "      <author ref=\"";
+      append_id(out, "per-", picked_[next], kThesaurusIdDigits);
+      out += "\"/>\n";
+    }
+    out += "    </authors>\n";
+  }
+
+  // 1-4 partner organisations, as a project's participants; a role for 80 % of them.
+  const std::size_t partners = std::min<std::uint64_t>(1 + participant_counts_(rng_), counts_.organisations);
+  pick_distinct(picked_, partners, counts_.organisations, popular_organisations_);
+  if (!picked_.empty()) {
+    out += "    <partners>\n";
+    for (const std::uint64_t org : picked_) {
+      out += "      <partner ref=\"";
+      append_id(out, "org-", org);
+      out += '"';
+      if (chance(rng_, 0.8)) {
+        out += " role=\"";
+        out += kDossierRoles[draw_weighted(rng_, kDossierRoleWeights)];
+        out += '"';
+      }
+      out += "/>\n";
+    }
+    out += "    </partners>\n";
+  }
+  descriptors(out, 2 + std::min(uniform_below(rng_, 5), uniform_below(rng_, 5)));
+  constexpr std::array<std::uint32_t, 2> kPlaceCounts = {70, 30};  // 1, 2
+  places(out, 1 + draw_weighted(rng_, kPlaceCounts), lang);
+  if (chance(rng_, 0.95)) summary(out, lm);
+  if (chance(rng_, 0.85)) {
+    out += "    <body>";
+    sentences(out, lm, body_words(), true);
+    out += "</body>\n";
+  }
+  if (chance(rng_, 0.8)) url(out, "dossiers", "dos-", n);
+  out += "  </dossier>\n";
+  return lang;
+}
+
+// What a fiche shares with the other versions of its translation group, drawn from the group's first fiche's
+// metadata stream: its original language, then type, date and authors (into fiche_head_), links, descriptors,
+// places and source (into fiche_tail_), in the order they are written.
+std::size_t DocumentWriter::fiche_metadata(std::uint64_t first) {
+  rng_.seed(stream_seed(seed_, kStreamFicheMetadata, first));
+  fiche_head_.clear();
+  fiche_tail_.clear();
+  std::string& meta = fiche_head_;
+  const std::size_t original = draw_language(rng_);
+  const LanguageModel& lm = *languages_[original];
+
+  meta += "    <type>";
+  meta += schema::kFicheTypes[draw_weighted(rng_, kFicheTypeWeights)];
+  meta += "</type>\n";
+
+  if (chance(rng_, 0.96)) {
+    const int year = kFirstYear + static_cast<int>(uniform_below(rng_, kFicheLastYear - kFirstYear + 1));
+    const std::size_t form = draw_weighted(rng_, kDateFormWeights);
+    const int month = 1 + static_cast<int>(uniform_below(rng_, 12));
+    const int day = 1 + static_cast<int>(uniform_below(rng_, static_cast<std::uint32_t>(days_in_month(year, month))));
+    char date[40];
+    if (form == 0) {
+      std::snprintf(date, sizeof date, "%04d", year);
+    } else if (form == 1) {
+      std::snprintf(date, sizeof date, "%04d-%02d", year, month);
+    } else {
+      std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);
+    }
+    meta += "    <date>";
+    meta += date;
+    meta += "</date>\n";
+  }
+
+  // 1-3 authors (Zipf: 55/27/18 %), each a person (85 %) or free text; the persons all different.
+  const std::size_t authors = 1 + author_counts_(rng_);
+  std::array<bool, 3> is_person{};
+  std::size_t persons = 0;
+  for (std::size_t a = 0; a < authors; ++a) {
+    is_person[a] = chance(rng_, 0.85) && persons < v2_->persons;
+    persons += is_person[a] ? 1 : 0;
+  }
+  pick_distinct(picked_, persons, v2_->persons, popular_persons_);
+  meta += "    <authors>\n";
+  for (std::size_t a = 0, p = 0; a < authors; ++a) {
+    if (is_person[a]) {
+      meta += "      <author ref=\"";
+      append_id(meta, "per-", picked_[p++], kThesaurusIdDigits);
+      meta += "\"/>\n";
+    } else {
+      free_author(meta, lm);
+    }
+  }
+  meta += "    </authors>\n";
+  return fiche_metadata_tail(original);
+}
+
+std::size_t DocumentWriter::fiche_metadata_tail(std::size_t original) {
+  const LanguageModel& lm = *languages_[original];
+  std::string& meta = fiche_tail_;
+
+  // Links: 0-2 projects (55/35/10 %) and 0-2 organisations (60/30/10 %).
+  constexpr std::array<std::uint32_t, 3> kProjectLinks = {55, 35, 10};
+  constexpr std::array<std::uint32_t, 3> kOrganisationLinks = {60, 30, 10};
+  const std::size_t project_links = std::min<std::uint64_t>(draw_weighted(rng_, kProjectLinks), counts_.projects);
+  const std::size_t organisation_links =
+      std::min<std::uint64_t>(draw_weighted(rng_, kOrganisationLinks), counts_.organisations);
+  if (project_links + organisation_links > 0) {
+    meta += "    <links>\n";
+    pick_distinct(picked_, project_links, counts_.projects, popular_projects_);
+    for (const std::uint64_t prj : picked_) {
+      meta += "      <link ref=\"";
+      append_id(meta, "prj-", prj);
+      meta += "\"/>\n";
+    }
+    pick_distinct(picked_, organisation_links, counts_.organisations, popular_organisations_);
+    for (const std::uint64_t org : picked_) {
+      meta += "      <link ref=\"";
+      append_id(meta, "org-", org);
+      meta += "\"/>\n";
+    }
+    meta += "    </links>\n";
+  }
+
+  // 3-12 descriptors, fewer more often; 1-3 places (60/30/10 %).
+  descriptors(meta, 3 + std::min(uniform_below(rng_, 10), uniform_below(rng_, 10)));
+  constexpr std::array<std::uint32_t, 3> kPlaceCounts = {60, 30, 10};
+  places(meta, 1 + draw_weighted(rng_, kPlaceCounts), original);
+
+  if (chance(rng_, 0.35)) {
+    meta += "    <source>";
+    append_escaped(meta, (*lm.spec().org_heads)[uniform_below(rng_, 2) == 0 ? kMediaKind : kinds_(rng_)]);
+    meta += ' ';
+    sentence(meta, lm, 1 + uniform_below(rng_, 3), 0.3, false);
+    meta += "</source>\n";
+  }
+  return original;
+}
+
+std::size_t DocumentWriter::fiche(std::string& out, std::uint64_t n, Lang root) {
+  const std::optional<TranslationLayout::Group> group = v2_->translations.group_of(n);
+  const std::size_t original = fiche_metadata(group ? group->first : n);
+  const std::size_t lang = group ? group->langs[group->position] : original;
+  const LanguageModel& lm = *languages_[lang];
+
+  rng_.seed(stream_seed(seed_, kStreamFiche, n));
+  open_document(out, "fiche", "fic-", n, lang, root);
+  title(out, lm);
+  out += fiche_head_;  // type, date, authors
+  append_refs(out, "dossiers", "dossier", "dos-", v2_->dossiers.dossiers_of(n));
+  out += fiche_tail_;  // links, descriptors, places, source
+  if (group && group->position > 0) {
+    out += "    <translation-of ref=\"";
+    append_id(out, "fic-", group->first);
+    out += "\"/>\n";
+  }
+  if (chance(rng_, 0.5)) keywords(out, lm);
+  if (chance(rng_, 0.9)) summary(out, lm);
+  if (chance(rng_, 0.9)) {
+    out += "    <body>";
+    sentences(out, lm, body_words(), true);
+    out += "</body>\n";
+  }
+  if (chance(rng_, 0.7)) url(out, "fiches", "fic-", n);
+  out += "  </fiche>\n";
   return lang;
 }
 

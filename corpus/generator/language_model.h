@@ -57,6 +57,11 @@ class LanguageModel {
   std::string_view domain_word(std::mt19937_64& rng) const {
     return spec_.domain_words[uniform_below(rng, static_cast<std::uint32_t>(spec_.domain_words.size()))];
   }
+  // A word of the list itself (neither a function nor a domain word), uniformly: for names and labels.
+  std::string_view listed_word(std::mt19937_64& rng) const {
+    const std::size_t top = spec_.function_words.size() + spec_.domain_words.size();
+    return words_[top + uniform_below(rng, static_cast<std::uint32_t>(words_.size() - top))];
+  }
 
  private:
   static std::vector<std::string_view> load(const LanguageSpec& spec, const fs::path& words_dir, std::uint64_t seed,

@@ -22,11 +22,12 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 const char* const kUsage =
-    "Usage: citego-generate --docs N --out DIR [--seed S] [--files K] [--words-dir D]\n"
-    "Writes DIR/part-0001.xml … part-K.xml: N synthetic CITEGO documents (about 10 % organisations, 20 % projects,\n"
-    "70 % resources; fr 40 %, en 30 %, es 15 %, pt 15 %) in id order, spread evenly over K valid exports. The same\n"
-    "arguments and word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and "
-    "wamerican.\n";
+    "Usage: citego-generate --docs N --out DIR [--seed S] [--files K] [--words-dir D] [--format-version 1|2]\n"
+    "Writes DIR/part-0001.xml … part-K.xml: N synthetic CITEGO documents in id order, spread evenly over K valid\n"
+    "exports (fr 40 %, en 30 %, es 15 %, pt 15 %). Version 2: 10 % organisations, 20 % projects,\n"
+    "5 % resources, 2.5 % dossiers, 62.5 % fiches, and DIR/thesaurus.xml (places, 2000 descriptors, one person per\n"
+    "20 fiches). Version 1 (the default): 10 % organisations, 20 % projects, 70 % resources, no thesaurus. The same arguments and\n"
+    "word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and wamerican.\n";
 
 // Digits only (no sign, no spaces), within [min, max]; boost's own parsing would wrap "-1" around.
 std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t min, std::uint64_t max) {
@@ -56,7 +57,9 @@ int main(int argc, char** argv) {
       "seed", po::value<std::string>()->default_value("42")->value_name("S"), "random seed, 0 to 2^64-1")(
       "files", po::value<std::string>()->default_value("1")->value_name("K"), "number of files, 1 to min(N, 9999)")(
       "words-dir", po::value<std::string>()->default_value("/usr/share/dict")->value_name("D"),
-      "folder of the word lists french, spanish, portuguese, american-english")("help,h", "show this help and exit");
+      "folder of the word lists french, spanish, portuguese, american-english")(
+      "format-version", po::value<std::string>()->default_value("1")->value_name("V"), "export format version, 1 or 2")(
+      "help,h", "show this help and exit");
 
   po::variables_map vm;
   try {
@@ -89,6 +92,9 @@ int main(int argc, char** argv) {
   options.out_dir = vm["out"].as<std::string>();
   if (options.out_dir.empty()) return usage_error("--out must not be empty");
   options.words_dir = vm["words-dir"].as<std::string>();
+  const std::string version = vm["format-version"].as<std::string>();
+  if (version != "1" && version != "2") return usage_error("--format-version must be 1 or 2");
+  options.format_version = version == "1" ? gen::kFormatVersion1 : gen::kFormatVersion2;
 
   try {
     const gen::GeneratorSummary s = gen::generate_corpus(options);
@@ -97,14 +103,23 @@ int main(int argc, char** argv) {
                 << " of an earlier run from " << options.out_dir.string() << " (" << s.removed_stale_files.front()
                 << (s.removed_stale_files.size() > 1 ? " …" : "") << ")\n";
     }
-    const std::uint64_t total = s.counts.organisations + s.counts.projects + s.counts.resources;
-    std::cerr << "citego-generate: " << plural(total, "document", "documents") << " ("
+    std::cerr << "citego-generate: " << plural(s.counts.total(), "document", "documents") << " ("
               << plural(s.counts.organisations, "organisation", "organisations") << ", "
               << plural(s.counts.projects, "project", "projects") << ", "
-              << plural(s.counts.resources, "resource", "resources") << "; fr " << s.documents_by_lang[0] << ", en "
-              << s.documents_by_lang[1] << ", es " << s.documents_by_lang[2] << ", pt " << s.documents_by_lang[3]
-              << ") in " << plural(s.files, "file", "files") << " of " << options.out_dir.string() << ", " << s.bytes
-              << " bytes in " << std::fixed;
+              << plural(s.counts.resources, "resource", "resources");
+    if (s.format_version == gen::kFormatVersion2) {
+      std::cerr << ", " << plural(s.counts.dossiers, "dossier", "dossiers") << ", "
+                << plural(s.counts.fiches, "fiche", "fiches");
+    }
+    std::cerr << "; fr " << s.documents_by_lang[0] << ", en " << s.documents_by_lang[1] << ", es "
+              << s.documents_by_lang[2] << ", pt " << s.documents_by_lang[3] << ") in "
+              << plural(s.files, "file", "files");
+    if (s.format_version == gen::kFormatVersion2) {
+      std::cerr << " and " << gen::kThesaurusFile << " (" << plural(s.places, "place", "places") << ", "
+                << plural(s.descriptors, "descriptor", "descriptors") << ", " << plural(s.persons, "person", "persons")
+                << ")";
+    }
+    std::cerr << " of " << options.out_dir.string() << ", " << s.bytes << " bytes in " << std::fixed;
     std::cerr.precision(2);
     std::cerr << s.seconds << " s\n";
     return kExitOk;

@@ -17,11 +17,15 @@ std::string part_name(unsigned file) {
   return name;
 }
 
-std::vector<std::string> remove_stale_parts(const fs::path& dir, unsigned files) {
+std::vector<std::string> remove_stale_parts(const fs::path& dir, unsigned files, bool keep_thesaurus) {
   std::vector<std::string> removed;
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
+    if ((name == std::string(kThesaurusFile) && !keep_thesaurus) || name == std::string(kThesaurusFile) + ".tmp") {
+      if (entry.is_regular_file() && fs::remove(entry.path(), ec)) removed.push_back(name);
+      continue;
+    }
     std::string_view rest(name);
     if (!rest.starts_with("part-")) continue;
     rest.remove_prefix(5);

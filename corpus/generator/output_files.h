@@ -15,9 +15,10 @@ namespace fs = std::filesystem;
 // "part-0001.xml" for file 1.
 std::string part_name(unsigned file);
 
-// part-NNNN.xml files that a run with more files left behind, and leftover part-NNNN.xml.tmp: indexing the folder
-// with them would see duplicate ids. Removes them and returns their names, sorted.
-std::vector<std::string> remove_stale_parts(const fs::path& dir, unsigned files);
+// part-NNNN.xml files that a run with more files left behind, leftover part-NNNN.xml.tmp and thesaurus.xml.tmp, and
+// thesaurus.xml unless `keep_thesaurus` (a version 1 run after a version 2 one): indexing the folder with them would
+// see duplicate ids, or version 2 entries. Removes them and returns their names, sorted.
+std::vector<std::string> remove_stale_parts(const fs::path& dir, unsigned files, bool keep_thesaurus);
 
 // A file being written: created as PATH.tmp, renamed to PATH by commit(), removed if destroyed before. Throws
 // GeneratorError (with the path and the system's reason) when it cannot be created, written or renamed.

@@ -5,6 +5,7 @@
 // generated before it. New streams take new numbers at the end: renumbering one would change the corpus.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <random>
 
@@ -18,6 +19,16 @@ enum Stream : std::uint64_t {
   kStreamProject,
   kStreamResource,
   kStreamShuffle,  // the word lists' shuffles
+  // Version 2.
+  kStreamLayout,          // once per run: the dossier layout's shift
+  kStreamDossierMembers,  // per dossier: its members
+  kStreamTranslations,    // per block of 10 fiches: its translation group
+  kStreamDossier,         // per dossier: its content
+  kStreamFiche,           // per fiche: its own text (title, keywords, summary, body, url)
+  kStreamFicheMetadata,   // per original fiche: what its translations share with it (type, date, authors, …)
+  kStreamPerson,          // per person
+  kStreamDescriptor,      // per descriptor
+  kStreamPlace,           // per country: its regions and cities
 };
 
 // splitmix64's finaliser: turns (seed, stream, number) into well-spread seeds for std::mt19937_64.
@@ -35,7 +46,21 @@ inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream, std::
 // True with probability p.
 inline bool chance(std::mt19937_64& rng, double p) { return uniform_unit(rng) < p; }
 
+// An index drawn with probability weights[i] / sum(weights); the sum must be positive and below 2^32.
+template <std::size_t N>
+std::size_t draw_weighted(std::mt19937_64& rng, const std::array<std::uint32_t, N>& weights) {
+  std::uint32_t total = 0;
+  for (const std::uint32_t w : weights) total += w;
+  std::uint32_t u = uniform_below(rng, total);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (u < weights[i]) return i;
+    u -= weights[i];
+  }
+  return N - 1;  // not reached
+}
+
 // A language index in schema::kLangs order: fr 40 %, en 30 %, es 15 %, pt 15 %.
+inline constexpr std::array<std::uint32_t, 4> kLanguageWeights = {40, 30, 15, 15};
 inline std::size_t draw_language(std::mt19937_64& rng) {
   const std::uint32_t u = uniform_below(rng, 100);
   return u < 40 ? 0 : u < 70 ? 1 : u < 85 ? 2 : 3;

@@ -10,6 +10,8 @@ namespace citego::generator {
 
 // Digits of the document ids: org-0000001.
 inline constexpr int kIdDigits = 7;
+// Digits of the thesaurus ids: dsc-00001, per-00001.
+inline constexpr int kThesaurusIdDigits = 5;
 
 // Appends `text` with &, <, > and " escaped (valid in element content and in double-quoted attributes).
 inline void append_escaped(std::string& out, std::string_view text) {
