@@ -30,7 +30,7 @@ struct GeneratorOptions {
   std::uint64_t seed = 42;
   unsigned files = 1;  // 1 … min(documents, kMaxFiles)
   std::filesystem::path words_dir = "/usr/share/dict";
-  unsigned format_version = kFormatVersion1;  // kFormatVersion1 or kFormatVersion2
+  unsigned format_version = kFormatVersion2;  // kFormatVersion1 or kFormatVersion2
 };
 
 // How many documents of each kind a run of `documents` writes.

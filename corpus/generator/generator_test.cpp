@@ -128,10 +128,11 @@ std::vector<std::string> part_files(const std::string& dir) {
   return names;
 }
 
-TEST_F(GeneratorCli, SameSeedGivesIdenticalBytesAndAnotherSeedDifferentOnes) {
+TEST_F(GeneratorCli, VersionOneSameSeedGivesIdenticalBytesAndAnotherSeedDifferentOnes) {
   TempDir tmp;
   const auto generate = [&](const std::string& dir, const std::string& seed) {
-    const RunResult r = run(kGenerate, {"--docs", "400", "--files", "2", "--seed", seed, "--out", tmp / dir});
+    const RunResult r =
+        run(kGenerate, {"--format-version", "1", "--docs", "400", "--files", "2", "--seed", seed, "--out", tmp / dir});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   };
   generate("a", "7");
@@ -147,9 +148,10 @@ TEST_F(GeneratorCli, SameSeedGivesIdenticalBytesAndAnotherSeedDifferentOnes) {
   }
 }
 
-TEST_F(GeneratorCli, IndexerAcceptsEveryDocumentItReports) {
+TEST_F(GeneratorCli, IndexerAcceptsEveryVersionOneDocumentItReports) {
   TempDir tmp;
-  const RunResult gen = run(kGenerate, {"--docs", "2000", "--files", "3", "--out", tmp / "corpus"});
+  const RunResult gen =
+      run(kGenerate, {"--format-version", "1", "--docs", "2000", "--files", "3", "--out", tmp / "corpus"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   EXPECT_EQ(part_files(tmp / "corpus"), (std::vector<std::string>{"part-0001.xml", "part-0002.xml", "part-0003.xml"}));
   const Counts generated = parse_counts("citego-generate", gen.err);
@@ -161,19 +163,22 @@ TEST_F(GeneratorCli, IndexerAcceptsEveryDocumentItReports) {
   EXPECT_EQ(parse_counts("citego-index", idx.err), generated);
 }
 
-TEST_F(GeneratorCli, FilesValidateAgainstTheXsd) {
+TEST_F(GeneratorCli, VersionOneFilesValidateAgainstTheXsd) {
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint not installed (libxml2-utils)";
   TempDir tmp;
-  ASSERT_EQ(run(kGenerate, {"--docs", "600", "--files", "2", "--seed", "3", "--out", tmp / "corpus"}).exit_code, 0);
+  ASSERT_EQ(
+      run(kGenerate, {"--format-version", "1", "--docs", "600", "--files", "2", "--seed", "3", "--out", tmp / "corpus"})
+          .exit_code,
+      0);
   // Part 1 holds organisations and projects under a French root, part 2 projects and resources under an English one.
   const RunResult r = run("xmllint", {"--noout", "--schema", kSourceDir + "/schema/citego-export.xsd",
                                       tmp / "corpus/part-0001.xml", tmp / "corpus/part-0002.xml"});
   EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 4000);
 }
 
-TEST_F(GeneratorCli, TextLooksLikeTheSite) {
+TEST_F(GeneratorCli, VersionOneTextLooksLikeTheSite) {
   TempDir tmp;
-  const RunResult r = run(kGenerate, {"--docs", "1000", "--out", tmp / "corpus"});
+  const RunResult r = run(kGenerate, {"--format-version", "1", "--docs", "1000", "--out", tmp / "corpus"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string xml = read_file(tmp / "corpus/part-0001.xml");
   EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
@@ -200,18 +205,23 @@ TEST_F(GeneratorCli, TextLooksLikeTheSite) {
 
 TEST_F(GeneratorCli, FewerFilesRemoveTheStalePartsOfAnEarlierRun) {
   TempDir tmp;
+  // The default format is version 2: the thesaurus stays, it is the new run's.
   ASSERT_EQ(run(kGenerate, {"--docs", "50", "--files", "3", "--out", tmp / "corpus"}).exit_code, 0);
   const RunResult r = run(kGenerate, {"--docs", "50", "--files", "2", "--out", tmp / "corpus"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("removed 1 stale file"), std::string::npos) << r.err;
-  EXPECT_EQ(part_files(tmp / "corpus"), (std::vector<std::string>{"part-0001.xml", "part-0002.xml"}));
+  EXPECT_NE(r.err.find("removed 1 stale file of an earlier run from " + tmp / "corpus" + " (part-0003.xml)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(part_files(tmp / "corpus"), (std::vector<std::string>{"part-0001.xml", "part-0002.xml", "thesaurus.xml"}));
+  EXPECT_NE(read_file(tmp / "corpus/part-0001.xml").find("<citego-export version=\"2\" xml:lang=\"fr\">"),
+            std::string::npos);
 }
 
-TEST_F(GeneratorCli, SmallestCorpora) {
+TEST_F(GeneratorCli, VersionOneSmallestCorpora) {
   TempDir tmp;
   for (const std::string docs : {"1", "3", "7"}) {
     const std::string dir = tmp / ("corpus-" + docs);
-    const RunResult r = run(kGenerate, {"--docs", docs, "--out", dir});
+    const RunResult r = run(kGenerate, {"--format-version", "1", "--docs", docs, "--out", dir});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const RunResult idx = run(kIndex, {"--db", dir + ".db", dir});
     EXPECT_EQ(idx.exit_code, 0) << idx.err;

@@ -1,4 +1,5 @@
-// citego-generate: writes large, realistic, deterministic CITEGO exports for tests and benchmarks.
+// citego-generate: writes large, realistic, deterministic CITEGO exports (format version 2, or 1) for tests and
+// benchmarks.
 //
 // Exit codes: 0 the files were written; 1 a runtime error (a missing word list, an unwritable folder); 2 the command
 // line is wrong.
@@ -24,10 +25,13 @@ constexpr int kExitUsage = 2;
 const char* const kUsage =
     "Usage: citego-generate --docs N --out DIR [--seed S] [--files K] [--words-dir D] [--format-version 1|2]\n"
     "Writes DIR/part-0001.xml … part-K.xml: N synthetic CITEGO documents in id order, spread evenly over K valid\n"
-    "exports (fr 40 %, en 30 %, es 15 %, pt 15 %). Version 2: 10 % organisations, 20 % projects,\n"
-    "5 % resources, 2.5 % dossiers, 62.5 % fiches, and DIR/thesaurus.xml (places, 2000 descriptors, one person per\n"
-    "20 fiches). Version 1 (the default): 10 % organisations, 20 % projects, 70 % resources, no thesaurus. The same arguments and\n"
-    "word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and wamerican.\n";
+    "exports (fr 40 %, en 30 %, es 15 %, pt 15 %).\n"
+    "  Version 2 (the default): 10 % organisations, 20 % projects, 5 % resources, 2.5 % dossiers, 62.5 % fiches,\n"
+    "  and DIR/thesaurus.xml: 5 continents, 60 countries, about 360 regions and cities, 2000 descriptors, one\n"
+    "  person per 20 fiches.\n"
+    "  Version 1: 10 % organisations, 20 % projects, 70 % resources (the benchmarks' corpus, unchanged).\n"
+    "The same arguments and word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and\n"
+    "wamerican.\n";
 
 // Digits only (no sign, no spaces), within [min, max]; boost's own parsing would wrap "-1" around.
 std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t min, std::uint64_t max) {
@@ -58,7 +62,7 @@ int main(int argc, char** argv) {
       "files", po::value<std::string>()->default_value("1")->value_name("K"), "number of files, 1 to min(N, 9999)")(
       "words-dir", po::value<std::string>()->default_value("/usr/share/dict")->value_name("D"),
       "folder of the word lists french, spanish, portuguese, american-english")(
-      "format-version", po::value<std::string>()->default_value("1")->value_name("V"), "export format version, 1 or 2")(
+      "format-version", po::value<std::string>()->default_value("2")->value_name("V"), "export format version, 1 or 2")(
       "help,h", "show this help and exit");
 
   po::variables_map vm;
