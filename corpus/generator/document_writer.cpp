@@ -142,6 +142,13 @@ void DocumentWriter::summary(std::string& out, const LanguageModel& lm) {
   out += "</summary>\n";
 }
 
+// A body of body_words() words in paragraphs.
+void DocumentWriter::body(std::string& out, const LanguageModel& lm) {
+  out += "    <body>";
+  sentences(out, lm, body_words(), true);
+  out += "</body>\n";
+}
+
 // 3-12 words, shorter ones more frequent, about a quarter of them domain words.
 void DocumentWriter::title(std::string& out, const LanguageModel& lm) {
   const unsigned words = 3 + std::min(uniform_below(rng_, 10), uniform_below(rng_, 10));
@@ -220,6 +227,26 @@ void DocumentWriter::keywords(std::string& out, const LanguageModel& lm) {
     out += "</keyword>\n";
   }
   out += "    </keywords>\n";
+}
+
+// <links> to `projects` distinct projects, then `organisations` distinct organisations (half Zipf-popular); nothing
+// when both are 0.
+void DocumentWriter::links(std::string& out, std::size_t projects, std::size_t organisations) {
+  if (projects + organisations == 0) return;
+  out += "    <links>\n";
+  pick_distinct(picked_, projects, counts_.projects, popular_projects_);
+  for (const std::uint64_t prj : picked_) {
+    out += "      <link ref=\"";
+    append_id(out, "prj-", prj);
+    out += "\"/>\n";
+  }
+  pick_distinct(picked_, organisations, counts_.organisations, popular_organisations_);
+  for (const std::uint64_t org : picked_) {
+    out += "      <link ref=\"";
+    append_id(out, "org-", org);
+    out += "\"/>\n";
+  }
+  out += "    </links>\n";
 }
 
 std::size_t DocumentWriter::organisation(std::string& out, std::uint64_t n, Lang root) {
@@ -311,11 +338,7 @@ std::size_t DocumentWriter::project(std::string& out, std::uint64_t n, Lang root
     out += "    </participants>\n";
   }
   if (chance(rng_, 0.9)) summary(out, lm);
-  if (chance(rng_, 0.95)) {
-    out += "    <body>";
-    sentences(out, lm, body_words(), true);
-    out += "</body>\n";
-  }
+  if (chance(rng_, 0.95)) body(out, lm);
   if (chance(rng_, 0.7)) url(out, "projects", "prj-", n);
   out += "  </project>\n";
   return lang;
@@ -362,28 +385,9 @@ std::size_t DocumentWriter::resource(std::string& out, std::uint64_t n, Lang roo
   const std::uint32_t o = uniform_below(rng_, 100);
   const std::size_t project_links = std::min<std::uint64_t>(p < 25 ? 0 : p < 65 ? 1 : p < 90 ? 2 : 3, counts_.projects);
   const std::size_t organisation_links = std::min<std::uint64_t>(o < 50 ? 0 : o < 85 ? 1 : 2, counts_.organisations);
-  if (project_links + organisation_links > 0) {
-    out += "    <links>\n";
-    pick_distinct(picked_, project_links, counts_.projects, popular_projects_);
-    for (const std::uint64_t prj : picked_) {
-      out += "      <link ref=\"";
-      append_id(out, "prj-", prj);
-      out += "\"/>\n";
-    }
-    pick_distinct(picked_, organisation_links, counts_.organisations, popular_organisations_);
-    for (const std::uint64_t org : picked_) {
-      out += "      <link ref=\"";
-      append_id(out, "org-", org);
-      out += "\"/>\n";
-    }
-    out += "    </links>\n";
-  }
+  links(out, project_links, organisation_links);
   if (chance(rng_, 0.9)) summary(out, lm);
-  if (chance(rng_, 0.9)) {
-    out += "    <body>";
-    sentences(out, lm, body_words(), true);
-    out += "</body>\n";
-  }
+  if (chance(rng_, 0.9)) body(out, lm);
   if (chance(rng_, 0.7)) url(out, "resources", "res-", n);
   out += "  </resource>\n";
   return lang;
@@ -524,11 +528,7 @@ std::size_t DocumentWriter::dossier(std::string& out, std::uint64_t n, Lang root
   constexpr std::array<std::uint32_t, 2> kPlaceCounts = {70, 30};  // 1, 2
   places(out, 1 + draw_weighted(rng_, kPlaceCounts), lang);
   if (chance(rng_, 0.95)) summary(out, lm);
-  if (chance(rng_, 0.85)) {
-    out += "    <body>";
-    sentences(out, lm, body_words(), true);
-    out += "</body>\n";
-  }
+  if (chance(rng_, 0.85)) body(out, lm);
   if (chance(rng_, 0.8)) url(out, "dossiers", "dos-", n);
   out += "  </dossier>\n";
   return lang;
@@ -600,22 +600,7 @@ std::size_t DocumentWriter::fiche_metadata_tail(std::size_t original) {
   const std::size_t project_links = std::min<std::uint64_t>(draw_weighted(rng_, kProjectLinks), counts_.projects);
   const std::size_t organisation_links =
       std::min<std::uint64_t>(draw_weighted(rng_, kOrganisationLinks), counts_.organisations);
-  if (project_links + organisation_links > 0) {
-    meta += "    <links>\n";
-    pick_distinct(picked_, project_links, counts_.projects, popular_projects_);
-    for (const std::uint64_t prj : picked_) {
-      meta += "      <link ref=\"";
-      append_id(meta, "prj-", prj);
-      meta += "\"/>\n";
-    }
-    pick_distinct(picked_, organisation_links, counts_.organisations, popular_organisations_);
-    for (const std::uint64_t org : picked_) {
-      meta += "      <link ref=\"";
-      append_id(meta, "org-", org);
-      meta += "\"/>\n";
-    }
-    meta += "    </links>\n";
-  }
+  links(meta, project_links, organisation_links);
 
   // 3-12 descriptors, fewer more often; 1-3 places (60/30/10 %).
   descriptors(meta, 3 + std::min(uniform_below(rng_, 10), uniform_below(rng_, 10)));
@@ -651,11 +636,7 @@ std::size_t DocumentWriter::fiche(std::string& out, std::uint64_t n, Lang root) 
   }
   if (chance(rng_, 0.5)) keywords(out, lm);
   if (chance(rng_, 0.9)) summary(out, lm);
-  if (chance(rng_, 0.9)) {
-    out += "    <body>";
-    sentences(out, lm, body_words(), true);
-    out += "</body>\n";
-  }
+  if (chance(rng_, 0.9)) body(out, lm);
   if (chance(rng_, 0.7)) url(out, "fiches", "fic-", n);
   out += "  </fiche>\n";
   return lang;

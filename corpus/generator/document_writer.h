@@ -54,6 +54,7 @@ class DocumentWriter {
   void sentences(std::string& out, const LanguageModel& lm, unsigned words, bool paragraphs);
   void summary(std::string& out, const LanguageModel& lm);
   void title(std::string& out, const LanguageModel& lm);
+  void body(std::string& out, const LanguageModel& lm);
   unsigned body_words();
   std::uint64_t pick_reference(std::uint64_t count, const std::optional<ZipfSampler>& popular);
   void pick_distinct(std::vector<std::uint64_t>& picked, std::size_t how_many, std::uint64_t count,
@@ -61,6 +62,7 @@ class DocumentWriter {
   void url(std::string& out, std::string_view section, std::string_view prefix, std::uint64_t n);
   void period(std::string& out);
   void keywords(std::string& out, const LanguageModel& lm);
+  void links(std::string& out, std::size_t projects, std::size_t organisations);
   void pick_zipf_distinct(std::vector<std::uint64_t>& picked, std::size_t how_many, const ZipfSampler& zipf);
   void descriptors(std::string& out, std::size_t how_many);
   void places(std::string& out, std::size_t how_many, std::size_t lang);

@@ -193,7 +193,6 @@ PlaceHierarchy::PlaceHierarchy(const std::vector<std::unique_ptr<LanguageModel>>
     p.level = PlaceLevel::Country;
     p.parent = spec.continent;
     p.continent = spec.continent;
-    p.country = places_.size();
     p.code = spec.code;
     for (std::size_t l = 0; l < 4; ++l) p.labels[l] = spec.names[l];
     taken.insert(p.id);
@@ -215,7 +214,6 @@ PlaceHierarchy::PlaceHierarchy(const std::vector<std::unique_ptr<LanguageModel>>
       p.id = place_id(spec.code, name, taken);
       p.level = level;
       p.parent = parent;
-      p.country = country;
       p.continent = spec.continent;
       p.labels[spec.lang] = name;
       country_position_.push_back(i);

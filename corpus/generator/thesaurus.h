@@ -24,7 +24,6 @@ struct Place {
   std::string id;
   PlaceLevel level = PlaceLevel::Continent;
   std::size_t parent = 0;             // index in PlaceHierarchy::places(); unused for continents
-  std::size_t country = 0;            // index of its country (itself for a country); unused for continents
   std::size_t continent = 0;          // index of its continent (itself for a continent)
   std::string code;                   // countries: ISO 3166-1 alpha-2
   std::array<std::string, 4> labels;  // schema::kLangs order; an empty one is not written
@@ -61,8 +60,9 @@ struct Descriptor {
 
 // kDescriptors descriptors dsc-00001 …: family territory 45 %, governance 45 %, none 10 %; a label in each language
 // of 1 word (35 %), 2 words (40 %) or "word de/of word" (25 %), each word a domain word (25 %: the same in the four
-// languages) or a word of the language's list, unique within the language; 1-4 related descriptors (40/30/20/10 %), half of them Zipf-popular, never itself, never a
-// descriptor that already names it (the relation is symmetric: one side suffices).
+// languages) or a word of the language's list, unique within the language; 1-4 related descriptors (40/30/20/10 %),
+// half of them Zipf-popular, never itself, never a descriptor that already names it (the relation is symmetric: one
+// side suffices).
 std::vector<Descriptor> make_descriptors(const std::vector<std::unique_ptr<LanguageModel>>& languages,
                                          std::uint64_t seed);
 
