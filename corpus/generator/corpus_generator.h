@@ -46,7 +46,8 @@ struct DocumentCounts {
 // there is a project (a project needs a participant).
 DocumentCounts plan_counts(std::uint64_t documents);
 // Version 2: the organisations and projects of version 1, about 5 % resources, and the rest fiches and dossiers, one
-// dossier per 25 fiches (rounded; none under 13 fiches), so that every dossier can hold 5 to 40 fiches.
+// dossier per 25 fiches (rounded: none when fewer than 13 documents remain), so that the fiches cut into one group of
+// 12 to 37 per dossier (corpus_layout.h), and every dossier holds 5 to 40 of them.
 DocumentCounts plan_counts_v2(std::uint64_t documents);
 
 // The thesaurus of a version 2 run (thesaurus.xml): a fixed place hierarchy and descriptor set, and one person per
