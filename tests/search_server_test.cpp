@@ -584,6 +584,7 @@ TEST(Deadline, ARealSearchPastItsDeadlineIsTheDeadlineError) {
   generator::GeneratorOptions options;
   options.documents = 1500;
   options.out_dir = dir / "corpus";
+  options.format_version = generator::kFormatVersion1;  // the corpus this deadline was measured on
   generator::generate_corpus(options);
   const RunResult built = run(index_binary(), {"--db", dir / "citego.db", dir / "corpus"});
   ASSERT_EQ(built.exit_code, 0) << built.err;

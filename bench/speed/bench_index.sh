@@ -9,7 +9,8 @@
 # bench_query.sh needs the databases this leaves in BENCH_DIR.
 #
 # Steps: copies the binaries into BENCH_DIR/bin (so that a rebuild during the run changes nothing), generates the
-# corpus once (citego-generate --docs N --seed 42 --files 10; reused when BENCH_DIR/corpus-N has the same stamp),
+# corpus once (citego-generate --format-version 1 --docs N --seed 42 --files 10: the version 1 corpus of
+# bench/RESULTS.md; reused when BENCH_DIR/corpus-N has the same stamp),
 # converts it once (export_to_peers.py), then each round rebuilds from scratch, under /usr/bin/time -v:
 #   citego        citego-index --db citego.db corpus-N/            (default settings: --jobs = cores, at most 8)
 #   scriptindex   scriptindex --overwrite DB citego.index-script DUMP   (default flush threshold, 10000 docs)
@@ -88,13 +89,13 @@ log() { echo "bench_index: $*" >&2; }
 cat "$MACHINE" >&2
 
 # --- corpus and conversion (once) ---
-stamp="docs=$N seed=42 files=10 generator=$(sha256sum "$BIN/citego-generate" | cut -c1-16)"
+stamp="format=1 docs=$N seed=42 files=10 generator=$(sha256sum "$BIN/citego-generate" | cut -c1-16)"
 if [ -f "$CORPUS/.stamp" ] && [ "$(cat "$CORPUS/.stamp")" = "$stamp" ]; then
   log "reusing corpus $CORPUS"
 else
   rm -rf "$CORPUS"
   log "generating $N documents into $CORPUS"
-  "$BIN/citego-generate" --docs "$N" --out "$CORPUS" --seed 42 --files 10
+  "$BIN/citego-generate" --format-version 1 --docs "$N" --out "$CORPUS" --seed 42 --files 10
   echo "$stamp" > "$CORPUS/.stamp"
 fi
 

@@ -4,8 +4,9 @@
     python3 bench/speed/make_queries.py DOCS.tsv [--seed 42] > queries.txt
 
 The same TSV and seed give the same file. bench/speed/queries.txt was made from the 10,000-document corpus
-(citego-generate --docs 10000 --seed 42 --files 10); bench_query.sh uses it for every corpus size (the generator's
-vocabulary and documents are the same at every size) unless QUERIES=auto asks for queries of the corpus at hand.
+(citego-generate --format-version 1 --docs 10000 --seed 42 --files 10); bench_query.sh uses it for every corpus size
+(the generator's vocabulary and documents are the same at every size) unless QUERIES=auto asks for queries of the
+corpus at hand.
 
 Output: one query a line, QID<TAB>CATEGORY<TAB>FILTER<TAB>QUERY; FILTER is "-" or one citego --filter
 FACET=VALUE (facets type, kind, lang, year, doctype). Lines starting with # are comments.

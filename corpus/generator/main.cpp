@@ -1,4 +1,5 @@
-// citego-generate: writes large, realistic, deterministic CITEGO exports for tests and benchmarks.
+// citego-generate: writes large, realistic, deterministic CITEGO exports (format version 2, or 1) for tests and
+// benchmarks.
 //
 // Exit codes: 0 the files were written; 1 a runtime error (a missing word list, an unwritable folder); 2 the command
 // line is wrong.
@@ -22,10 +23,14 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 const char* const kUsage =
-    "Usage: citego-generate --docs N --out DIR [--seed S] [--files K] [--words-dir D]\n"
-    "Writes DIR/part-0001.xml … part-K.xml: N synthetic CITEGO documents (about 10 % organisations, 20 % projects,\n"
-    "70 % resources; fr 40 %, en 30 %, es 15 %, pt 15 %) in id order, spread evenly over K valid exports. The same\n"
-    "arguments and word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and "
+    "Usage: citego-generate --docs N --out DIR [--seed S] [--files K] [--words-dir D] [--format-version 1|2]\n"
+    "Writes DIR/part-0001.xml … part-K.xml: N synthetic CITEGO documents in id order, spread evenly over K valid\n"
+    "exports (fr 40 %, en 30 %, es 15 %, pt 15 %).\n"
+    "  Version 2 (the default): 10 % organisations, 20 % projects, 5 % resources, 2.5 % dossiers, 62.5 % fiches,\n"
+    "  and DIR/thesaurus.xml: 5 continents, 60 countries, about 360 regions and cities, 2000 descriptors, one\n"
+    "  person per 20 fiches.\n"
+    "  Version 1: 10 % organisations, 20 % projects, 70 % resources (the benchmarks' corpus, unchanged).\n"
+    "The same arguments and word lists give byte-identical files. Needs Debian's wfrench, wspanish, wportuguese and\n"
     "wamerican.\n";
 
 // Digits only (no sign, no spaces), within [min, max]; boost's own parsing would wrap "-1" around.
@@ -56,7 +61,9 @@ int main(int argc, char** argv) {
       "seed", po::value<std::string>()->default_value("42")->value_name("S"), "random seed, 0 to 2^64-1")(
       "files", po::value<std::string>()->default_value("1")->value_name("K"), "number of files, 1 to min(N, 9999)")(
       "words-dir", po::value<std::string>()->default_value("/usr/share/dict")->value_name("D"),
-      "folder of the word lists french, spanish, portuguese, american-english")("help,h", "show this help and exit");
+      "folder of the word lists french, spanish, portuguese, american-english")(
+      "format-version", po::value<std::string>()->default_value("2")->value_name("V"), "export format version, 1 or 2")(
+      "help,h", "show this help and exit");
 
   po::variables_map vm;
   try {
@@ -89,6 +96,9 @@ int main(int argc, char** argv) {
   options.out_dir = vm["out"].as<std::string>();
   if (options.out_dir.empty()) return usage_error("--out must not be empty");
   options.words_dir = vm["words-dir"].as<std::string>();
+  const std::string version = vm["format-version"].as<std::string>();
+  if (version != "1" && version != "2") return usage_error("--format-version must be 1 or 2");
+  options.format_version = version == "1" ? gen::kFormatVersion1 : gen::kFormatVersion2;
 
   try {
     const gen::GeneratorSummary s = gen::generate_corpus(options);
@@ -97,14 +107,23 @@ int main(int argc, char** argv) {
                 << " of an earlier run from " << options.out_dir.string() << " (" << s.removed_stale_files.front()
                 << (s.removed_stale_files.size() > 1 ? " …" : "") << ")\n";
     }
-    const std::uint64_t total = s.counts.organisations + s.counts.projects + s.counts.resources;
-    std::cerr << "citego-generate: " << plural(total, "document", "documents") << " ("
+    std::cerr << "citego-generate: " << plural(s.counts.total(), "document", "documents") << " ("
               << plural(s.counts.organisations, "organisation", "organisations") << ", "
               << plural(s.counts.projects, "project", "projects") << ", "
-              << plural(s.counts.resources, "resource", "resources") << "; fr " << s.documents_by_lang[0] << ", en "
-              << s.documents_by_lang[1] << ", es " << s.documents_by_lang[2] << ", pt " << s.documents_by_lang[3]
-              << ") in " << plural(s.files, "file", "files") << " of " << options.out_dir.string() << ", " << s.bytes
-              << " bytes in " << std::fixed;
+              << plural(s.counts.resources, "resource", "resources");
+    if (s.format_version == gen::kFormatVersion2) {
+      std::cerr << ", " << plural(s.counts.dossiers, "dossier", "dossiers") << ", "
+                << plural(s.counts.fiches, "fiche", "fiches");
+    }
+    std::cerr << "; fr " << s.documents_by_lang[0] << ", en " << s.documents_by_lang[1] << ", es "
+              << s.documents_by_lang[2] << ", pt " << s.documents_by_lang[3] << ") in "
+              << plural(s.files, "file", "files");
+    if (s.format_version == gen::kFormatVersion2) {
+      std::cerr << " and " << gen::kThesaurusFile << " (" << plural(s.places, "place", "places") << ", "
+                << plural(s.descriptors, "descriptor", "descriptors") << ", " << plural(s.persons, "person", "persons")
+                << ")";
+    }
+    std::cerr << " of " << options.out_dir.string() << ", " << s.bytes << " bytes in " << std::fixed;
     std::cerr.precision(2);
     std::cerr << s.seconds << " s\n";
     return kExitOk;

@@ -388,7 +388,7 @@ case_minified_export() {
   mkdir -p in
   local docs=600
   [ "$FAULT_MODE" = long ] && docs=4000
-  run_cmd 60 "$GENERATE" --docs "$docs" --files 1 --out lines
+  run_cmd 60 "$GENERATE" --format-version 1 --docs "$docs" --files 1 --out lines
   [ "$RC" -eq 0 ] || { why "setup: citego-generate failed: $(head -c 300 err)"; return 1; }
   mkdir -p minified
   tr '\n' ' ' <lines/part-0001.xml >minified/part-0001.xml
@@ -853,7 +853,7 @@ expect_answer_or_error() {
     outcome=$(python3 "$FAULT_DIR/faultlib.py" json out) || why "$1, query '$q': stdout: $outcome"
     [ "$RC" -ne 1 ] || [[ $outcome == error* ]] || why "$1, query '$q': exit 1 without a JSON error"
     [ "$RC" -ne 0 ] || [[ $outcome == answer* ]] || why "$1, query '$q': exit 0 without an answer"
-    [ "$RC" -ge 128 ] && why "to reproduce: citego-generate --docs 400 --files 1 --out C; citego-index --db D C; cp -r D DB; faultlib.py flip DB/$2; citego-search --db DB --format json --limit 10 -- '$q'"
+    [ "$RC" -ge 128 ] && why "to reproduce: citego-generate --format-version 1 --docs 400 --files 1 --out C; citego-index --db D C; cp -r D DB; faultlib.py flip DB/$2; citego-search --db DB --format json --limit 10 -- '$q'"
     echo "$1 '$q': $RC ${outcome%% *}" >>outcomes
   done
 }

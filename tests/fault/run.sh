@@ -121,14 +121,14 @@ trap 'exit 130' INT TERM
 # of each database to the fixed queries.
 build_fixtures() {
   local f=$FAULT_FIX s
-  timeout 300 "$GENERATE" --docs 2000 --files 4 --out "$f/corpus-2k" 2>/dev/null || return 1
+  timeout 300 "$GENERATE" --format-version 1 --docs 2000 --files 4 --out "$f/corpus-2k" 2>/dev/null || return 1
   s=$(date +%s.%N)
   timeout 600 "$INDEX" -q --db "$f/db-2k" "$f/corpus-2k" || return 1
   local seconds_2k
   seconds_2k=$(seconds_since "$s")
   answers "$f/db-2k" "$f/answers-2k" || return 1
   timeout 60 "$INDEX" -q --db "$f/small.db" "$FAULT_SRC/corpus/citego-partners.xml" || return 1
-  timeout 300 "$GENERATE" --docs 400 --files 1 --out "$f/corpus-400" 2>/dev/null || return 1
+  timeout 300 "$GENERATE" --format-version 1 --docs 400 --files 1 --out "$f/corpus-400" 2>/dev/null || return 1
   timeout 600 "$INDEX" -q --db "$f/db-400" "$f/corpus-400" || return 1
   answers "$f/db-400" "$f/answers-400" || return 1
   if [ "$FAULT_DOCS" = 2000 ] && [ "$FAULT_FILES" = 4 ]; then
@@ -137,13 +137,13 @@ build_fixtures() {
     ln -s answers-2k "$f/answers-a"
     echo "$seconds_2k" >"$f/build-seconds"
   else
-    timeout 600 "$GENERATE" --docs "$FAULT_DOCS" --files "$FAULT_FILES" --out "$f/corpus-a" 2>/dev/null || return 1
+    timeout 600 "$GENERATE" --format-version 1 --docs "$FAULT_DOCS" --files "$FAULT_FILES" --out "$f/corpus-a" 2>/dev/null || return 1
     s=$(date +%s.%N)
     timeout 1800 "$INDEX" -q --db "$f/ref-a.db" "$f/corpus-a" || return 1
     seconds_since "$s" >"$f/build-seconds"
     answers "$f/ref-a.db" "$f/answers-a" || return 1
   fi
-  timeout 600 "$GENERATE" --docs "$FAULT_DOCS" --files "$FAULT_FILES" --seed 7 --out "$f/corpus-b" 2>/dev/null || return 1
+  timeout 600 "$GENERATE" --format-version 1 --docs "$FAULT_DOCS" --files "$FAULT_FILES" --seed 7 --out "$f/corpus-b" 2>/dev/null || return 1
   s=$(date +%s.%N)
   timeout 1800 "$INDEX" -q --db "$f/ref-b.db" "$f/corpus-b" || return 1
   local seconds_b
