@@ -2,9 +2,10 @@
 #include "citego/facet_counter.h"
 
 #include <algorithm>
-#include <string_view>
 #include <climits>
 #include <cstdint>
+#include <string_view>
+#include <unordered_map>
 
 namespace citego {
 
@@ -22,6 +23,7 @@ constexpr std::array<int, 128> make_code_table() {
 
 constexpr std::array<int, 128> kCodeTable = make_code_table();
 constexpr int kYearIndex = static_cast<int>(schema::Facet::Year);
+constexpr std::size_t kYearSlot = static_cast<std::size_t>(schema::Facet::Year);
 
 // Calls year(number) for each four-character year and value(facet index, text) for every other value of a packed
 // slot. A year outside kMinYear..kMaxYear is passed on too; callers drop it.
@@ -49,13 +51,15 @@ bool known_year(int year) { return year >= schema::kMinYear && year <= schema::k
 
 FacetTable::FacetTable(const Xapian::Database& db) {
   starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
-  // Ids by value: years by number, other values by a scan of their facet's few values.
+  // Ids by value: years by number, other values by a hash table per facet (a facet may have thousands of values).
   std::array<std::uint32_t, schema::kMaxYear - schema::kMinYear + 1> year_ids{};
   year_ids.fill(UINT32_MAX);
-  std::array<std::vector<std::pair<std::string, std::uint32_t>>, schema::kFacetCount> ids_by_facet;
-  auto add = [this](int facet, std::string text) {
+  using Ids = std::unordered_map<std::string, std::uint32_t, FacetValueHash, std::equal_to<>>;
+  std::array<Ids, schema::kFacetCount> ids_by_facet;
+  auto add = [this](int facet, std::string text, int year) {
     facets_.push_back(static_cast<std::uint8_t>(facet));
     values_.push_back(std::move(text));
+    years_.push_back(static_cast<std::uint16_t>(year));
     return static_cast<std::uint32_t>(values_.size() - 1);
   };
   Xapian::docid next = 1;  // documents before it have their start set
@@ -67,18 +71,14 @@ FacetTable::FacetTable(const Xapian::Database& db) {
         [&](int year) {
           if (!known_year(year)) return;
           std::uint32_t& id = year_ids[static_cast<std::size_t>(year - schema::kMinYear)];
-          if (id == UINT32_MAX) id = add(kYearIndex, std::to_string(year));
+          if (id == UINT32_MAX) id = add(kYearIndex, std::to_string(year), year);
           ids_.push_back(id);
         },
         [&](int facet, std::string_view text) {
-          auto& known = ids_by_facet[static_cast<std::size_t>(facet)];
-          const auto found = std::find_if(known.begin(), known.end(), [text](const auto& k) { return k.first == text; });
-          if (found != known.end()) {
-            ids_.push_back(found->second);
-          } else {
-            known.emplace_back(std::string(text), add(facet, std::string(text)));
-            ids_.push_back(known.back().second);
-          }
+          Ids& known = ids_by_facet[static_cast<std::size_t>(facet)];
+          auto found = known.find(text);
+          if (found == known.end()) found = known.emplace(std::string(text), add(facet, std::string(text), 0)).first;
+          ids_.push_back(found->second);
         });
   }
   for (; next < starts_.size(); ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
@@ -103,11 +103,29 @@ std::string FacetCounter::packed_facets_of(Xapian::docid did) {
   return *values_;
 }
 
+FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
+                           const FacetTable* table)
+    : db_(db), table_(table), counted_(counted) {
+  if (table_) id_counts_.assign(table_->size(), 0);
+}
+
+void FacetCounter::count_year(int year) {
+  ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+  oldest_year_ = std::min(oldest_year_, year);
+  newest_year_ = std::max(newest_year_, year);
+}
+
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
   if (table_) {
     for (const std::uint32_t id : table_->ids_of(doc.get_docid())) {
-      if (counted_[table_->facet_of(id)]) ++id_counts_[id];
+      const std::size_t facet = table_->facet_of(id);
+      if (!counted_[facet]) continue;
+      if (facet == kYearSlot) {
+        count_year(table_->year_of(id));
+      } else if (id_counts_[id]++ == 0) {
+        ids_seen_[facet].push_back(id);
+      }
     }
     return;
   }
@@ -115,35 +133,34 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
   for_each_value(
       packed,
       [this](int year) {
-        if (counted_[kYearIndex] && known_year(year)) ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+        if (counted_[kYearSlot] && known_year(year)) count_year(year);
       },
       [this](int facet, std::string_view value) {
         if (!counted_[static_cast<std::size_t>(facet)]) return;
-        auto& counts = counts_[static_cast<std::size_t>(facet)];
-        const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
+        ValueCounts& counts = counts_[static_cast<std::size_t>(facet)];
+        const auto it = counts.find(value);
         if (it != counts.end()) {
           ++it->second;
         } else {
-          counts.emplace_back(std::string(value), 1);
+          counts.emplace(std::string(value), 1);
         }
       });
 }
 
-std::map<std::string, Xapian::doccount> FacetCounter::counts(schema::Facet facet) const {
+std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
   const std::size_t index = schema::index_of(facet);
-  std::map<std::string, Xapian::doccount> out;
-  if (table_) {
-    for (std::uint32_t id = 0; id < id_counts_.size(); ++id) {
-      if (id_counts_[id] > 0 && table_->facet_of(id) == index) out[table_->value_of(id)] += id_counts_[id];
-    }
-    return out;
-  }
-  const auto& values = counts_[index];
-  out.insert(values.begin(), values.end());
+  std::vector<ValueCount> out;
   if (facet == schema::Facet::Year) {
-    for (std::size_t i = 0; i < year_counts_.size(); ++i) {
-      if (year_counts_[i] > 0) out.emplace(std::to_string(schema::kMinYear + static_cast<int>(i)), year_counts_[i]);
+    for (int year = oldest_year_; year <= newest_year_; ++year) {
+      const Xapian::doccount count = year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+      if (count > 0) out.push_back({std::to_string(year), count});
     }
+  } else if (table_) {
+    out.reserve(ids_seen_[index].size());
+    for (const std::uint32_t id : ids_seen_[index]) out.push_back({table_->value_of(id), id_counts_[id]});
+  } else {
+    out.reserve(counts_[index].size());
+    for (const auto& [value, count] : counts_[index]) out.push_back({value, count});
   }
   return out;
 }

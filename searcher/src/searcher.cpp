@@ -16,28 +16,37 @@ using schema::Facet;
 
 double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
-// Every facet's values, ordered for display: years newest first; others by count, then value.
+// A facet's values to show, ordered for display: years newest first; others by count, then value. With a limit, the
+// first `limit` values in that order, and the selected ones wherever they come (a visitor can always untick them),
+// also those no match has. Only the values shown are put in order: a facet may have thousands.
 std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
                                        const std::optional<std::set<std::string>>& selected) {
   const auto before = [facet](const FacetCount& a, const FacetCount& b) {
     if (facet == Facet::Year) return a.value > b.value;
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };
-  const std::map<std::string, Xapian::doccount> counts = counter.counts(facet);
   std::vector<FacetCount> all;
-  for (const auto& [value, count] : counts) all.push_back({value, count, "", false});
-  std::sort(all.begin(), all.end(), before);
+  for (ValueCount& c : counter.counts(facet)) all.push_back({std::move(c.value), c.count, "", false});
   std::vector<FacetCount> out;
-  for (const FacetCount& c : all) {
-    // Selected values stay visible past the limit, so a visitor can always untick them.
-    if (limit == 0 || out.size() < limit || (selected && selected->count(c.value))) out.push_back(c);
+  if (limit == 0 || all.size() <= limit) {
+    out = std::move(all);
+  } else {
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(), before);
+    out.assign(std::make_move_iterator(all.begin()), std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(limit)));
+    if (selected) {
+      for (auto it = all.begin() + static_cast<std::ptrdiff_t>(limit); it != all.end(); ++it) {
+        if (selected->count(it->value)) out.push_back(std::move(*it));
+      }
+    }
   }
   if (selected) {
     for (const std::string& value : *selected) {
-      if (!counts.count(value)) out.push_back({value, 0, "", true});
+      if (std::none_of(out.begin(), out.end(), [&value](const FacetCount& c) { return c.value == value; })) {
+        out.push_back({value, 0, "", false});
+      }
     }
   }
-  std::stable_sort(out.begin(), out.end(), before);
+  std::sort(out.begin(), out.end(), before);
   return out;
 }
 

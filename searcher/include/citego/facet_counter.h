@@ -4,6 +4,11 @@
 // asked for, so a document with two years counts once in each. Used by Searcher with check_at_least set to the
 // database size, so counts are exact.
 //
+// The cost of a match is proportional to the values of the matching documents, whatever the number of distinct
+// values a facet has (thousands of descriptors, hundreds of places, authors and partners): years are counted by
+// number in an array, other values in a hash table per facet, and reading the counts out costs the distinct values
+// seen, not those of the database.
+//
 // A long-running process (the search server) can read every document's facet values once into a FacetTable; the
 // counter then adds up value ids instead of reading and parsing the slot of each matching document. Both ways give
 // the same counts.
@@ -11,10 +16,10 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <span>
 #include <string>
-#include <utility>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -22,6 +27,13 @@
 #include "citego/schema.h"
 
 namespace citego {
+
+// A hash of facet values that also takes std::string_view (with std::equal_to<>), so that a value read from a slot is
+// looked up without being copied.
+struct FacetValueHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 // Every document's facet values, as ids of distinct (facet, value) pairs.
 class FacetTable {
@@ -33,6 +45,7 @@ class FacetTable {
   std::span<const std::uint32_t> ids_of(Xapian::docid did) const;
   std::size_t facet_of(std::uint32_t id) const { return facets_[id]; }  // schema::index_of
   const std::string& value_of(std::uint32_t id) const { return values_[id]; }
+  int year_of(std::uint32_t id) const { return years_[id]; }  // the year of a year value, else 0
   std::size_t size() const { return values_.size(); }
 
  private:
@@ -40,6 +53,14 @@ class FacetTable {
   std::vector<std::uint32_t> ids_;
   std::vector<std::uint8_t> facets_;   // by id
   std::vector<std::string> values_;    // by id
+  std::vector<std::uint16_t> years_;   // by id
+};
+
+// One facet value and the number of matching documents that have it.
+struct ValueCount {
+  std::string value;
+  Xapian::doccount count = 0;
+  bool operator==(const ValueCount&) const = default;
 };
 
 class FacetCounter : public Xapian::MatchSpy {
@@ -47,19 +68,21 @@ class FacetCounter : public Xapian::MatchSpy {
   // Counts the facets whose entry in `counted` is true, reading each document's slot from `db`, or its values from
   // `table` when there is one (which must be `db`'s).
   FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-               const FacetTable* table = nullptr)
-      : db_(db), table_(table), counted_(counted) {
-    if (table_) id_counts_.assign(table_->size(), 0);
-  }
+               const FacetTable* table = nullptr);
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
-  // Value -> number of matching documents with that value.
-  std::map<std::string, Xapian::doccount> counts(schema::Facet facet) const;
+  // Every value of `facet` that a matching document has, with its count, in no particular order.
+  std::vector<ValueCount> counts(schema::Facet facet) const;
   Xapian::doccount documents_seen() const { return seen_; }
 
  private:
   std::string packed_facets_of(Xapian::docid did);
+  void count_year(int year);
+
+  using ValueCounts = std::unordered_map<std::string, Xapian::doccount, FacetValueHash, std::equal_to<>>;
+
+  static constexpr std::size_t kYears = schema::kMaxYear - schema::kMinYear + 1;
 
   Xapian::Database db_;
   const FacetTable* table_;
@@ -67,12 +90,14 @@ class FacetCounter : public Xapian::MatchSpy {
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
-  // Per facet, (value, count) in order of first sight: a facet has few distinct values (tens of years at most), so a
-  // linear scan over short strings beats a tree on every matching document.
-  std::array<std::vector<std::pair<std::string, Xapian::doccount>>, schema::kFacetCount> counts_;
-  // Years, the facet with the most values per document, are counted by number.
-  std::array<Xapian::doccount, schema::kMaxYear - schema::kMinYear + 1> year_counts_{};
-  std::vector<Xapian::doccount> id_counts_;  // with a table: by value id
+  std::array<ValueCounts, schema::kFacetCount> counts_;  // without a table; years are in year_counts_
+  std::array<Xapian::doccount, kYears> year_counts_{};  // by year - kMinYear, with or without a table
+  int oldest_year_ = schema::kMaxYear + 1;               // of the years counted
+  int newest_year_ = schema::kMinYear - 1;
+  // With a table: counts by value id, and per facet the ids counted at least once, in order of first sight.
+  std::vector<Xapian::doccount> id_counts_;
+  std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_seen_;
+
   Xapian::doccount seen_ = 0;
 };
 
