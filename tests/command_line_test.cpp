@@ -173,7 +173,8 @@ INSTANTIATE_TEST_SUITE_P(
         WarningCase{"lang=de", "unknown value \"de\" for lang (expected one of: fr, en, es, pt)"},
         WarningCase{"lang=", "unknown value \"\" for lang (expected one of: fr, en, es, pt)"},
         WarningCase{"doc_type=Page",
-                    "unknown value \"Page\" for doc_type (expected one of: organisation, project, resource)"},
+                    "unknown value \"Page\" for doc_type (expected one of: organisation, project, resource, dossier, "
+                    "fiche)"},
         WarningCase{"kind=ngo",
                     "unknown value \"ngo\" for organisation_kind (expected one of: professional-network, "
                     "training-organisation, higher-education, elected-officials-network, citizens-association, "

@@ -141,7 +141,8 @@ INSTANTIATE_TEST_SUITE_P(
         FilterErrorCase{"year", "bad filter \"year\" (expected FACET=VALUE)"},
         FilterErrorCase{"colour=red",
                         "unknown facet \"colour\" (expected year, project_type or type, organisation_kind or kind, "
-                        "doc_type or doctype, or lang)"}));
+                        "doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or person, "
+                        "dossier, or partner)"}));
 
 TEST(SearchRequest, YearFiltersAcceptPointsAndOpenRanges) {
   SearchRequest request;
