@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "citego/analysis.h"
+#include "citego/document_builder.h"
 #include "citego/index_builder.h"
 #include "citego/reference_graph.h"
 #include "citego/searcher.h"
@@ -208,6 +210,168 @@ INSTANTIATE_TEST_SUITE_P(Counters, DifferentialBothCounters, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& param) {
                            return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
                          });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Version 2 databases built by hand: documents from DocumentBuilder with hand-made facet values, the stored fields of
+// version 2 and label metadata written here, as citego-index will write them (so the searcher can be checked before
+// the indexer derives them).
+
+// One document: its text, facets (the place facet with the ancestors, as the indexer writes it) and stored references.
+struct HandDocument {
+  std::string id;
+  schema::DocType type = schema::DocType::Fiche;
+  schema::Lang lang = schema::Lang::En;
+  std::string title;
+  schema::FacetValues facets;
+  std::vector<std::string> descriptors;  // stored, in order
+  std::vector<std::string> places;       // stored, without the ancestors
+  std::vector<std::string> dossiers;     // stored
+};
+
+// Labels by facet and value.
+using HandLabels = std::map<std::pair<Facet, std::string>, schema::Labels>;
+
+// Writes `documents` (docids 1..N in order) and `labels` into a new database at `path`. With `label_words`, each
+// document also gets the words of its descriptors' and places' labels, in every language, under kPrefixLabel ("B" +
+// word, "ZB" + stem in the label's language, wdf 1), as the indexer will index them.
+void write_hand_database(const std::string& path, const std::vector<HandDocument>& documents, const HandLabels& labels,
+                         bool label_words = false) {
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+  DocumentBuilder builder;
+  Xapian::TermGenerator words;
+  words.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  for (const HandDocument& d : documents) {
+    ExportRecord record;
+    record.doc_type = d.type;
+    record.id = d.id;
+    record.lang = d.lang;
+    record.title = d.title;
+    Xapian::Document doc = builder.build(record, d.facets);
+    schema::StoredDocument stored = schema::decode_stored(doc.get_data());
+    stored.descriptors = d.descriptors;
+    stored.places = d.places;
+    stored.dossiers = d.dossiers;
+    doc.set_data(schema::encode_stored(stored));
+    if (label_words) {
+      words.set_document(doc);
+      for (const auto& [facet, ids] : {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
+        for (const std::string& id : *ids) {
+          const auto found = labels.find({facet, id});
+          if (found == labels.end()) continue;
+          for (schema::Lang lang : schema::kLangs) {
+            const std::string& label = found->second[static_cast<std::size_t>(lang)];
+            if (label.empty()) continue;
+            words.set_stemmer(analysis::stemmer_for(lang));
+            words.index_text(analysis::fold(label), 1, std::string(schema::kPrefixLabel));
+          }
+        }
+      }
+      doc = words.get_document();
+    }
+    db.add_document(doc);
+  }
+  for (const auto& [key, value] : labels) db.set_metadata(schema::label_key(key.first, key.second), schema::encode_labels(value));
+  db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
+  db.commit();
+}
+
+// Facet values: sorted and without duplicates, as the schema requires.
+std::vector<std::string> sorted_values(std::set<std::string> values) { return {values.begin(), values.end()}; }
+
+const std::vector<FacetCount>& facet_of(const SearchResponse& response, Facet facet) {
+  return response.facets[schema::index_of(facet)];
+}
+
+std::map<std::string, std::string> labels_of(const std::vector<FacetCount>& counts) {
+  std::map<std::string, std::string> out;
+  for (const FacetCount& c : counts) out[c.value] = c.label;
+  return out;
+}
+
+class Labels : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    HandDocument a{"fic-a", schema::DocType::Fiche, schema::Lang::En, "Housing in Lyon", {}, {"dsc-housing", "dsc-none"},
+                   {"plc-lyon"}, {"dos-x"}};
+    a.facets[Facet::DocType] = {"fiche"};
+    a.facets[Facet::Lang] = {"en"};
+    a.facets[Facet::Year] = {"2017"};
+    a.facets[Facet::Descriptor] = sorted_values({"dsc-housing", "dsc-none"});
+    a.facets[Facet::Place] = sorted_values({"plc-lyon", "plc-fr", "plc-europe"});
+    a.facets[Facet::Author] = {"per-marie"};
+    a.facets[Facet::Dossier] = {"dos-x"};
+    a.facets[Facet::Partner] = {"org-y"};
+    HandDocument b{"fic-b", schema::DocType::Fiche, schema::Lang::Pt, "Habitação", {}, {"dsc-housing"}, {}, {}};
+    b.facets[Facet::DocType] = {"fiche"};
+    b.facets[Facet::Lang] = {"pt"};
+    b.facets[Facet::Descriptor] = {"dsc-housing"};
+    const HandLabels labels = {
+        {{Facet::Descriptor, "dsc-housing"}, {"logement", "housing", "", "habitação"}},
+        {{Facet::Place, "plc-lyon"}, {"Lyon", "Lyon", "Lyon", "Lião"}},
+        {{Facet::Place, "plc-fr"}, {"France", "France", "Francia", "França"}},
+        {{Facet::Place, "plc-europe"}, {"Europe", "Europe", "Europa", "Europa"}},
+        {{Facet::Author, "per-marie"}, {"Marie Dupont", "Marie Dupont", "Marie Dupont", "Marie Dupont"}},
+        {{Facet::Dossier, "dos-x"}, {"", "Power to act", "", ""}},
+        {{Facet::Partner, "org-y"}, {"RTES", "RTES", "RTES", "RTES"}},
+        // Metadata for a facet without labels is never read.
+        {{Facet::Lang, "en"}, {"anglais", "English", "inglés", "inglês"}},
+    };
+    write_hand_database(dir_ / "db", {a, b}, labels);
+  }
+  TempDir dir_;
+};
+
+TEST_P(Labels, FacetValuesAreLabelledInTheRequestsLanguageAndAMissingLabelIsEmpty) {
+  const Searcher searcher(dir_ / "db", GetParam());
+  SearchRequest request;
+  request.facet_limit = 0;
+  request.lang = schema::Lang::Es;
+  const SearchResponse es = searcher.search(request);
+  // No Spanish label: the first of fr, en, es, pt that exists.
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Descriptor)),
+            (std::map<std::string, std::string>{{"dsc-housing", "logement"}, {"dsc-none", ""}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Place)),
+            (std::map<std::string, std::string>{{"plc-europe", "Europa"}, {"plc-fr", "Francia"}, {"plc-lyon", "Lyon"}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Author)), (std::map<std::string, std::string>{{"per-marie", "Marie Dupont"}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Dossier)), (std::map<std::string, std::string>{{"dos-x", "Power to act"}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Partner)), (std::map<std::string, std::string>{{"org-y", "RTES"}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Lang)), (std::map<std::string, std::string>{{"en", ""}, {"pt", ""}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Year)), (std::map<std::string, std::string>{{"2017", ""}}));
+  // Without a language: fr first.
+  request.lang.reset();
+  EXPECT_EQ(labels_of(facet_of(searcher.search(request), Facet::Place))["plc-lyon"], "Lyon");
+  request.lang = schema::Lang::Pt;
+  EXPECT_EQ(labels_of(facet_of(searcher.search(request), Facet::Place))["plc-lyon"], "Lião");
+}
+
+TEST_P(Labels, HitsNameTheirDescriptorsPlacesAndDossiersInTheRequestsLanguageElseTheirOwn) {
+  const Searcher searcher(dir_ / "db", GetParam());
+  SearchRequest request;
+  request.sort = SortOrder::Relevance;
+  SearchResponse response = searcher.search(request);
+  ASSERT_EQ(response.hits.size(), 2u);
+  const Hit& a = response.hits[0].stored.id == "fic-a" ? response.hits[0] : response.hits[1];
+  const Hit& b = response.hits[0].stored.id == "fic-a" ? response.hits[1] : response.hits[0];
+  // The documents' own languages: English, Portuguese. Only the stored places, not the ancestors.
+  EXPECT_EQ(a.descriptors, (std::vector<LabelledRef>{{"dsc-housing", "housing"}, {"dsc-none", ""}}));
+  EXPECT_EQ(a.places, (std::vector<LabelledRef>{{"plc-lyon", "Lyon"}}));
+  EXPECT_EQ(a.dossiers, (std::vector<LabelledRef>{{"dos-x", "Power to act"}}));
+  EXPECT_EQ(b.descriptors, (std::vector<LabelledRef>{{"dsc-housing", "habitação"}}));
+  EXPECT_TRUE(b.places.empty());
+  // The request's language first; without a label in it, the document's.
+  request.lang = schema::Lang::Fr;
+  response = searcher.search(request);
+  for (const Hit& hit : response.hits) {
+    if (hit.stored.id == "fic-a") {
+      EXPECT_EQ(hit.descriptors, (std::vector<LabelledRef>{{"dsc-housing", "logement"}, {"dsc-none", ""}}));
+      EXPECT_EQ(hit.dossiers, (std::vector<LabelledRef>{{"dos-x", "Power to act"}}));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, Labels, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
 
 }  // namespace
 }  // namespace citego::test

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 
 #include "citego/facet_counter.h"
 
@@ -48,6 +49,44 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   }
   std::sort(out.begin(), out.end(), before);
   return out;
+}
+
+// The labels of facet values (schema::label_key metadata), read once per request and value. A value without
+// metadata has no label: every entry empty.
+class LabelReader {
+ public:
+  explicit LabelReader(const Xapian::Database& db) : db_(db) {}
+
+  // Throws std::invalid_argument on metadata that encode_labels cannot have written.
+  const schema::Labels& of(Facet facet, const std::string& value) {
+    std::string key = schema::label_key(facet, value);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      const std::string data = db_.get_metadata(key);
+      it = cache_.emplace(std::move(key), data.empty() ? schema::Labels{} : schema::decode_labels(data)).first;
+    }
+    return it->second;
+  }
+
+  // The labelled references of a hit: each id with its label in `lang`, else the document's language.
+  std::vector<LabelledRef> refs(Facet facet, const std::vector<std::string>& ids, std::optional<schema::Lang> lang,
+                                schema::Lang document_lang) {
+    std::vector<LabelledRef> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) out.push_back({id, schema::pick_label(of(facet, id), lang, document_lang)});
+    return out;
+  }
+
+ private:
+  const Xapian::Database& db_;
+  std::unordered_map<std::string, schema::Labels> cache_;
+};
+
+// Labels the values shown of a facet whose values have labels, in the request's language.
+void label_counts(Facet facet, std::vector<FacetCount>& counts, std::optional<schema::Lang> lang,
+                  LabelReader& labels) {
+  if (schema::spec_of(facet).labels == schema::LabelSource::None) return;
+  for (FacetCount& c : counts) c.label = schema::pick_label(labels.of(facet, c.value), lang, std::nullopt);
 }
 
 // The clock of one request: its deadline covers every stage.
@@ -170,6 +209,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     const Xapian::doccount all = db_.get_doccount();
     const bool has_wildcard = !plan.wildcards.empty();
     const bool timed = may_run_long(plan.filtered(), has_wildcard, all);
+    LabelReader labels(db_);
     Xapian::Enquire enquire(db_);
     enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -196,6 +236,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     for (const schema::FacetSpec& spec : schema::kFacets) {
       if (unfiltered[schema::index_of(spec.facet)]) {
         response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, std::nullopt);
+        label_counts(spec.facet, response.facets[schema::index_of(spec.facet)], request.lang, labels);
       }
     }
 
@@ -216,6 +257,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         response.facets_exact = false;
       }
       response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
+      label_counts(spec.facet, response.facets[i], request.lang, labels);
     }
 
     // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
@@ -237,6 +279,9 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         response.hits.push_back(std::move(hit));
         continue;
       }
+      hit.descriptors = labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
+      hit.places = labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
+      hit.dossiers = labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
       hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
       const bool summary_has_mark =
           std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
