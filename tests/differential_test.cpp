@@ -373,5 +373,72 @@ INSTANTIATE_TEST_SUITE_P(Counters, Labels, ::testing::Bool(), [](const ::testing
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
 
+// The facets of a small database of fiches: document i has year years[i] and descriptors.
+class Selected : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> docs = {
+        {"2014", {"dsc-a", "dsc-b"}}, {"2016", {"dsc-a"}}, {"2016", {"dsc-a", "dsc-c"}}, {"2017", {"dsc-b"}},
+        {"2019", {"dsc-a", "dsc-d"}}};
+    std::vector<HandDocument> documents;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      HandDocument d;
+      d.id = "fic-" + std::to_string(i);
+      d.title = "fiche";
+      d.facets[Facet::DocType] = {"fiche"};
+      d.facets[Facet::Lang] = {"en"};
+      d.facets[Facet::Year] = {docs[i].first};
+      d.facets[Facet::Descriptor] = docs[i].second;
+      d.facets[Facet::ProjectType] = {"mooc"};
+      documents.push_back(d);
+    }
+    write_hand_database(dir_ / "db", documents, {});
+  }
+
+  // value -> (count, selected) of `facet` for a browse with `filters`.
+  std::map<std::string, std::pair<Xapian::doccount, bool>> shown(Facet facet, const std::vector<std::string>& filters,
+                                                                 std::size_t facet_limit) const {
+    const Searcher searcher(dir_ / "db", GetParam());
+    SearchRequest request;
+    request.facet_limit = facet_limit;
+    for (const std::string& f : filters) add_filter(request, f);
+    std::map<std::string, std::pair<Xapian::doccount, bool>> out;
+    const SearchResponse response = searcher.search(request);
+    for (const FacetCount& c : facet_of(response, facet)) out[c.value] = {c.count, c.selected};
+    return out;
+  }
+  TempDir dir_;
+};
+
+using Shown = std::map<std::string, std::pair<Xapian::doccount, bool>>;
+
+TEST_P(Selected, FilteredValuesAreListedAndSelectedWhateverTheLimit) {
+  // dsc-a leads (4), dsc-b (2), then dsc-c and dsc-d (1): with a limit of 1, the selected dsc-d stays.
+  EXPECT_EQ(shown(Facet::Descriptor, {"descriptor=dsc-d"}, 1), (Shown{{"dsc-a", {4, false}}, {"dsc-d", {1, true}}}));
+  // A value no match has, and an id typed in capitals (ids are lower case).
+  EXPECT_EQ(shown(Facet::Descriptor, {"descr=DSC-Nothing", "descriptor=dsc-b"}, 1),
+            (Shown{{"dsc-a", {4, false}}, {"dsc-b", {2, true}}, {"dsc-nothing", {0, true}}}));
+  // Unfiltered facets select nothing.
+  EXPECT_EQ(shown(Facet::Descriptor, {"year=2019"}, 1), (Shown{{"dsc-a", {1, false}}}));
+  // A value outside the vocabulary, kept as written.
+  EXPECT_EQ(shown(Facet::ProjectType, {"type=Webinar"}, 10), (Shown{{"Webinar", {0, true}}, {"mooc", {5, false}}}));
+}
+
+TEST_P(Selected, AYearRangeSelectsItsYearsThatHaveCountsAndAYearAloneIsListed) {
+  EXPECT_EQ(shown(Facet::Year, {"year=2015..2018"}, 10),
+            (Shown{{"2014", {1, false}}, {"2016", {2, true}}, {"2017", {1, true}}, {"2019", {1, false}}}));
+  EXPECT_EQ(shown(Facet::Year, {"year=..2016"}, 1), (Shown{{"2019", {1, false}}, {"2016", {2, true}}, {"2014", {1, true}}}));
+  // A year alone is listed even when no document has it; a year filter that does not parse selects nothing.
+  EXPECT_EQ(shown(Facet::Year, {"year=1850", "year=20x6"}, 10),
+            (Shown{{"1850", {0, true}}, {"2014", {1, false}}, {"2016", {2, false}}, {"2017", {1, false}},
+                   {"2019", {1, false}}}));
+  // The other facets' filters count: years of the documents with dsc-b.
+  EXPECT_EQ(shown(Facet::Year, {"year=2017", "descriptor=dsc-b"}, 10), (Shown{{"2014", {1, false}}, {"2017", {1, true}}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, Selected, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
+
 }  // namespace
 }  // namespace citego::test

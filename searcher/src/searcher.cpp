@@ -17,33 +17,68 @@ using schema::Facet;
 
 double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
+// The values of a filtered facet that the request selects.
+struct Selection {
+  std::set<std::string> values;   // listed whatever the facet limit, also with no match (count 0)
+  std::vector<YearRange> ranges;  // the year facet's range filters: a year counted inside one is selected too
+
+  bool selects(const std::string& value) const {
+    if (values.count(value)) return true;
+    if (ranges.empty()) return false;
+    const int year = std::stoi(value);  // a year value of the counter: four digits
+    return std::any_of(ranges.begin(), ranges.end(), [year](const YearRange& r) { return year >= r.first && year <= r.last; });
+  }
+};
+
+// What the request selects of `facet`: the values of its filters, as add_filter kept them (also those outside a
+// vocabulary); for the year, each year a filter names alone, and the ranges (a range lists only its years that have
+// counts: listing every year of 1000..2999 would say nothing).
+Selection selection_of(Facet facet, const SearchRequest& request) {
+  Selection selection;
+  if (facet != Facet::Year) {
+    const auto& values = request.filters[schema::index_of(facet)];
+    selection.values.insert(values.begin(), values.end());
+    return selection;
+  }
+  for (const YearRange& range : request.year_filters) {
+    if (range.first == range.last) {
+      selection.values.insert(std::to_string(range.first));
+    } else if (range.first < range.last) {  // not kNoYears, which selects nothing
+      selection.ranges.push_back(range);
+    }
+  }
+  return selection;
+}
+
 // A facet's values to show, ordered for display: years newest first; others by count, then value. With a limit, the
 // first `limit` values in that order, and the selected ones wherever they come (a visitor can always untick them),
 // also those no match has. Only the values shown are put in order: a facet may have thousands.
 std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
-                                       const std::optional<std::set<std::string>>& selected) {
+                                       const Selection* selection) {
   const auto before = [facet](const FacetCount& a, const FacetCount& b) {
     if (facet == Facet::Year) return a.value > b.value;
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };
   std::vector<FacetCount> all;
-  for (ValueCount& c : counter.counts(facet)) all.push_back({std::move(c.value), c.count, "", false});
+  for (ValueCount& c : counter.counts(facet)) {
+    const bool selected = selection && selection->selects(c.value);
+    all.push_back({std::move(c.value), c.count, "", selected});
+  }
   std::vector<FacetCount> out;
   if (limit == 0 || all.size() <= limit) {
     out = std::move(all);
   } else {
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(), before);
-    out.assign(std::make_move_iterator(all.begin()), std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(limit)));
-    if (selected) {
-      for (auto it = all.begin() + static_cast<std::ptrdiff_t>(limit); it != all.end(); ++it) {
-        if (selected->count(it->value)) out.push_back(std::move(*it));
-      }
+    const auto shown = all.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::partial_sort(all.begin(), shown, all.end(), before);
+    out.assign(std::make_move_iterator(all.begin()), std::make_move_iterator(shown));
+    for (auto it = shown; it != all.end(); ++it) {
+      if (it->selected) out.push_back(std::move(*it));
     }
   }
-  if (selected) {
-    for (const std::string& value : *selected) {
+  if (selection) {
+    for (const std::string& value : selection->values) {
       if (std::none_of(out.begin(), out.end(), [&value](const FacetCount& c) { return c.value == value; })) {
-        out.push_back({value, 0, "", false});
+        out.push_back({value, 0, "", true});
       }
     }
   }
@@ -235,7 +270,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
     for (const schema::FacetSpec& spec : schema::kFacets) {
       if (unfiltered[schema::index_of(spec.facet)]) {
-        response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, std::nullopt);
+        response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, nullptr);
         label_counts(spec.facet, response.facets[schema::index_of(spec.facet)], request.lang, labels);
       }
     }
@@ -256,7 +291,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
           own.documents_seen() != counted.get_matches_lower_bound()) {
         response.facets_exact = false;
       }
-      response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
+      const Selection selection = selection_of(spec.facet, request);
+      response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, &selection);
       label_counts(spec.facet, response.facets[i], request.lang, labels);
     }
 
