@@ -440,5 +440,62 @@ INSTANTIATE_TEST_SUITE_P(Counters, Selected, ::testing::Bool(), [](const ::testi
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
 
+class YearRanges : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> docs = {
+        {{"2014"}, "dsc-a"}, {{"2016", "2017"}, "dsc-a"}, {{"2016"}, "dsc-b"}, {{"2009", "2021"}, "dsc-a"}, {{}, "dsc-a"}};
+    std::vector<HandDocument> documents;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      HandDocument d;
+      d.id = "fic-" + std::to_string(i);
+      d.title = "fiche";
+      d.facets[Facet::Year] = docs[i].first;
+      d.facets[Facet::Descriptor] = {docs[i].second};
+      documents.push_back(d);
+    }
+    write_hand_database(dir_ / "db", documents, {});
+  }
+
+  // The year ranges of a browse with --facet-ranges `asked` and --filter `filters`.
+  std::vector<RangeCount> ranges(const std::string& asked, const std::vector<std::string>& filters = {}) const {
+    const Searcher searcher(dir_ / "db", GetParam());
+    SearchRequest request;
+    add_facet_ranges(request, asked);
+    for (const std::string& filter : filters) add_filter(request, filter);
+    return searcher.search(request).year_ranges;
+  }
+  TempDir dir_;
+};
+
+TEST_P(YearRanges, ADocumentCountsOnceInEachRangeHoldingOneOfItsYears) {
+  EXPECT_EQ(ranges("year=2010..2014,2015..2019,2016..2017,1990..1999"),
+            (std::vector<RangeCount>{{"2010..2014", 2010, 2014, 1},
+                                     {"2015..2019", 2015, 2019, 2},
+                                     {"2016..2017", 2016, 2017, 2},
+                                     {"1990..1999", 1990, 1999, 0}}));
+  // Every decade from the oldest year to the newest, the empty ones between included.
+  EXPECT_EQ(ranges("year=decades"), (std::vector<RangeCount>{{"2000..2009", 2000, 2009, 1},
+                                                               {"2010..2019", 2010, 2019, 3},
+                                                               {"2020..2029", 2020, 2029, 1}}));
+  EXPECT_EQ(ranges("year=decades", {"descriptor=dsc-b"}), (std::vector<RangeCount>{{"2010..2019", 2010, 2019, 1}}));
+  EXPECT_TRUE(ranges("year=decades", {"descriptor=dsc-none"}).empty());
+  EXPECT_EQ(ranges("year=1990..1999", {"descriptor=dsc-none"}), (std::vector<RangeCount>{{"1990..1999", 1990, 1999, 0}}));
+}
+
+TEST_P(YearRanges, WithAYearFilterTheyAreCountedWithTheOtherFacetsFiltersOnly) {
+  // Like the year facet's own counts: the year filter is left out, the descriptor filter kept.
+  EXPECT_EQ(ranges("year=2010..2014,2015..2019", {"year=2014"}),
+            (std::vector<RangeCount>{{"2010..2014", 2010, 2014, 1}, {"2015..2019", 2015, 2019, 2}}));
+  EXPECT_EQ(ranges("year=decades", {"year=2014", "descriptor=dsc-a"}),
+            (std::vector<RangeCount>{{"2000..2009", 2000, 2009, 1},
+                                     {"2010..2019", 2010, 2019, 2},
+                                     {"2020..2029", 2020, 2029, 1}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, YearRanges, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
+
 }  // namespace
 }  // namespace citego::test

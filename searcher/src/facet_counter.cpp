@@ -2,8 +2,10 @@
 #include "citego/facet_counter.h"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
@@ -103,16 +105,44 @@ std::string FacetCounter::packed_facets_of(Xapian::docid did) {
   return *values_;
 }
 
+static_assert(kMaxYearBuckets <= 64, "a year's buckets are the bits of a 64-bit mask");
+static_assert(schema::kMinYear % 10 == 0 && (schema::kMaxYear + 1) % 10 == 0, "years are whole decades");
+
 FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-                           const FacetTable* table)
-    : db_(db), table_(table), counted_(counted) {
+                           const FacetTable* table, YearBuckets buckets)
+    : db_(db), table_(table), counted_(counted), buckets_(std::move(buckets)) {
   if (table_) id_counts_.assign(table_->size(), 0);
+  if (buckets_.ranges.size() > kMaxYearBuckets) throw std::invalid_argument("more year buckets than kMaxYearBuckets");
+  counting_buckets_ = counted_[kYearSlot] && (buckets_.decades || !buckets_.ranges.empty());
+  if (counted_[kYearSlot] && !buckets_.ranges.empty()) {
+    year_masks_.assign(kYears, 0);
+    range_counts_.assign(buckets_.ranges.size(), 0);
+    for (std::size_t b = 0; b < buckets_.ranges.size(); ++b) {
+      const YearRange& r = buckets_.ranges[b];
+      for (int year = std::max(r.first, schema::kMinYear); year <= std::min(r.last, schema::kMaxYear); ++year) {
+        year_masks_[static_cast<std::size_t>(year - schema::kMinYear)] |= std::uint64_t{1} << b;
+      }
+    }
+  }
 }
 
 void FacetCounter::count_year(int year) {
-  ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+  const auto at = static_cast<std::size_t>(year - schema::kMinYear);
+  ++year_counts_[at];
   oldest_year_ = std::min(oldest_year_, year);
   newest_year_ = std::max(newest_year_, year);
+  if (!counting_buckets_) return;
+  if (!year_masks_.empty()) document_mask_ |= year_masks_[at];
+  if (buckets_.decades && decade_counted_at_[at / 10] != seen_) {
+    decade_counted_at_[at / 10] = seen_;
+    ++decade_counts_[at / 10];
+  }
+}
+
+// Once a document's years are all read: each range holding one of them counts it.
+void FacetCounter::count_buckets() {
+  for (std::uint64_t mask = document_mask_; mask != 0; mask &= mask - 1) ++range_counts_[static_cast<std::size_t>(std::countr_zero(mask))];
+  document_mask_ = 0;
 }
 
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
@@ -127,6 +157,7 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
         ids_seen_[facet].push_back(id);
       }
     }
+    if (document_mask_) count_buckets();
     return;
   }
   const std::string packed = packed_facets_of(doc.get_docid());
@@ -145,6 +176,18 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
           counts.emplace(std::string(value), 1);
         }
       });
+  if (document_mask_) count_buckets();
+}
+
+std::vector<BucketCount> FacetCounter::bucket_counts() const {
+  std::vector<BucketCount> out;
+  for (std::size_t b = 0; b < range_counts_.size(); ++b) out.push_back({buckets_.ranges[b], range_counts_[b]});
+  if (buckets_.decades && oldest_year_ <= newest_year_) {
+    for (int decade = oldest_year_ / 10 * 10; decade <= newest_year_; decade += 10) {
+      out.push_back({{decade, decade + 9}, decade_counts_[static_cast<std::size_t>(decade - schema::kMinYear) / 10]});
+    }
+  }
+  return out;
 }
 
 std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {

@@ -178,6 +178,140 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
   }
 }
 
+// What the stages of one search share.
+struct SearchPass {
+  const Xapian::Database& db;
+  const SearchRequest& request;
+  const QueryPlan& plan;
+  const FacetTable* table;  // may be null
+  const Deadline& deadline;
+  Xapian::doccount all;     // documents in the database
+  bool timed;               // the matches may run long: they get Xapian's time limit
+  LabelReader labels;
+};
+
+// The year buckets the request asks for.
+YearBuckets buckets_of(const SearchRequest& request) { return YearBuckets{request.year_buckets, request.year_decades}; }
+
+// Fills the response's entry of `facet` from `counter` (and the year ranges with the year).
+void fill_facet(SearchPass& pass, Facet facet, const FacetCounter& counter, const Selection* selection,
+                SearchResponse& response) {
+  std::vector<FacetCount>& shown = response.facets[schema::index_of(facet)];
+  shown = ordered_counts(facet, counter, pass.request.facet_limit, selection);
+  label_counts(facet, shown, pass.request.lang, pass.labels);
+  if (facet != Facet::Year) return;
+  for (const BucketCount& b : counter.bucket_counts()) {
+    response.year_ranges.push_back(
+        {std::to_string(b.range.first) + ".." + std::to_string(b.range.last), b.range.first, b.range.last, b.count});
+  }
+}
+
+// Pass 1: the hits, the total, and the counts of every facet that is not filtered (with the year ranges when the year
+// is not filtered).
+Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
+  const SearchRequest& request = pass.request;
+  Xapian::Enquire enquire(pass.db);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  apply_sort(enquire, request, pass.plan.browse);
+  std::array<bool, schema::kFacetCount> unfiltered{};
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
+  }
+  FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request));
+  enquire.set_query(pass.plan.filtered());
+  if (!request.ranking_only) enquire.add_matchspy(&counter);
+  const Page page = page_of(request, pass.all);
+  const auto first = static_cast<Xapian::doccount>(page.first);
+  const auto size = static_cast<Xapian::doccount>(page.size);
+  pass.deadline.check();
+  const Xapian::MSet mset = request.ranking_only
+                                ? enquire.get_mset(first, size, Xapian::doccount{0})
+                                : exhaustive_mset(enquire, first, size, pass.all, pass.timed, pass.deadline);
+  enquire.clear_matchspies();
+  response.total = mset.get_matches_estimated();
+  response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (unfiltered[schema::index_of(spec.facet)]) fill_facet(pass, spec.facet, counter, nullptr, response);
+  }
+  return mset;
+}
+
+// Multi-select counts: one more pass per filtered facet, with the other facets' filters only (and the year ranges
+// with the year's pass).
+void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (!pass.request.has_filter(spec.facet)) continue;
+    std::array<bool, schema::kFacetCount> only{};
+    only[schema::index_of(spec.facet)] = true;
+    FacetCounter own(pass.db, only, pass.table, buckets_of(pass.request));
+    Xapian::Enquire enquire(pass.db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(pass.plan.filtered(spec.facet));
+    enquire.add_matchspy(&own);
+    const Xapian::MSet counted = exhaustive_mset(enquire, 0, 0, pass.all, pass.timed, pass.deadline);
+    if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
+        own.documents_seen() != counted.get_matches_lower_bound()) {
+      response.facets_exact = false;
+    }
+    const Selection selection = selection_of(spec.facet, pass.request);
+    fill_facet(pass, spec.facet, own, &selection, response);
+  }
+}
+
+// The page of hits: stored fields, facets, labelled references and snippets (ranking only: the first two).
+void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& response) {
+  const SearchRequest& request = pass.request;
+  // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
+  // like one of its wildcards.
+  const Xapian::Query& query = pass.plan.match;
+  MatchedTerms matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
+  matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  std::size_t rank = request.offset;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    pass.deadline.check();
+    Hit hit;
+    hit.rank = ++rank;
+    hit.docid = *it;
+    const Xapian::Document doc = it.get_document();
+    hit.stored = schema::decode_stored(doc.get_data());
+    hit.weight = it.get_weight();
+    hit.score = round4(hit.weight);
+    hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+    if (request.ranking_only) {
+      response.hits.push_back(std::move(hit));
+      continue;
+    }
+    hit.descriptors = pass.labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
+    hit.places = pass.labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
+    hit.dossiers = pass.labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
+    hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
+    const bool summary_has_mark =
+        std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
+    if (!summary_has_mark && !hit.stored.body.empty()) {
+      Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
+      const bool body_has_mark =
+          std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
+      if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
+    }
+    response.hits.push_back(std::move(hit));
+  }
+}
+
+// "Did you mean": only a correction that finds something.
+bool corrected_query_finds(const std::string& correction, const SearchPass& pass, const std::vector<int>& known_years) {
+  pass.deadline.check();
+  SearchRequest corrected = pass.request;
+  corrected.query = correction;
+  const QueryPlan corrected_plan = QueryBuilder(known_years, nullptr).build(corrected);
+  Xapian::Enquire check(pass.db);
+  check.set_query(corrected_plan.filtered());
+  const bool finds = check.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+  pass.deadline.check();
+  return finds;
+}
+
 }  // namespace
 
 Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
@@ -229,9 +363,7 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
-  validate(request);
-  const QueryBuilder builder(known_years_, &db_);
-  const QueryPlan plan = builder.build(request);
+  const QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
 
   SearchResponse response;
   response.query = request.query;
@@ -242,104 +374,13 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.warnings = request.warnings;
   try {
     const Xapian::doccount all = db_.get_doccount();
-    const bool has_wildcard = !plan.wildcards.empty();
-    const bool timed = may_run_long(plan.filtered(), has_wildcard, all);
-    LabelReader labels(db_);
-    Xapian::Enquire enquire(db_);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    apply_sort(enquire, request, plan.browse);
-
-    // Pass 1: hits, total, and the counts of every facet that is not filtered.
-    std::array<bool, schema::kFacetCount> unfiltered{};
-    for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
-    if (request.ranking_only) unfiltered.fill(false);
-    FacetCounter counter(db_, unfiltered, facet_table_.get());
-    enquire.set_query(plan.filtered());
-    if (!request.ranking_only) enquire.add_matchspy(&counter);
-    const Page page = page_of(request, all);
-    const auto first = static_cast<Xapian::doccount>(page.first);
-    const auto size = static_cast<Xapian::doccount>(page.size);
-    deadline.check();
-    const Xapian::MSet mset = request.ranking_only
-                                  ? enquire.get_mset(first, size, Xapian::doccount{0})
-                                  : exhaustive_mset(enquire, first, size, all, timed, deadline);
-    enquire.clear_matchspies();
-    response.total = mset.get_matches_estimated();
-    response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
-    for (const schema::FacetSpec& spec : schema::kFacets) {
-      if (unfiltered[schema::index_of(spec.facet)]) {
-        response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, nullptr);
-        label_counts(spec.facet, response.facets[schema::index_of(spec.facet)], request.lang, labels);
-      }
-    }
-
-    // One more pass per filtered facet, with the other facets' filters only.
-    for (const schema::FacetSpec& spec : schema::kFacets) {
-      const std::size_t i = schema::index_of(spec.facet);
-      if (unfiltered[i] || request.ranking_only) continue;
-      std::array<bool, schema::kFacetCount> only{};
-      only[i] = true;
-      FacetCounter own(db_, only, facet_table_.get());
-      Xapian::Enquire pass(db_);
-      pass.set_weighting_scheme(Xapian::BoolWeight());
-      pass.set_query(plan.filtered(spec.facet));
-      pass.add_matchspy(&own);
-      const Xapian::MSet counted = exhaustive_mset(pass, 0, 0, all, timed, deadline);
-      if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
-          own.documents_seen() != counted.get_matches_lower_bound()) {
-        response.facets_exact = false;
-      }
-      const Selection selection = selection_of(spec.facet, request);
-      response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, &selection);
-      label_counts(spec.facet, response.facets[i], request.lang, labels);
-    }
-
-    // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
-    // like one of its wildcards.
-    MatchedTerms matched = matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
-    matched.prefixes.insert(plan.wildcards.begin(), plan.wildcards.end());
-    std::size_t rank = request.offset;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      deadline.check();
-      Hit hit;
-      hit.rank = ++rank;
-      hit.docid = *it;
-      const Xapian::Document doc = it.get_document();
-      hit.stored = schema::decode_stored(doc.get_data());
-      hit.weight = it.get_weight();
-      hit.score = round4(hit.weight);
-      hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
-      if (request.ranking_only) {
-        response.hits.push_back(std::move(hit));
-        continue;
-      }
-      hit.descriptors = labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
-      hit.places = labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
-      hit.dossiers = labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
-      hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
-      const bool summary_has_mark =
-          std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
-      if (!summary_has_mark && !hit.stored.body.empty()) {
-        Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
-        const bool body_has_mark =
-            std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
-        if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
-      }
-      response.hits.push_back(std::move(hit));
-    }
-
-    // "Did you mean": only a correction that finds something.
-    if (!plan.correction.empty() && !request.ranking_only) {
-      deadline.check();
-      SearchRequest corrected = request;
-      corrected.query = plan.correction;
-      const QueryPlan corrected_plan = QueryBuilder(known_years_, nullptr).build(corrected);
-      Xapian::Enquire check(db_);
-      check.set_query(corrected_plan.filtered());
-      if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) response.suggestion = plan.correction;
-      deadline.check();
+    SearchPass pass{db_, request, plan, facet_table_.get(), deadline, all,
+                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_)};
+    const Xapian::MSet mset = match(pass, response);
+    if (!request.ranking_only) count_filtered_facets(pass, response);
+    assemble_hits(pass, mset, response);
+    if (!plan.correction.empty() && !request.ranking_only && corrected_query_finds(plan.correction, pass, known_years_)) {
+      response.suggestion = plan.correction;
     }
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);

@@ -25,6 +25,7 @@
 #include <xapian.h>
 
 #include "citego/schema.h"
+#include "citego/search_request.h"
 
 namespace citego {
 
@@ -63,26 +64,46 @@ struct ValueCount {
   bool operator==(const ValueCount&) const = default;
 };
 
+// Ranges of years counted beside the year facet (--facet-ranges year=…): the documents with at least one year in
+// each range, so that a document with several years in one range counts once there, not once per year.
+struct YearBuckets {
+  std::vector<YearRange> ranges;  // at most kMaxYearBuckets, in the order asked; they may overlap
+  bool decades = false;           // instead: every decade from the one of the oldest year seen to the newest's
+};
+
+// A range of years and the number of matching documents with at least one year in it.
+struct BucketCount {
+  YearRange range;
+  Xapian::doccount count = 0;
+  bool operator==(const BucketCount&) const = default;
+};
+
 class FacetCounter : public Xapian::MatchSpy {
  public:
   // Counts the facets whose entry in `counted` is true, reading each document's slot from `db`, or its values from
-  // `table` when there is one (which must be `db`'s).
+  // `table` when there is one (which must be `db`'s). `buckets` are counted with the year facet, when it is counted,
+  // in the same pass. Throws std::invalid_argument when `buckets` has more than kMaxYearBuckets ranges.
   FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-               const FacetTable* table = nullptr);
+               const FacetTable* table = nullptr, YearBuckets buckets = {});
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
   // Every value of `facet` that a matching document has, with its count, in no particular order.
   std::vector<ValueCount> counts(schema::Facet facet) const;
+  // The year buckets: the ranges asked for, in their order; with `decades`, each decade (2010..2019) from the one of
+  // the oldest year seen to the one of the newest, those between with no document included (none without years).
+  std::vector<BucketCount> bucket_counts() const;
   Xapian::doccount documents_seen() const { return seen_; }
 
  private:
   std::string packed_facets_of(Xapian::docid did);
   void count_year(int year);
+  void count_buckets();
 
   using ValueCounts = std::unordered_map<std::string, Xapian::doccount, FacetValueHash, std::equal_to<>>;
 
   static constexpr std::size_t kYears = schema::kMaxYear - schema::kMinYear + 1;
+  static constexpr std::size_t kDecades = kYears / 10;
 
   Xapian::Database db_;
   const FacetTable* table_;
@@ -98,6 +119,16 @@ class FacetCounter : public Xapian::MatchSpy {
   std::vector<Xapian::doccount> id_counts_;
   std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_seen_;
 
+  // Year buckets. Each year has the mask of the ranges that hold it (kMaxYearBuckets fit in 64 bits): a document's
+  // years OR their masks, and each range of the result counts the document once. A decade remembers the last
+  // document it counted.
+  YearBuckets buckets_;
+  bool counting_buckets_ = false;
+  std::vector<std::uint64_t> year_masks_;  // by year - kMinYear, with ranges
+  std::vector<Xapian::doccount> range_counts_;
+  std::uint64_t document_mask_ = 0;
+  std::array<Xapian::doccount, kDecades> decade_counts_{};
+  std::array<Xapian::doccount, kDecades> decade_counted_at_{};  // seen_ when it last counted a document
   Xapian::doccount seen_ = 0;
 };
 
