@@ -226,6 +226,7 @@ struct HandDocument {
   std::vector<std::string> descriptors;  // stored, in order
   std::vector<std::string> places;       // stored, without the ancestors
   std::vector<std::string> dossiers;     // stored
+  std::string body;
 };
 
 // Labels by facet and value.
@@ -246,6 +247,7 @@ void write_hand_database(const std::string& path, const std::vector<HandDocument
     record.id = d.id;
     record.lang = d.lang;
     record.title = d.title;
+    record.body = d.body;
     Xapian::Document doc = builder.build(record, d.facets);
     schema::StoredDocument stored = schema::decode_stored(doc.get_data());
     stored.descriptors = d.descriptors;
@@ -292,7 +294,7 @@ class Labels : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     HandDocument a{"fic-a", schema::DocType::Fiche, schema::Lang::En, "Housing in Lyon", {}, {"dsc-housing", "dsc-none"},
-                   {"plc-lyon"}, {"dos-x"}};
+                   {"plc-lyon"}, {"dos-x"}, ""};
     a.facets[Facet::DocType] = {"fiche"};
     a.facets[Facet::Lang] = {"en"};
     a.facets[Facet::Year] = {"2017"};
@@ -301,7 +303,7 @@ class Labels : public ::testing::TestWithParam<bool> {
     a.facets[Facet::Author] = {"per-marie"};
     a.facets[Facet::Dossier] = {"dos-x"};
     a.facets[Facet::Partner] = {"org-y"};
-    HandDocument b{"fic-b", schema::DocType::Fiche, schema::Lang::Pt, "Habitação", {}, {"dsc-housing"}, {}, {}};
+    HandDocument b{"fic-b", schema::DocType::Fiche, schema::Lang::Pt, "Habitação", {}, {"dsc-housing"}, {}, {}, ""};
     b.facets[Facet::DocType] = {"fiche"};
     b.facets[Facet::Lang] = {"pt"};
     b.facets[Facet::Descriptor] = {"dsc-housing"};
@@ -494,6 +496,94 @@ TEST_P(YearRanges, WithAYearFilterTheyAreCountedWithTheOtherFacetsFiltersOnly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Counters, YearRanges, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
+
+// Label words: a query word finds the documents indexed with a descriptor or place whose label has it, below the
+// documents with the word in their text.
+class LabelWords : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    auto fiche = [](std::string id, std::string title, std::vector<std::string> descriptors, std::vector<std::string> places,
+                    std::vector<std::string> place_facet) {
+      HandDocument d;
+      d.id = std::move(id);
+      d.title = std::move(title);
+      d.descriptors = descriptors;
+      d.places = places;
+      d.facets[Facet::DocType] = {"fiche"};
+      d.facets[Facet::Descriptor] = sorted_values({descriptors.begin(), descriptors.end()});
+      d.facets[Facet::Place] = sorted_values({place_facet.begin(), place_facet.end()});
+      d.facets[Facet::FicheType] = {"case"};
+      d.facets[Facet::Author] = {"per-x"};
+      return d;
+    };
+    std::vector<HandDocument> documents = {
+        fiche("fic-text", "Housing cooperatives", {}, {}, {}),
+        fiche("fic-body", "Cooperatives", {}, {}, {}),
+        fiche("fic-label", "Cooperatives of Lyon", {"dsc-housing"}, {"plc-lyon"}, {"plc-europe", "plc-fr", "plc-lyon"}),
+        fiche("fic-none", "Cooperatives of Dakar", {"dsc-commons"}, {"plc-dakar"}, {"plc-africa", "plc-dakar", "plc-sn"}),
+    };
+    const HandLabels labels = {
+        {{Facet::Descriptor, "dsc-housing"}, {"logement", "housing", "vivienda", "habitação"}},
+        {{Facet::Descriptor, "dsc-commons"}, {"communs", "commons", "bienes comunes", "bens comuns"}},
+        {{Facet::Place, "plc-lyon"}, {"Lyon", "Lyon", "Lyon", "Lião"}},
+        {{Facet::Place, "plc-dakar"}, {"Dakar", "Dakar", "Dakar", "Dacar"}},
+    };
+    documents[1].body = "They build housing.";
+    write_hand_database(dir_ / "db", documents, labels, /*label_words=*/true);
+  }
+
+  std::vector<std::string> ids(const std::string& query, std::optional<schema::Lang> lang = std::nullopt) const {
+    const Searcher searcher(dir_ / "db", GetParam());
+    SearchRequest request;
+    request.query = query;
+    request.lang = lang;
+    std::vector<std::string> out;
+    for (const Hit& h : searcher.search(request).hits) out.push_back(h.stored.id);
+    return out;
+  }
+  TempDir dir_;
+};
+
+TEST_P(LabelWords, APlainWordFindsItsLabelsBelowTheText) {
+  // Even a body word (wdf 1) ranks above a label word.
+  EXPECT_EQ(ids("housing"), (std::vector<std::string>{"fic-text", "fic-body", "fic-label"}));
+  EXPECT_EQ(ids("housing", schema::Lang::En), (std::vector<std::string>{"fic-text", "fic-body", "fic-label"}));
+  // Every language's label, stemmed in its language; places too.
+  EXPECT_EQ(ids("logements"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("vivienda", schema::Lang::Es), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("Lião"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("lyon"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("cooperatives -communs").size(), 3u);
+  EXPECT_EQ(ids("cooperatives -communs").back(), "fic-label");
+}
+
+TEST_P(LabelWords, PhrasesAndFieldSearchesDoNotUseLabels) {
+  EXPECT_EQ(ids("title:housing"), (std::vector<std::string>{"fic-text"}));
+  EXPECT_EQ(ids("\"housing cooperatives\""), (std::vector<std::string>{"fic-text"}));
+  EXPECT_EQ(ids("title:housing OR title:vivienda"), (std::vector<std::string>{"fic-text"}));
+  EXPECT_TRUE(ids("\"bienes comunes\"").empty());
+  EXPECT_TRUE(ids("keyword:lyon").empty());
+}
+
+TEST_P(LabelWords, TheQueryLanguageFiltersOnEveryIdFacetIgnoringCase) {
+  // A country keeps its cities' documents: the place facet holds the ancestors.
+  EXPECT_EQ(ids("place:plc-fr"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("place:PLC-FR"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("cooperatives place:Plc-Africa"), (std::vector<std::string>{"fic-none"}));
+  EXPECT_EQ(ids("descriptor:dsc-housing"), (std::vector<std::string>{"fic-label"}));
+  EXPECT_EQ(ids("descr:DSC-COMMONS OR descriptor:dsc-housing").size(), 2u);
+  EXPECT_EQ(ids("person:per-x").size(), 4u);
+  EXPECT_EQ(ids("fiche:Case").size(), 4u);
+  EXPECT_TRUE(ids("fiche:notion").empty());
+  EXPECT_TRUE(ids("dossier:dos-x").empty());
+  EXPECT_TRUE(ids("partner:org-x").empty());
+  // `author:` is the author text field, not the facet.
+  EXPECT_TRUE(ids("author:per-x").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, LabelWords, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
 
