@@ -1,7 +1,12 @@
-// Differential tests: for many random filter combinations over the fixture corpora, the searcher's hits, total and
-// facet counts (multi-select counts included) must equal a brute-force computation from the parsed records.
+// Differential tests: the searcher's hits, total and facet counts (multi-select counts included) must equal a
+// brute-force computation.
+// - Over the fixture corpora (version 1), for many random filter combinations, from the parsed records.
+// - Over a random library of version 2 documents built by hand (every facet, the place hierarchy, labels and label
+//   words), for random queries, filters, year ranges, languages and facet limits, from the documents alone.
+// And focused tests of labels, selected values, year ranges and label words on small hand-made databases.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -586,6 +591,442 @@ TEST_P(LabelWords, TheQueryLanguageFiltersOnEveryIdFacetIgnoringCase) {
 INSTANTIATE_TEST_SUITE_P(Counters, LabelWords, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The differential test of version 2: a few hundred random documents with every facet (the place facet with its
+// ancestors), labels and label words, and random requests (query words, query-language and --filter filters on every
+// facet, year ranges, a language, a facet limit). The expected answer is computed by brute force from the documents
+// alone: which documents match (their words, and their descriptors' and places' label words), the multi-select counts
+// of every facet, what is selected and shown, the labels, and the year ranges.
+
+// Query words with distinct first letters: no two share a stem in any language, and none is a function word.
+const std::vector<std::string> kWords = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "kilo", "mike"};
+
+struct Place {
+  std::string id;
+  std::string parent;  // empty for a continent
+};
+
+struct RandomLibrary {
+  std::vector<HandDocument> documents;
+  HandLabels labels;
+  std::vector<Place> places;
+  std::map<std::string, std::set<std::string>> words;  // document id -> words of its text and its labels
+};
+
+std::string numbered(const std::string& prefix, std::size_t n) {
+  std::string digits = std::to_string(n);
+  return prefix + std::string(3 - std::min<std::size_t>(3, digits.size()), '0') + digits;
+}
+
+RandomLibrary random_library(std::mt19937& rng, std::size_t count) {
+  RandomLibrary library;
+  auto below = [&rng](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  // Places: 3 continents, 3 countries each, 2 regions in some countries, cities under countries and regions.
+  for (std::size_t c = 0; c < 3; ++c) {
+    const std::string continent = numbered("plc-continent-", c);
+    library.places.push_back({continent, ""});
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::string country = numbered("plc-country-", c * 3 + k);
+      library.places.push_back({country, continent});
+      std::vector<std::string> parents = {country};
+      if (k != 1) {
+        for (std::size_t r = 0; r < 2; ++r) {
+          parents.push_back(numbered("plc-region-", (c * 3 + k) * 2 + r));
+          library.places.push_back({parents.back(), country});
+        }
+      }
+      for (std::size_t t = 0; t < 4; ++t) library.places.push_back({numbered("plc-city-", (c * 3 + k) * 4 + t), parents[t % parents.size()]});
+    }
+  }
+  const auto ancestors_of = [&library](std::string id) {
+    std::set<std::string> out;
+    while (!id.empty()) {
+      out.insert(id);
+      const auto place = std::find_if(library.places.begin(), library.places.end(), [&id](const Place& p) { return p.id == id; });
+      id = place->parent;
+    }
+    return out;
+  };
+  // Labels: most values have some, in some languages; descriptors' and places' labels are query words.
+  const auto random_labels = [&](bool words) {
+    schema::Labels labels;
+    for (std::string& label : labels) {
+      if (below(10) < 6) label = words ? kWords[below(kWords.size())] + " " + kWords[below(kWords.size())] : "Name " + std::to_string(below(1000));
+    }
+    return labels;
+  };
+  for (std::size_t i = 0; i < 300; ++i) {
+    if (below(10) < 8) library.labels[{Facet::Descriptor, numbered("dsc-", i)}] = random_labels(true);
+  }
+  for (const Place& place : library.places) {
+    if (below(10) < 8) library.labels[{Facet::Place, place.id}] = random_labels(true);
+  }
+  for (std::size_t i = 0; i < 60; ++i) library.labels[{Facet::Author, numbered("per-", i)}] = random_labels(false);
+  for (std::size_t i = 0; i < 15; ++i) library.labels[{Facet::Dossier, numbered("dos-", i)}] = random_labels(false);
+  for (std::size_t i = 0; i < 80; ++i) {
+    if (below(10) < 9) library.labels[{Facet::Partner, numbered("org-", i)}] = random_labels(false);
+  }
+
+  for (std::size_t n = 0; n < count; ++n) {
+    HandDocument d;
+    d.id = numbered("doc-", n);
+    d.type = schema::kDocTypes[below(schema::kDocTypes.size())];
+    d.lang = schema::kLangs[below(schema::kLangs.size())];
+    std::set<std::string>& words = library.words[d.id];
+    for (std::size_t w = 0, k = 1 + below(3); w < k; ++w) {
+      const std::string& word = kWords[below(kWords.size())];
+      d.title += (d.title.empty() ? "" : " ") + word;
+      words.insert(word);
+    }
+    auto some = [&](std::size_t most, auto value) {
+      std::set<std::string> out;
+      for (std::size_t k = below(most + 1); k > 0; --k) out.insert(value());
+      return out;
+    };
+    std::set<std::string> years;
+    if (below(5) > 0) {
+      const int first = 1995 + static_cast<int>(below(30));
+      for (int y = first, last = first + static_cast<int>(below(4)); y <= last; ++y) years.insert(std::to_string(y));
+      if (below(4) == 0) years.insert(std::to_string(1995 + below(30)));
+    }
+    d.facets[Facet::Year] = sorted_values(years);
+    d.facets[Facet::DocType] = {std::string(schema::name_of(d.type))};
+    d.facets[Facet::Lang] = {std::string(schema::code_of(d.lang))};
+    d.facets[Facet::ProjectType] = sorted_values(some(2, [&] { return std::string(schema::kProjectTypes[below(3)]); }));
+    d.facets[Facet::OrganisationKind] =
+        sorted_values(some(3, [&] { return std::string(schema::kOrganisationKinds[below(12)]); }));
+    if (d.type == schema::DocType::Fiche) d.facets[Facet::FicheType] = {std::string(schema::kFicheTypes[below(6)])};
+    // Descriptors: a few common, most rare.
+    for (const std::string& id : some(5, [&] { return numbered("dsc-", below(4) == 0 ? below(10) : below(300)); })) {
+      d.descriptors.push_back(id);
+    }
+    std::shuffle(d.descriptors.begin(), d.descriptors.end(), rng);  // stored in the export's order
+    d.facets[Facet::Descriptor] = sorted_values({d.descriptors.begin(), d.descriptors.end()});
+    std::set<std::string> place_facet;
+    for (const std::string& id : some(2, [&] { return library.places[below(library.places.size())].id; })) {
+      d.places.push_back(id);
+      for (const std::string& a : ancestors_of(id)) place_facet.insert(a);
+    }
+    d.facets[Facet::Place] = sorted_values(place_facet);
+    d.facets[Facet::Author] = sorted_values(some(3, [&] { return numbered("per-", below(60)); }));
+    const std::set<std::string> dossiers = some(2, [&] { return numbered("dos-", below(15)); });
+    d.dossiers = {dossiers.begin(), dossiers.end()};
+    d.facets[Facet::Dossier] = sorted_values(dossiers);
+    d.facets[Facet::Partner] = sorted_values(some(4, [&] { return numbered("org-", below(80)); }));
+    for (const auto& [facet, ids] : {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
+      for (const std::string& id : *ids) {
+        const auto found = library.labels.find({facet, id});
+        if (found == library.labels.end()) continue;
+        for (const std::string& label : found->second) {
+          for (const std::string& word : kWords) {
+            if ((" " + label + " ").find(" " + word + " ") != std::string::npos) words.insert(word);
+          }
+        }
+      }
+    }
+    library.documents.push_back(std::move(d));
+  }
+  return library;
+}
+
+// The label of a value: in `first`, else `second`, else fr, en, es, pt; empty without one.
+std::string expected_label(const HandLabels& labels, Facet facet, const std::string& value,
+                           std::optional<schema::Lang> first, std::optional<schema::Lang> second) {
+  const auto found = labels.find({facet, value});
+  if (found == labels.end() || schema::spec_of(facet).labels == schema::LabelSource::None) return "";
+  const schema::Labels& l = found->second;
+  for (const auto lang : {first, second}) {
+    if (lang && !l[static_cast<std::size_t>(*lang)].empty()) return l[static_cast<std::size_t>(*lang)];
+  }
+  for (const std::string& label : l) {
+    if (!label.empty()) return label;
+  }
+  return "";
+}
+
+// One --filter as the oracle sees it: the values it lets through (years as numbers), what it selects, and whether it
+// gives a warning.
+struct RandomFilter {
+  Facet facet;
+  std::string spec;                // as given to --filter
+  std::set<std::string> allows;    // facet values that pass (years: none, see `years`)
+  std::optional<YearRange> years;  // year filters
+  std::string listed;              // a value listed even with no count ("" for year ranges)
+  bool warns = false;
+};
+
+std::string random_case(std::mt19937& rng, std::string text) {
+  for (char& c : text) {
+    if (rng() % 3 == 0) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+RandomFilter random_v2_filter(std::mt19937& rng, const RandomLibrary& library) {
+  const auto below = [&rng](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  const schema::FacetSpec& spec = schema::kFacets[below(schema::kFacets.size())];
+  const std::string name(below(2) && !spec.short_name.empty() ? spec.short_name : spec.name);
+  if (spec.rule == schema::ValueRule::Year) {
+    const int first = 1993 + static_cast<int>(below(34));
+    const int last = first + static_cast<int>(below(6));
+    switch (below(5)) {
+      case 0: return {spec.facet, "year=" + std::to_string(first), {}, YearRange{first, first}, std::to_string(first)};
+      case 1: return {spec.facet, "year=.." + std::to_string(first), {}, YearRange{schema::kMinYear, first}, ""};
+      case 2: return {spec.facet, "year=" + std::to_string(first) + "..", {}, YearRange{first, schema::kMaxYear}, ""};
+      case 3: return {spec.facet, "year=19x5", {}, kNoYears, "", true};
+      default:
+        return {spec.facet, "year=" + std::to_string(first) + ".." + std::to_string(last), {}, YearRange{first, last},
+                first == last ? std::to_string(first) : ""};
+    }
+  }
+  std::string value;
+  if (spec.rule == schema::ValueRule::Vocabulary) {
+    if (below(8) == 0) return {spec.facet, name + "=Webinar", {}, std::nullopt, "Webinar", true};  // kept as written
+    value = std::string(spec.vocabulary[below(spec.vocabulary.size())]);
+  } else if (below(10) == 0) {
+    value = numbered("dsc-unknown-", below(5));  // an id no document has: no warning
+  } else {
+    // A value some document has.
+    const HandDocument& d = library.documents[below(library.documents.size())];
+    const std::vector<std::string>& values = d.facets[spec.facet];
+    value = values.empty() ? std::string("none-") + std::string(spec.name) : values[below(values.size())];
+  }
+  return {spec.facet, name + "=" + random_case(rng, value), {value}, std::nullopt, value};
+}
+
+bool passes(const HandDocument& d, const std::vector<RandomFilter>& filters) {
+  return std::any_of(filters.begin(), filters.end(), [&d](const RandomFilter& f) {
+    const std::vector<std::string>& values = d.facets[f.facet];
+    if (f.years) {
+      return std::any_of(values.begin(), values.end(), [&f](const std::string& y) {
+        return std::stoi(y) >= f.years->first && std::stoi(y) <= f.years->last;
+      });
+    }
+    return std::any_of(values.begin(), values.end(), [&f](const std::string& v) { return f.allows.count(v) > 0; });
+  });
+}
+
+// A random query, with the documents it matches (before the --filter filters).
+struct RandomQuery {
+  std::string text;
+  DefaultOperator op = DefaultOperator::Or;
+  std::function<bool(const HandDocument&, const std::set<std::string>&)> matches;
+};
+
+RandomQuery random_query(std::mt19937& rng, const RandomLibrary& library) {
+  const auto below = [&rng](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  const std::string a = kWords[below(kWords.size())];
+  const std::string b = kWords[below(kWords.size())];
+  switch (below(7)) {
+    case 0: return {"", DefaultOperator::Or, [](const HandDocument&, const std::set<std::string>&) { return true; }};
+    case 1: return {a, DefaultOperator::Or, [a](const HandDocument&, const std::set<std::string>& w) { return w.count(a) > 0; }};
+    case 2:
+      return {a + " OR " + b, DefaultOperator::Or,
+              [a, b](const HandDocument&, const std::set<std::string>& w) { return w.count(a) || w.count(b); }};
+    case 3:
+      return {a + " " + b, DefaultOperator::And,
+              [a, b](const HandDocument&, const std::set<std::string>& w) { return w.count(a) && w.count(b); }};
+    case 4:
+      if (a == b) break;
+      return {a + " -" + b, DefaultOperator::Or,
+              [a, b](const HandDocument&, const std::set<std::string>& w) { return w.count(a) && !w.count(b); }};
+    case 5: {
+      // A word and a filter of the query language on an id facet, typed in any case: part of the match, so it
+      // restricts every facet's counts.
+      const Facet facet = std::array{Facet::Place, Facet::Descriptor, Facet::Author, Facet::Dossier, Facet::Partner}[below(5)];
+      const HandDocument& d = library.documents[below(library.documents.size())];
+      const std::vector<std::string>& values = d.facets[facet];
+      if (values.empty()) break;
+      const std::string value = values[below(values.size())];
+      const schema::FacetSpec& spec = schema::spec_of(facet);
+      const std::string prefix(!spec.short_name.empty() && (below(2) || facet == Facet::Author) ? spec.short_name : spec.name);
+      return {a + " " + prefix + ":" + random_case(rng, value), DefaultOperator::Or,
+              [a, facet, value](const HandDocument& doc, const std::set<std::string>& w) {
+                const std::vector<std::string>& v = doc.facets[facet];
+                return w.count(a) && std::find(v.begin(), v.end(), value) != v.end();
+              }};
+    }
+    default: break;
+  }
+  return {a, DefaultOperator::Or, [a](const HandDocument&, const std::set<std::string>& w) { return w.count(a) > 0; }};
+}
+
+// value -> (count, selected, label) as shown.
+using ShownCounts = std::map<std::string, std::tuple<Xapian::doccount, bool, std::string>>;
+
+class RandomLibraryDifferential : public ::testing::TestWithParam<bool> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    std::mt19937 rng(20261204);
+    library_ = new RandomLibrary(random_library(rng, 400));
+    write_hand_database(*dir_ / "db", library_->documents, library_->labels, /*label_words=*/true);
+  }
+  static void TearDownTestSuite() {
+    delete library_;
+    delete dir_;
+  }
+  static TempDir* dir_;
+  static RandomLibrary* library_;
+};
+
+TempDir* RandomLibraryDifferential::dir_ = nullptr;
+RandomLibrary* RandomLibraryDifferential::library_ = nullptr;
+
+TEST_P(RandomLibraryDifferential, EveryFacetRangeLabelAndHitEqualsBruteForce) {
+  const RandomLibrary& library = *library_;
+  const Searcher searcher(*dir_ / "db", /*facet_table=*/GetParam());
+  std::mt19937 rng(GetParam() ? 7 : 11);
+  const auto below = [&rng](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  std::size_t nonempty_rounds = 0;
+  for (int round = 0; round < 300; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const RandomQuery query = random_query(rng, library);
+    SearchRequest request;
+    request.query = query.text;
+    request.default_operator = query.op;
+    request.limit = kMaxLimit;
+    request.facet_limit = std::array<std::size_t, 4>{0, 0, 3, 1}[below(4)];
+    // A language changes stemming, which this oracle does not model: only for a browse.
+    if (query.text.empty() && below(2)) request.lang = schema::kLangs[below(4)];
+    std::map<Facet, std::vector<RandomFilter>> filters;
+    bool warns = false;
+    for (std::size_t i = 0, n = below(5); i < n; ++i) {
+      RandomFilter f = random_v2_filter(rng, library);
+      add_filter(request, f.spec);
+      warns = warns || f.warns;
+      filters[f.facet].push_back(std::move(f));
+    }
+    std::vector<YearRange> buckets;
+    const bool decades = below(4) == 0;
+    if (decades) {
+      add_facet_ranges(request, "year=decades");
+    } else if (below(2)) {
+      std::string spec = "year=";
+      for (std::size_t i = 0, n = 1 + below(4); i < n; ++i) {
+        const int first = 1990 + static_cast<int>(below(40));
+        buckets.push_back({first, first + static_cast<int>(below(8))});
+        spec += (i ? "," : "") + std::to_string(buckets.back().first) + ".." + std::to_string(buckets.back().last);
+      }
+      add_facet_ranges(request, spec);
+    }
+    SCOPED_TRACE("query \"" + request.query + "\"");
+
+    // Brute force.
+    std::vector<const HandDocument*> matched;  // by the query, before the filters
+    for (const HandDocument& d : library.documents) {
+      if (query.matches(d, library.words.at(d.id))) matched.push_back(&d);
+    }
+    const auto passes_all_but = [&filters](const HandDocument& d, std::optional<Facet> except) {
+      for (const auto& [facet, fs] : filters) {
+        if (facet != except && !passes(d, fs)) return false;
+      }
+      return true;
+    };
+    std::set<std::string> expected_hits;
+    for (const HandDocument* d : matched) {
+      if (passes_all_but(*d, std::nullopt)) expected_hits.insert(d->id);
+    }
+    const SearchResponse response = searcher.search(request);
+    ASSERT_EQ(response.total, expected_hits.size());
+    ASSERT_TRUE(response.total_exact);
+    ASSERT_TRUE(response.facets_exact);
+    ASSERT_EQ(response.hits.size(), std::min<std::size_t>(kMaxLimit, expected_hits.size()));
+    ASSERT_EQ(!response.warnings.empty(), warns);
+    if (!expected_hits.empty()) ++nonempty_rounds;
+
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      const Facet facet = spec.facet;
+      // Multi-select: a facet counts the documents that pass every filter but its own.
+      std::vector<const HandDocument*> counted;
+      for (const HandDocument* d : matched) {
+        if (passes_all_but(*d, facet)) counted.push_back(d);
+      }
+      std::map<std::string, Xapian::doccount> counts;
+      for (const HandDocument* d : counted) {
+        for (const std::string& v : d->facets[facet]) ++counts[v];
+      }
+      const auto own = filters.find(facet);
+      const auto selected = [&](const std::string& value) {
+        if (own == filters.end()) return false;
+        return std::any_of(own->second.begin(), own->second.end(), [&value](const RandomFilter& f) {
+          if (f.listed == value) return true;
+          if (!f.years || f.years->first == f.years->last) return false;
+          const int year = std::stoi(value);
+          return year >= f.years->first && year <= f.years->last;
+        });
+      };
+      std::vector<std::pair<std::string, Xapian::doccount>> ordered(counts.begin(), counts.end());
+      std::sort(ordered.begin(), ordered.end(), [facet](const auto& x, const auto& y) {
+        if (facet == Facet::Year) return x.first > y.first;
+        return x.second != y.second ? x.second > y.second : x.first < y.first;
+      });
+      ShownCounts expected;
+      for (std::size_t i = 0; i < ordered.size(); ++i) {
+        const auto& [value, count] = ordered[i];
+        if (request.facet_limit == 0 || i < request.facet_limit || selected(value)) {
+          expected[value] = {count, selected(value), expected_label(library.labels, facet, value, request.lang, std::nullopt)};
+        }
+      }
+      if (own != filters.end()) {
+        for (const RandomFilter& f : own->second) {
+          if (!f.listed.empty() && !expected.count(f.listed)) {
+            expected[f.listed] = {0, true, expected_label(library.labels, facet, f.listed, request.lang, std::nullopt)};
+          }
+        }
+      }
+      ShownCounts got;
+      for (const FacetCount& c : response.facets[schema::index_of(facet)]) got[c.value] = {c.count, c.selected, c.label};
+      ASSERT_EQ(got, expected) << spec.name;
+      ASSERT_EQ(response.facets[schema::index_of(facet)].size(), expected.size()) << spec.name << ": a value twice";
+
+      if (facet != Facet::Year) continue;
+      // Year ranges, over the documents the year facet counts: a document once per range holding any of its years.
+      std::vector<RangeCount> ranges;
+      const auto count_in = [&counted](int first, int last) {
+        return static_cast<Xapian::doccount>(std::count_if(counted.begin(), counted.end(), [&](const HandDocument* d) {
+          const auto& years = d->facets[Facet::Year];
+          return std::any_of(years.begin(), years.end(),
+                             [&](const std::string& y) { return std::stoi(y) >= first && std::stoi(y) <= last; });
+        }));
+      };
+      for (const YearRange& b : buckets) {
+        ranges.push_back({std::to_string(b.first) + ".." + std::to_string(b.last), b.first, b.last, count_in(b.first, b.last)});
+      }
+      if (decades && !counts.empty()) {
+        const int oldest = std::stoi(counts.begin()->first);
+        const int newest = std::stoi(counts.rbegin()->first);
+        for (int decade = oldest / 10 * 10; decade <= newest; decade += 10) {
+          ranges.push_back({std::to_string(decade) + ".." + std::to_string(decade + 9), decade, decade + 9,
+                            count_in(decade, decade + 9)});
+        }
+      }
+      ASSERT_EQ(response.year_ranges, ranges);
+    }
+
+    for (const Hit& hit : response.hits) {
+      ASSERT_TRUE(expected_hits.count(hit.stored.id)) << hit.stored.id;
+      const HandDocument& d = *std::find_if(library.documents.begin(), library.documents.end(),
+                                            [&hit](const HandDocument& doc) { return doc.id == hit.stored.id; });
+      const auto refs = [&](Facet facet, const std::vector<std::string>& ids) {
+        std::vector<LabelledRef> out;
+        for (const std::string& id : ids) out.push_back({id, expected_label(library.labels, facet, id, request.lang, d.lang)});
+        return out;
+      };
+      ASSERT_EQ(hit.descriptors, refs(Facet::Descriptor, d.descriptors));
+      ASSERT_EQ(hit.places, refs(Facet::Place, d.places));
+      ASSERT_EQ(hit.dossiers, refs(Facet::Dossier, d.dossiers));
+      ASSERT_EQ(hit.facets, d.facets);
+    }
+  }
+  EXPECT_GT(nonempty_rounds, 150u);  // the random requests are not all empty
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, RandomLibraryDifferential, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+                         });
 
 }  // namespace
 }  // namespace citego::test
