@@ -62,7 +62,9 @@ FacetTable::FacetTable(const Xapian::Database& db) {
     facets_.push_back(static_cast<std::uint8_t>(facet));
     values_.push_back(std::move(text));
     years_.push_back(static_cast<std::uint16_t>(year));
-    return static_cast<std::uint32_t>(values_.size() - 1);
+    const auto id = static_cast<std::uint32_t>(values_.size() - 1);
+    ids_by_facet_[static_cast<std::size_t>(facet)].push_back(id);
+    return id;
   };
   Xapian::docid next = 1;  // documents before it have their start set
   for (auto it = db.valuestream_begin(schema::kSlotFacets); it != db.valuestream_end(schema::kSlotFacets); ++it) {
@@ -126,11 +128,10 @@ FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::
   }
 }
 
+// A year of the document being counted: without a table, counted by number; with one, by id like any value.
 void FacetCounter::count_year(int year) {
   const auto at = static_cast<std::size_t>(year - schema::kMinYear);
-  ++year_counts_[at];
-  oldest_year_ = std::min(oldest_year_, year);
-  newest_year_ = std::max(newest_year_, year);
+  if (!table_) ++year_counts_[at];
   if (!counting_buckets_) return;
   if (!year_masks_.empty()) document_mask_ |= year_masks_[at];
   if (buckets_.decades && decade_counted_at_[at / 10] != seen_) {
@@ -148,14 +149,18 @@ void FacetCounter::count_buckets() {
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
   if (table_) {
-    for (const std::uint32_t id : table_->ids_of(doc.get_docid())) {
+    const std::span<const std::uint32_t> ids = table_->ids_of(doc.get_docid());
+    if (!counting_buckets_) {
+      for (const std::uint32_t id : ids) {
+        if (counted_[table_->facet_of(id)]) ++id_counts_[id];
+      }
+      return;
+    }
+    for (const std::uint32_t id : ids) {
       const std::size_t facet = table_->facet_of(id);
       if (!counted_[facet]) continue;
-      if (facet == kYearSlot) {
-        count_year(table_->year_of(id));
-      } else if (id_counts_[id]++ == 0) {
-        ids_seen_[facet].push_back(id);
-      }
+      ++id_counts_[id];
+      if (facet == kYearSlot) count_year(table_->year_of(id));
     }
     if (document_mask_) count_buckets();
     return;
@@ -182,9 +187,15 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
 std::vector<BucketCount> FacetCounter::bucket_counts() const {
   std::vector<BucketCount> out;
   for (std::size_t b = 0; b < range_counts_.size(); ++b) out.push_back({buckets_.ranges[b], range_counts_[b]});
-  if (buckets_.decades && oldest_year_ <= newest_year_) {
-    for (int decade = oldest_year_ / 10 * 10; decade <= newest_year_; decade += 10) {
-      out.push_back({{decade, decade + 9}, decade_counts_[static_cast<std::size_t>(decade - schema::kMinYear) / 10]});
+  if (buckets_.decades) {
+    // From the decade of the oldest year seen to that of the newest: the first and last decades that counted.
+    std::size_t first = 0;
+    std::size_t last = decade_counts_.size();
+    while (first < last && decade_counts_[first] == 0) ++first;
+    while (last > first && decade_counts_[last - 1] == 0) --last;
+    for (std::size_t d = first; d < last; ++d) {
+      const int decade = schema::kMinYear + static_cast<int>(d) * 10;
+      out.push_back({{decade, decade + 9}, decade_counts_[d]});
     }
   }
   return out;
@@ -193,14 +204,14 @@ std::vector<BucketCount> FacetCounter::bucket_counts() const {
 std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
   const std::size_t index = schema::index_of(facet);
   std::vector<ValueCount> out;
-  if (facet == schema::Facet::Year) {
-    for (int year = oldest_year_; year <= newest_year_; ++year) {
-      const Xapian::doccount count = year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
-      if (count > 0) out.push_back({std::to_string(year), count});
+  if (facet == schema::Facet::Year && !table_) {
+    for (std::size_t at = 0; at < year_counts_.size(); ++at) {
+      if (year_counts_[at] > 0) out.push_back({std::to_string(schema::kMinYear + static_cast<int>(at)), year_counts_[at]});
     }
   } else if (table_) {
-    out.reserve(ids_seen_[index].size());
-    for (const std::uint32_t id : ids_seen_[index]) out.push_back({table_->value_of(id), id_counts_[id]});
+    for (const std::uint32_t id : table_->ids_of_facet(index)) {
+      if (id_counts_[id] > 0) out.push_back({table_->value_of(id), id_counts_[id]});
+    }
   } else {
     out.reserve(counts_[index].size());
     for (const auto& [value, count] : counts_[index]) out.push_back({value, count});

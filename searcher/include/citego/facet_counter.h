@@ -6,8 +6,9 @@
 //
 // The cost of a match is proportional to the values of the matching documents, whatever the number of distinct
 // values a facet has (thousands of descriptors, hundreds of places, authors and partners): years are counted by
-// number in an array, other values in a hash table per facet, and reading the counts out costs the distinct values
-// seen, not those of the database.
+// number in an array, other values in a hash table per facet (with a FacetTable, every value by id in an array), and
+// reading the counts out costs the distinct values seen (and the 2,000 possible years), or with a table a pass over
+// the facet's ids (a few microseconds for thousands), not a search for each value.
 //
 // A long-running process (the search server) can read every document's facet values once into a FacetTable; the
 // counter then adds up value ids instead of reading and parsing the slot of each matching document. Both ways give
@@ -47,6 +48,8 @@ class FacetTable {
   std::size_t facet_of(std::uint32_t id) const { return facets_[id]; }  // schema::index_of
   const std::string& value_of(std::uint32_t id) const { return values_[id]; }
   int year_of(std::uint32_t id) const { return years_[id]; }  // the year of a year value, else 0
+  // The ids of the values of facet `facet` (schema::index_of), in no particular order.
+  std::span<const std::uint32_t> ids_of_facet(std::size_t facet) const { return ids_by_facet_[facet]; }
   std::size_t size() const { return values_.size(); }
 
  private:
@@ -55,6 +58,7 @@ class FacetTable {
   std::vector<std::uint8_t> facets_;   // by id
   std::vector<std::string> values_;    // by id
   std::vector<std::uint16_t> years_;   // by id
+  std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_by_facet_;
 };
 
 // One facet value and the number of matching documents that have it.
@@ -111,13 +115,9 @@ class FacetCounter : public Xapian::MatchSpy {
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
-  std::array<ValueCounts, schema::kFacetCount> counts_;  // without a table; years are in year_counts_
-  std::array<Xapian::doccount, kYears> year_counts_{};  // by year - kMinYear, with or without a table
-  int oldest_year_ = schema::kMaxYear + 1;               // of the years counted
-  int newest_year_ = schema::kMinYear - 1;
-  // With a table: counts by value id, and per facet the ids counted at least once, in order of first sight.
-  std::vector<Xapian::doccount> id_counts_;
-  std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_seen_;
+  std::array<ValueCounts, schema::kFacetCount> counts_;  // without a table (years: year_counts_)
+  std::array<Xapian::doccount, kYears> year_counts_{};  // without a table: by year - kMinYear
+  std::vector<Xapian::doccount> id_counts_;  // with a table: by value id
 
   // Year buckets. Each year has the mask of the ranges that hold it (kMaxYearBuckets fit in 64 bits): a document's
   // years OR their masks, and each range of the result counts the document once. A decade remembers the last
