@@ -46,7 +46,8 @@ TEST(CommandLine, DefaultsWithoutOptions) {
 TEST(CommandLine, EveryOptionInBothForms) {
   const CommandLine line = parse({"--db", "x.db", "--format=csv", "--lang", "pt", "--filter", "type=mooc",
                                   "--filter=year=2016..2018", "--sort", "-year", "--offset=20", "--limit", "5",
-                                  "--facet-limit", "0", "--and", "--timing", "--run-tag=t1"});
+                                  "--facet-limit", "0", "--facet-ranges=year=2010..2019", "--and", "--timing",
+                                  "--run-tag=t1"});
   citego::SearchRequest expected;
   expected.lang = citego::schema::Lang::Pt;
   citego::add_filter(expected, "type=mooc");
@@ -55,6 +56,7 @@ TEST(CommandLine, EveryOptionInBothForms) {
   expected.offset = 20;
   expected.limit = 5;
   expected.facet_limit = 0;
+  expected.year_buckets = {{2010, 2019}};
   expected.default_operator = citego::DefaultOperator::And;
   expected.with_timing = true;
   EXPECT_EQ(line.request, expected);
@@ -123,6 +125,8 @@ TEST(CommandLine, UsageErrors) {
     EXPECT_EQ(usage_error({"--deadline", bad, "x"}), std::string("the argument ('") + bad +
                                                       "') for option '--deadline' is invalid (seconds, 0.01 to 600)");
   }
+  // A prefix that names two options.
+  EXPECT_EQ(usage_error({"--facet", "0"}), "option '--facet' is ambiguous");
   // Errors after a good parse start from a clean state: getopt_long is rescanned from the first argument.
   EXPECT_EQ(parse({"--limit", "7"}).request.limit, 7u);
 }
@@ -173,7 +177,8 @@ INSTANTIATE_TEST_SUITE_P(
         WarningCase{"lang=de", "unknown value \"de\" for lang (expected one of: fr, en, es, pt)"},
         WarningCase{"lang=", "unknown value \"\" for lang (expected one of: fr, en, es, pt)"},
         WarningCase{"doc_type=Page",
-                    "unknown value \"Page\" for doc_type (expected one of: organisation, project, resource)"},
+                    "unknown value \"Page\" for doc_type (expected one of: organisation, project, resource, dossier, "
+                    "fiche)"},
         WarningCase{"kind=ngo",
                     "unknown value \"ngo\" for organisation_kind (expected one of: professional-network, "
                     "training-organisation, higher-education, elected-officials-network, citizens-association, "
@@ -194,6 +199,76 @@ TEST(ForgivingFilters, AnUnknownValueIsKeptAsWrittenAndABadYearHoldsNoYear) {
   ASSERT_EQ(line.request.warnings.size(), 2u);  // in the order of the filters
   EXPECT_EQ(line.request.warnings[0].message.rfind("unknown value \"Webinar\"", 0), 0u);
   EXPECT_EQ(line.request.warnings[1].message.rfind("bad year filter \"20x6\"", 0), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(FacetRanges, ClosedYearRangesInTheOrderAskedOrDecades) {
+  using citego::YearRange;
+  const CommandLine line = parse({"--facet-ranges", "year=2015..2019,2010..2014", "--facet-ranges=year=2012..2012"});
+  EXPECT_EQ(line.request.year_buckets, (std::vector<YearRange>{{2015, 2019}, {2010, 2014}, {2012, 2012}}));
+  EXPECT_FALSE(line.request.year_decades);
+  const CommandLine decades = parse({"--facet-ranges", "year=Decades"});
+  EXPECT_TRUE(decades.request.year_decades);
+  EXPECT_TRUE(decades.request.year_buckets.empty());
+  // Up to 50 ranges, overlapping or not.
+  std::string fifty = "year=";
+  for (int i = 0; i < 50; ++i) fifty += (i ? "," : "") + std::to_string(2000 + i) + ".." + std::to_string(2010 + i);
+  EXPECT_EQ(parse({"--facet-ranges", fifty}).request.year_buckets.size(), 50u);
+}
+
+std::string ranges_error(std::vector<std::string> args) {
+  try {
+    parse(std::move(args));
+  } catch (const SearchError& e) {
+    EXPECT_EQ(e.code(), "bad_facet_ranges");
+    EXPECT_EQ(e.exit_code(), citego::kExitUsage);
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(FacetRanges, BadRangesAreUsageErrors) {
+  EXPECT_EQ(ranges_error({"--facet-ranges", "2010..2014"}),
+            "bad --facet-ranges \"2010..2014\" (expected year=YYYY..YYYY,YYYY..YYYY,… or year=decades)");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "kind=2010..2014"}),
+            "--facet-ranges \"kind=2010..2014\": only the year facet has ranges (expected "
+            "year=YYYY..YYYY,YYYY..YYYY,… or year=decades)");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "colour=decades"}),
+            "--facet-ranges \"colour=decades\": only the year facet has ranges (expected "
+            "year=YYYY..YYYY,YYYY..YYYY,… or year=decades)");
+  for (const char* bad : {"2010-2014", "2010..", "..2014", "2010", "999..2014", "2010..3000", "20x0..2014", ""}) {
+    EXPECT_EQ(ranges_error({"--facet-ranges", std::string("year=2000..2004,") + bad}),
+              std::string("bad range \"") + bad + "\" in --facet-ranges \"year=2000..2004," + bad +
+                  "\" (expected YYYY..YYYY, years 1000 to 2999)");
+  }
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year="}),
+            "bad range \"\" in --facet-ranges \"year=\" (expected YYYY..YYYY, years 1000 to 2999)");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year=2014..2010"}),
+            "bad range \"2014..2010\" in --facet-ranges \"year=2014..2010\": the range ends before it starts");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year=decades,2010..2019"}),
+            "--facet-ranges \"year=decades,2010..2019\": year=decades cannot be combined with other ranges");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year=2010..2019", "--facet-ranges", "year=decades"}),
+            "--facet-ranges \"year=decades\": year=decades cannot be combined with other ranges");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year=decades", "--facet-ranges", "year=2010..2019"}),
+            "--facet-ranges \"year=2010..2019\": year=decades cannot be combined with other ranges");
+  std::string many = "year=2000..2001";
+  for (int i = 0; i < 50; ++i) many += ",2000..2001";
+  EXPECT_EQ(ranges_error({"--facet-ranges", many}), "--facet-ranges asks for 51 ranges; at most 50 are allowed");
+  EXPECT_EQ(ranges_error({"--facet-ranges", "year=2000..2001", "--facet-ranges", "year=" + many.substr(16)}),
+            "--facet-ranges asks for 51 ranges; at most 50 are allowed");
+  // A request built some other way is checked before any database work.
+  citego::SearchRequest request;
+  request.year_buckets.assign(51, {2000, 2001});
+  try {
+    citego::validate(request);
+    ADD_FAILURE() << "no error";
+  } catch (const SearchError& e) {
+    EXPECT_EQ(e.code(), "bad_facet_ranges");
+    EXPECT_EQ(std::string(e.what()), "--facet-ranges asks for 51 ranges; at most 50 are allowed");
+  }
 }
 
 }  // namespace

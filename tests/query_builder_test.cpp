@@ -30,13 +30,15 @@ constexpr auto kFr = schema::Lang::Fr;
 INSTANTIATE_TEST_SUITE_P(
     Queries, QueryBuilderTable,
     ::testing::Values(
-        // Accents and capitals fold; every word is stemmed; exact terms add a small boost.
+        // Accents and capitals fold; every word is stemmed, and also matches the same stems among the label words
+        // of the documents' descriptors and places at half the weight; exact terms add a small boost.
         QueryCase{"Économies solidaires", kFr,
-                  "Query(((Zeconom@1 OR Zsolidair@2) AND_MAYBE 0.25 * (economies OR solidaires)))"},
+                  "Query((((Zeconom@1 OR 0.5 * ZBeconom) OR (Zsolidair@2 OR 0.5 * ZBsolidair)) AND_MAYBE 0.25 * "
+                  "(economies OR solidaires)))"},
         // A French elision is dropped with its apostrophe.
-        QueryCase{"l'économie", kFr, "Query((Zeconom@1 AND_MAYBE 0.25 * economie))"},
-        QueryCase{"L’Économie", kFr, "Query((Zeconom@1 AND_MAYBE 0.25 * economie))"},
-        // Phrases match exact terms with positions.
+        QueryCase{"l'économie", kFr, "Query(((Zeconom@1 OR 0.5 * ZBeconom) AND_MAYBE 0.25 * economie))"},
+        QueryCase{"L’Économie", kFr, "Query(((Zeconom@1 OR 0.5 * ZBeconom) AND_MAYBE 0.25 * economie))"},
+        // Phrases match exact terms with positions, and no label words; nor do field searches.
         QueryCase{"\"démocratie participative\"", kFr,
                   "Query(((democratie@1 PHRASE 2 participative@2) AND_MAYBE 0.25 * (democratie OR participative)))"},
         QueryCase{"title:Gouvernance", kFr, "Query(ZSgouvern@1)"},
@@ -46,31 +48,54 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"year:..2016 type:mooc", kFr, "Query(0 * (XY2016 AND XTmooc))"},
         QueryCase{"year:2016 project_type:dossier kind:Foundation doctype:project lang:fr", kFr,
                   "Query(0 * (XDproject AND XKfoundation AND XLfr AND XTdossier AND XY2016))"},
+        // The facets of version 2, by name and short name; `author:` stays the author text field. Ids are lower
+        // case: a value is lower-cased whole, an operator word in it too.
+        QueryCase{"descriptor:dsc-housing descr:DSC-Commons place:PLC-FR person:per-x", kFr,
+                  "Query(0 * (XAper-x AND (XEdsc-housing OR XEdsc-commons) AND XPplc-fr))"},
+        QueryCase{"dossier:PRJ-Power-To-Act partner:org-rtes fiche:Case fiche_type:notion", kFr,
+                  "Query(0 * ((XFcase OR XFnotion) AND XOprj-power-to-act AND XRorg-rtes))"},
+        QueryCase{"place:PLC-OR id:ORG-AND-NOT", kFr, "Query(0 * (Qorg-and-not AND XPplc-or))"},
+        // A facet's values are OR-ed under either of its names.
+        QueryCase{"type:mooc project_type:dossier lang:fr", kFr, "Query(0 * (XLfr AND (XTmooc OR XTdossier)))"},
+        QueryCase{"place:\"PLC-NOT\" OR place:plc-fr", kFr, "Query((0 * XPplc-not OR 0 * XPplc-fr))"},
         QueryCase{"gouvern*", kFr, "Query(WILDCARD SYNONYM gouvern)"},
         QueryCase{"foo -bar +baz", kFr,
-                  "Query((((Zbaz@3 AND_MAYBE Zfoo@1) AND_NOT Zbar@2) AND_MAYBE 0.25 * (bar OR baz OR foo)))"},
+                  "Query(((((Zbaz@3 OR 0.5 * ZBbaz) AND_MAYBE (Zfoo@1 OR 0.5 * ZBfoo)) AND_NOT (Zbar@2 OR 0.5 * "
+                  "ZBbar)) AND_MAYBE 0.25 * (bar OR baz OR foo)))"},
         QueryCase{"a NEAR b", kFr, "Query(((a@1 NEAR 11 b@2) AND_MAYBE 0.25 * (a OR b)))"},
         QueryCase{"(ville OR cité) AND habitants", kFr,
-                  "Query((((Zvill@1 OR Zcit@2) AND Zhabit@3) AND_MAYBE 0.25 * (cite OR habitants OR ville)))"},
+                  "Query(((((Zvill@1 OR 0.5 * ZBvill) OR (Zcit@2 OR 0.5 * ZBcit)) AND (Zhabit@3 OR 0.5 * ZBhabit)) "
+                  "AND_MAYBE 0.25 * (cite OR habitants OR ville)))"},
         // Lower-case operators are words.
         QueryCase{"ville and cité", kFr,
-                  "Query(((Zvill@1 OR Zand@2 OR Zcit@3) AND_MAYBE 0.25 * (and OR cite OR ville)))"},
+                  "Query((((Zvill@1 OR 0.5 * ZBvill) OR (Zand@2 OR 0.5 * ZBand) OR (Zcit@3 OR 0.5 * ZBcit)) "
+                  "AND_MAYBE 0.25 * (and OR cite OR ville)))"},
         // Without a query language each word matches its distinct stems in the four languages, as one synonym group.
+        // Its label words are the same stems, each label stemmed in its own language.
         QueryCase{"participation", std::nullopt,
-                  "Query(((Zparticip SYNONYM Zparticipation) AND_MAYBE 0.25 * participation))"},
+                  "Query((((Zparticip SYNONYM Zparticipation) OR 0.5 * (ZBparticip SYNONYM ZBparticipation)) "
+                  "AND_MAYBE 0.25 * participation))"},
         QueryCase{"gouvernance locale", std::nullopt,
-                  "Query((((Zgouvern SYNONYM Zgouvernanc) OR Zlocal) AND_MAYBE 0.25 * (gouvernance OR locale)))"},
+                  "Query(((((Zgouvern SYNONYM Zgouvernanc) OR 0.5 * (ZBgouvern SYNONYM ZBgouvernanc)) OR (Zlocal "
+                  "OR 0.5 * ZBlocal)) AND_MAYBE 0.25 * (gouvernance OR locale)))"},
+        QueryCase{"title:gouvernance", std::nullopt, "Query((ZSgouvern SYNONYM ZSgouvernanc))"},
+        QueryCase{"\"gouvernance locale\"", std::nullopt,
+                  "Query(((gouvernance@1 PHRASE 2 locale@2) AND_MAYBE 0.25 * (gouvernance OR locale)))"},
         // Function words are left out, but kept in phrases and when nothing else is left.
         QueryCase{"la ville et les habitants", kFr,
-                  "Query(((Zvill@2 OR Zhabit@5) AND_MAYBE 0.25 * (habitants OR ville)))"},
+                  "Query((((Zvill@2 OR 0.5 * ZBvill) OR (Zhabit@5 OR 0.5 * ZBhabit)) AND_MAYBE 0.25 * "
+                  "(habitants OR ville)))"},
         QueryCase{"\"la ville\"", kFr, "Query(((la@1 PHRASE 2 ville@2) AND_MAYBE 0.25 * (la OR ville)))"},
-        QueryCase{"le", std::nullopt, "Query((Zle AND_MAYBE 0.25 * le))"},
+        QueryCase{"le", std::nullopt, "Query(((Zle OR 0.5 * ZBle) AND_MAYBE 0.25 * le))"},
         // Broken syntax is searched as plain words; control characters are blanks.
-        QueryCase{"ville NOT", kFr, "Query(((Zvill@1 OR not@2) AND_MAYBE 0.25 * (not OR ville)))", true},
-        QueryCase{"ville\x01" "cite", kFr, "Query(((Zvill@1 OR Zcit@2) AND_MAYBE 0.25 * (cite OR ville)))"},
+        QueryCase{"ville NOT", kFr, "Query((((Zvill@1 OR 0.5 * ZBvill) OR not@2) AND_MAYBE 0.25 * (not OR ville)))",
+                  true},
+        QueryCase{"ville\x01" "cite", kFr,
+                  "Query((((Zvill@1 OR 0.5 * ZBvill) OR (Zcit@2 OR 0.5 * ZBcit)) AND_MAYBE 0.25 * (cite OR ville)))"},
         QueryCase{"\"unbalanced", kFr, "Query((unbalanced@1 AND_MAYBE 0.25 * unbalanced))"},
         // Invalid UTF-8 becomes U+FFFD, which is not a word character.
-        QueryCase{"caf\xC3 ville", kFr, "Query(((Zcaf@1 OR Zvill@2) AND_MAYBE 0.25 * (caf OR ville)))"},
+        QueryCase{"caf\xC3 ville", kFr,
+                  "Query((((Zcaf@1 OR 0.5 * ZBcaf) OR (Zvill@2 OR 0.5 * ZBvill)) AND_MAYBE 0.25 * (caf OR ville)))"},
         // Nothing to search for.
         QueryCase{"year:2020..", kFr, "Query()"},
         QueryCase{"", kFr, "Query(<alldocuments>)"},
@@ -87,10 +112,11 @@ TEST(QueryBuilder, FiltersAreOredWithinAFacetAndAndedAcrossFacets) {
   add_filter(request, "lang=fr");
   const QueryPlan plan = builder.build(request);
   EXPECT_EQ(plan.filtered().get_description(),
-            "Query(((Zmooc@1 AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND (XTdossier OR XTmooc) AND XLfr)))");
+            "Query((((Zmooc@1 OR 0.5 * ZBmooc) AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND (XTdossier OR "
+            "XTmooc) AND XLfr)))");
   // Multi-select: a facet's own filter is left out when counting it.
   EXPECT_EQ(plan.filtered(schema::Facet::ProjectType).get_description(),
-            "Query(((Zmooc@1 AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND XLfr)))");
+            "Query((((Zmooc@1 OR 0.5 * ZBmooc) AND_MAYBE 0.25 * mooc) FILTER ((XY2017 OR XY2018) AND XLfr)))");
   EXPECT_EQ(plan.allowed[schema::index_of(schema::Facet::Year)], (std::set<std::string>{"2017", "2018"}));
   EXPECT_FALSE(plan.allowed[schema::index_of(schema::Facet::DocType)].has_value());
 }
@@ -141,7 +167,8 @@ INSTANTIATE_TEST_SUITE_P(
         FilterErrorCase{"year", "bad filter \"year\" (expected FACET=VALUE)"},
         FilterErrorCase{"colour=red",
                         "unknown facet \"colour\" (expected year, project_type or type, organisation_kind or kind, "
-                        "doc_type or doctype, or lang)"}));
+                        "doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or person, "
+                        "dossier, or partner)"}));
 
 TEST(SearchRequest, YearFiltersAcceptPointsAndOpenRanges) {
   SearchRequest request;

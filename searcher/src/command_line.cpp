@@ -36,6 +36,7 @@ constexpr std::string_view kHelpOptions =
     "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
+    "  --facet-ranges year=RANGES  count year ranges: 2010..2014,2015..2019 (at most 50), or decades\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"
     "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
     "  --deadline SECONDS    time the whole request may take (default: 2, at most 600); past it the answer is the\n"
@@ -87,11 +88,11 @@ std::string search_help() {
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kAnd, kTiming, kDeadline, kBatch, kRunTag,
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kTiming, kDeadline, kBatch, kRunTag,
   kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion
 };
 
-constexpr std::array<option, 23> kOptions = {{
+constexpr std::array<option, 24> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -100,6 +101,7 @@ constexpr std::array<option, 23> kOptions = {{
     {"offset", required_argument, nullptr, kOffset},
     {"limit", required_argument, nullptr, kLimit},
     {"facet-limit", required_argument, nullptr, kFacetLimit},
+    {"facet-ranges", required_argument, nullptr, kFacetRanges},
     {"and", no_argument, nullptr, kAnd},
     {"timing", no_argument, nullptr, kTiming},
     {"deadline", required_argument, nullptr, kDeadline},
@@ -211,6 +213,7 @@ CommandLine parse_command_line(int argc, char** argv) {
         limit_given = true;
         break;
       case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
+      case kFacetRanges: add_facet_ranges(line.request, optarg); break;
       case kAnd: line.request.default_operator = DefaultOperator::And; break;
       case kTiming: line.request.with_timing = true; break;
       case kDeadline: line.request.deadline_seconds = parse_deadline(optarg, name); break;

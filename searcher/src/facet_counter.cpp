@@ -2,9 +2,12 @@
 #include "citego/facet_counter.h"
 
 #include <algorithm>
-#include <string_view>
+#include <bit>
 #include <climits>
 #include <cstdint>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 namespace citego {
 
@@ -22,6 +25,7 @@ constexpr std::array<int, 128> make_code_table() {
 
 constexpr std::array<int, 128> kCodeTable = make_code_table();
 constexpr int kYearIndex = static_cast<int>(schema::Facet::Year);
+constexpr std::size_t kYearSlot = static_cast<std::size_t>(schema::Facet::Year);
 
 // Calls year(number) for each four-character year and value(facet index, text) for every other value of a packed
 // slot. A year outside kMinYear..kMaxYear is passed on too; callers drop it.
@@ -49,14 +53,18 @@ bool known_year(int year) { return year >= schema::kMinYear && year <= schema::k
 
 FacetTable::FacetTable(const Xapian::Database& db) {
   starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
-  // Ids by value: years by number, other values by a scan of their facet's few values.
+  // Ids by value: years by number, other values by a hash table per facet (a facet may have thousands of values).
   std::array<std::uint32_t, schema::kMaxYear - schema::kMinYear + 1> year_ids{};
   year_ids.fill(UINT32_MAX);
-  std::array<std::vector<std::pair<std::string, std::uint32_t>>, schema::kFacetCount> ids_by_facet;
-  auto add = [this](int facet, std::string text) {
+  using Ids = std::unordered_map<std::string, std::uint32_t, FacetValueHash, std::equal_to<>>;
+  std::array<Ids, schema::kFacetCount> ids_by_facet;
+  auto add = [this](int facet, std::string text, int year) {
     facets_.push_back(static_cast<std::uint8_t>(facet));
     values_.push_back(std::move(text));
-    return static_cast<std::uint32_t>(values_.size() - 1);
+    years_.push_back(static_cast<std::uint16_t>(year));
+    const auto id = static_cast<std::uint32_t>(values_.size() - 1);
+    ids_by_facet_[static_cast<std::size_t>(facet)].push_back(id);
+    return id;
   };
   Xapian::docid next = 1;  // documents before it have their start set
   for (auto it = db.valuestream_begin(schema::kSlotFacets); it != db.valuestream_end(schema::kSlotFacets); ++it) {
@@ -67,18 +75,14 @@ FacetTable::FacetTable(const Xapian::Database& db) {
         [&](int year) {
           if (!known_year(year)) return;
           std::uint32_t& id = year_ids[static_cast<std::size_t>(year - schema::kMinYear)];
-          if (id == UINT32_MAX) id = add(kYearIndex, std::to_string(year));
+          if (id == UINT32_MAX) id = add(kYearIndex, std::to_string(year), year);
           ids_.push_back(id);
         },
         [&](int facet, std::string_view text) {
-          auto& known = ids_by_facet[static_cast<std::size_t>(facet)];
-          const auto found = std::find_if(known.begin(), known.end(), [text](const auto& k) { return k.first == text; });
-          if (found != known.end()) {
-            ids_.push_back(found->second);
-          } else {
-            known.emplace_back(std::string(text), add(facet, std::string(text)));
-            ids_.push_back(known.back().second);
-          }
+          Ids& known = ids_by_facet[static_cast<std::size_t>(facet)];
+          auto found = known.find(text);
+          if (found == known.end()) found = known.emplace(std::string(text), add(facet, std::string(text), 0)).first;
+          ids_.push_back(found->second);
         });
   }
   for (; next < starts_.size(); ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
@@ -103,47 +107,114 @@ std::string FacetCounter::packed_facets_of(Xapian::docid did) {
   return *values_;
 }
 
+static_assert(kMaxYearBuckets <= 64, "a year's buckets are the bits of a 64-bit mask");
+static_assert(schema::kMinYear % 10 == 0 && (schema::kMaxYear + 1) % 10 == 0, "years are whole decades");
+
+FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
+                           const FacetTable* table, YearBuckets buckets)
+    : db_(db), table_(table), counted_(counted), buckets_(std::move(buckets)) {
+  if (table_) id_counts_.assign(table_->size(), 0);
+  if (buckets_.ranges.size() > kMaxYearBuckets) throw std::invalid_argument("more year buckets than kMaxYearBuckets");
+  counting_buckets_ = counted_[kYearSlot] && (buckets_.decades || !buckets_.ranges.empty());
+  if (counted_[kYearSlot] && !buckets_.ranges.empty()) {
+    year_masks_.assign(kYears, 0);
+    range_counts_.assign(buckets_.ranges.size(), 0);
+    for (std::size_t b = 0; b < buckets_.ranges.size(); ++b) {
+      const YearRange& r = buckets_.ranges[b];
+      for (int year = std::max(r.first, schema::kMinYear); year <= std::min(r.last, schema::kMaxYear); ++year) {
+        year_masks_[static_cast<std::size_t>(year - schema::kMinYear)] |= std::uint64_t{1} << b;
+      }
+    }
+  }
+}
+
+// A year of the document being counted: without a table, counted by number; with one, by id like any value.
+void FacetCounter::count_year(int year) {
+  const auto at = static_cast<std::size_t>(year - schema::kMinYear);
+  if (!table_) ++year_counts_[at];
+  if (!counting_buckets_) return;
+  if (!year_masks_.empty()) document_mask_ |= year_masks_[at];
+  if (buckets_.decades && decade_counted_at_[at / 10] != seen_) {
+    decade_counted_at_[at / 10] = seen_;
+    ++decade_counts_[at / 10];
+  }
+}
+
+// Once a document's years are all read: each range holding one of them counts it.
+void FacetCounter::count_buckets() {
+  for (std::uint64_t mask = document_mask_; mask != 0; mask &= mask - 1) ++range_counts_[static_cast<std::size_t>(std::countr_zero(mask))];
+  document_mask_ = 0;
+}
+
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
   if (table_) {
-    for (const std::uint32_t id : table_->ids_of(doc.get_docid())) {
-      if (counted_[table_->facet_of(id)]) ++id_counts_[id];
+    const std::span<const std::uint32_t> ids = table_->ids_of(doc.get_docid());
+    if (!counting_buckets_) {
+      for (const std::uint32_t id : ids) {
+        if (counted_[table_->facet_of(id)]) ++id_counts_[id];
+      }
+      return;
     }
+    for (const std::uint32_t id : ids) {
+      const std::size_t facet = table_->facet_of(id);
+      if (!counted_[facet]) continue;
+      ++id_counts_[id];
+      if (facet == kYearSlot) count_year(table_->year_of(id));
+    }
+    if (document_mask_) count_buckets();
     return;
   }
   const std::string packed = packed_facets_of(doc.get_docid());
   for_each_value(
       packed,
       [this](int year) {
-        if (counted_[kYearIndex] && known_year(year)) ++year_counts_[static_cast<std::size_t>(year - schema::kMinYear)];
+        if (counted_[kYearSlot] && known_year(year)) count_year(year);
       },
       [this](int facet, std::string_view value) {
         if (!counted_[static_cast<std::size_t>(facet)]) return;
-        auto& counts = counts_[static_cast<std::size_t>(facet)];
-        const auto it = std::find_if(counts.begin(), counts.end(), [value](const auto& c) { return c.first == value; });
+        ValueCounts& counts = counts_[static_cast<std::size_t>(facet)];
+        const auto it = counts.find(value);
         if (it != counts.end()) {
           ++it->second;
         } else {
-          counts.emplace_back(std::string(value), 1);
+          counts.emplace(std::string(value), 1);
         }
       });
+  if (document_mask_) count_buckets();
 }
 
-std::map<std::string, Xapian::doccount> FacetCounter::counts(schema::Facet facet) const {
-  const std::size_t index = schema::index_of(facet);
-  std::map<std::string, Xapian::doccount> out;
-  if (table_) {
-    for (std::uint32_t id = 0; id < id_counts_.size(); ++id) {
-      if (id_counts_[id] > 0 && table_->facet_of(id) == index) out[table_->value_of(id)] += id_counts_[id];
+std::vector<BucketCount> FacetCounter::bucket_counts() const {
+  std::vector<BucketCount> out;
+  for (std::size_t b = 0; b < range_counts_.size(); ++b) out.push_back({buckets_.ranges[b], range_counts_[b]});
+  if (buckets_.decades) {
+    // From the decade of the oldest year seen to that of the newest: the first and last decades that counted.
+    std::size_t first = 0;
+    std::size_t last = decade_counts_.size();
+    while (first < last && decade_counts_[first] == 0) ++first;
+    while (last > first && decade_counts_[last - 1] == 0) --last;
+    for (std::size_t d = first; d < last; ++d) {
+      const int decade = schema::kMinYear + static_cast<int>(d) * 10;
+      out.push_back({{decade, decade + 9}, decade_counts_[d]});
     }
-    return out;
   }
-  const auto& values = counts_[index];
-  out.insert(values.begin(), values.end());
-  if (facet == schema::Facet::Year) {
-    for (std::size_t i = 0; i < year_counts_.size(); ++i) {
-      if (year_counts_[i] > 0) out.emplace(std::to_string(schema::kMinYear + static_cast<int>(i)), year_counts_[i]);
+  return out;
+}
+
+std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
+  const std::size_t index = schema::index_of(facet);
+  std::vector<ValueCount> out;
+  if (facet == schema::Facet::Year && !table_) {
+    for (std::size_t at = 0; at < year_counts_.size(); ++at) {
+      if (year_counts_[at] > 0) out.push_back({std::to_string(schema::kMinYear + static_cast<int>(at)), year_counts_[at]});
     }
+  } else if (table_) {
+    for (const std::uint32_t id : table_->ids_of_facet(index)) {
+      if (id_counts_[id] > 0) out.push_back({table_->value_of(id), id_counts_[id]});
+    }
+  } else {
+    out.reserve(counts_[index].size());
+    for (const auto& [value, count] : counts_[index]) out.push_back({value, count});
   }
   return out;
 }

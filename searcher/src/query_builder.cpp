@@ -55,30 +55,60 @@ class MarkerStemmer : public Xapian::StemImplementation {
   std::string get_description() const override { return "citego-all-languages"; }
 };
 
-// Replaces each marker leaf ("Z" [field prefix] marker word) with the OP_SYNONYM of the word's distinct stems in the
-// four languages, so a document matches on the stem of its own language and the word weighs as one term. Only the
-// operators QueryParser puts above stemmed terms are rebuilt; other subqueries (phrases, boolean filters, …) hold no
-// stemmed terms and are kept as they are.
-Xapian::Query expand_stems(const Xapian::Query& query, const std::array<Xapian::Stem, 4>& stemmers) {
+// The terms of `stems` (each "Z" + stem) as label words ("ZB" + stem).
+std::vector<std::string> label_stems_of(const std::vector<std::string>& stems) {
+  std::vector<std::string> out;
+  for (const std::string& stem : stems) {
+    out.push_back(std::string(schema::kPrefixStem) + std::string(schema::kPrefixLabel) +
+                  stem.substr(schema::kPrefixStem.size()));
+  }
+  return out;
+}
+
+Xapian::Query synonym_of(const std::vector<std::string>& terms) {
+  if (terms.size() == 1) return Xapian::Query(terms.front());
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+}
+
+// Rewrites the stemmed leaves of a parsed query:
+// - without a query language, each marker leaf ("Z" [field prefix] marker word) becomes the OP_SYNONYM of the word's
+//   distinct stems in the four languages, so a document matches on the stem of its own language and the word weighs
+//   as one term;
+// - a plain word's stems (no field prefix) are OR-ed with the same stems among the label words of the documents'
+//   descriptors and places (kPrefixLabel), scaled by kLabelWordWeight, so the word also finds the documents indexed
+//   with a descriptor or place that it names, below a text match of it.
+// Only the operators QueryParser puts above stemmed terms are rebuilt; other subqueries (phrases, NEAR, wildcards,
+// boolean filters, …) hold no stemmed terms and are kept as they are: they use no label words.
+Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian::Stem, 4>& stemmers) {
   using Xapian::Query;
   const Query::op op = query.get_type();
   if (op == Query::LEAF_TERM) {
     const std::string term = *query.get_terms_begin();
-    const std::size_t marker = term.find(kStemMarker);
-    if (marker == std::string::npos) return query;
-    const std::string prefix = term.substr(0, marker);
-    const std::string word = term.substr(marker + 1);
-    std::vector<std::string> stems;
-    for (const Xapian::Stem& stemmer : stemmers) {
-      std::string stemmed = prefix + stemmer(word);
-      if (std::find(stems.begin(), stems.end(), stemmed) == stems.end()) stems.push_back(std::move(stemmed));
+    if (term.size() <= schema::kPrefixStem.size() || term.rfind(schema::kPrefixStem, 0) != 0) {
+      return query;  // an exact term, or a boolean one
     }
-    // Xapian 1.4 does not expose a leaf's wqf and position; both only matter for repeated words and phrases,
-    // which hold no stemmed terms.
-    if (stems.size() == 1) return Query(stems.front());
-    std::vector<Query> alternatives;
-    for (const std::string& stem : stems) alternatives.emplace_back(stem);
-    return Query(Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+    const std::size_t marker = term.find(kStemMarker);
+    const std::string prefix = term.substr(0, marker == std::string::npos ? schema::kPrefixStem.size() : marker);
+    // A field's stems are "Z" + the field's prefix (upper case) + stem; a plain word's, "Z" + stem (lower case).
+    const bool plain = marker == std::string::npos
+                           ? !std::isupper(static_cast<unsigned char>(term[schema::kPrefixStem.size()]))
+                           : prefix == schema::kPrefixStem;
+    std::vector<std::string> stems;
+    Query text = query;  // with a query language, the parser's own leaf
+    if (marker != std::string::npos) {
+      const std::string word = term.substr(marker + 1);
+      for (const Xapian::Stem& stemmer : stemmers) {
+        std::string stemmed = prefix + stemmer(word);
+        if (std::find(stems.begin(), stems.end(), stemmed) == stems.end()) stems.push_back(std::move(stemmed));
+      }
+      // Xapian 1.4 does not expose a leaf's wqf and position; both only matter for repeated words and phrases,
+      // which hold no stemmed terms.
+      text = synonym_of(stems);
+    } else {
+      stems.push_back(term);
+    }
+    if (!plain) return text;
+    return Query(Query::OP_OR, text, Query(Query::OP_SCALE_WEIGHT, synonym_of(label_stems_of(stems)), kLabelWordWeight));
   }
   switch (op) {
     case Query::OP_AND:
@@ -91,12 +121,56 @@ Xapian::Query expand_stems(const Xapian::Query& query, const std::array<Xapian::
     case Query::OP_MAX: {
       std::vector<Query> subqueries;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        subqueries.push_back(expand_stems(query.get_subquery(i), stemmers));
+        subqueries.push_back(rewrite_stems(query.get_subquery(i), stemmers));
       }
       return Query(op, subqueries.begin(), subqueries.end());
     }
     default:
       return query;
+  }
+}
+
+// A filter of the query language: `name:value` finds the boolean term term_prefix + value.
+struct BooleanPrefix {
+  std::string_view name;
+  std::string_view term_prefix;
+};
+
+// Every facet's name and short name (`author:` is the author text field, which finds names; the author facet is
+// `person:` in the query language), and `id:`.
+const std::vector<BooleanPrefix>& boolean_prefixes() {
+  static const std::vector<BooleanPrefix> prefixes = [] {
+    std::vector<BooleanPrefix> out;
+    for (const schema::FacetSpec& facet : schema::kFacets) {
+      if (!schema::is_field_query_name(facet.name)) out.push_back({facet.name, facet.term_prefix});
+      if (!facet.short_name.empty()) out.push_back({facet.short_name, facet.term_prefix});
+    }
+    out.push_back({"id", schema::kPrefixId});
+    return out;
+  }();
+  return prefixes;
+}
+
+bool is_word_byte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
+
+// Lower-cases the value after each boolean prefix of `text` ("place:PLC-OR" is "place:plc-or"): facet values and ids
+// are lower case, and QueryParser keeps a boolean term as written, so without this a value holding an operator word
+// (kept upper case for the parser) would match nothing. A quoted value ends at its closing quote, another at a blank.
+void lower_boolean_values(std::string& text) {
+  for (std::size_t colon = text.find(':'); colon != std::string::npos; colon = text.find(':', colon + 1)) {
+    std::size_t start = colon;
+    while (start > 0 && is_word_byte(text[start - 1])) --start;
+    const std::string_view name = std::string_view(text).substr(start, colon - start);
+    const auto& prefixes = boolean_prefixes();
+    if (std::none_of(prefixes.begin(), prefixes.end(), [name](const BooleanPrefix& p) { return p.name == name; })) {
+      continue;
+    }
+    std::size_t end = colon + 1;
+    const bool quoted = end < text.size() && text[end] == '"';
+    if (quoted) ++end;
+    for (; end < text.size() && (quoted ? text[end] != '"' : text[end] != ' ' && text[end] != '\t'); ++end) {
+      text[end] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[end])));
+    }
   }
 }
 
@@ -160,6 +234,7 @@ std::string QueryBuilder::normalise(std::string_view text) {
     }
     i = end;
   }
+  lower_boolean_values(folded);
   return folded;
 }
 
@@ -183,14 +258,12 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
       if (!name.empty()) parser.add_prefix(std::string(name), std::string(field.prefix));
     }
   }
-  for (const schema::FacetSpec& facet : schema::kFacets) {
-    // `author:` is the author text field, which finds names; the author facet is `person:` in the query language.
-    if (!schema::is_field_query_name(facet.name)) {
-      parser.add_boolean_prefix(std::string(facet.name), std::string(facet.term_prefix));
-    }
-    if (!facet.short_name.empty()) parser.add_boolean_prefix(std::string(facet.short_name), std::string(facet.term_prefix));
+  for (const BooleanPrefix& prefix : boolean_prefixes()) {
+    // Grouped by term prefix, so that the values of one facet are OR-ed under its long and short names alike
+    // (`type:mooc project_type:dossier`), as --filter values are; the facets are AND-ed.
+    const std::string term_prefix(prefix.term_prefix);
+    parser.add_boolean_prefix(std::string(prefix.name), term_prefix, &term_prefix);
   }
-  parser.add_boolean_prefix("id", std::string(schema::kPrefixId));
   parser.add_rangeprocessor((new YearRangeProcessor(known_years_, "year:"))->release());
   if (db_ && correction) {
     parser.set_database(*db_);
@@ -205,8 +278,7 @@ Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequ
                                        std::string* correction) const {
   using Xapian::Query;
   const auto stem_some = Xapian::QueryParser::STEM_SOME;
-  Query stemmed = parse(text, request.lang, request.default_operator, flags, stem_some, nullptr);
-  if (!request.lang) stemmed = expand_stems(stemmed, stemmers_);
+  const Query stemmed = rewrite_stems(parse(text, request.lang, request.default_operator, flags, stem_some, nullptr), stemmers_);
   // Exact-term boost: the unprefixed terms of an unstemmed parse.
   const Query plain = parse(text, request.lang, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
   std::vector<std::string> exact;
@@ -259,8 +331,12 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
       // Only punctuation or operators: nothing to search for.
       plan.match = Xapian::Query::MatchNothing;
     }
-    const auto terms =
-        static_cast<std::size_t>(std::distance(plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()));
+    // The budget counts the terms of the text: each plain word's label stems double its stems, but most are no term
+    // of the database (labels have few words), which costs a lookup.
+    const std::string label_stem = std::string(schema::kPrefixStem) + std::string(schema::kPrefixLabel);
+    const auto terms = static_cast<std::size_t>(
+        std::count_if(plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end(),
+                      [&label_stem](const std::string& term) { return term.rfind(label_stem, 0) != 0; }));
     if (terms > kMaxQueryTerms) {
       throw SearchError("query_too_long", "the query has " + std::to_string(terms) +
                                               " distinct terms, stems included; the limit is " +

@@ -61,6 +61,12 @@ ParsedYears parse_year_range(std::string_view value) {
 // The values a --filter of `facet` may take (empty: any id, or years), in the order the documentation lists them.
 std::span<const std::string_view> vocabulary_of(schema::Facet facet) { return schema::spec_of(facet).vocabulary; }
 
+SearchError too_many_ranges(std::size_t ranges) {
+  return SearchError("bad_facet_ranges", "--facet-ranges asks for " + std::to_string(ranges) + " ranges; at most " +
+                                             std::to_string(kMaxYearBuckets) + " are allowed",
+                     kExitUsage);
+}
+
 void warn(SearchRequest& request, const std::string& message) {
   SearchWarning warning{std::string(kUnknownFilterValue), message + "; it matches no document"};
   const auto& warnings = request.warnings;
@@ -121,11 +127,61 @@ void add_filter(SearchRequest& request, std::string_view facet_equals_value) {
   if (std::find(values.begin(), values.end(), selected) == values.end()) values.push_back(std::move(selected));
 }
 
+void add_facet_ranges(SearchRequest& request, std::string_view facet_equals_ranges) {
+  const std::string option(facet_equals_ranges);
+  const std::string expected = "(expected year=YYYY..YYYY,YYYY..YYYY,… or year=decades)";
+  const auto bad = [](const std::string& message) { return SearchError("bad_facet_ranges", message, kExitUsage); };
+  const std::size_t eq = facet_equals_ranges.find('=');
+  if (eq == std::string_view::npos) throw bad("bad --facet-ranges \"" + option + "\" " + expected);
+  if (schema::facet_from_name(facet_equals_ranges.substr(0, eq)) != schema::Facet::Year) {
+    throw bad("--facet-ranges \"" + option + "\": only the year facet has ranges " + expected);
+  }
+  const std::string ranges = ascii_lower(facet_equals_ranges.substr(eq + 1));
+  if (ranges == "decades") {
+    if (!request.year_buckets.empty()) {
+      throw bad("--facet-ranges \"" + option + "\": year=decades cannot be combined with other ranges");
+    }
+    request.year_decades = true;
+    return;
+  }
+  std::vector<YearRange> read;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t comma = std::min(ranges.find(',', begin), ranges.size());
+    const std::string_view text = std::string_view(ranges).substr(begin, comma - begin);
+    if (text == "decades" || (request.year_decades && !text.empty())) {
+      throw bad("--facet-ranges \"" + option + "\": year=decades cannot be combined with other ranges");
+    }
+    const std::size_t dots = text.find("..");
+    const auto first = dots == std::string_view::npos ? std::nullopt : parse_year(text.substr(0, dots));
+    const auto last = dots == std::string_view::npos ? std::nullopt : parse_year(text.substr(dots + 2));
+    if (!first || !last) {
+      throw bad("bad range \"" + std::string(text) + "\" in --facet-ranges \"" + option +
+                "\" (expected YYYY..YYYY, years " + std::to_string(schema::kMinYear) + " to " +
+                std::to_string(schema::kMaxYear) + ")");
+    }
+    if (*last < *first) {
+      throw bad("bad range \"" + std::string(text) + "\" in --facet-ranges \"" + option +
+                "\": the range ends before it starts");
+    }
+    read.push_back({*first, *last});
+    if (comma == ranges.size()) break;
+    begin = comma + 1;
+  }
+  if (request.year_buckets.size() + read.size() > kMaxYearBuckets) {
+    throw too_many_ranges(request.year_buckets.size() + read.size());
+  }
+  request.year_buckets.insert(request.year_buckets.end(), read.begin(), read.end());
+}
+
 void validate(const SearchRequest& request) {
   const std::size_t max_limit = request.ranking_only ? kMaxRankingLimit : kMaxLimit;
   if (request.limit > max_limit) {
     throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
                                    std::to_string(max_limit), kExitUsage);
+  }
+  if (request.year_buckets.size() > kMaxYearBuckets) {
+    throw too_many_ranges(request.year_buckets.size());
   }
   if (request.query.size() > kMaxQueryBytes) {
     throw SearchError("query_too_long",

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 
 #include "citego/facet_counter.h"
 
@@ -16,29 +17,111 @@ using schema::Facet;
 
 double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
-// Every facet's values, ordered for display: years newest first; others by count, then value.
+// The values of a filtered facet that the request selects.
+struct Selection {
+  std::set<std::string> values;   // listed whatever the facet limit, also with no match (count 0)
+  std::vector<YearRange> ranges;  // the year facet's range filters: a year counted inside one is selected too
+
+  bool selects(const std::string& value) const {
+    if (values.count(value)) return true;
+    if (ranges.empty()) return false;
+    const int year = std::stoi(value);  // a year value of the counter: four digits
+    return std::any_of(ranges.begin(), ranges.end(), [year](const YearRange& r) { return year >= r.first && year <= r.last; });
+  }
+};
+
+// What the request selects of `facet`: the values of its filters, as add_filter kept them (also those outside a
+// vocabulary); for the year, each year a filter names alone, and the ranges (a range lists only its years that have
+// counts: listing every year of 1000..2999 would say nothing).
+Selection selection_of(Facet facet, const SearchRequest& request) {
+  Selection selection;
+  if (facet != Facet::Year) {
+    const auto& values = request.filters[schema::index_of(facet)];
+    selection.values.insert(values.begin(), values.end());
+    return selection;
+  }
+  for (const YearRange& range : request.year_filters) {
+    if (range.first == range.last) {
+      selection.values.insert(std::to_string(range.first));
+    } else if (range.first < range.last) {  // not kNoYears, which selects nothing
+      selection.ranges.push_back(range);
+    }
+  }
+  return selection;
+}
+
+// A facet's values to show, ordered for display: years newest first; others by count, then value. With a limit, the
+// first `limit` values in that order, and the selected ones wherever they come (a visitor can always untick them),
+// also those no match has. Only the values shown are put in order: a facet may have thousands.
 std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
-                                       const std::optional<std::set<std::string>>& selected) {
+                                       const Selection* selection) {
   const auto before = [facet](const FacetCount& a, const FacetCount& b) {
     if (facet == Facet::Year) return a.value > b.value;
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };
-  const std::map<std::string, Xapian::doccount> counts = counter.counts(facet);
   std::vector<FacetCount> all;
-  for (const auto& [value, count] : counts) all.push_back({value, count, "", false});
-  std::sort(all.begin(), all.end(), before);
-  std::vector<FacetCount> out;
-  for (const FacetCount& c : all) {
-    // Selected values stay visible past the limit, so a visitor can always untick them.
-    if (limit == 0 || out.size() < limit || (selected && selected->count(c.value))) out.push_back(c);
+  for (ValueCount& c : counter.counts(facet)) {
+    const bool selected = selection && selection->selects(c.value);
+    all.push_back({std::move(c.value), c.count, "", selected});
   }
-  if (selected) {
-    for (const std::string& value : *selected) {
-      if (!counts.count(value)) out.push_back({value, 0, "", true});
+  std::vector<FacetCount> out;
+  if (limit == 0 || all.size() <= limit) {
+    out = std::move(all);
+  } else {
+    const auto shown = all.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::partial_sort(all.begin(), shown, all.end(), before);
+    out.assign(std::make_move_iterator(all.begin()), std::make_move_iterator(shown));
+    for (auto it = shown; it != all.end(); ++it) {
+      if (it->selected) out.push_back(std::move(*it));
     }
   }
-  std::stable_sort(out.begin(), out.end(), before);
+  if (selection) {
+    for (const std::string& value : selection->values) {
+      if (std::none_of(out.begin(), out.end(), [&value](const FacetCount& c) { return c.value == value; })) {
+        out.push_back({value, 0, "", true});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), before);
   return out;
+}
+
+// The labels of facet values (schema::label_key metadata), read once per request and value. A value without
+// metadata has no label: every entry empty.
+class LabelReader {
+ public:
+  explicit LabelReader(const Xapian::Database& db) : db_(db) {}
+
+  // Throws std::invalid_argument on metadata that encode_labels cannot have written.
+  const schema::Labels& of(Facet facet, const std::string& value) {
+    std::string key = schema::label_key(facet, value);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      const std::string data = db_.get_metadata(key);
+      it = cache_.emplace(std::move(key), data.empty() ? schema::Labels{} : schema::decode_labels(data)).first;
+    }
+    return it->second;
+  }
+
+  // The labelled references of a hit: each id with its label in `lang`, else the document's language.
+  std::vector<LabelledRef> refs(Facet facet, const std::vector<std::string>& ids, std::optional<schema::Lang> lang,
+                                schema::Lang document_lang) {
+    std::vector<LabelledRef> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) out.push_back({id, schema::pick_label(of(facet, id), lang, document_lang)});
+    return out;
+  }
+
+ private:
+  const Xapian::Database& db_;
+  std::unordered_map<std::string, schema::Labels> cache_;
+};
+
+// Labels the values shown of a facet whose values have labels, in the request's language.
+void label_counts(Facet facet, std::vector<FacetCount>& counts, std::optional<schema::Lang> lang,
+                  LabelReader& labels) {
+  if (schema::spec_of(facet).labels == schema::LabelSource::None) return;
+  for (FacetCount& c : counts) c.label = schema::pick_label(labels.of(facet, c.value), lang, std::nullopt);
 }
 
 // The clock of one request: its deadline covers every stage.
@@ -95,6 +178,141 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
   }
 }
 
+// What the stages of one search share.
+struct SearchPass {
+  const Xapian::Database& db;
+  const SearchRequest& request;
+  const QueryPlan& plan;
+  const FacetTable* table;  // may be null
+  const Deadline& deadline;
+  Xapian::doccount all;     // documents in the database
+  bool timed;               // the matches may run long: they get Xapian's time limit
+  LabelReader labels;
+};
+
+// The year buckets the request asks for.
+YearBuckets buckets_of(const SearchRequest& request) { return YearBuckets{request.year_buckets, request.year_decades}; }
+
+// Fills the response's entry of `facet` from `counter` (and the year ranges with the year).
+void fill_facet(SearchPass& pass, Facet facet, const FacetCounter& counter, const Selection* selection,
+                SearchResponse& response) {
+  std::vector<FacetCount>& shown = response.facets[schema::index_of(facet)];
+  shown = ordered_counts(facet, counter, pass.request.facet_limit, selection);
+  label_counts(facet, shown, pass.request.lang, pass.labels);
+  if (facet != Facet::Year) return;
+  for (const BucketCount& b : counter.bucket_counts()) {
+    response.year_ranges.push_back(
+        {std::to_string(b.range.first) + ".." + std::to_string(b.range.last), b.range.first, b.range.last, b.count});
+  }
+}
+
+// Pass 1: the hits, the total, and the counts of every facet that is not filtered (with the year ranges when the year
+// is not filtered).
+Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
+  const SearchRequest& request = pass.request;
+  Xapian::Enquire enquire(pass.db);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  apply_sort(enquire, request, pass.plan.browse);
+  std::array<bool, schema::kFacetCount> unfiltered{};
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
+  }
+  FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request));
+  enquire.set_query(pass.plan.filtered());
+  if (!request.ranking_only) enquire.add_matchspy(&counter);
+  const Page page = page_of(request, pass.all);
+  const auto first = static_cast<Xapian::doccount>(page.first);
+  const auto size = static_cast<Xapian::doccount>(page.size);
+  pass.deadline.check();
+  const Xapian::MSet mset = request.ranking_only
+                                ? enquire.get_mset(first, size, Xapian::doccount{0})
+                                : exhaustive_mset(enquire, first, size, pass.all, pass.timed, pass.deadline);
+  enquire.clear_matchspies();
+  response.total = mset.get_matches_estimated();
+  response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (unfiltered[schema::index_of(spec.facet)]) fill_facet(pass, spec.facet, counter, nullptr, response);
+  }
+  return mset;
+}
+
+// Multi-select counts: one more pass per filtered facet, with the other facets' filters only (and the year ranges
+// with the year's pass).
+void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
+  for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (!pass.request.has_filter(spec.facet)) continue;
+    std::array<bool, schema::kFacetCount> only{};
+    only[schema::index_of(spec.facet)] = true;
+    FacetCounter own(pass.db, only, pass.table, buckets_of(pass.request));
+    Xapian::Enquire enquire(pass.db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(pass.plan.filtered(spec.facet));
+    enquire.add_matchspy(&own);
+    const Xapian::MSet counted = exhaustive_mset(enquire, 0, 0, pass.all, pass.timed, pass.deadline);
+    if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
+        own.documents_seen() != counted.get_matches_lower_bound()) {
+      response.facets_exact = false;
+    }
+    const Selection selection = selection_of(spec.facet, pass.request);
+    fill_facet(pass, spec.facet, own, &selection, response);
+  }
+}
+
+// The page of hits: stored fields, facets, labelled references and snippets (ranking only: the first two).
+void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& response) {
+  const SearchRequest& request = pass.request;
+  // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
+  // like one of its wildcards.
+  const Xapian::Query& query = pass.plan.match;
+  MatchedTerms matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
+  matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  std::size_t rank = request.offset;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    pass.deadline.check();
+    Hit hit;
+    hit.rank = ++rank;
+    hit.docid = *it;
+    const Xapian::Document doc = it.get_document();
+    hit.stored = schema::decode_stored(doc.get_data());
+    hit.weight = it.get_weight();
+    hit.score = round4(hit.weight);
+    hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+    if (request.ranking_only) {
+      response.hits.push_back(std::move(hit));
+      continue;
+    }
+    hit.descriptors = pass.labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
+    hit.places = pass.labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
+    hit.dossiers = pass.labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
+    hit.marked_title = mark_words(hit.stored.title, hit.stored.lang, matched);
+    hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
+    const bool summary_has_mark =
+        std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
+    if (!summary_has_mark && !hit.stored.body.empty()) {
+      Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
+      const bool body_has_mark =
+          std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
+      if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
+    }
+    response.hits.push_back(std::move(hit));
+  }
+}
+
+// "Did you mean": only a correction that finds something.
+bool corrected_query_finds(const std::string& correction, const SearchPass& pass, const std::vector<int>& known_years) {
+  pass.deadline.check();
+  SearchRequest corrected = pass.request;
+  corrected.query = correction;
+  const QueryPlan corrected_plan = QueryBuilder(known_years, nullptr).build(corrected);
+  Xapian::Enquire check(pass.db);
+  check.set_query(corrected_plan.filtered());
+  const bool finds = check.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+  pass.deadline.check();
+  return finds;
+}
+
 }  // namespace
 
 Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
@@ -146,9 +364,7 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
-  validate(request);
-  const QueryBuilder builder(known_years_, &db_);
-  const QueryPlan plan = builder.build(request);
+  const QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
 
   SearchResponse response;
   response.query = request.query;
@@ -159,98 +375,13 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.warnings = request.warnings;
   try {
     const Xapian::doccount all = db_.get_doccount();
-    const bool has_wildcard = !plan.wildcards.empty();
-    const bool timed = may_run_long(plan.filtered(), has_wildcard, all);
-    Xapian::Enquire enquire(db_);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    apply_sort(enquire, request, plan.browse);
-
-    // Pass 1: hits, total, and the counts of every facet that is not filtered.
-    std::array<bool, schema::kFacetCount> unfiltered{};
-    for (const schema::FacetSpec& spec : schema::kFacets) unfiltered[schema::index_of(spec.facet)] = !request.has_filter(spec.facet);
-    if (request.ranking_only) unfiltered.fill(false);
-    FacetCounter counter(db_, unfiltered, facet_table_.get());
-    enquire.set_query(plan.filtered());
-    if (!request.ranking_only) enquire.add_matchspy(&counter);
-    const Page page = page_of(request, all);
-    const auto first = static_cast<Xapian::doccount>(page.first);
-    const auto size = static_cast<Xapian::doccount>(page.size);
-    deadline.check();
-    const Xapian::MSet mset = request.ranking_only
-                                  ? enquire.get_mset(first, size, Xapian::doccount{0})
-                                  : exhaustive_mset(enquire, first, size, all, timed, deadline);
-    enquire.clear_matchspies();
-    response.total = mset.get_matches_estimated();
-    response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
-    for (const schema::FacetSpec& spec : schema::kFacets) {
-      if (unfiltered[schema::index_of(spec.facet)]) {
-        response.facets[schema::index_of(spec.facet)] = ordered_counts(spec.facet, counter, request.facet_limit, std::nullopt);
-      }
-    }
-
-    // One more pass per filtered facet, with the other facets' filters only.
-    for (const schema::FacetSpec& spec : schema::kFacets) {
-      const std::size_t i = schema::index_of(spec.facet);
-      if (unfiltered[i] || request.ranking_only) continue;
-      std::array<bool, schema::kFacetCount> only{};
-      only[i] = true;
-      FacetCounter own(db_, only, facet_table_.get());
-      Xapian::Enquire pass(db_);
-      pass.set_weighting_scheme(Xapian::BoolWeight());
-      pass.set_query(plan.filtered(spec.facet));
-      pass.add_matchspy(&own);
-      const Xapian::MSet counted = exhaustive_mset(pass, 0, 0, all, timed, deadline);
-      if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
-          own.documents_seen() != counted.get_matches_lower_bound()) {
-        response.facets_exact = false;
-      }
-      response.facets[i] = ordered_counts(spec.facet, own, request.facet_limit, plan.allowed[i]);
-    }
-
-    // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
-    // like one of its wildcards.
-    MatchedTerms matched = matched_terms_of({plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end()});
-    matched.prefixes.insert(plan.wildcards.begin(), plan.wildcards.end());
-    std::size_t rank = request.offset;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      deadline.check();
-      Hit hit;
-      hit.rank = ++rank;
-      hit.docid = *it;
-      const Xapian::Document doc = it.get_document();
-      hit.stored = schema::decode_stored(doc.get_data());
-      hit.weight = it.get_weight();
-      hit.score = round4(hit.weight);
-      hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
-      if (request.ranking_only) {
-        response.hits.push_back(std::move(hit));
-        continue;
-      }
-      hit.marked_title = mark_words(hit.stored.title, hit.stored.lang, matched);
-      hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
-      const bool summary_has_mark =
-          std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
-      if (!summary_has_mark && !hit.stored.body.empty()) {
-        Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
-        const bool body_has_mark =
-            std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
-        if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
-      }
-      response.hits.push_back(std::move(hit));
-    }
-
-    // "Did you mean": only a correction that finds something.
-    if (!plan.correction.empty() && !request.ranking_only) {
-      deadline.check();
-      SearchRequest corrected = request;
-      corrected.query = plan.correction;
-      const QueryPlan corrected_plan = QueryBuilder(known_years_, nullptr).build(corrected);
-      Xapian::Enquire check(db_);
-      check.set_query(corrected_plan.filtered());
-      if (check.get_mset(0, 0, 1).get_matches_lower_bound() > 0) response.suggestion = plan.correction;
-      deadline.check();
+    SearchPass pass{db_, request, plan, facet_table_.get(), deadline, all,
+                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_)};
+    const Xapian::MSet mset = match(pass, response);
+    if (!request.ranking_only) count_filtered_facets(pass, response);
+    assemble_hits(pass, mset, response);
+    if (!plan.correction.empty() && !request.ranking_only && corrected_query_finds(plan.correction, pass, known_years_)) {
+      response.suggestion = plan.correction;
     }
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);

@@ -31,8 +31,9 @@ struct CommandLine {
 };
 
 // Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed
-// value, an unknown --format, --lang or --sort, a malformed --filter or --deadline. A --batch run ranks only: its --limit
-// defaults to kMaxRankingLimit. Safe to call from several threads (calls are serialised).
+// value, an unknown --format, --lang or --sort, a malformed --deadline; "bad_filter" on a malformed --filter and
+// "bad_facet_ranges" on a bad --facet-ranges (search_request.h). A --batch run ranks only: its --limit defaults to
+// kMaxRankingLimit. Safe to call from several threads (calls are serialised).
 CommandLine parse_command_line(int argc, char** argv);
 
 // The output format a --format value names ("json", "text", "csv"), or nothing.

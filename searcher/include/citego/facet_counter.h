@@ -4,6 +4,12 @@
 // asked for, so a document with two years counts once in each. Used by Searcher with check_at_least set to the
 // database size, so counts are exact.
 //
+// The cost of a match is proportional to the values of the matching documents, whatever the number of distinct
+// values a facet has (thousands of descriptors, hundreds of places, authors and partners): years are counted by
+// number in an array, other values in a hash table per facet (with a FacetTable, every value by id in an array), and
+// reading the counts out costs the distinct values seen (and the 2,000 possible years), or with a table a pass over
+// the facet's ids (a few microseconds for thousands), not a search for each value.
+//
 // A long-running process (the search server) can read every document's facet values once into a FacetTable; the
 // counter then adds up value ids instead of reading and parsing the slot of each matching document. Both ways give
 // the same counts.
@@ -11,17 +17,25 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <span>
 #include <string>
-#include <utility>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
 
 #include "citego/schema.h"
+#include "citego/search_request.h"
 
 namespace citego {
+
+// A hash of facet values that also takes std::string_view (with std::equal_to<>), so that a value read from a slot is
+// looked up without being copied.
+struct FacetValueHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 // Every document's facet values, as ids of distinct (facet, value) pairs.
 class FacetTable {
@@ -33,6 +47,9 @@ class FacetTable {
   std::span<const std::uint32_t> ids_of(Xapian::docid did) const;
   std::size_t facet_of(std::uint32_t id) const { return facets_[id]; }  // schema::index_of
   const std::string& value_of(std::uint32_t id) const { return values_[id]; }
+  int year_of(std::uint32_t id) const { return years_[id]; }  // the year of a year value, else 0
+  // The ids of the values of facet `facet` (schema::index_of), in no particular order.
+  std::span<const std::uint32_t> ids_of_facet(std::size_t facet) const { return ids_by_facet_[facet]; }
   std::size_t size() const { return values_.size(); }
 
  private:
@@ -40,26 +57,57 @@ class FacetTable {
   std::vector<std::uint32_t> ids_;
   std::vector<std::uint8_t> facets_;   // by id
   std::vector<std::string> values_;    // by id
+  std::vector<std::uint16_t> years_;   // by id
+  std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_by_facet_;
+};
+
+// One facet value and the number of matching documents that have it.
+struct ValueCount {
+  std::string value;
+  Xapian::doccount count = 0;
+  bool operator==(const ValueCount&) const = default;
+};
+
+// Ranges of years counted beside the year facet (--facet-ranges year=…): the documents with at least one year in
+// each range, so that a document with several years in one range counts once there, not once per year.
+struct YearBuckets {
+  std::vector<YearRange> ranges;  // at most kMaxYearBuckets, in the order asked; they may overlap
+  bool decades = false;           // instead: every decade from the one of the oldest year seen to the newest's
+};
+
+// A range of years and the number of matching documents with at least one year in it.
+struct BucketCount {
+  YearRange range;
+  Xapian::doccount count = 0;
+  bool operator==(const BucketCount&) const = default;
 };
 
 class FacetCounter : public Xapian::MatchSpy {
  public:
   // Counts the facets whose entry in `counted` is true, reading each document's slot from `db`, or its values from
-  // `table` when there is one (which must be `db`'s).
+  // `table` when there is one (which must be `db`'s). `buckets` are counted with the year facet, when it is counted,
+  // in the same pass. Throws std::invalid_argument when `buckets` has more than kMaxYearBuckets ranges.
   FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-               const FacetTable* table = nullptr)
-      : db_(db), table_(table), counted_(counted) {
-    if (table_) id_counts_.assign(table_->size(), 0);
-  }
+               const FacetTable* table = nullptr, YearBuckets buckets = {});
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
-  // Value -> number of matching documents with that value.
-  std::map<std::string, Xapian::doccount> counts(schema::Facet facet) const;
+  // Every value of `facet` that a matching document has, with its count, in no particular order.
+  std::vector<ValueCount> counts(schema::Facet facet) const;
+  // The year buckets: the ranges asked for, in their order; with `decades`, each decade (2010..2019) from the one of
+  // the oldest year seen to the one of the newest, those between with no document included (none without years).
+  std::vector<BucketCount> bucket_counts() const;
   Xapian::doccount documents_seen() const { return seen_; }
 
  private:
   std::string packed_facets_of(Xapian::docid did);
+  void count_year(int year);
+  void count_buckets();
+
+  using ValueCounts = std::unordered_map<std::string, Xapian::doccount, FacetValueHash, std::equal_to<>>;
+
+  static constexpr std::size_t kYears = schema::kMaxYear - schema::kMinYear + 1;
+  static constexpr std::size_t kDecades = kYears / 10;
 
   Xapian::Database db_;
   const FacetTable* table_;
@@ -67,12 +115,20 @@ class FacetCounter : public Xapian::MatchSpy {
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
-  // Per facet, (value, count) in order of first sight: a facet has few distinct values (tens of years at most), so a
-  // linear scan over short strings beats a tree on every matching document.
-  std::array<std::vector<std::pair<std::string, Xapian::doccount>>, schema::kFacetCount> counts_;
-  // Years, the facet with the most values per document, are counted by number.
-  std::array<Xapian::doccount, schema::kMaxYear - schema::kMinYear + 1> year_counts_{};
+  std::array<ValueCounts, schema::kFacetCount> counts_;  // without a table (years: year_counts_)
+  std::array<Xapian::doccount, kYears> year_counts_{};  // without a table: by year - kMinYear
   std::vector<Xapian::doccount> id_counts_;  // with a table: by value id
+
+  // Year buckets. Each year has the mask of the ranges that hold it (kMaxYearBuckets fit in 64 bits): a document's
+  // years OR their masks, and each range of the result counts the document once. A decade remembers the last
+  // document it counted.
+  YearBuckets buckets_;
+  bool counting_buckets_ = false;
+  std::vector<std::uint64_t> year_masks_;  // by year - kMinYear, with ranges
+  std::vector<Xapian::doccount> range_counts_;
+  std::uint64_t document_mask_ = 0;
+  std::array<Xapian::doccount, kDecades> decade_counts_{};
+  std::array<Xapian::doccount, kDecades> decade_counted_at_{};  // seen_ when it last counted a document
   Xapian::doccount seen_ = 0;
 };
 

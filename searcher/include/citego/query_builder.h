@@ -5,8 +5,10 @@
 // with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language;
 // without one, each word matches its stems in all four languages, as one synonym group (so a stem shared by several
 // languages is not counted twice, and a document matches on the stem of its own language). The most common function
-// words of the query language (of all four without one) are left out of queries that have other words. Exact
-// (unstemmed) terms add a small boost, so exact matches rank above stemmed ones. A query that does not parse is
+// words of the query language (of all four without one) are left out of queries that have other words. Each plain
+// word (not in a phrase, NEAR or a field search) also matches its stems among the words of the labels of the
+// documents' descriptors and places, at kLabelWordWeight. Exact (unstemmed) terms add a small boost, so exact matches
+// rank above stemmed ones. Facet values in the query language (`place:PLC-FR`) are lower-cased like --filter values. A query that does not parse is
 // parsed again as plain words. Filters become boolean terms, kept per facet for multi-select facet counts.
 //
 // A pure stage: without a database it needs only the years present (for year ranges); given a database it also
@@ -29,6 +31,10 @@ namespace citego {
 
 // Weight factor of the exact-term boost, relative to the stemmed query.
 inline constexpr double kExactMatchBoost = 0.25;
+// Weight factor of a plain word's stems among the label words of the documents' descriptors and places
+// (schema::kPrefixLabel), relative to the same stems in the text: a document found through a label ranks below one
+// with the word in its text (a label word has wdf 1, and half the weight).
+inline constexpr double kLabelWordWeight = 0.5;
 
 struct QueryPlan {
   Xapian::Query match;  // the query text; MatchAll when the text is empty

@@ -87,8 +87,10 @@ struct SearchRequest {
   // facets AND-ed.
   std::array<std::vector<std::string>, schema::kFacetCount> filters;
   std::vector<YearRange> year_filters;
-  // --facet-ranges year=A..B,C..D (or year=decades): buckets counted over the matches, each a closed range.
+  // --facet-ranges year=A..B,C..D (or year=decades): buckets counted over the matches, each a closed range, in the
+  // order asked (they may overlap); with year_decades, every decade from the oldest to the newest year of the matches.
   std::vector<YearRange> year_buckets;
+  bool year_decades = false;
   std::optional<SortOrder> sort;      // none: relevance, or newest first when browsing
   DefaultOperator default_operator = DefaultOperator::Or;
   std::size_t offset = 0;
@@ -114,8 +116,18 @@ struct SearchRequest {
 // kExitUsage) when there is no '=' or FACET is not a facet.
 void add_filter(SearchRequest& request, std::string_view facet_equals_value);
 
-// Checks the request against the caps (kMaxLimit, kMaxQueryBytes) before any database work.
-// Throws SearchError ("usage" or "query_too_long", kExitUsage).
+// The most ranges one request may count on the year (--facet-ranges).
+inline constexpr std::size_t kMaxYearBuckets = 50;
+
+// Adds one --facet-ranges FACET=RANGES to `request`: "year=YYYY..YYYY,YYYY..YYYY,…" appends the closed ranges to
+// request.year_buckets, "year=decades" (any case) sets request.year_decades. The option may be repeated; its ranges
+// add up. Throws SearchError("bad_facet_ranges", …, kExitUsage) when there is no '=', FACET is not year, a range is
+// not YYYY..YYYY with years kMinYear to kMaxYear and the first not after the last, "decades" comes with other ranges,
+// or the request would have more than kMaxYearBuckets ranges.
+void add_facet_ranges(SearchRequest& request, std::string_view facet_equals_ranges);
+
+// Checks the request against the caps (kMaxLimit, kMaxQueryBytes, kMaxYearBuckets) before any database work.
+// Throws SearchError ("usage", "query_too_long" or "bad_facet_ranges", kExitUsage).
 void validate(const SearchRequest& request);
 
 // `text` with ASCII capitals made small: the vocabularies of filters and languages are lower case.
