@@ -32,18 +32,22 @@ class SearchCli : public ::testing::Test {
     db_ = *dir_ / "citego.db";
     const RunResult r = run(index_binary(), {"--db", db_, "corpus/", "corpus/fixtures/multilingual"}, source_dir());
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The bundled corpus as the README indexes it: the seed and the sample library.
+    library_db_ = *dir_ / "library.db";
+    const RunResult l = run(index_binary(), {"--db", library_db_, "corpus/", "corpus/library"}, source_dir());
+    ASSERT_EQ(l.exit_code, 0) << l.err;
   }
   static void TearDownTestSuite() {
     delete dir_;
     dir_ = nullptr;
   }
-  static RunResult search(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
+  static RunResult search(std::vector<std::string> args, const std::string& db = db_) {
+    args.insert(args.begin(), {"--db", db});
     return run(search_binary(), args);
   }
   // Runs a search that must succeed and compares its stdout with tests/golden/NAME.
-  static void ExpectGolden(const std::string& name, const std::vector<std::string>& args) {
-    const RunResult r = search(args);
+  static void ExpectGolden(const std::string& name, const std::vector<std::string>& args, const std::string& db = db_) {
+    const RunResult r = search(args, db);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     const std::string path = source_dir() + "/tests/golden/" + name;
@@ -77,11 +81,13 @@ class SearchCli : public ::testing::Test {
   }
 
   static TempDir* dir_;
-  static std::string db_;
+  static std::string db_;          // corpus/ and the multilingual fixtures
+  static std::string library_db_;  // corpus/ and corpus/library/
 };
 
 TempDir* SearchCli::dir_ = nullptr;
 std::string SearchCli::db_;
+std::string SearchCli::library_db_;
 
 TEST_F(SearchCli, GoldenJson) {
   ExpectGolden("economie-solidaire.json", {"--format", "json", "économie", "solidaire"});
@@ -93,12 +99,33 @@ TEST_F(SearchCli, GoldenJson) {
   ExpectGolden("sort-year-projects.json",
                {"--format", "json", "--sort", "year", "--filter", "doc_type=project", "--facet-limit", "2"});
   ExpectGolden("suggestion.json", {"--format", "json", "--limit", "1", "democratei"});
+  // The library: labelled facets in the page's language, a country that keeps its cities, translations, year buckets.
+  ExpectGolden("library-place-fr.json",
+               {"--format", "json", "--lang", "fr", "--limit", "3", "--facet-limit", "5", "--filter", "doc_type=fiche",
+                "--filter", "place=plc-br", "budget participatif"},
+               library_db_);
+  ExpectGolden("library-descriptor-es.json",
+               {"--format", "json", "--lang", "es", "--limit", "2", "--facet-limit", "4", "--filter",
+                "descriptor=dsc-local-currency", "--facet-ranges", "year=2015..2016,2017..2019", "moneda"},
+               library_db_);
+  ExpectGolden("library-dossier-browse.json",
+               {"--format", "json", "--limit", "2", "--facet-limit", "3", "--filter", "dossier=prj-power-to-act",
+                "--filter", "fiche_type=notion"},
+               library_db_);
 }
 
 TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("economie-solidaire.txt", {"--format", "text", "--limit", "3", "économie", "solidaire"});
   ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
   // Selected values are bracketed in the facet lists.
+  ExpectGolden("library-place-fr.txt",
+               {"--format", "text", "--lang", "fr", "--limit", "2", "--facet-limit", "3", "--filter", "doc_type=fiche",
+                "--filter", "place=plc-br", "budget participatif"},
+               library_db_);
+  ExpectGolden("library-place-fr.csv",
+               {"--format", "csv", "--lang", "fr", "--limit", "3", "--filter", "doc_type=fiche", "--filter",
+                "place=plc-br", "budget participatif"},
+               library_db_);
   ExpectGolden("multiselect.txt", {"--format", "text", "--limit", "3", "--filter", "year=2016", "--filter",
                                    "kind=training-organisation", "--filter", "kind=foundation", "gouvernance"});
 }
