@@ -16,10 +16,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$(cd "$src" && CITEGO_SKIP_DEPS=1 CITEGO_BUILD_DIR="$build" CITEGO_DB="$tmp/citego.db" $first 2>&1)
 echo "$out"
-grep -q "citego-index: 21 documents (14 organisations, 7 projects, 0 resources) from 1 file" <<<"$out"
-top3=$(grep -E "^[123]\. " <<<"$out")
-grep -q "Réseau des collectivités Territoriales pour une Economie Solidaire" <<<"$top3"
-grep -q "Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public action?" <<<"$top3"
+grep -q "citego-index: 130 documents (14 organisations, 5 projects, 0 resources, 2 dossiers, 109 fiches; thesauri: 16 persons, 45 descriptors, 38 places) from 7 files" <<<"$out"
+top3=$(grep -E "^[123]\. " <<<"$out" | head -3)
+grep -q "Économie sociale, économie solidaire, économie sociale et solidaire  \[fiche, fr\]" <<<"$top3"
 grep -q "\*économie\* sociale et \*solidaire\*" <<<"$out"
+# The faceted search over fiches: a country filter that keeps its cities, labels in French, selected values.
+grep -q "^13 results, 1-2 shown" <<<"$out"
+grep -q "places: Porto Alegre (plc-porto-alegre), Paris (plc-paris)" <<<"$out"
+grep -q "^    \[Brésil (plc-br) 13\]" <<<"$out"
+grep -q "^    démocratie participative (dsc-participatory-democracy) 8" <<<"$out"
 [ "$(readlink "$tmp/citego.db")" = "citego.db.generations/000001" ]
 echo "readme_test: ok"
