@@ -114,6 +114,32 @@ TEST_F(SearchCli, GoldenJson) {
                library_db_);
 }
 
+// schema/search-response.md's example is this search's output, pretty-printed, between two markers.
+TEST_F(SearchCli, TheDocumentedExampleIsTheOutputOfTheBinary) {
+  const RunResult r = search({"--format", "json", "--lang", "fr", "--limit", "2", "--facet-limit", "3", "--filter",
+                              "doc_type=fiche", "--facet-ranges", "year=2015..2016,2017..2019", "économie", "solidaire"},
+                             library_db_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string path = source_dir() + "/schema/search-response.md";
+  std::string doc = read_file(path);
+  const std::string begin =
+      "<!-- BEGIN example: tests/search_cli_test.cpp, SearchCli.TheDocumentedExampleIsTheOutputOfTheBinary -->\n"
+      "```json\n";
+  const std::size_t from = doc.find(begin);
+  ASSERT_NE(from, std::string::npos) << "no example marker in " << path;
+  const std::size_t to = doc.find("```\n<!-- END example -->", from);
+  ASSERT_NE(to, std::string::npos) << "no end marker in " << path;
+  const nlohmann::ordered_json output = nlohmann::ordered_json::parse(r.out);  // keys in the binary's order
+  if (update_golden()) {
+    doc.replace(from + begin.size(), to - from - begin.size(), output.dump(4) + "\n");
+    write_file(path, doc);
+    return;
+  }
+  EXPECT_EQ(nlohmann::ordered_json::parse(doc.substr(from + begin.size(), to - from - begin.size())), output)
+      << "the example of " << path << " is not the output of citego-search; regenerate it with "
+      << "CITEGO_UPDATE_GOLDEN=1 ctest --test-dir build -R SearchCli";
+}
+
 TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("economie-solidaire.txt", {"--format", "text", "--limit", "3", "économie", "solidaire"});
   ExpectGolden("economie-solidaire.csv", {"--format", "csv", "--limit", "3", "économie", "solidaire"});
