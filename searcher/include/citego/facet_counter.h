@@ -86,9 +86,10 @@ class FacetTable {
   std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_by_facet_;
 };
 
-// One facet value and the number of matching documents that have it.
+// One facet value and the number of matching documents that have it. `value` points into the counter (or its
+// table): valid while they live.
 struct ValueCount {
-  std::string value;
+  std::string_view value;
   Xapian::doccount count = 0;
   bool operator==(const ValueCount&) const = default;
 };
