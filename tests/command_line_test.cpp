@@ -21,16 +21,19 @@ CommandLine parse(std::vector<std::string> args) {
   return citego::parse_command_line(static_cast<int>(args.size()), argv.data());
 }
 
-std::string usage_error(std::vector<std::string> args) {
+// The message of the usage error (exit status 2) with code `code` that parsing `args` gives.
+std::string error_of(std::vector<std::string> args, const std::string& code) {
   try {
     parse(std::move(args));
   } catch (const SearchError& e) {
-    EXPECT_EQ(e.code(), "usage");
+    EXPECT_EQ(e.code(), code);
     EXPECT_EQ(e.exit_code(), citego::kExitUsage);
     return e.what();
   }
   return "(no error)";
 }
+
+std::string usage_error(std::vector<std::string> args) { return error_of(std::move(args), "usage"); }
 
 TEST(CommandLine, DefaultsWithoutOptions) {
   const CommandLine line = parse({});
@@ -219,16 +222,7 @@ TEST(FacetRanges, ClosedYearRangesInTheOrderAskedOrDecades) {
   EXPECT_EQ(parse({"--facet-ranges", fifty}).request.year_buckets.size(), 50u);
 }
 
-std::string ranges_error(std::vector<std::string> args) {
-  try {
-    parse(std::move(args));
-  } catch (const SearchError& e) {
-    EXPECT_EQ(e.code(), "bad_facet_ranges");
-    EXPECT_EQ(e.exit_code(), citego::kExitUsage);
-    return e.what();
-  }
-  return "(no error)";
-}
+std::string ranges_error(std::vector<std::string> args) { return error_of(std::move(args), "bad_facet_ranges"); }
 
 TEST(FacetRanges, BadRangesAreUsageErrors) {
   EXPECT_EQ(ranges_error({"--facet-ranges", "2010..2014"}),

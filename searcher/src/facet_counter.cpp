@@ -5,9 +5,10 @@
 #include <bit>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_map>
+#include <type_traits>
 
 namespace citego {
 
@@ -49,15 +50,84 @@ void for_each_value(std::string_view packed, Year&& year, Value&& value) {
 
 bool known_year(int year) { return year >= schema::kMinYear && year <= schema::kMaxYear; }
 
+// A hash of a short string, eight bytes at a time, with MurmurHash3's 64-bit finaliser so that every byte reaches the
+// low bits the table uses: a few instructions for an id such as "dsc-housing", where std::hash's byte loop costs
+// about 80. Its quality only needs to spread the distinct values of one facet over a table.
+std::uint64_t value_hash(std::string_view text) {
+  // Fixed-size loads only (a memcpy of a variable length is a call): whole words, then the last eight bytes again, or
+  // two overlapping four-byte loads, or three bytes.
+  const auto load = [&text]<std::size_t N>(std::size_t at) {
+    std::conditional_t<N == 8, std::uint64_t, std::uint32_t> word;
+    std::memcpy(&word, text.data() + at, N);
+    return static_cast<std::uint64_t>(word);
+  };
+  const std::size_t n = text.size();
+  std::uint64_t h = n;
+  std::uint64_t tail = 0;
+  if (n >= 8) {
+    for (std::size_t at = 0; at + 8 <= n; at += 8) h = std::rotl((h ^ load.operator()<8>(at)) * 0x9E3779B97F4A7C15ull, 31);
+    if (n % 8 != 0) tail = load.operator()<8>(n - 8);
+  } else if (n >= 4) {
+    tail = load.operator()<4>(0) | load.operator()<4>(n - 4) << 32;
+  } else if (n > 0) {
+    tail = static_cast<unsigned char>(text[0]) | static_cast<unsigned char>(text[n / 2]) << 8 |
+           static_cast<std::uint64_t>(static_cast<unsigned char>(text[n - 1])) << 16;
+  }
+  h ^= tail;
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 33);
+}
+
 }  // namespace
+
+std::uint32_t FacetValueIndex::hashed_index_of(std::string_view value) {
+  const std::uint64_t hash = value_hash(value);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    const Slot& slot = slots_[at];
+    if (slot.index == kEmpty) return add(value);
+    if (slot.hash == hash && values_[slot.index] == value) return slot.index;
+  }
+}
+
+std::uint32_t FacetValueIndex::add(std::string_view value) {
+  values_.emplace_back(value);
+  const auto index = static_cast<std::uint32_t>(values_.size() - 1);
+  if (values_.size() > kScanned && values_.size() * 2 > slots_.size()) {
+    grow();  // places every value, the new one included
+  } else if (!slots_.empty()) {
+    const std::uint64_t hash = value_hash(value);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = hash & mask;
+    while (slots_[at].index != kEmpty) at = (at + 1) & mask;
+    slots_[at] = {hash, index};
+  }
+  return index;
+}
+
+void FacetValueIndex::grow() {
+  std::vector<Slot> slots(std::max<std::size_t>(4 * kScanned, slots_.size() * 2));
+  const std::size_t mask = slots.size() - 1;
+  for (std::uint32_t i = 0; i < values_.size(); ++i) {
+    const std::uint64_t hash = value_hash(values_[i]);
+    std::size_t at = hash & mask;
+    while (slots[at].index != kEmpty) at = (at + 1) & mask;
+    slots[at] = {hash, i};
+  }
+  slots_.swap(slots);
+}
 
 FacetTable::FacetTable(const Xapian::Database& db) {
   starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
   // Ids by value: years by number, other values by a hash table per facet (a facet may have thousands of values).
   std::array<std::uint32_t, schema::kMaxYear - schema::kMinYear + 1> year_ids{};
   year_ids.fill(UINT32_MAX);
-  using Ids = std::unordered_map<std::string, std::uint32_t, FacetValueHash, std::equal_to<>>;
-  std::array<Ids, schema::kFacetCount> ids_by_facet;
+  // Per facet: its values' indexes, and the table id of each index.
+  std::array<FacetValueIndex, schema::kFacetCount> known;
+  std::array<std::vector<std::uint32_t>, schema::kFacetCount> id_of_index;
   auto add = [this](int facet, std::string text, int year) {
     facets_.push_back(static_cast<std::uint8_t>(facet));
     values_.push_back(std::move(text));
@@ -79,10 +149,10 @@ FacetTable::FacetTable(const Xapian::Database& db) {
           ids_.push_back(id);
         },
         [&](int facet, std::string_view text) {
-          Ids& known = ids_by_facet[static_cast<std::size_t>(facet)];
-          auto found = known.find(text);
-          if (found == known.end()) found = known.emplace(std::string(text), add(facet, std::string(text), 0)).first;
-          ids_.push_back(found->second);
+          const auto f = static_cast<std::size_t>(facet);
+          const std::uint32_t index = known[f].index_of(text);
+          if (index == id_of_index[f].size()) id_of_index[f].push_back(add(facet, std::string(text), 0));
+          ids_.push_back(id_of_index[f][index]);
         });
   }
   for (; next < starts_.size(); ++next) starts_[next] = static_cast<std::uint32_t>(ids_.size());
@@ -172,14 +242,12 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
         if (counted_[kYearSlot] && known_year(year)) count_year(year);
       },
       [this](int facet, std::string_view value) {
-        if (!counted_[static_cast<std::size_t>(facet)]) return;
-        ValueCounts& counts = counts_[static_cast<std::size_t>(facet)];
-        const auto it = counts.find(value);
-        if (it != counts.end()) {
-          ++it->second;
-        } else {
-          counts.emplace(std::string(value), 1);
-        }
+        const auto f = static_cast<std::size_t>(facet);
+        if (!counted_[f]) return;
+        const std::uint32_t index = values_seen_[f].index_of(value);
+        std::vector<Xapian::doccount>& counts = value_counts_[f];
+        if (index == counts.size()) counts.push_back(0);
+        ++counts[index];
       });
   if (document_mask_) count_buckets();
 }
@@ -205,16 +273,24 @@ std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
   const std::size_t index = schema::index_of(facet);
   std::vector<ValueCount> out;
   if (facet == schema::Facet::Year && !table_) {
+    // Every year's four digits, made once.
+    static const std::vector<std::string> kYearNames = [] {
+      std::vector<std::string> names;
+      for (int year = schema::kMinYear; year <= schema::kMaxYear; ++year) names.push_back(std::to_string(year));
+      return names;
+    }();
     for (std::size_t at = 0; at < year_counts_.size(); ++at) {
-      if (year_counts_[at] > 0) out.push_back({std::to_string(schema::kMinYear + static_cast<int>(at)), year_counts_[at]});
+      if (year_counts_[at] > 0) out.push_back({kYearNames[at], year_counts_[at]});
     }
   } else if (table_) {
     for (const std::uint32_t id : table_->ids_of_facet(index)) {
       if (id_counts_[id] > 0) out.push_back({table_->value_of(id), id_counts_[id]});
     }
   } else {
-    out.reserve(counts_[index].size());
-    for (const auto& [value, count] : counts_[index]) out.push_back({value, count});
+    out.reserve(values_seen_[index].size());
+    for (std::uint32_t i = 0; i < values_seen_[index].size(); ++i) {
+      out.push_back({values_seen_[index].value(i), value_counts_[index][i]});
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "citego/searcher.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -19,13 +20,14 @@ double round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
 // The values of a filtered facet that the request selects.
 struct Selection {
-  std::set<std::string> values;   // listed whatever the facet limit, also with no match (count 0)
+  std::set<std::string, std::less<>> values;  // listed whatever the facet limit, also with no match (count 0)
   std::vector<YearRange> ranges;  // the year facet's range filters: a year counted inside one is selected too
 
-  bool selects(const std::string& value) const {
-    if (values.count(value)) return true;
+  bool selects(std::string_view value) const {
+    if (values.find(value) != values.end()) return true;
     if (ranges.empty()) return false;
-    const int year = std::stoi(value);  // a year value of the counter: four digits
+    int year = 0;  // a year value of the counter: four digits
+    std::from_chars(value.data(), value.data() + value.size(), year);
     return std::any_of(ranges.begin(), ranges.end(), [year](const YearRange& r) { return year >= r.first && year <= r.last; });
   }
 };
@@ -55,26 +57,27 @@ Selection selection_of(Facet facet, const SearchRequest& request) {
 // also those no match has. Only the values shown are put in order: a facet may have thousands.
 std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
                                        const Selection* selection) {
-  const auto before = [facet](const FacetCount& a, const FacetCount& b) {
+  struct Entry {
+    std::string_view value;  // in the counter
+    Xapian::doccount count;
+    bool selected;
+  };
+  const auto before = [facet](const auto& a, const auto& b) {  // an Entry or a FacetCount
     if (facet == Facet::Year) return a.value > b.value;
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };
-  std::vector<FacetCount> all;
-  for (ValueCount& c : counter.counts(facet)) {
-    const bool selected = selection && selection->selects(c.value);
-    all.push_back({std::move(c.value), c.count, "", selected});
+  std::vector<Entry> all;
+  for (const ValueCount& c : counter.counts(facet)) {
+    all.push_back({c.value, c.count, selection && selection->selects(c.value)});
   }
-  std::vector<FacetCount> out;
-  if (limit == 0 || all.size() <= limit) {
-    out = std::move(all);
-  } else {
+  if (limit != 0 && all.size() > limit) {
     const auto shown = all.begin() + static_cast<std::ptrdiff_t>(limit);
     std::partial_sort(all.begin(), shown, all.end(), before);
-    out.assign(std::make_move_iterator(all.begin()), std::make_move_iterator(shown));
-    for (auto it = shown; it != all.end(); ++it) {
-      if (it->selected) out.push_back(std::move(*it));
-    }
+    all.erase(std::remove_if(shown, all.end(), [](const Entry& e) { return !e.selected; }), all.end());
   }
+  std::vector<FacetCount> out;
+  out.reserve(all.size());
+  for (const Entry& e : all) out.push_back({std::string(e.value), e.count, "", e.selected});
   if (selection) {
     for (const std::string& value : selection->values) {
       if (std::none_of(out.begin(), out.end(), [&value](const FacetCount& c) { return c.value == value; })) {
@@ -86,19 +89,47 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   return out;
 }
 
-// The labels of facet values (schema::label_key metadata), read once per request and value. A value without
-// metadata has no label: every entry empty.
+}  // namespace
+
+// Every label of a database (its schema::label_key metadata, decoded), read once by a long-running process.
+class LabelTable {
+ public:
+  // Throws std::invalid_argument on metadata that encode_labels cannot have written.
+  explicit LabelTable(const Xapian::Database& db) {
+    const std::string prefix(schema::kMetaLabelPrefix);
+    for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+      labels_.emplace(*it, schema::decode_labels(db.get_metadata(*it)));
+    }
+  }
+  const schema::Labels* find(const std::string& key) const {
+    const auto it = labels_.find(key);
+    return it == labels_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, schema::Labels> labels_;
+};
+
+namespace {
+
+// The labels of facet values (schema::label_key metadata): from the LabelTable when there is one, else read once per
+// request and value. A value without metadata has no label: every entry empty.
 class LabelReader {
  public:
-  explicit LabelReader(const Xapian::Database& db) : db_(db) {}
+  LabelReader(const Xapian::Database& db, const LabelTable* table) : db_(db), table_(table) {}
 
   // Throws std::invalid_argument on metadata that encode_labels cannot have written.
   const schema::Labels& of(Facet facet, const std::string& value) {
+    static const schema::Labels kNone{};
     std::string key = schema::label_key(facet, value);
+    if (table_) {
+      const schema::Labels* labels = table_->find(key);
+      return labels ? *labels : kNone;
+    }
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       const std::string data = db_.get_metadata(key);
-      it = cache_.emplace(std::move(key), data.empty() ? schema::Labels{} : schema::decode_labels(data)).first;
+      it = cache_.emplace(std::move(key), data.empty() ? kNone : schema::decode_labels(data)).first;
     }
     return it->second;
   }
@@ -114,6 +145,7 @@ class LabelReader {
 
  private:
   const Xapian::Database& db_;
+  const LabelTable* table_;
   std::unordered_map<std::string, schema::Labels> cache_;
 };
 
@@ -353,10 +385,13 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
     for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
       known_years_.push_back(std::stoi((*it).substr(prefix.size())));
     }
-    if (facet_table) facet_table_ = std::make_shared<const FacetTable>(db_);
+    if (facet_table) {
+      facet_table_ = std::make_shared<const FacetTable>(db_);
+      label_table_ = std::make_shared<const LabelTable>(db_);
+    }
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
-  } catch (const std::logic_error& e) {  // std::stoi on a year term citego-index cannot have written
+  } catch (const std::logic_error& e) {  // std::stoi on a year term, or labels, citego-index cannot have written
     throw SearchError("database_error", "cannot read " + path + ": " + e.what(), kExitRuntime);
   }
 }
@@ -376,7 +411,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   try {
     const Xapian::doccount all = db_.get_doccount();
     SearchPass pass{db_, request, plan, facet_table_.get(), deadline, all,
-                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_)};
+                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_, label_table_.get())};
     const Xapian::MSet mset = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);
     assemble_hits(pass, mset, response);

@@ -16,11 +16,11 @@
 #pragma once
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -30,11 +30,36 @@
 
 namespace citego {
 
-// A hash of facet values that also takes std::string_view (with std::equal_to<>), so that a value read from a slot is
-// looked up without being copied.
-struct FacetValueHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+// The distinct values of one facet, each with a dense index (0, 1, … in order of first sight): scanned while there are
+// few, then an open-addressing hash table over short strings; looked up by string_view without a copy. Facet values are short ASCII ids and
+// words, which a general string hash (std::hash) digests at several times the cost of the lookup itself.
+class FacetValueIndex {
+ public:
+  // The index of `value`, added if new.
+  std::uint32_t index_of(std::string_view value) {
+    if (!slots_.empty()) return hashed_index_of(value);
+    // Few values (a vocabulary's): a scan costs less than a hash. Inline: it runs for every value counted.
+    for (std::uint32_t i = 0; i < values_.size(); ++i) {
+      if (values_[i] == value) return i;
+    }
+    return add(value);
+  }
+  const std::string& value(std::uint32_t index) const { return values_[index]; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = kEmpty;
+  };
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  static constexpr std::size_t kScanned = 16;  // up to this many values, no hash table: a scan
+  std::uint32_t hashed_index_of(std::string_view value);
+  std::uint32_t add(std::string_view value);  // a value that is not there yet
+  void grow();
+
+  std::vector<Slot> slots_;  // empty, or a power of two at most half full
+  std::vector<std::string> values_;
 };
 
 // Every document's facet values, as ids of distinct (facet, value) pairs.
@@ -61,9 +86,10 @@ class FacetTable {
   std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_by_facet_;
 };
 
-// One facet value and the number of matching documents that have it.
+// One facet value and the number of matching documents that have it. `value` points into the counter (or its
+// table): valid while they live.
 struct ValueCount {
-  std::string value;
+  std::string_view value;
   Xapian::doccount count = 0;
   bool operator==(const ValueCount&) const = default;
 };
@@ -104,8 +130,6 @@ class FacetCounter : public Xapian::MatchSpy {
   void count_year(int year);
   void count_buckets();
 
-  using ValueCounts = std::unordered_map<std::string, Xapian::doccount, FacetValueHash, std::equal_to<>>;
-
   static constexpr std::size_t kYears = schema::kMaxYear - schema::kMinYear + 1;
   static constexpr std::size_t kDecades = kYears / 10;
 
@@ -115,7 +139,9 @@ class FacetCounter : public Xapian::MatchSpy {
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
-  std::array<ValueCounts, schema::kFacetCount> counts_;  // without a table (years: year_counts_)
+  // Without a table: the values seen of each facet, and their counts by index (years: year_counts_).
+  std::array<FacetValueIndex, schema::kFacetCount> values_seen_;
+  std::array<std::vector<Xapian::doccount>, schema::kFacetCount> value_counts_;
   std::array<Xapian::doccount, kYears> year_counts_{};  // without a table: by year - kMinYear
   std::vector<Xapian::doccount> id_counts_;  // with a table: by value id
 

@@ -85,12 +85,14 @@ struct SearchResponse {
   double seconds = 0;                     // filled when the request asks for timing
 };
 
+class LabelTable;  // searcher.cpp
+
 class Searcher {
  public:
   // Opens the database at `path`. Throws SearchError "database_missing" (no database there), "schema_mismatch"
   // (written by another schema version, or not by citego-index), "database_error" (unreadable). With
-  // `facet_table`, reads every document's facet values now (a FacetTable), so that each search counts facets faster:
-  // worth it for a process that answers many searches.
+  // `facet_table`, reads every document's facet values now (a FacetTable), and every facet value's labels, so that
+  // each search counts facets and labels them faster: worth it for a process that answers many searches.
   explicit Searcher(const std::string& path, bool facet_table = false);
 
   // Throws SearchError for a bad query or options, and "database_error" when reading fails.
@@ -103,6 +105,7 @@ class Searcher {
   Xapian::Database db_;
   std::vector<int> known_years_;
   std::shared_ptr<const FacetTable> facet_table_;
+  std::shared_ptr<const LabelTable> label_table_;  // with facet_table: every label, by label_key
 };
 
 }  // namespace citego
