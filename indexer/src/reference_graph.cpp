@@ -116,20 +116,29 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
   return it == entries_.end() ? nullptr : &it->second;
 }
 
+// A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
+bool ReferenceGraph::expect_kind(const std::string& subject, const Reference& ref, std::string_view role,
+                                 std::string_view expected, std::vector<Diagnostic>& errors) const {
+  std::string_view actual;
+  if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+  if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+  if (actual.empty()) {
+    errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+    return false;
+  }
+  if (actual != expected) {
+    errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
+                                     with_article(actual) + ", not " + with_article(expected)});
+    return false;
+  }
+  return true;
+}
+
 void ReferenceGraph::check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const {
   using schema::DocType;
   const std::string subject = subject_of(schema::name_of(facts.doc_type), id);
-  // A reference to a record of kind `expected` (an element name), called `role` in messages.
   const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
-    std::string_view actual;
-    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
-    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
-    if (actual.empty()) {
-      errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
-    } else if (actual != expected) {
-      errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
-                                       with_article(actual) + ", not " + with_article(expected)});
-    }
+    expect_kind(subject, ref, role, expected, errors);
   };
   for (const Reference& ref : facts.refs) {
     if (facts.doc_type == DocType::Project) {
@@ -162,23 +171,8 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
 
 void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
   const std::string subject = subject_of(name_of(entry.kind), id);
-  const auto kind_of = [&](const std::string& ref) -> std::string_view {
-    if (const Facts* target = find(ref)) return schema::name_of(target->doc_type);
-    if (const Entry* target = find_entry(ref)) return name_of(target->kind);
-    return {};
-  };
   const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
-    const std::string_view actual = kind_of(ref.ref);
-    if (actual.empty()) {
-      errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
-      return false;
-    }
-    if (actual != expected) {
-      errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
-                                       with_article(actual) + ", not " + with_article(expected)});
-      return false;
-    }
-    return true;
+    return expect_kind(subject, ref, role, expected, errors);
   };
   switch (entry.kind) {
     case ThesaurusKind::Person:

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -86,6 +87,8 @@ class ReferenceGraph {
   const Facts* find(const std::string& id) const;
   const Entry* find_entry(const std::string& id) const;
   std::optional<Diagnostic> duplicate(const std::string& id, const SourceLocation& where) const;
+  bool expect_kind(const std::string& subject, const Reference& ref, std::string_view role, std::string_view expected,
+                   std::vector<Diagnostic>& errors) const;
   void check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const;
   void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
   void check_translations(std::vector<Diagnostic>& errors);
