@@ -179,6 +179,17 @@ def write_tsv(out, doc):
     out.write("\t".join(tsv_cell(c) for c in cells) + "\n")
 
 
+def tsv_rows(path, tool):
+    """Reads a TSV written by --tsv: yields (row number from 1, [the 8 cells]); exits with `tool: path:line: ...` on
+    a line of another shape. The peers use the row number as the document's id."""
+    with open(path, encoding="utf-8", newline="\n") as tsv:
+        for number, line in enumerate(tsv, 1):
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) != 8:
+                sys.exit(f"{tool}: {path}:{number}: expected 8 tab-separated cells, got {len(cells)}")
+            yield number, cells
+
+
 def main():
     parser = argparse.ArgumentParser(description="CITEGO exports -> scriptindex dump and FTS5 TSV")
     parser.add_argument("inputs", nargs="+", help="export files or folders of *.xml")

@@ -39,6 +39,8 @@ import sys
 import threading
 import time
 
+import export_to_peers
+
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 LANGS = {"fr": "french", "en": "english", "es": "spanish", "pt": "portuguese"}
 TOKEN = re.compile(r'"[^"]*"|\S+')
@@ -241,16 +243,12 @@ def load_script(tsv_path, out):
     facets = {"doc_year": [], "doc_type": [], "doc_kind": []}
     out.write("COPY doc (rowid, id, doc_type, lang, title, text) FROM STDIN;\n")
     count = 0
-    with open(tsv_path, encoding="utf-8", newline="\n") as tsv:
-        for number, line in enumerate(tsv, 1):
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) != 8:
-                sys.exit(f"pg_peer: {tsv_path}:{number}: expected 8 tab-separated cells, got {len(cells)}")
-            doc_id, doc_type, lang, title, text, years, types, kinds = cells
-            count = number
-            out.write("\t".join([str(number)] + [copy_cell(c) for c in (doc_id, doc_type, lang, title, text)]) + "\n")
-            for table, values in (("doc_year", years), ("doc_type", types), ("doc_kind", kinds)):
-                facets[table].extend(f"{number}\t{copy_cell(v)}\n" for v in values.split(",") if v)
+    for number, cells in export_to_peers.tsv_rows(tsv_path, "pg_peer"):
+        doc_id, doc_type, lang, title, text, years, types, kinds = cells
+        count = number
+        out.write("\t".join([str(number)] + [copy_cell(c) for c in (doc_id, doc_type, lang, title, text)]) + "\n")
+        for table, values in (("doc_year", years), ("doc_type", types), ("doc_kind", kinds)):
+            facets[table].extend(f"{number}\t{copy_cell(v)}\n" for v in values.split(",") if v)
     out.write("\\.\n")
     for table, rows in facets.items():
         out.write(f"COPY {table} FROM STDIN;\n")

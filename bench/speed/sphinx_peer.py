@@ -32,6 +32,8 @@ import sys
 import time
 import unicodedata
 
+import export_to_peers
+
 LANGS = {"fr": "libstemmer_fr", "en": "stem_en", "es": "libstemmer_es", "pt": "libstemmer_pt"}
 TOKEN = re.compile(r'"[^"]*"|\S+')
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,15 +106,10 @@ def free_port():
 def feed(tsv_path, lang):
     """tsvpipe rows of one language: docid, title, text, doc_id, doc_type, lang, year (MVA), type, kind."""
     out = sys.stdout
-    with open(tsv_path, encoding="utf-8", newline="\n") as tsv:
-        for number, line in enumerate(tsv, 1):
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) != 8:
-                sys.exit(f"sphinx_peer: {tsv_path}:{number}: expected 8 tab-separated cells, got {len(cells)}")
-            doc_id, doc_type, doc_lang, title, text, years, types, kinds = cells
-            if doc_lang == lang:
-                out.write("\t".join((str(number), title, text, doc_id, doc_type, doc_lang, years, types, kinds))
-                          + "\n")
+    for number, (doc_id, doc_type, doc_lang, title, text, years, types, kinds) in \
+            export_to_peers.tsv_rows(tsv_path, "sphinx_peer"):
+        if doc_lang == lang:
+            out.write("\t".join((str(number), title, text, doc_id, doc_type, doc_lang, years, types, kinds)) + "\n")
 
 
 def index(folder, tsv_path, langs=tuple(LANGS)):
