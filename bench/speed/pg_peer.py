@@ -4,7 +4,7 @@
     python3 bench/speed/pg_peer.py load --dir DIR DOCS.tsv [--peak-file F]   initdb, start, load, index, stop
     python3 bench/speed/pg_peer.py start --dir DIR                           start the cluster DIR/data
     python3 bench/speed/pg_peer.py stop --dir DIR                            stop it (fast shutdown)
-    python3 bench/speed/pg_peer.py sql --dir DIR [--filter F=V] -- QUERY     print the query of bench_query.py
+    python3 bench/speed/pg_peer.py sql [--filter F=V] -- QUERY               print the query of bench_query.py
 
 The server (Debian's postgresql-15: /usr/lib/postgresql/15/bin, or PG_BIN) listens on a Unix socket in DIR only
 (listen_addresses = ''); clients connect with `psql -h DIR -U bench -d postgres` (trust: a local benchmark
@@ -291,11 +291,13 @@ def load(folder, tsv_path, peak_file):
 def main():
     parser = argparse.ArgumentParser(description="PostgreSQL full-text search peer: a throw-away cluster")
     parser.add_argument("action", choices=("load", "start", "stop", "sql"))
-    parser.add_argument("--dir", required=True, help="folder of the cluster (DIR/data) and of its socket")
+    parser.add_argument("--dir", help="folder of the cluster (DIR/data) and of its socket (load, start, stop)")
     parser.add_argument("--peak-file", help="load: write the server's peak PSS (KiB) here")
     parser.add_argument("--filter", help="sql: FACET=VALUE")
     parser.add_argument("args", nargs="*", help="load: DOCS.tsv; sql: the query")
     args = parser.parse_intermixed_args()
+    if args.action != "sql" and not args.dir:
+        parser.error(f"{args.action} needs --dir")
     if args.action == "load":
         if len(args.args) != 1:
             parser.error("load needs DOCS.tsv")
