@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 
+import export_to_peers
 import pg_peer
 import sphinx_peer
 
@@ -85,10 +86,8 @@ def sqlite_sql(query, flt):
         where += " AND " + SQL_FILTER[facet].format(v=value if facet == "year" else sql_str(value))
     facet = ("SELECT * FROM (SELECT {name}, {col}, count(*) AS c FROM m CROSS JOIN {table} ON {on} "
              "GROUP BY {col} ORDER BY c DESC LIMIT 10)")
-    facets = [
-        facet.format(name="'year'", col="f.year", table="doc_year f", on="f.docid = m.docid"),
-        facet.format(name="'project_type'", col="f.type", table="doc_type f", on="f.docid = m.docid"),
-        facet.format(name="'organisation_kind'", col="f.kind", table="doc_kind f", on="f.docid = m.docid"),
+    facets = [facet.format(name=f"'{name}'", col=f"f.{col}", table=f"{table} f", on="f.docid = m.docid")
+              for name, table, col in export_to_peers.FACET_TABLES] + [
         facet.format(name="'doc_type'", col="f.doc_type", table="doc f", on="f.rowid = m.docid"),
         facet.format(name="'lang'", col="f.lang", table="doc f", on="f.rowid = m.docid"),
     ]

@@ -44,6 +44,10 @@ import xml.etree.ElementTree as ET
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SPACES = re.compile(r"[ \t\r\n]+")
 KINDS = ("organisation", "project", "resource")
+# The facets of the SQL peers (fts5_load.py, pg_peer.py): (name in the answers, table of one row per value, its
+# value column); doc_type and lang are columns of the table doc.
+FACET_TABLES = (("year", "doc_year", "year"), ("project_type", "doc_type", "type"),
+                ("organisation_kind", "doc_kind", "kind"))
 
 
 def collapse(text):

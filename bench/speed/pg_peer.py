@@ -124,10 +124,8 @@ def query_sql(query, flt, limit=10):
         where += " AND " + SQL_FILTER[facet].format(v=value if facet == "year" else sql_str(value))
     facet = ("(SELECT {name}, {col}::text, count(*) AS c FROM m JOIN {table} f ON {on} GROUP BY 2 "
              "ORDER BY 3 DESC, 2 LIMIT 10)")
-    facets = [
-        facet.format(name="'year'", col="f.year", table="doc_year", on="f.docid = m.rowid"),
-        facet.format(name="'project_type'", col="f.type", table="doc_type", on="f.docid = m.rowid"),
-        facet.format(name="'organisation_kind'", col="f.kind", table="doc_kind", on="f.docid = m.rowid"),
+    facets = [facet.format(name=f"'{name}'", col=f"f.{col}", table=table, on="f.docid = m.rowid")
+              for name, table, col in export_to_peers.FACET_TABLES] + [
         "(SELECT 'doc_type', doc_type, count(*) FROM m GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 10)",
         "(SELECT 'lang', lang, count(*) FROM m GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 10)",
     ]
