@@ -1,8 +1,12 @@
-"""Reading the shared test collections' files, for the peers' runners (fts5_run.py, quest_run.py)."""
+"""Reading the shared test collections' files, for the peers' runners (fts5_run.py, quest_run.py, pg_run.py,
+sphinx_run.py)."""
 
+import argparse
 import json
 import re
 import sys
+
+WORD = re.compile(r"[^\W_]+")
 
 
 def read_queries(path, tool):
@@ -31,3 +35,40 @@ def read_docs(path, tool):
             if not doc_id or re.search(r"\s", doc_id):
                 sys.exit(f"{tool}: {path}:{number}: empty id or id with whitespace")
             yield doc_id, doc.get("title") or "", doc.get("text") or ""
+
+
+def write_peer_tsv(docs_path, tsv_path, tool):
+    """docs.jsonl -> the TSV of bench/speed/export_to_peers.py (English resources, no facet values), the input of
+    bench/speed/pg_peer.py and sphinx_peer.py; returns the number of documents."""
+    count = 0
+    with open(tsv_path, "w", encoding="utf-8", newline="\n") as out:
+        for doc_id, title, text in read_docs(docs_path, tool):
+            cells = (doc_id, "resource", "en", title, text, "", "", "")
+            out.write("\t".join(re.sub(r"[\t\r\n]", " ", c) for c in cells) + "\n")
+            count += 1
+    return count
+
+
+def query_words(text):
+    """The query's words (runs of Unicode letters and digits), duplicates after case folding dropped, first
+    occurrence kept: what every peer's runner ORs together."""
+    words, seen = [], set()
+    for word in WORD.findall(text):
+        key = word.casefold()
+        if key not in seen:
+            seen.add(key)
+            words.append(word)
+    return words
+
+
+def server_runner_arguments(description, tag):
+    """The command line of a peer's runner that keeps a server in a work folder (pg_run.py, sphinx_run.py):
+    DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag TAG] [--limit 1000]; add options, then parse_args()."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("docs")
+    parser.add_argument("queries")
+    parser.add_argument("run")
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--tag", default=tag)
+    parser.add_argument("--limit", type=int, default=1000)
+    return parser

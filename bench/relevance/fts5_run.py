@@ -17,23 +17,14 @@ The database is in memory unless --db is given. Python standard library only.
 
 import argparse
 import os
-import re
 import sqlite3
 import sys
 
 import collection
 
-WORD = re.compile(r"[^\W_]+")
-
 
 def fts5_query(text):
-    words, seen = [], set()
-    for word in WORD.findall(text):
-        key = word.casefold()
-        if key not in seen:
-            seen.add(key)
-            words.append('"' + word + '"')
-    return " OR ".join(words)
+    return " OR ".join('"' + word + '"' for word in collection.query_words(text))
 
 
 def main():

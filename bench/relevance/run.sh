@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Ranking quality of citego-search against two peers (Xapian's quest, SQLite FTS5) on public test collections.
+# Ranking quality of citego-search against four peers (Xapian's quest, SQLite FTS5, PostgreSQL, Sphinx) on public
+# test collections.
 #
-#   bash bench/relevance/run.sh [--keep DIR] [--systems citego,quest,fts5] [--citego-args 'ARGS'] [COLLECTION_DIR...]
+#   bash bench/relevance/run.sh [--keep DIR] [--systems citego,quest,fts5,postgres,sphinx] [--citego-args 'ARGS']
+#                               [COLLECTION_DIR...]
 #
 # A collection folder holds docs.jsonl, queries.tsv and qrels.tsv (see ../shared/data/README.md). Default: every
 # folder under ../shared/data (relative to the repository root) that has a docs.jsonl. Prints, per collection,
@@ -16,17 +18,17 @@ build=${CITEGO_BUILD_DIR:-build}
 [[ $build = /* ]] || build=$repo/$build
 
 usage() {
-  sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   echo
   echo "Options:"
   echo "  --keep DIR          keep the work files (exports, databases, runs, per-query measures, logs) in DIR"
-  echo "  --systems LIST      comma-separated subset of citego,quest,fts5 (default: all three)"
+  echo "  --systems LIST      comma-separated subset of citego,quest,fts5,postgres,sphinx (default: all five)"
   echo "  --citego-args ARGS  extra options for citego-search --batch, e.g. '--lang en' or '--and'"
 }
 die() { echo "run.sh: $*" >&2; exit 1; }
 
 keep=""
-systems="citego,quest,fts5"
+systems="citego,quest,fts5,postgres,sphinx"
 citego_args=()
 collections=()
 while (($#)); do
@@ -47,7 +49,8 @@ done
 IFS=, read -ra system_list <<<"$systems"
 ((${#system_list[@]})) || die "--systems is empty"
 for s in "${system_list[@]}"; do
-  case $s in citego|quest|fts5) ;; *) die "unknown system '$s' (expected citego, quest or fts5)" ;; esac
+  case $s in citego|quest|fts5|postgres|sphinx) ;;
+    *) die "unknown system '$s' (expected citego, quest, fts5, postgres or sphinx)" ;; esac
 done
 has_system() { [[ ",$systems," == *",$1,"* ]]; }
 
@@ -64,6 +67,15 @@ command -v python3 >/dev/null || die "python3 not found"
 if has_system quest; then
   command -v scriptindex >/dev/null || die "scriptindex not found: install the Debian package xapian-omega"
   command -v quest >/dev/null || die "quest not found: install the Debian package xapian-tools"
+fi
+if has_system postgres; then
+  [[ -x ${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb ]] && command -v psql >/dev/null ||
+    die "PostgreSQL 15 not found: install the Debian package postgresql-15 (or set PG_BIN)"
+fi
+if has_system sphinx; then
+  command -v indexer >/dev/null && command -v searchd >/dev/null ||
+    die "indexer/searchd not found: install the Debian package sphinxsearch"
+  command -v mysql >/dev/null || die "mysql not found: install the Debian package default-mysql-client"
 fi
 
 # Collections.
@@ -132,6 +144,8 @@ echo "citego relevance benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores
 has_system citego && echo "  $("$search_bin" --version)${citego_args[*]:+; citego-search options: ${citego_args[*]}}"
 has_system quest && echo "  $(quest --version | head -n 1); $(scriptindex --version | head -n 1)"
 has_system fts5 && echo "  SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)') FTS5"
+has_system postgres && echo "  $("${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres" --version)"
+has_system sphinx && echo "  $(indexer 2>/dev/null | head -n 1)"
 echo "  work folder: $work${keep:+ (kept)}"
 
 overall_status=0
@@ -174,6 +188,13 @@ for c in "${collections[@]}"; do
       --db "$w/fts5.sqlite" && ok[fts5]=1
     grep -h 'fts5_run:' "$w/fts5.log" | sed 's/^/  /' || true
   fi
+  for s in postgres sphinx; do
+    has_system $s || continue
+    ok[$s]=0
+    runner=$here/${s/postgres/pg}_run.py
+    step $s "$w/$s.log" python3 "$runner" "$c/docs.jsonl" "$c/queries.tsv" "$w/$s.run" --workdir "$w/$s" && ok[$s]=1
+    grep -h '_run:' "$w/$s.log" | grep -v '^pg_run:   query\|^sphinx_run:   query' | sed 's/^/  /' || true
+  done
 
   declare -A ndcg=() map=() r100=() p10=()
   num_q=""
@@ -206,7 +227,7 @@ for c in "${collections[@]}"; do
     fi
   done
   times=""
-  for t in convert index citego quest fts5 eval; do
+  for t in convert index citego quest fts5 postgres sphinx eval; do
     if [[ -n ${step_time[$t]:-} ]]; then times+="${times:+, }$t ${step_time[$t]}s"; fi
   done
   echo "  wall time: $times"
@@ -214,13 +235,19 @@ for c in "${collections[@]}"; do
     if [[ -s $w/$s.eval.log ]]; then sed "s/^citego-trec-eval: note: /  note ($s): /" "$w/$s.eval.log"; fi
   done
 
-  if [[ ${ok[citego]:-0} == 1 && ${ok[quest]:-0} == 1 && ${ok[fts5]:-0} == 1 ]]; then
-    awk -v name="$name" -v cn="${ndcg[citego]}" -v cm="${map[citego]}" -v qn="${ndcg[quest]}" -v qm="${map[quest]}" \
-        -v fn="${ndcg[fts5]}" -v fm="${map[fts5]}" 'BEGIN {
-      bn = qn > fn ? qn : fn; bm = qm > fm ? qm : fm
-      n = cn > bn; m = cm > bm
-      printf "  %s: citego beats both peers on nDCG@10 and MAP: %s (nDCG@10 %s vs best peer %s: %s; MAP %s vs best peer %s: %s)\n",
-        name, (n && m) ? "YES" : "NO", cn, bn, n ? "better" : "not better", cm, bm, m ? "better" : "not better" }'
+  peers=()
+  for s in "${system_list[@]}"; do [[ $s != citego && ${ok[$s]:-0} == 1 ]] && peers+=("$s"); done
+  if [[ ${ok[citego]:-0} == 1 ]] && ((${#peers[@]})); then
+    best_n=0 best_m=0 best_n_name="" best_m_name=""
+    for s in "${peers[@]}"; do
+      awk -v a="${ndcg[$s]}" -v b="$best_n" 'BEGIN { exit !(a > b) }' && { best_n=${ndcg[$s]}; best_n_name=$s; }
+      awk -v a="${map[$s]}" -v b="$best_m" 'BEGIN { exit !(a > b) }' && { best_m=${map[$s]}; best_m_name=$s; }
+    done
+    awk -v name="$name" -v peers="${peers[*]}" -v cn="${ndcg[citego]}" -v cm="${map[citego]}" -v bn="$best_n" \
+        -v bm="$best_m" -v nn="$best_n_name" -v mn="$best_m_name" 'BEGIN {
+      n = cn > bn; m = cm > bm; gsub(/ /, ", ", peers)
+      printf "  %s: citego beats every peer (%s) on nDCG@10 and MAP: %s (nDCG@10 %s vs best peer %s %s: %s; MAP %s vs best peer %s %s: %s)\n",
+        name, peers, (n && m) ? "YES" : "NO", cn, nn, bn, n ? "better" : "not better", cm, mn, bm, m ? "better" : "not better" }'
   fi
 done
 exit $overall_status

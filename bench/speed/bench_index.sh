@@ -5,7 +5,8 @@
 #
 # Environment: CITEGO_BUILD_DIR (default: build, relative to the repository root), BENCH_DIR (default: a new
 # mktemp -d folder, removed at the end unless --keep; a BENCH_DIR you name is always kept), BENCH_TOOLS (default:
-# "citego scriptindex scriptindex-1000 fts5": the indexers to run; a 1M-document run may leave out the slow ones).
+# "citego scriptindex scriptindex-1000 fts5 pg sphinx": the indexers to run; a 1M-document run may leave out the slow
+# ones).
 # bench_query.sh needs the databases this leaves in BENCH_DIR.
 #
 # Steps: copies the binaries into BENCH_DIR/bin (so that a rebuild during the run changes nothing), generates the
@@ -16,9 +17,13 @@
 #   scriptindex   scriptindex --overwrite DB citego.index-script DUMP   (default flush threshold, 10000 docs)
 #   scriptindex   the same with XAPIAN_FLUSH_THRESHOLD=1000
 #   fts5          fts5_load.py --db fts5.sqlite TSV                 (contentless FTS5, one transaction)
+#   pg            pg_peer.py load --dir pg TSV       (initdb, start, COPY, GIN and facet indexes, ANALYZE, stop)
+#   sphinx        sphinx_peer.py index --dir sphinx TSV              (indexer --all: one index per language)
 # in that order in odd rounds and in the reverse order in even rounds. After the last round: xapian-compact of both
 # scriptindex databases, FTS5 'optimize' + VACUUM, each timed once. citego's database is already compacted
-# (citego-index compacts before it publishes). Sizes are du -sm.
+# (citego-index compacts before it publishes). Sizes are du -sm (PostgreSQL: its base/ folder, without the WAL).
+# PostgreSQL's max RSS is the highest total PSS of its server processes (pg_peer.py --peak-file), or the client's
+# if higher: /usr/bin/time sees only the processes it waits for.
 # Writes BENCH_DIR/results/index-N.tsv (raw rows), machine-N.txt and index-N.md, and prints index-N.md.
 set -euo pipefail
 
@@ -47,8 +52,14 @@ for b in indexer/citego-index searcher/citego-search searcher/citego-client corp
     echo "missing $BUILD/$b: build first (cmake -S $ROOT -B $BUILD && cmake --build $BUILD -j2)" >&2; exit 1
   fi
 done
-for tool in scriptindex xapian-compact sqlite3 python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+TOOLS=${BENCH_TOOLS:-citego scriptindex scriptindex-1000 fts5 pg sphinx}
+need=(python3 /usr/bin/time)
+case " $TOOLS " in *" scriptindex"*) need+=(scriptindex xapian-compact) ;; esac
+case " $TOOLS " in *" fts5 "*) need+=(sqlite3) ;; esac
+case " $TOOLS " in *" pg "*) need+=(psql "${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb") ;; esac
+case " $TOOLS " in *" sphinx "*) need+=(indexer searchd) ;; esac
+for tool in "${need[@]}"; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (bench/README.md lists the packages)" >&2; exit 1; }
 done
 
 if [ -n "${BENCH_DIR:-}" ]; then
@@ -81,6 +92,7 @@ log() { echo "bench_index: $*" >&2; }
   echo "host: $(uname -n), kernel $(uname -r), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), nproc $(nproc)"
   echo "memory (free -g): $(free -g | awk '/^Mem:/{print "total "$2" GiB, used "$3", available "$7}')"
   echo "xapian: $(xapian-config --version 2>/dev/null | awk "{print \$NF}") ($(dpkg-query -W -f='omega ${Version}' xapian-omega 2>/dev/null))"
+  echo "postgresql: $("${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres" --version 2>/dev/null | awk "{print \$3}"), sphinx: $(indexer 2>/dev/null | head -1 | awk '{print $2}')"
   echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1), python3 $(python3 -c 'import sqlite3,sys;print(sys.version.split()[0], "with sqlite", sqlite3.sqlite_version)')"
   echo "repository: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" status --porcelain -- indexer searcher schema 2>/dev/null | grep -q . && echo ' (indexer/searcher/schema modified in the working tree)')"
   echo "binaries (copied from $BUILD): $(cd "$BIN" && for f in citego-index citego-search; do echo -n "$f $(date -r "$f" +%H:%M) sha256 $(sha256sum "$f" | cut -c1-12); "; done)"
@@ -104,14 +116,17 @@ printf 'docs\tround\tposition\ttool\tvariant\twall_s\tuser_s\tsys_s\tmax_rss_mib
 # run_timed ROUND POSITION TOOL VARIANT SIZE_PATH -- COMMAND...: time -v one command, append a row.
 run_timed() {
   local round=$1 pos=$2 tool=$3 variant=$4 sizepath=$5; shift 6
-  local tag="$tool-$variant-r$round" load rc=0 size=0
+  local tag="$tool-$variant-r$round" load rc=0 size=0 peak=0 cpu=0
   load=$(cut -d' ' -f1 /proc/loadavg)
   log "round $round #$pos: $tool $variant (load $load)"
   /usr/bin/time -v -o "$TIMES/$tag.time" "$@" > "$TIMES/$tag.out" 2> "$TIMES/$tag.err" || rc=$?
   if [ "$rc" != 0 ]; then log "FAILED ($rc): $*"; tail -5 "$TIMES/$tag.err" >&2; fi
   [ -n "$sizepath" ] && [ -e "$sizepath" ] && size=$(du -sm "$sizepath" | cut -f1)
-  awk -F': ' -v n="$N" -v r="$round" -v p="$pos" -v t="$tool" -v v="$variant" -v s="$size" -v x="$rc" -v l="$load" '
-    /User time/ {u=$2} /System time/ {y=$2} /Maximum resident/ {m=$2/1024}
+  # A server's peak memory (KiB) and CPU seconds, which /usr/bin/time cannot see (pg_peer.py --peak-file).
+  [ -s "$TIMES/$tag.peak" ] && read -r peak cpu < "$TIMES/$tag.peak"
+  awk -F': ' -v n="$N" -v r="$round" -v p="$pos" -v t="$tool" -v v="$variant" -v s="$size" -v x="$rc" -v l="$load" \
+      -v k="$peak" -v c="$cpu" '
+    BEGIN {m=k/1024} /User time/ {u=$2+c} /System time/ {y=$2} /Maximum resident/ {if ($2/1024 > m) m=$2/1024}
     /Elapsed \(wall clock\)/ { k=split($NF, a, ":"); w=0; for (i=1;i<=k;i++) w=w*60+a[i] }
     END { printf "%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.0f\t%s\t%s\t%s\n", n,r,p,t,v,w,u,y,m,s,x,l }' \
     "$TIMES/$tag.time" >> "$TSV"
@@ -139,15 +154,26 @@ run_fts5() {
   run_timed "$1" "$2" fts5 contentless "$DB/fts5.sqlite" -- \
     python3 "$HERE/fts5_load.py" --db "$DB/fts5.sqlite" "$PEERS/docs.tsv"
 }
+run_pg() {
+  run_timed "$1" "$2" postgresql "gin+unaccent" "$DB/pg/data/base" -- \
+    python3 "$HERE/pg_peer.py" load --dir "$DB/pg" --peak-file "$TIMES/postgresql-gin+unaccent-r$1.peak" \
+    "$PEERS/docs.tsv"
+}
+run_sphinx() {
+  run_timed "$1" "$2" sphinx "4-languages" "$DB/sphinx/index" -- \
+    python3 "$HERE/sphinx_peer.py" index --dir "$DB/sphinx" "$PEERS/docs.tsv"
+}
 
 order=()
-for tool in ${BENCH_TOOLS:-citego scriptindex scriptindex-1000 fts5}; do
+for tool in $TOOLS; do
   case "$tool" in
     citego) order+=(run_citego) ;;
     scriptindex) order+=(run_scriptindex) ;;
     scriptindex-1000) order+=(run_scriptindex_1000) ;;
     fts5) order+=(run_fts5) ;;
-    *) echo "unknown tool in BENCH_TOOLS: $tool (citego, scriptindex, scriptindex-1000, fts5)" >&2; exit 2 ;;
+    pg) order+=(run_pg) ;;
+    sphinx) order+=(run_sphinx) ;;
+    *) echo "unknown tool in BENCH_TOOLS: $tool (citego, scriptindex, scriptindex-1000, fts5, pg, sphinx)" >&2; exit 2 ;;
   esac
 done
 if [ "${order[*]}" != run_citego ]; then  # the peers read the corpus converted once

@@ -44,6 +44,10 @@ import xml.etree.ElementTree as ET
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SPACES = re.compile(r"[ \t\r\n]+")
 KINDS = ("organisation", "project", "resource")
+# The facets of the SQL peers (fts5_load.py, pg_peer.py): (name in the answers, table of one row per value, its
+# value column); doc_type and lang are columns of the table doc.
+FACET_TABLES = (("year", "doc_year", "year"), ("project_type", "doc_type", "type"),
+                ("organisation_kind", "doc_kind", "kind"))
 
 
 def collapse(text):
@@ -177,6 +181,17 @@ def write_tsv(out, doc):
     cells = [doc["id"], doc["doctype"], doc["lang"], title, text,
              ",".join(doc["years"]), ",".join(doc["types"]), ",".join(doc["kinds"])]
     out.write("\t".join(tsv_cell(c) for c in cells) + "\n")
+
+
+def tsv_rows(path, tool):
+    """Reads a TSV written by --tsv: yields (row number from 1, [the 8 cells]); exits with `tool: path:line: ...` on
+    a line of another shape. The peers use the row number as the document's id."""
+    with open(path, encoding="utf-8", newline="\n") as tsv:
+        for number, line in enumerate(tsv, 1):
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) != 8:
+                sys.exit(f"{tool}: {path}:{number}: expected 8 tab-separated cells, got {len(cells)}")
+            yield number, cells
 
 
 def main():

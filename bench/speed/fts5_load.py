@@ -27,6 +27,8 @@ import sqlite3
 import sys
 import time
 
+import export_to_peers
+
 SCHEMA = """
 CREATE VIRTUAL TABLE docs USING fts5(title, text, content='', tokenize={tokenize});
 CREATE TABLE doc(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_type TEXT NOT NULL, lang TEXT NOT NULL);
@@ -45,16 +47,6 @@ CREATE INDEX doc_kind_kind ON doc_kind(kind, docid);
 CREATE INDEX doc_type_docid ON doc_type(docid, type);
 CREATE INDEX doc_type_type ON doc_type(type, docid);
 """
-
-
-def rows(path, counts):
-    with open(path, encoding="utf-8", newline="\n") as tsv:
-        for number, line in enumerate(tsv, 1):
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) != 8:
-                sys.exit(f"fts5_load: {path}:{number}: expected 8 tab-separated cells, got {len(cells)}")
-            counts[0] += 1
-            yield counts[0], cells
 
 
 def optimize(db):
@@ -95,7 +87,7 @@ def main():
         if statement.strip():
             db.execute(statement)
 
-    counts = [0]
+    count = 0
     batch = {"docs": [], "doc": [], "doc_year": [], "doc_type": [], "doc_kind": []}
     inserts = {
         "docs": "INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)",
@@ -111,7 +103,8 @@ def main():
                 db.executemany(inserts[table], values)
                 values.clear()
 
-    for rowid, (doc_id, doc_type, lang, title, text, y, t, k) in rows(args.tsv, counts):
+    for rowid, (doc_id, doc_type, lang, title, text, y, t, k) in export_to_peers.tsv_rows(args.tsv, "fts5_load"):
+        count = rowid
         batch["docs"].append((rowid, title, text))
         batch["doc"].append((rowid, doc_id, doc_type, lang))
         if y:
@@ -132,10 +125,10 @@ def main():
     if args.optimize:
         optimize(db)
     db.close()
-    print(f"fts5_load: {counts[0]} documents into {args.db} in {loaded:.2f} s"
+    print(f"fts5_load: {count} documents into {args.db} in {loaded:.2f} s"
           + (f", optimized in {time.monotonic() - started - loaded:.2f} s" if args.optimize else ""),
           file=sys.stderr)
-    return 0 if counts[0] else 1
+    return 0 if count else 1
 
 
 if __name__ == "__main__":

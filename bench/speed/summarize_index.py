@@ -12,12 +12,15 @@ import statistics
 import sys
 
 INDEXERS = [("citego-index", "default"), ("scriptindex", "default"), ("scriptindex", "flush1000"),
-            ("fts5", "contentless")]
+            ("fts5", "contentless"), ("postgresql", "gin+unaccent"), ("sphinx", "4-languages")]
 LABEL = {
     ("citego-index", "default"): "citego-index (default: --jobs = cores, compacts before publishing)",
     ("scriptindex", "default"): "scriptindex, default flush (10000 docs)",
     ("scriptindex", "flush1000"): "scriptindex, `XAPIAN_FLUSH_THRESHOLD=1000`",
     ("fts5", "contentless"): "FTS5 contentless (python3 + sqlite3), one transaction",
+    ("postgresql", "gin+unaccent"): "PostgreSQL 15: COPY, tsvector per language + unaccent, GIN, facet tables "
+                                    "(CPU and RSS: server included)",
+    ("sphinx", "4-languages"): "Sphinx 2.2 `indexer --all`: 4 indexes (one stemmer each), tsvpipe",
 }
 
 
