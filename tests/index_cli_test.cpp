@@ -370,8 +370,18 @@ TEST_F(LiveDatabaseFixture, ABuildThatRemovesMoreThanHalfIsRefused) {
   const RunResult forced = index({"--db", db_, "--allow-shrink", "corpus/fixtures/multilingual"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_EQ(Xapian::Database(db_).get_doccount(), 10u);
-  const RunResult half = index({"--db", db_, "corpus/fixtures/multilingual/governance-en-es.xml"});
-  EXPECT_EQ(half.exit_code, 0) << half.err;
+  // From 10 documents to 4 is refused, to 5 is allowed (half of them go).
+  for (const std::size_t count : {4, 5}) {
+    std::string organisations;
+    for (std::size_t i = 0; i < count; ++i) {
+      organisations += "<organisation id=\"org-" + std::to_string(i) + "\"><name>Org</name><kind>media</kind>"
+                       "</organisation>\n";
+    }
+    write_file(inputs / "few.xml", "<?xml version=\"1.0\"?>\n<citego-export version=\"1\" xml:lang=\"fr\">\n" +
+                                       organisations + "</citego-export>\n");
+    const RunResult few = index({"--db", db_, inputs / "few.xml"});
+    EXPECT_EQ(few.exit_code, count == 5 ? 0 : 1) << few.err;
+  }
   EXPECT_EQ(Xapian::Database(db_).get_doccount(), 5u);
 }
 
