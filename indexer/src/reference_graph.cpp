@@ -47,7 +47,7 @@ SourceLocation ReferenceGraph::location_of(const Where& where) const {
 }
 
 ReferenceGraph::Ref ReferenceGraph::ref_of(const Reference& reference) {
-  return Ref{reference.ref, reference.role, where_of(reference.where)};
+  return Ref{reference.ref, where_of(reference.where)};
 }
 
 std::optional<ReferenceGraph::Ref> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
@@ -110,7 +110,7 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       break;
   }
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.authors.push_back(Ref{author.ref, "", where_of(author.where)});
+    if (!author.ref.empty()) facts.authors.push_back(Ref{author.ref, where_of(author.where)});
   }
   facts.descriptors = refs_of(record.descriptors);
   facts.places = refs_of(record.places);

@@ -5,9 +5,10 @@
 // to parallel writers (ShardedWriter), whose staging runs are merged into a new generation, published atomically
 // (LiveDatabase). Each pass reads each input once, whole, from one descriptor (input_file.h); pass 2 refuses a
 // regular file whose size or digest differs from what pass 1 checked, and takes a pipe's bytes from pass 1, which
-// kept them. Memory is bounded by the largest input file (its bytes and XML tree), the inputs that are pipes, the
-// reference graph (a few hundred bytes per document), and the chunks being written (jobs x 2 chunks), whatever the
-// corpus size.
+// kept them. Memory is the largest input file (its bytes, XML tree and records), the inputs that are pipes, the
+// chunks being written (jobs x 2 chunks), and the reference graph, the one part that grows with the corpus (about
+// 1.5 KB per document of the generated corpus: bench/RESULTS.md, "Peak memory of a build"). The spelling data is
+// taken from the merged database, not counted in memory.
 #pragma once
 
 #include <array>

@@ -64,10 +64,9 @@ class ReferenceGraph {
     int line = 0;
     int column = 0;
   };
-  // A Reference as the graph keeps it.
+  // A Reference as the graph keeps it: no facet depends on a role.
   struct Ref {
     std::string ref;
-    std::string role;
     Where where;
   };
 
