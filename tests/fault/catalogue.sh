@@ -627,14 +627,14 @@ case_read_only_db_folder() {
     read_only="chmod a-w"
     expected="citego-index: cannot open $DB.generations/lock: Permission denied"$'\n'
   fi
-  index_run "$FAULT_SRC/corpus/fixtures/multilingual"
+  index_run --allow-shrink "$FAULT_SRC/corpus/fixtures/multilingual"  # 10 documents replace 21
   expect_no_hang_or_crash
   expect_eq "exit status" 1 "$RC"
   expect_file_text "stderr" err "$expected"
   expect_db_unchanged
   note "$read_only"
   if [ "$(id -u)" -eq 0 ]; then mount -o remount,rw db; else chmod -R u+w db; fi
-  index_run "$FAULT_SRC/corpus/fixtures/multilingual"
+  index_run --allow-shrink "$FAULT_SRC/corpus/fixtures/multilingual"  # 10 documents replace 21
   expect_eq "exit status of the next build, once writable" 0 "$RC" || why "its stderr: $(head -c 300 err)"
 }
 
@@ -650,11 +650,11 @@ full_disk_case() {  # FREE_KIB INPUT
     [ "$1" -gt 0 ] && truncate -s "-$1K" db/filler
     DB_DIGEST=$(tree_digest db)
     how="a 64 MiB tmpfs with $1 KiB free"
-    index_run "$2"
+    index_run --allow-shrink "$2"
   else
     live_db || return 1
     how="ulimit -f 4 (not root, or no tmpfs)"
-    cd in && run_cmd 60 bash -c 'ulimit -f 4 && exec "$@"' _ "$INDEX" --db "$DB" "$2"
+    cd in && run_cmd 60 bash -c 'ulimit -f 4 && exec "$@"' _ "$INDEX" --db "$DB" --allow-shrink "$2"
     cd "$CASE_DIR" || return 1
   fi
   expect_no_hang_or_crash
@@ -667,7 +667,7 @@ full_disk_case() {  # FREE_KIB INPUT
   expect_db_unchanged
   note "$how"
   rm -f db/filler
-  index_run "$2"
+  index_run --allow-shrink "$2"
   expect_eq "exit status of the next build, with room" 0 "$RC" || why "its stderr: $(head -c 300 err)"
   expect_eq "what the store holds after it" "000001 000002 lock" "$(ls db/live.db.generations | paste -sd' ')"
 }
