@@ -895,6 +895,8 @@ std::string utf16(std::string_view ascii, bool big_endian, bool bom) {
 }
 
 const std::string kUtf8Only = "; citego-index reads UTF-8 only (convert it, e.g. with iconv -f ";
+const std::string kDeclaredOther =
+    "; citego-index reads UTF-8, ISO-8859-1 and Windows-1252 (convert it, e.g. with iconv -f ";
 const std::string kNotAllowed = ", which XML does not allow";
 const std::string kTooLong = " longer than 1048576 bytes (the limit of one text node or attribute value; see "
                              "schema/README.md)";
@@ -958,10 +960,20 @@ std::vector<FaultCase> strict_xml_cases() {
       {"EncodedSurrogateInAnElementName", export_of("  <resource\xED\xA0\x80 id=\"res-a\"/>\n"),
        {"t.xml:2:12: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
         "/>)"}},
-      {"Iso88591Declared", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + export_of(kDocument),
-       {"t.xml:1:1: error: declares encoding \"ISO-8859-1\"" + kUtf8Only + "ISO-8859-1 -t UTF-8)"}},
+      {"ShiftJisDeclared", "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n" + export_of(kDocument),
+       {"t.xml:1:1: error: declares encoding \"Shift_JIS\"" + kDeclaredOther + "Shift_JIS -t UTF-8)"}},
       {"Utf16Declared", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument),
-       {"t.xml:1:1: error: declares encoding \"UTF-16\"" + kUtf8Only + "UTF-16 -t UTF-8)"}},
+       {"t.xml:1:1: error: declares encoding \"UTF-16\"" + kDeclaredOther + "UTF-16 -t UTF-8)"}},
+      // Converted, then read: a fault is located in the file as it is (columns in characters).
+      {"Latin1DeclaredIsRead", "<?xml version=\"1.0\" encoding=\"latin1\"?>\n" + export_of(kDocument),
+       {}, {"res-a"}},
+      {"Latin1FaultAfterAccents", "<?xml version='1.0' encoding='ISO-8859-1' standalone='yes'?><citego-export "
+       "version=\"1\" xml:lang=\"fr\"><organisation id=\"org-\xE9\"><name>Cit\xE9</name><kind>media</kind>"
+       "</organisation></citego-export>",
+       {"t.xml:1:102: error: <organisation> has an invalid id \"org-\xC3\xA9\" (expected lower-case letters, digits "
+        "and '-', at most 64)"}},
+      {"Windows1252Undefined", "<?xml version=\"1.0\" encoding=\"CP1252\"?>\n<citego-export version=\"1\">\x80\x9D",
+       {"t.xml:2:29: error: byte 0x9D is no character in Windows-1252, the encoding the file declares"}},
       {"Utf16WithByteOrderMark", utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument), false, true),
        {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
       {"Utf16WithoutByteOrderMark", utf16(export_of(kDocument), true, false),

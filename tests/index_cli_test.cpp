@@ -4,18 +4,21 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <functional>
 #include <regex>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
 
 #include "citego/index_builder.h"
 #include "broken_fixtures.h"
+#include "corpus_generator.h"
 #include "citego/schema.h"
 #include "test_support.h"
 
@@ -57,7 +60,9 @@ TEST(IndexCli, IndexesTheBundledCorpus) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(std::regex_match(
-      r.err, std::regex("citego-index: 21 documents \\(14 organisations, 5 projects, 0 resources, 2 dossiers, "
+      r.err, std::regex("citego-index: note: not read, being subfolders: corpus/fixtures corpus/generator "
+                        "corpus/library \\(give a subfolder as an INPUT to read it\\)\n"
+                        "citego-index: 21 documents \\(14 organisations, 5 projects, 0 resources, 2 dossiers, "
                         "0 fiches\\) from 1 file in "
                         "[0-9]+\\.[0-9]{2} s \\([0-9]+ docs/s\\); .*citego\\.db is generation 000001\n")))
       << r.err;
@@ -191,9 +196,9 @@ INSTANTIATE_TEST_SUITE_P(
                                           "not a character XML allows\n"},
         BrokenCase{{"control-reference.xml"}, "control-reference.xml:7:19: error: malformed XML: character reference "
                                               "&#x1B; is not a character XML allows\n"},
-        BrokenCase{{"latin1-declared.xml"}, "latin1-declared.xml:1:1: error: declares encoding \"ISO-8859-1\"; "
-                                            "citego-index reads UTF-8 only (convert it, e.g. with iconv -f ISO-8859-1 "
-                                            "-t UTF-8)\n"},
+        BrokenCase{{"foreign-encoding.xml"}, "foreign-encoding.xml:1:1: error: declares encoding \"Shift_JIS\"; "
+                                             "citego-index reads UTF-8, ISO-8859-1 and Windows-1252 (convert it, e.g. "
+                                             "with iconv -f Shift_JIS -t UTF-8)\n"},
         BrokenCase{{"long-id.xml"}, "long-id.xml:6:3: error: <organisation> has an invalid id \"org-" +
                                         std::string(76, 'x') + "…\" (expected lower-case letters, digits and '-', at "
                                         "most 64)\n"},
@@ -224,6 +229,13 @@ std::string export_naming(std::string_view name) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Generated broken export. -->\n"
          "<citego-export version=\"1\" xml:lang=\"en\">\n\n  <organisation id=\"org-generated\">\n    <name>" +
          std::string(name) + "</name>\n    <kind>media</kind>\n  </organisation>\n\n</citego-export>\n";
+}
+
+// `xml` with its declaration naming `encoding` instead of UTF-8.
+std::string declaring(std::string xml, std::string_view encoding) {
+  const std::string utf8 = "encoding=\"UTF-8\"";
+  xml.replace(xml.find(utf8), utf8.size(), "encoding=\"" + std::string(encoding) + "\"");
+  return xml;
 }
 
 std::string utf16le_with_bom(std::string_view ascii) {
@@ -259,6 +271,18 @@ INSTANTIATE_TEST_SUITE_P(
                       ":6:18: error: malformed XML: control character U+0000" + kNotAllowed},
         GeneratedCase{"noncharacter.xml", export_naming("Example \xEF\xBF\xBE"),
                       ":6:19: error: malformed XML: character U+FFFE" + kNotAllowed},
+        // Latin-1 and Windows-1252 are read as UTF-8 with the same lines and columns: "é" is column 14, one character.
+        GeneratedCase{"latin1-control.xml", declaring(export_naming("Cit\xE9 \x1B Example"), "ISO-8859-1"),
+                      ":6:16: error: malformed XML: control character U+001B" + kNotAllowed},
+        GeneratedCase{"cp1252-control.xml", declaring(export_naming("\x80 Cit\xE9 \x1B"), "windows-1252"),
+                      ":6:18: error: malformed XML: control character U+001B" + kNotAllowed},
+        GeneratedCase{"cp1252-undefined.xml", declaring(export_naming("Cit\xE9 \x81"), "Windows-1252"),
+                      ":6:16: error: byte 0x81 is no character in Windows-1252, the encoding the file declares"},
+        GeneratedCase{"koi8.xml", declaring(export_naming("\xF0\xD2\xC9"), "KOI8-R"),
+                      ":1:1: error: declares encoding \"KOI8-R\"; citego-index reads UTF-8, ISO-8859-1 and "
+                      "Windows-1252 (convert it, e.g. with iconv -f KOI8-R -t UTF-8)"},
+        GeneratedCase{"raw-c0-control.xml", export_naming("Example \x01 Network"),
+                      ":6:19: error: malformed XML: control character U+0001" + kNotAllowed},
         GeneratedCase{"invalid-utf8.xml", export_naming("Cit\xE9 Example"),
                       ":6:5: error: <organisation> \"org-generated\" has invalid UTF-8 in <name>"},
         GeneratedCase{"overlong-utf8.xml", export_naming("Example \xC0\xBC Network"),
@@ -274,6 +298,184 @@ INSTANTIATE_TEST_SUITE_P(
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
+
+// An export declared ISO-8859-1 or Windows-1252 gives the database its UTF-8 version gives.
+TEST(IndexCli, ReadsLatin1AndWindows1252AsTheirUtf8) {
+  TempDir dir;
+  const auto dump_of = [&](const std::string& name, const std::string& bytes) {
+    fs::create_directory(dir / name);
+    write_file(dir / name + "/export.xml", bytes);
+    const RunResult r = index({"--db", dir / (name + ".db"), dir / name + "/export.xml"});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    return dump_database(dir / (name + ".db"));
+  };
+  const std::string utf8 = dump_of("utf8", export_naming("Cit\xC3\xA9 \xC3\x89" "cole"));
+  EXPECT_NE(dump_of("ascii", export_naming("Cite Ecole")), utf8);  // the accents reach the database
+  EXPECT_EQ(dump_of("latin1", declaring(export_naming("Cit\xE9 \xC9" "cole"), "ISO-8859-1")), utf8);
+  // Windows-1252 has € at 0x80 and œ at 0x9C, where ISO-8859-1 has control characters.
+  const std::string utf8_euro = dump_of("utf8-euro", export_naming("\xE2\x82\xAC \xC5\x93uvre Cit\xC3\xA9"));
+  EXPECT_EQ(dump_of("cp1252", declaring(export_naming("\x80 \x9Cuvre Cit\xE9"), "cp1252")), utf8_euro);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checking without building, and what a build refuses to publish.
+
+const std::string kBundledContents =
+    "21 documents \\(14 organisations, 5 projects, 0 resources, 2 dossiers, 0 fiches\\) from 1 file in "
+    "[0-9]+\\.[0-9]{2} s \\([0-9]+ docs/s\\); ";
+
+TEST(IndexCli, CheckValidatesEverythingAndWritesNothing) {
+  TempDir dir;
+  const RunResult valid = index({"--check", "corpus/citego-partners.xml"});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(valid.out, "");
+  EXPECT_TRUE(std::regex_match(valid.err, std::regex("citego-index: checked " + kBundledContents +
+                                                     "no errors; nothing written\n")))
+      << valid.err;
+  // A local fault and a fault between records: the diagnostics of a build, exit 1, and no database.
+  for (const std::string fixture : {"bad-kind.xml", "dangling-ref.xml"}) {
+    const std::string db = dir / "db";
+    const RunResult built = index({"--db", db, fixture}, source_dir() + "/" + kBroken);
+    const RunResult checked = index({"--check", fixture}, source_dir() + "/" + kBroken);
+    EXPECT_EQ(checked.exit_code, 1);
+    EXPECT_EQ(built.exit_code, 1);
+    const std::string unchanged = "; " + db + " is unchanged\n";
+    ASSERT_TRUE(built.err.ends_with(unchanged)) << built.err;
+    EXPECT_EQ(checked.err, built.err.substr(0, built.err.size() - unchanged.size()) + "\n");
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST_F(LiveDatabaseFixture, ABuildThatRemovesMoreThanHalfIsRefused) {
+  TempDir inputs;
+  write_file(inputs / "empty.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<citego-export version=\"2\" "
+                                   "xml:lang=\"fr\">\n</citego-export>\n");
+  const RunResult empty = index({"--db", db_, inputs / "empty.xml"});
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_EQ(empty.err, "citego-index: refusing to replace " + db_ + ": it has 21 documents and the inputs 0, so 21 "
+                       "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
+                       db_ + " is unchanged\n");
+  ExpectUnchanged();
+  // The multilingual fixtures hold 10 documents: 11 of 21 would go. --check says so too.
+  const RunResult ten = index({"--db", db_, "corpus/fixtures/multilingual"});
+  EXPECT_EQ(ten.exit_code, 1);
+  EXPECT_EQ(ten.err, "citego-index: refusing to replace " + db_ + ": it has 21 documents and the inputs 10, so 11 "
+                     "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
+                     db_ + " is unchanged\n");
+  const RunResult checked = index({"--check", "--db", db_, "corpus/fixtures/multilingual"});
+  EXPECT_EQ(checked.exit_code, 1);
+  EXPECT_EQ(checked.err, ten.err);
+  ExpectUnchanged();
+  // Half of them may go; more with --allow-shrink.
+  const RunResult forced = index({"--db", db_, "--allow-shrink", "corpus/fixtures/multilingual"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(Xapian::Database(db_).get_doccount(), 10u);
+  // From 10 documents to 4 is refused, to 5 is allowed (half of them go).
+  for (const std::size_t count : {4, 5}) {
+    std::string organisations;
+    for (std::size_t i = 0; i < count; ++i) {
+      organisations += "<organisation id=\"org-" + std::to_string(i) + "\"><name>Org</name><kind>media</kind>"
+                       "</organisation>\n";
+    }
+    write_file(inputs / "few.xml", "<?xml version=\"1.0\"?>\n<citego-export version=\"1\" xml:lang=\"fr\">\n" +
+                                       organisations + "</citego-export>\n");
+    const RunResult few = index({"--db", db_, inputs / "few.xml"});
+    EXPECT_EQ(few.exit_code, count == 5 ? 0 : 1) << few.err;
+  }
+  EXPECT_EQ(Xapian::Database(db_).get_doccount(), 5u);
+}
+
+TEST(IndexCli, ADatabaseInAFolderThatDoesNotExistIsAnError) {
+  TempDir dir;
+  const std::string db = dir / "no/such/folder/citego.db";
+  const RunResult r = index({"--db", db, "corpus/citego-partners.xml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "citego-index: cannot create " + db + ": its folder " + dir / "no/such/folder" +
+                       " does not exist (citego-index creates the database, not the folders it is in)\n");
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(IndexCli, AFolderIsReadWhateverTheCaseOfXmlAndNamesTheSubfoldersItSkips) {
+  TempDir dir;
+  fs::create_directories(dir / "in/sub");
+  fs::copy_file(corpus_dir() + "/fixtures/multilingual/governance-en-es.xml", dir / "in/a.XML");
+  fs::copy_file(corpus_dir() + "/fixtures/multilingual/territoires-fr-pt.xml", dir / "in/b.Xml");
+  fs::copy_file(corpus_dir() + "/citego-partners.xml", dir / "in/sub/partners.xml");
+  write_file(dir / "in/notes.txt", "not an export");
+  const RunResult r = index({"--db", dir / "db", dir / "in"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.starts_with("citego-index: note: not read, being subfolders: " + dir / "in/sub" +
+                                " (give a subfolder as an INPUT to read it)\ncitego-index: 10 documents "))
+      << r.err;
+  EXPECT_EQ(Xapian::Database(dir / "db").get_doccount(), 10u);
+  fs::create_directories(dir / "only/sub");
+  const RunResult none = index({"--db", dir / "db", dir / "only"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err, dir / "only" + ": error: folder has no *.xml file (its subfolders are not read: give the ones "
+                      "to index as inputs of their own, such as " + dir / "only/sub" + ")\ncitego-index: 1 error in "
+                      "the inputs; " + dir / "db" + " is unchanged\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Progress, and interruption.
+
+TEST(IndexCli, ShowsProgressOnAPipeOnlyWhenAsked) {
+  TempDir dir;
+  const RunResult quiet = index({"--db", dir / "a", "corpus/citego-partners.xml"});
+  EXPECT_EQ(std::count(quiet.err.begin(), quiet.err.end(), '\n'), 1) << quiet.err;
+  const RunResult shown = index({"--db", dir / "b", "--progress", "corpus/citego-partners.xml"});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  // One line at the start of each phase (the corpus is read, written and merged in less than a second each).
+  EXPECT_TRUE(std::regex_match(shown.err, std::regex("citego-index: reading: 0/1 file, 0 documents\n"
+                                                     "citego-index: checking the references between documents\n"
+                                                     "citego-index: writing: 0/21 documents\n"
+                                                     "citego-index: merging the staging runs\n"
+                                                     "citego-index: " + kBundledContents + ".* is generation 000001\n")))
+      << shown.err;
+}
+
+// SIGINT or SIGTERM during a build: the staging files are removed, the live database stays as it was.
+TEST_F(LiveDatabaseFixture, AnInterruptedBuildRemovesItsStagingFiles) {
+  TempDir inputs;
+  generator::GeneratorOptions options;
+  options.documents = 2000;
+  options.files = 2;
+  options.out_dir = inputs / "corpus";
+  generator::generate_corpus(options);
+  const std::string store = db_ + ".generations";
+  for (const int signal : {SIGINT, SIGTERM}) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, STDERR_FILENO);
+      ::execl(index_binary().c_str(), "citego-index", "--db", db_.c_str(), "--allow-shrink", "--jobs", "1", "--chunk",
+              "100", (inputs / "corpus").c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Pass 2 has started once the staging folder holds a run.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool writing = false;
+    while (!writing && std::chrono::steady_clock::now() < deadline) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(store, ec)) {
+        if (e.path().filename().string().starts_with("staging-") && !fs::is_empty(e.path(), ec)) writing = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(writing);
+    ASSERT_EQ(::kill(child, signal), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(store)) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"000001", "lock"}));
+    ExpectUnchanged();
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the inputs: once per pass, from one descriptor.
@@ -399,8 +601,9 @@ TEST(IndexBuild, RefusesAFileChangedBetweenThePasses) {
   request.chunk_size = 1;
   request.jobs = 1;
   bool changed = false;
-  // Pass 2 reports progress after each chunk of a.xml, before it reads b.xml again.
-  const ProgressCallback change_b = [&](std::size_t, std::size_t) {
+  // Pass 2 reports progress as it starts, before it reads the files again.
+  const ProgressCallback change_b = [&](const BuildProgress& progress) {
+    if (progress.phase != BuildPhase::Write) return;
     if (!changed) write_file(b, text);
     changed = true;
   };

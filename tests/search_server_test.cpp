@@ -137,7 +137,7 @@ class SearchServer : public ::testing::Test {
     index({"corpus/", "corpus/fixtures/multilingual"});
   }
   void index(const std::vector<std::string>& inputs) {
-    std::vector<std::string> args = {"--db", db_};
+    std::vector<std::string> args = {"--db", db_, "--allow-shrink"};  // the tests replace a corpus by a smaller one
     args.insert(args.end(), inputs.begin(), inputs.end());
     const RunResult r = run(index_binary(), args, source_dir());
     ASSERT_EQ(r.exit_code, 0) << r.err;

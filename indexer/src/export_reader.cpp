@@ -753,6 +753,18 @@ class ElementReader {
 
 ParsedExport parse_export(std::string_view xml, const std::string& file) {
   ParsedExport parsed;
+  // An export declared ISO-8859-1 or Windows-1252 is read as its UTF-8 conversion, whose characters keep their lines
+  // and columns.
+  std::string converted;
+  if (const ExportEncoding encoding = declared_encoding(xml); encoding != ExportEncoding::Utf8) {
+    const std::optional<XmlFault> fault = convert_to_utf8(xml, encoding, converted);
+    xml = converted;
+    if (fault) {
+      parsed.errors.push_back(Diagnostic{LineMap(xml, file).at(static_cast<std::ptrdiff_t>(fault->offset)),
+                                         fault->message});
+      return parsed;
+    }
+  }
   const LineMap lines(xml, file);
   // pugixml is lenient (xml_check.h): what it would let through is refused first, before a tree is built.
   if (const std::optional<XmlFault> fault = find_xml_fault(xml)) {

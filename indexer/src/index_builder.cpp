@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string_view>
 
 #include <xapian.h>
@@ -93,7 +94,19 @@ std::string reread(const std::string& file, const CheckedInput& checked) {
 InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total, bool stopped)
     : std::runtime_error(summary_of(diagnostics, total, stopped)), diagnostics_(std::move(diagnostics)), total_(total) {}
 
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+namespace {
+
+// Whether `path` names an export by its extension: ".xml" in any case.
+bool has_xml_extension(const fs::path& path) {
+  const std::string extension = path.extension().string();
+  return extension.size() == 4 && extension[0] == '.' && (extension[1] | 0x20) == 'x' &&
+         (extension[2] | 0x20) == 'm' && (extension[3] | 0x20) == 'l';
+}
+
+}  // namespace
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
+                                       std::vector<std::string>* skipped_folders) {
   std::vector<std::string> files;
   std::vector<Diagnostic> errors;
   const auto fault = [&](const std::string& path, std::string message) {
@@ -110,14 +123,19 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       }
       continue;
     }
-    if (fs::path(input).extension() == ".xml") {
+    if (has_xml_extension(input)) {
       fault(input, "is a folder, not an export file (a folder given as input must not be named *.xml)");
       continue;
     }
     std::vector<std::string> entries;
+    std::vector<std::string> subfolders;
     std::error_code ec;
     for (fs::directory_iterator it(input, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".xml") entries.push_back(it->path().string());
+      if (has_xml_extension(it->path())) {
+        entries.push_back(it->path().string());
+      } else if (std::error_code dir_ec; it->is_directory(dir_ec)) {
+        subfolders.push_back(it->path().string());
+      }
     }
     if (ec) {
       fault(input, "cannot list folder: " + ec.message());
@@ -133,9 +151,20 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       } else if (!S_ISDIR(entry_status.st_mode)) {       // a folder named *.xml is no input
         files.push_back(entry);
         ++found;
+      } else {
+        subfolders.push_back(entry);
       }
     }
-    if (found == 0 && errors.size() == errors_before) fault(input, "folder has no *.xml file");
+    std::sort(subfolders.begin(), subfolders.end());
+    if (found == 0 && errors.size() == errors_before) {
+      std::string message = "folder has no *.xml file";
+      if (!subfolders.empty()) {
+        message += " (its subfolders are not read: give the ones to index as inputs of their own, such as " +
+                   subfolders.front() + ")";
+      }
+      fault(input, std::move(message));
+    }
+    if (skipped_folders) skipped_folders->insert(skipped_folders->end(), subfolders.begin(), subfolders.end());
   }
   if (!errors.empty()) {
     const std::size_t total = errors.size();
@@ -144,9 +173,76 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   return files;
 }
 
+namespace {
+
+// What an interrupted build must remove, and the lock that keeps abandon_running_build() out of a publication.
+std::mutex running_build_mutex;
+std::vector<std::string> running_build_paths;
+
+// Registers the staging and generation paths of a build for abandon_running_build(), for the object's lifetime.
+class RunningBuild {
+ public:
+  explicit RunningBuild(const LiveDatabase& live) {
+    const std::lock_guard<std::mutex> lock(running_build_mutex);
+    running_build_paths = {live.staging_path(), live.generation_path()};
+  }
+  ~RunningBuild() { forget(); }
+  RunningBuild(const RunningBuild&) = delete;
+  RunningBuild& operator=(const RunningBuild&) = delete;
+
+  // Publishes `live`; an interruption waits until it is done, then finds nothing to remove.
+  void publish(LiveDatabase& live) {
+    const std::lock_guard<std::mutex> lock(running_build_mutex);
+    live.publish();
+    running_build_paths.clear();
+  }
+
+ private:
+  static void forget() noexcept {
+    const std::lock_guard<std::mutex> lock(running_build_mutex);
+    running_build_paths.clear();
+  }
+};
+
+// The folder --db is in must exist: a mistyped path is an error, not a new tree of folders.
+void check_database_folder(std::string db_path) {
+  while (db_path.size() > 1 && db_path.back() == '/') db_path.pop_back();
+  const fs::path folder = fs::path(db_path).parent_path();
+  if (folder.empty()) return;
+  std::error_code ec;
+  if (fs::is_directory(folder, ec)) return;
+  if (fs::exists(folder, ec)) throw LiveDatabaseError("cannot create " + db_path + ": " + folder.string() + " is not a folder");
+  throw LiveDatabaseError("cannot create " + db_path + ": its folder " + folder.string() +
+                          " does not exist (citego-index creates the database, not the folders it is in)");
+}
+
+// The documents of the database published at `db_path`, or 0 when there is none.
+std::size_t live_documents(const std::string& db_path) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(db_path, ec))) return 0;
+  return Xapian::Database(db_path).get_doccount();
+}
+
+// Refuses a build of `documents` that would remove more than half of the `live` documents.
+void check_shrink(const IndexRequest& request, std::size_t documents, std::size_t live) {
+  if (request.allow_shrink || documents * 2 >= live) return;
+  throw ShrinkRefused("refusing to replace " + request.db_path + ": it has " + std::to_string(live) +
+                      (live == 1 ? " document" : " documents") + " and the inputs " + std::to_string(documents) +
+                      ", so " + std::to_string(live - documents) +
+                      " would be removed (more than half); check the inputs, or give --allow-shrink to publish them");
+}
+
+}  // namespace
+
 IndexSummary build_index(const IndexRequest& request, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
-  const std::vector<std::string> files = expand_inputs(request.inputs);
+  if (!request.db_path.empty()) check_database_folder(request.db_path);
+  IndexSummary summary;
+  const std::vector<std::string> files = expand_inputs(request.inputs, &summary.skipped_folders);
+  BuildProgress state;
+  const auto report = [&] {
+    if (progress) progress(state);
+  };
 
   // Pass 1: read and check everything, keep the reference graph.
   // Each file is read once per pass; pass 2 re-reads regular files and checks that they are the bytes pass 1
@@ -155,6 +251,8 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   ReferenceGraph graph;
   ErrorList errors(request.max_errors);
   std::vector<CheckedInput> seen(files.size());
+  state.total = files.size();
+  report();
   for (std::size_t i = 0; i < files.size(); ++i) {
     InputBytes input = read_input(files[i]);
     if (input.error) {
@@ -171,17 +269,49 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
       seen[i] = CheckedInput{input.bytes.size(), digest_of(input.bytes), input.pipe, {}};
       if (input.pipe) seen[i].kept = std::move(input.bytes);
     }
+    state.files = i + 1;
+    state.done = graph.size();
+    report();
     if (errors.full()) break;
   }
+  state = BuildProgress{BuildPhase::Check, 0, 0, files.size(), {}};
+  report();
   if (!errors.full()) errors.add_all(graph.check_references());
   errors.throw_if_any();
   const auto checked = std::chrono::steady_clock::now();
 
+  summary.files = files.size();
+  for (schema::DocType type : schema::kDocTypes) {
+    summary.documents_by_type[static_cast<std::size_t>(type)] = graph.count(type);
+  }
+  for (ThesaurusKind kind : {ThesaurusKind::Person, ThesaurusKind::Descriptor, ThesaurusKind::Place}) {
+    summary.entries_by_kind[static_cast<std::size_t>(kind)] = graph.count(kind);
+  }
+  summary.documents = graph.size();
+  const auto seconds_since = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+  if (request.check_only) {
+    if (!request.db_path.empty()) {
+      summary.live_documents = live_documents(request.db_path);
+      check_shrink(request, graph.size(), summary.live_documents);
+    }
+    summary.seconds = summary.check_seconds = seconds_since(started, checked);
+    return summary;
+  }
+
   // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
   // yet (so it need not be synced); the runs are then merged into the new generation.
   LiveDatabase live(request.db_path);
+  summary.live_documents = live_documents(request.db_path);  // stable: the lock is held
+  check_shrink(request, graph.size(), summary.live_documents);
+  RunningBuild running(live);
   std::filesystem::create_directories(live.staging_path());
   ShardedWriter writer(live.staging_path(), request.jobs, graph);
+  state = BuildProgress{BuildPhase::Write, 0, graph.size(), files.size(), {}};
+  report();
+  const ShardedWriter::WaitTick tick = [&] {
+    state.done = writer.documents_written();
+    report();
+  };
   std::size_t read = 0;
   std::vector<ExportRecord> chunk;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -198,16 +328,16 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
       }
       chunk.push_back(std::move(record));
       if (chunk.size() == request.chunk_size) {
-        writer.add(std::move(chunk));
+        writer.add(std::move(chunk), tick);
         chunk.clear();
-        if (progress) progress(writer.documents_written(), graph.size());
+        tick();
       }
     }
   }
-  writer.add(std::move(chunk));
-  writer.finish();
+  writer.add(std::move(chunk), tick);
+  writer.finish(tick);
   if (read != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
-  if (progress) progress(writer.documents_written(), graph.size());
+  tick();
   const auto written = std::chrono::steady_clock::now();
   const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
   std::map<std::string, std::string> metadata(labels.begin(), labels.end());
@@ -216,25 +346,33 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
                                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},
                                    {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
                                    {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
-  writer.compact_into(live.generation_path(), metadata);
-  live.publish();
+  state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};
+  report();
+  writer.compact_into(live.generation_path(), metadata, [&](const std::string& table, std::size_t n, std::size_t of) {
+    state.table = table;
+    state.done = n - 1;
+    state.total = of;
+    report();
+  });
+  running.publish(live);
 
-  IndexSummary summary;
-  summary.files = files.size();
-  for (schema::DocType type : schema::kDocTypes) {
-    summary.documents_by_type[static_cast<std::size_t>(type)] = graph.count(type);
-  }
-  for (ThesaurusKind kind : {ThesaurusKind::Person, ThesaurusKind::Descriptor, ThesaurusKind::Place}) {
-    summary.entries_by_kind[static_cast<std::size_t>(kind)] = graph.count(kind);
-  }
-  summary.documents = graph.size();
   summary.generation = live.generation_name();
   const auto finished = std::chrono::steady_clock::now();
-  summary.seconds = std::chrono::duration<double>(finished - started).count();
-  summary.check_seconds = std::chrono::duration<double>(checked - started).count();
-  summary.write_seconds = std::chrono::duration<double>(written - checked).count();
-  summary.merge_seconds = std::chrono::duration<double>(finished - written).count();
+  summary.seconds = seconds_since(started, finished);
+  summary.check_seconds = seconds_since(started, checked);
+  summary.write_seconds = seconds_since(checked, written);
+  summary.merge_seconds = seconds_since(written, finished);
   return summary;
+}
+
+bool abandon_running_build() noexcept {
+  running_build_mutex.lock();  // never unlocked: the process ends, and no build publishes meanwhile
+  bool removed = false;
+  for (const std::string& path : running_build_paths) {
+    std::error_code ec;
+    removed = fs::remove_all(path, ec) > 0 || removed;
+  }
+  return removed || !running_build_paths.empty();
 }
 
 }  // namespace citego

@@ -73,7 +73,7 @@ LiveDatabase::LiveDatabase(std::string path) : path_(std::move(path)) {
     previous_ = target.filename().string();
   }
 
-  fs::create_directories(store_, ec);
+  fs::create_directory(store_, ec);  // not its parents: a --db in a folder that does not exist is an error
   if (ec) throw LiveDatabaseError("cannot create " + store_ + ": " + ec.message());
   const std::string lock_path = store_ + "/lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -33,12 +33,41 @@ std::string chain_of(const std::vector<std::string>& ids) {
 
 }  // namespace
 
+ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
+  if (files_.empty() || files_.back() != location.file) {
+    const auto [it, added] = file_index_.emplace(location.file, static_cast<std::uint32_t>(files_.size()));
+    if (added) files_.push_back(location.file);
+    return Where{it->second, location.line, location.column};
+  }
+  return Where{static_cast<std::uint32_t>(files_.size() - 1), location.line, location.column};
+}
+
+SourceLocation ReferenceGraph::location_of(const Where& where) const {
+  return SourceLocation{files_.at(where.file), where.line, where.column};
+}
+
+ReferenceGraph::Ref ReferenceGraph::ref_of(const Reference& reference) {
+  return Ref{reference.ref, where_of(reference.where)};
+}
+
+std::optional<ReferenceGraph::Ref> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
+  if (!reference) return std::nullopt;
+  return ref_of(*reference);
+}
+
+std::vector<ReferenceGraph::Ref> ReferenceGraph::refs_of(const std::vector<Reference>& references) {
+  std::vector<Ref> refs;
+  refs.reserve(references.size());
+  for (const Reference& reference : references) refs.push_back(ref_of(reference));
+  return refs;
+}
+
 std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const SourceLocation& where) const {
-  const SourceLocation* first = nullptr;
+  const Where* first = nullptr;
   if (const Facts* facts = find(id)) first = &facts->where;
   if (const Entry* entry = find_entry(id)) first = &entry->where;
   if (!first) return std::nullopt;
-  return Diagnostic{where, "duplicate id \"" + id + "\" (first defined at " + to_string(*first) + ")"};
+  return Diagnostic{where, "duplicate id \"" + id + "\" (first defined at " + to_string(location_of(*first)) + ")"};
 }
 
 std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
@@ -47,7 +76,7 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   Facts facts;
   facts.doc_type = record.doc_type;
   facts.lang = record.lang;
-  facts.where = record.where;
+  facts.where = where_of(record.where);
   facts.kind = record.kind;
   switch (record.doc_type) {
     case DocType::Organisation:
@@ -57,34 +86,34 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       facts.type = record.project_type;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = record.participants;
+      facts.refs = refs_of(record.participants);
       for (const Reference& participant : record.participants) add_unique(projects_of_[participant.ref], record.id);
       break;
     case DocType::Resource:
       facts.first_year = facts.last_year = record.year.value_or(0);
-      facts.refs = record.links;
+      facts.refs = refs_of(record.links);
       break;
     case DocType::Dossier:
       facts.label = record.title;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = record.partners;
+      facts.refs = refs_of(record.partners);
       for (const Reference& partner : record.partners) add_unique(dossiers_of_[partner.ref], record.id);
-      if (record.coordinator) facts.authors.push_back(*record.coordinator);
+      if (record.coordinator) facts.authors.push_back(ref_of(*record.coordinator));
       break;
     case DocType::Fiche:
       facts.type = record.fiche_type;
       facts.first_year = facts.last_year = record.date ? record.date->year : 0;
-      facts.refs = record.links;
-      facts.dossiers = record.dossiers;
-      facts.translation_of = record.translation_of;
+      facts.refs = refs_of(record.links);
+      facts.dossiers = refs_of(record.dossiers);
+      facts.translation_of = ref_of(record.translation_of);
       break;
   }
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.authors.push_back(Reference{author.ref, "", author.where});
+    if (!author.ref.empty()) facts.authors.push_back(Ref{author.ref, where_of(author.where)});
   }
-  facts.descriptors = record.descriptors;
-  facts.places = record.places;
+  facts.descriptors = refs_of(record.descriptors);
+  facts.places = refs_of(record.places);
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
   facts_.emplace(record.id, std::move(facts));
@@ -95,12 +124,12 @@ std::optional<Diagnostic> ReferenceGraph::add(const ThesaurusEntry& entry) {
   if (auto d = duplicate(entry.id, entry.where)) return d;
   Entry e;
   e.kind = entry.kind;
-  e.where = entry.where;
+  e.where = where_of(entry.where);
   e.labels = entry.labels;
   if (entry.kind == ThesaurusKind::Person) e.labels.fill(entry.name);
   e.level = entry.level;
-  e.link = entry.kind == ThesaurusKind::Person ? entry.affiliation : entry.parent;
-  e.related = entry.related;
+  e.link = ref_of(entry.kind == ThesaurusKind::Person ? entry.affiliation : entry.parent);
+  e.related = refs_of(entry.related);
   entry_order_.push_back(entry.id);
   entries_.emplace(entry.id, std::move(e));
   return std::nullopt;
@@ -117,17 +146,17 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
 }
 
 // A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
-bool ReferenceGraph::expect_kind(const std::string& subject, const Reference& ref, std::string_view role,
+bool ReferenceGraph::expect_kind(const std::string& subject, const Ref& ref, std::string_view role,
                                  std::string_view expected, std::vector<Diagnostic>& errors) const {
   std::string_view actual;
   if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
   if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
   if (actual.empty()) {
-    errors.push_back({ref.where, subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+    errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
     return false;
   }
   if (actual != expected) {
-    errors.push_back({ref.where, subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
+    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
                                      with_article(actual) + ", not " + with_article(expected)});
     return false;
   }
@@ -137,10 +166,10 @@ bool ReferenceGraph::expect_kind(const std::string& subject, const Reference& re
 void ReferenceGraph::check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const {
   using schema::DocType;
   const std::string subject = subject_of(schema::name_of(facts.doc_type), id);
-  const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
+  const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
     expect_kind(subject, ref, role, expected, errors);
   };
-  for (const Reference& ref : facts.refs) {
+  for (const Ref& ref : facts.refs) {
     if (facts.doc_type == DocType::Project) {
       expect(ref, "participant", "organisation");
     } else if (facts.doc_type == DocType::Dossier) {
@@ -148,21 +177,21 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else {
       const Facts* target = find(ref.ref);
       if (!target) {
-        errors.push_back({ref.where, subject + " links to unknown document \"" + ref.ref + "\""});
+        errors.push_back({location_of(ref.where), subject + " links to unknown document \"" + ref.ref + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({ref.where, subject + " links to \"" + ref.ref + "\", which is a " +
+        errors.push_back({location_of(ref.where), subject + " links to \"" + ref.ref + "\", which is a " +
                                          std::string(schema::name_of(target->doc_type)) +
                                          " (links name projects or organisations)"});
       }
     }
   }
-  for (const Reference& ref : facts.authors) expect(ref, "author", "person");
-  for (const Reference& ref : facts.descriptors) expect(ref, "descriptor", "descriptor");
-  for (const Reference& ref : facts.places) expect(ref, "place", "place");
-  for (const Reference& ref : facts.dossiers) expect(ref, "dossier", "dossier");
+  for (const Ref& ref : facts.authors) expect(ref, "author", "person");
+  for (const Ref& ref : facts.descriptors) expect(ref, "descriptor", "descriptor");
+  for (const Ref& ref : facts.places) expect(ref, "place", "place");
+  for (const Ref& ref : facts.dossiers) expect(ref, "dossier", "dossier");
   if (facts.translation_of) {
     if (facts.translation_of->ref == id) {
-      errors.push_back({facts.translation_of->where, subject + " is a translation of itself"});
+      errors.push_back({location_of(facts.translation_of->where), subject + " is a translation of itself"});
     } else {
       expect(*facts.translation_of, "translation-of", "fiche");
     }
@@ -171,7 +200,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
 
 void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
   const std::string subject = subject_of(name_of(entry.kind), id);
-  const auto expect = [&](const Reference& ref, std::string_view role, std::string_view expected) {
+  const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
     return expect_kind(subject, ref, role, expected, errors);
   };
   switch (entry.kind) {
@@ -179,9 +208,9 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       if (entry.link) expect(*entry.link, "affiliation", "organisation");
       break;
     case ThesaurusKind::Descriptor:
-      for (const Reference& ref : entry.related) {
+      for (const Ref& ref : entry.related) {
         if (ref.ref == id) {
-          errors.push_back({ref.where, subject + " is related to itself"});
+          errors.push_back({location_of(ref.where), subject + " is related to itself"});
         } else {
           expect(ref, "related descriptor", "descriptor");
         }
@@ -194,7 +223,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
         const bool fits = country ? parent.level == "continent"
                                   : parent.level == "country" || parent.level == "region";
         if (!fits && entry.link->ref != id) {
-          errors.push_back({entry.link->where, subject + " (a " + entry.level + ") has parent \"" + entry.link->ref +
+          errors.push_back({location_of(entry.link->where), subject + " (a " + entry.level + ") has parent \"" + entry.link->ref +
                                                    "\", which is a " + parent.level + " (a " + entry.level +
                                                    "'s parent is " +
                                                    (country ? "a continent" : "a country or a region") + ")"});
@@ -229,7 +258,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
         if (seen == chain.begin() && !in_cycle.count(id)) {
           chain.push_back(*next);
           for (const std::string& member : chain) in_cycle.insert(member);
-          errors.push_back({facts.translation_of->where,
+          errors.push_back({location_of(facts.translation_of->where),
                             subject_of("fiche", id) + ": translation-of forms a cycle (" + chain_of(chain) + ")"});
         }
         cycle = true;
@@ -248,7 +277,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
       return facts_.at(other).lang == facts.lang;
     });
     if (same_language != group.end()) {
-      const SourceLocation& where = facts.translation_of ? facts.translation_of->where : facts.where;
+      const SourceLocation where = location_of(facts.translation_of ? facts.translation_of->where : facts.where);
       errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
                                    ", like \"" + *same_language +
                                    "\" of the same translation group (a group holds one fiche per language)"});
@@ -272,7 +301,7 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
         if (parent_id == id) {
           chain.push_back(parent_id);
           for (const std::string& member : chain) reported.insert(member);
-          errors.push_back({entry.link->where,
+          errors.push_back({location_of(entry.link->where),
                             subject_of("place", id) + ": parent forms a cycle (" + chain_of(chain) + ")"});
         }
         break;
@@ -335,11 +364,11 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
-    for (const Reference& ref : f.refs) add_partner(ref.ref);
+    for (const Ref& ref : f.refs) add_partner(ref.ref);
   };
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
-    for (const Reference& link : f.refs) {
+    for (const Ref& link : f.refs) {
       const Facts& target = facts_.at(link.ref);
       if (target.doc_type == DocType::Organisation) {
         add_partner(link.ref);
@@ -350,11 +379,11 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
     }
   };
   const auto add_own_refs = [&](const Facts& f) {
-    for (const Reference& ref : f.descriptors) descriptors.insert(ref.ref);
-    for (const Reference& ref : f.places) {
+    for (const Ref& ref : f.descriptors) descriptors.insert(ref.ref);
+    for (const Ref& ref : f.places) {
       for (const std::string& place : place_and_ancestors(ref.ref)) places.insert(place);
     }
-    for (const Reference& ref : f.authors) authors.insert(ref.ref);
+    for (const Ref& ref : f.authors) authors.insert(ref.ref);
   };
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
@@ -395,7 +424,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       break;
     case DocType::Fiche:
       add_links(self);
-      for (const Reference& ref : self.dossiers) {
+      for (const Ref& ref : self.dossiers) {
         types.insert(std::string(schema::kProjectTypes[0]));
         dossiers.insert(ref.ref);
         add_organisations_of(facts_.at(ref.ref));
@@ -430,12 +459,12 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
       }
     }
   }
-  for (const Reference& author : self.authors) {
+  for (const Ref& author : self.authors) {
     derived.authors.push_back({author.ref, entries_.at(author.ref).labels[0]});
   }
   // Label words: the document's descriptors, and its places with their ancestors, each label in its language.
   std::set<std::string> labelled;
-  for (const Reference& ref : self.descriptors) labelled.insert(ref.ref);
+  for (const Ref& ref : self.descriptors) labelled.insert(ref.ref);
   for (const std::string& place : derived.facets[schema::Facet::Place]) labelled.insert(place);
   for (const std::string& entry_id : labelled) {
     const schema::Labels& labels = entries_.at(entry_id).labels;

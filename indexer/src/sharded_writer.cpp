@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <queue>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -42,24 +43,29 @@ void ShardedWriter::rethrow_if_failed() {
   if (failure_) std::rethrow_exception(failure_);
 }
 
-void ShardedWriter::add(std::vector<ExportRecord> chunk) {
+template <class Done>
+void ShardedWriter::wait_until(std::unique_lock<std::mutex>& lock, const WaitTick& tick, Done done) {
+  while (!changed_.wait_for(lock, kWaitTick, done)) {
+    if (!tick) continue;
+    lock.unlock();
+    tick();
+    lock.lock();
+  }
+}
+
+void ShardedWriter::add(std::vector<ExportRecord> chunk, const WaitTick& tick) {
   if (chunk.empty()) return;
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.size() < capacity_ || failure_; });
+  wait_until(lock, tick, [this] { return queue_.size() < capacity_ || failure_; });
   rethrow_if_failed();
   queue_.push_back(Chunk{std::move(chunk)});
   changed_.notify_all();
 }
 
-void ShardedWriter::finish() {
+void ShardedWriter::finish(const WaitTick& tick) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return (queue_.empty() && busy_ == 0) || failure_; });
+  wait_until(lock, tick, [this] { return (queue_.empty() && busy_ == 0) || failure_; });
   rethrow_if_failed();
-}
-
-std::size_t ShardedWriter::documents_written() const {
-  const std::lock_guard<std::mutex> lock(mutex_);
-  return written_;
 }
 
 void ShardedWriter::work() {
@@ -81,25 +87,16 @@ void ShardedWriter::work() {
       const std::string path = staging_dir_ + name;
       Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
       DocumentBuilder builder;
-      std::unordered_map<std::string, Xapian::termcount> words;
       for (const ExportRecord& record : chunk.records) {
-        const Xapian::Document doc = builder.build(record, graph_.derived_of(record.id));
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-          const std::string& term = *t;
-          // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
-          if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9')) continue;
-          words[term] += t.get_wdf();
-        }
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the
         // merge renumbers the runs in order (add_document costs a quarter less than replace_document).
-        run.add_document(doc);
+        run.add_document(builder.build(record, graph_.derived_of(record.id)));
+        built_.fetch_add(1, std::memory_order_relaxed);
       }
       run.commit();
       run.close();
       const std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& [word, frequency] : words) spelling_[word] += frequency;
       runs_.emplace(first, path);
-      written_ += chunk.records.size();
       --busy_;
     } catch (...) {
       const std::lock_guard<std::mutex> lock(mutex_);
@@ -110,35 +107,77 @@ void ShardedWriter::work() {
   }
 }
 
-void ShardedWriter::compact_into(const std::string& output, const std::map<std::string, std::string>& metadata) const {
+namespace {
+
+// Xapian tells a Compactor when it starts each table (an empty status) and when it is done with it.
+class MergeReporter : public Xapian::Compactor {
+ public:
+  // A glass database's tables: postlist, docdata, termlist, position, spelling, synonym.
+  static constexpr std::size_t kTables = 6;
+
+  explicit MergeReporter(const ShardedWriter::MergeProgress& progress) : progress_(progress) {}
+  void set_status(const std::string& table, const std::string& status) override {
+    if (status.empty() && progress_) progress_(table, ++started_, kTables + 1);  // and the spelling data
+  }
+
+ private:
+  const ShardedWriter::MergeProgress& progress_;
+  std::size_t started_ = 0;
+};
+
+// Spelling data ("did you mean"): suggestions should be common words, so the kSpellingWords exact terms of highest
+// collection frequency (summed wdf) seen at least twice. Taken from the merged database, one term at a time, so
+// memory holds those words and no more; written once, in byte order (each Xapian spelling entry costs tens of
+// microseconds, and the same documents give the same table).
+void write_spelling(const std::string& path) {
+  Xapian::WritableDatabase db(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+  using Word = std::pair<Xapian::termcount, std::string>;
+  // The least frequent kept word on top (ties: the greatest word goes first).
+  const auto more_frequent = [](const Word& a, const Word& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::priority_queue<Word, std::vector<Word>, decltype(more_frequent)> kept(more_frequent);
+  for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+    const std::string& term = *t;
+    // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
+    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9')) continue;
+    const Xapian::termcount frequency = db.get_collection_freq(term);
+    if (frequency < 2) continue;
+    Word word{frequency, term};
+    if (kept.size() < kSpellingWords) {
+      kept.push(std::move(word));
+    } else if (more_frequent(word, kept.top())) {
+      kept.pop();
+      kept.push(std::move(word));
+    }
+  }
+  std::vector<Word> words;
+  words.reserve(kept.size());
+  for (; !kept.empty(); kept.pop()) words.push_back(kept.top());
+  std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) { return a.second < b.second; });
+  for (const auto& [frequency, word] : words) db.add_spelling(word, frequency);
+  db.commit();
+}
+
+}  // namespace
+
+void ShardedWriter::compact_into(const std::string& output, const std::map<std::string, std::string>& metadata,
+                                 const MergeProgress& progress) const {
   // Metadata travels in a database of its own, with no documents.
   const std::string meta_path = staging_dir_ + "/metadata";
   {
     Xapian::WritableDatabase meta(meta_path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
     for (const auto& [key, value] : metadata) meta.set_metadata(key, value);
-    // Suggestions should be common words: keep the kSpellingWords most frequent words seen at least twice (each
-    // Xapian spelling entry costs tens of microseconds to write). Written in byte order: the same documents give the
-    // same table.
-    std::vector<std::pair<std::string, Xapian::termcount>> words;
-    for (const auto& entry : spelling_) {
-      if (entry.second >= 2) words.push_back(entry);
-    }
-    const auto more_frequent = [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second > b.second : a.first < b.first;
-    };
-    if (words.size() > kSpellingWords) {
-      std::nth_element(words.begin(), words.begin() + kSpellingWords, words.end(), more_frequent);
-      words.resize(kSpellingWords);
-    }
-    std::sort(words.begin(), words.end());
-    for (const auto& [word, frequency] : words) meta.add_spelling(word, frequency);
     meta.commit();
   }
   Xapian::Database all(meta_path);
   for (const auto& [first, path] : runs_) all.add_database(Xapian::Database(path));
   unsigned flags = 0;  // renumbering: each run's docids follow the previous run's
   if (runs_.size() > 3) flags |= Xapian::DBCOMPACT_MULTIPASS;
-  all.compact(output, flags);
+  MergeReporter reporter(progress);
+  all.compact(output, flags, 0, reporter);
+  if (progress) progress("spelling", MergeReporter::kTables + 1, MergeReporter::kTables + 1);
+  write_spelling(output);
 }
 
 }  // namespace citego

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace citego {
@@ -273,8 +274,8 @@ class Scanner {
                                               std::string_view("UTF-8").end(), [](char a, char b) {
                                                 return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b;
                                               })) {
-        return fail(start, "declares encoding " + quote_value(value) + "; citego-index reads UTF-8 only (convert it, e.g. "
-                           "with iconv -f " + shown(value) + " -t UTF-8)");
+        return fail(start, "declares encoding " + quote_value(value) + "; citego-index reads UTF-8, ISO-8859-1 and "
+                           "Windows-1252 (convert it, e.g. with iconv -f " + shown(value) + " -t UTF-8)");
       }
       if (*found == "standalone" && value != "yes" && value != "no") return malformed();
     }
@@ -502,6 +503,94 @@ class Scanner {
 }  // namespace
 
 std::optional<XmlFault> find_xml_fault(std::string_view xml) { return Scanner(xml).run(); }
+
+namespace {
+
+// Where the encoding name of the XML declaration at the start of `xml` is: [begin, end), or begin == end for none.
+std::pair<std::size_t, std::size_t> encoding_name_span(std::string_view xml) {
+  if (xml.substr(0, 5) != "<?xml" || xml.size() < 6 || !is_space(xml[5])) return {0, 0};
+  const std::size_t end = xml.find("?>");
+  if (end == npos) return {0, 0};
+  const std::string_view declaration = xml.substr(0, end);
+  std::size_t p = declaration.find("encoding");
+  if (p == npos) return {0, 0};
+  p += 8;
+  while (p < declaration.size() && is_space(declaration[p])) ++p;
+  if (p >= declaration.size() || declaration[p] != '=') return {0, 0};
+  ++p;
+  while (p < declaration.size() && is_space(declaration[p])) ++p;
+  if (p >= declaration.size() || (declaration[p] != '"' && declaration[p] != '\'')) return {0, 0};
+  const std::size_t close = declaration.find(declaration[p], p + 1);
+  if (close == npos) return {0, 0};
+  return {p + 1, close};
+}
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
+           return lower(x) == lower(y);
+         });
+}
+
+// Windows-1252's characters for 0x80 to 0x9F; 0 where it defines none.
+constexpr std::array<char16_t, 32> kWindows1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+ExportEncoding declared_encoding(std::string_view xml) {
+  const auto [begin, end] = encoding_name_span(xml);
+  const std::string_view name = xml.substr(begin, end - begin);
+  for (std::string_view latin1 : {"ISO-8859-1", "ISO_8859-1", "ISO8859-1", "latin1", "latin-1"}) {
+    if (same_ignoring_case(name, latin1)) return ExportEncoding::Latin1;
+  }
+  for (std::string_view windows : {"Windows-1252", "cp1252"}) {
+    if (same_ignoring_case(name, windows)) return ExportEncoding::Windows1252;
+  }
+  return ExportEncoding::Utf8;
+}
+
+std::optional<XmlFault> convert_to_utf8(std::string_view xml, ExportEncoding encoding, std::string& out) {
+  const auto [begin, end] = encoding_name_span(xml);
+  out.clear();
+  out.reserve(xml.size() + xml.size() / 8);
+  out.append(xml.substr(0, begin));
+  out += "UTF-8";
+  out += xml[end];  // the closing quote
+  // Every accepted name has at least five characters: the padding keeps the declaration's length.
+  out.append(end - begin - 5, ' ');
+  for (std::size_t i = end + 1; i < xml.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(xml[i]);
+    if (byte < 0x80) {
+      out += static_cast<char>(byte);
+    } else if (encoding == ExportEncoding::Windows1252 && byte < 0xA0) {
+      const char16_t cp = kWindows1252High[byte - 0x80];
+      if (cp == 0) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        return XmlFault{out.size(), std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF] +
+                                        " is no character in Windows-1252, the encoding the file declares"};
+      }
+      append_utf8(out, cp);
+    } else {
+      append_utf8(out, byte);  // ISO-8859-1, and Windows-1252 from 0xA0: the byte is the code point
+    }
+  }
+  return std::nullopt;
+}
 
 std::string shown(std::string_view value) {
   std::string out;

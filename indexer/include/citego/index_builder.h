@@ -5,9 +5,10 @@
 // to parallel writers (ShardedWriter), whose staging runs are merged into a new generation, published atomically
 // (LiveDatabase). Each pass reads each input once, whole, from one descriptor (input_file.h); pass 2 refuses a
 // regular file whose size or digest differs from what pass 1 checked, and takes a pipe's bytes from pass 1, which
-// kept them. Memory is bounded by the largest input file (its bytes and XML tree), the inputs that are pipes, the
-// reference graph (a few hundred bytes per document), and the chunks being written (jobs x 2 chunks), whatever the
-// corpus size.
+// kept them. Memory is the largest input file (its bytes, XML tree and records), the inputs that are pipes, the
+// chunks being written (jobs x 2 chunks), and the reference graph, the one part that grows with the corpus (about
+// 1.5 KB per document of the generated corpus: bench/RESULTS.md, "Peak memory of a build"). The spelling data is
+// taken from the merged database, not counted in memory.
 #pragma once
 
 #include <array>
@@ -36,12 +37,21 @@ class InputError : public std::runtime_error {
   std::size_t total_;
 };
 
+// A build that would remove more than half of the live database's documents, refused unless
+// IndexRequest::allow_shrink. what() says how many and how to force it.
+class ShrinkRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct IndexRequest {
-  std::string db_path;              // the live database path (see LiveDatabase)
-  std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (not recursively)
+  std::string db_path;              // the live database path (see LiveDatabase); may be empty when check_only
+  std::vector<std::string> inputs;  // files, or folders whose *.xml files are read (see expand_inputs)
   std::size_t max_errors = 100;     // faults reported before reading stops
   std::size_t chunk_size = 1000;    // consecutive documents per staging run (see ShardedWriter)
   unsigned jobs = 2;                // writer threads, at least 1
+  bool check_only = false;          // pass 1 only: every check, no database written (the shrink rule too, if db_path)
+  bool allow_shrink = false;        // publish even when more than half of the live documents would go
 };
 
 struct IndexSummary {
@@ -54,20 +64,47 @@ struct IndexSummary {
   double check_seconds = 0;
   double write_seconds = 0;
   double merge_seconds = 0;
-  std::string generation;  // name of the published generation
+  std::string generation;  // name of the published generation (empty when check_only)
+  std::size_t live_documents = 0;  // documents of the database replaced (0 when there was none)
+  std::vector<std::string> skipped_folders;  // subfolders of input folders, which were not read
 };
 
-// Called now and then during pass 2 with (documents indexed, documents in all).
-using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
+// The phases of a build, in order, and how far one is: Read counts documents read and checked in pass 1 (`total` is
+// the number of input files, `files` those read); Check has no counts (the references of all documents, one step);
+// Write counts documents built into staging runs out of all; Merge counts the tables of the database merged out of
+// those a database has.
+enum class BuildPhase { Read, Check, Write, Merge };
+struct BuildProgress {
+  BuildPhase phase = BuildPhase::Read;
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::size_t files = 0;  // Read: input files read so far
+  std::string table;      // Merge: the table being merged ("postlist", …)
+};
+
+// Called on the calling thread at the start of each phase, after each input file of pass 1, after each chunk of
+// pass 2, at least every 100 ms while pass 2 waits for its writers, and at each table of the merge.
+using ProgressCallback = std::function<void(const BuildProgress&)>;
 
 // The input files named by `inputs`, in order: a path that is no folder as given (read_input judges it); a folder's
-// *.xml entries in byte order of name, except folders named *.xml. Throws InputError, with every fault, for a path
-// that does not exist, a folder named *.xml given as input, a folder that cannot be listed or has no *.xml file, and
-// each *.xml entry of a folder that cannot be reached (a dangling symbolic link, a loop of links).
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+// entries whose name ends in .xml, in any case (.xml, .XML, .Xml), in byte order of name. A folder's subfolders are
+// not read (a subfolder is given as an input of its own) and are listed in `skipped_folders` if it is not null.
+// Throws InputError, with every fault, for a path that does not exist, a folder named *.xml given as input, a folder
+// that cannot be listed or has no *.xml file (the message names its subfolders, if any), and each *.xml entry of a
+// folder that cannot be reached (a dangling symbolic link, a loop of links).
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
+                                       std::vector<std::string>* skipped_folders = nullptr);
 
-// Runs a whole build. Throws InputError for faults in the inputs, LiveDatabaseError or Xapian::Error for failures of
-// the database; in every failure the database at request.db_path is left as it was.
+// Runs a whole build (or, with request.check_only, pass 1 alone). Throws InputError for faults in the inputs,
+// ShrinkRefused (see above), LiveDatabaseError for a --db whose folder does not exist and for failures of
+// publication, Xapian::Error for failures of the database; in every failure the database at request.db_path is left
+// as it was.
 IndexSummary build_index(const IndexRequest& request, const ProgressCallback& progress = {});
+
+// For a signal-waiting thread (SIGINT, SIGTERM) that then ends the process with std::_Exit: removes what the build
+// running in this process has written (its staging runs and unpublished generation) and returns true, or returns
+// false when no build is writing. A build publishing when it is called finishes publishing first (and nothing is
+// removed). Once called, no build of this process publishes: the caller must end the process.
+bool abandon_running_build() noexcept;
 
 }  // namespace citego

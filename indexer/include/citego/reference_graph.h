@@ -9,6 +9,7 @@
 // "Derivation through references": one rule per facet in facets_of()).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,38 +57,57 @@ class ReferenceGraph {
   std::size_t count(ThesaurusKind kind) const;
 
  private:
+  // Where a fact was read, in 12 bytes: the file is an index in files_ (a path kept with every reference cost more
+  // memory than the rest of the facts).
+  struct Where {
+    std::uint32_t file = 0;
+    int line = 0;
+    int column = 0;
+  };
+  // A Reference as the graph keeps it: no facet depends on a role.
+  struct Ref {
+    std::string ref;
+    Where where;
+  };
+
   struct Facts {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
-    SourceLocation where;
+    Where where;
     std::string label;         // organisations: acronym, else name; dossiers: title
     std::string kind;          // organisations
     std::string type;          // projects: project type; fiches: fiche type
     int first_year = 0;        // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
-    std::vector<Reference> refs;  // participants, links (resources, fiches) or partners (dossiers)
-    std::vector<Reference> authors;      // fiches, dossiers (the coordinator first): references to persons
-    std::vector<Reference> descriptors;  // fiches, dossiers
-    std::vector<Reference> places;       // fiches, dossiers
-    std::vector<Reference> dossiers;     // fiches
-    std::optional<Reference> translation_of;  // fiches
+    std::vector<Ref> refs;         // participants, links (resources, fiches) or partners (dossiers)
+    std::vector<Ref> authors;      // fiches, dossiers (the coordinator first): references to persons
+    std::vector<Ref> descriptors;  // fiches, dossiers
+    std::vector<Ref> places;       // fiches, dossiers
+    std::vector<Ref> dossiers;     // fiches
+    std::optional<Ref> translation_of;  // fiches
     std::string group;                   // fiches: the id of the translation group's original (set by checks)
     Xapian::docid docid = 0;
   };
 
   struct Entry {
     ThesaurusKind kind = ThesaurusKind::Descriptor;
-    SourceLocation where;
+    Where where;
     schema::Labels labels;
     std::string level;                   // places
-    std::optional<Reference> link;       // persons: affiliation; places: parent
-    std::vector<Reference> related;      // descriptors
+    std::optional<Ref> link;             // persons: affiliation; places: parent
+    std::vector<Ref> related;            // descriptors
   };
+
+  Where where_of(const SourceLocation& location);  // interns the file's name
+  SourceLocation location_of(const Where& where) const;
+  Ref ref_of(const Reference& reference);
+  std::optional<Ref> ref_of(const std::optional<Reference>& reference);
+  std::vector<Ref> refs_of(const std::vector<Reference>& references);
 
   const Facts* find(const std::string& id) const;
   const Entry* find_entry(const std::string& id) const;
   std::optional<Diagnostic> duplicate(const std::string& id, const SourceLocation& where) const;
-  bool expect_kind(const std::string& subject, const Reference& ref, std::string_view role, std::string_view expected,
+  bool expect_kind(const std::string& subject, const Ref& ref, std::string_view role, std::string_view expected,
                    std::vector<Diagnostic>& errors) const;
   void check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const;
   void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
@@ -96,6 +116,8 @@ class ReferenceGraph {
   // A place and its ancestors, nearest first (a place hierarchy without cycles).
   std::vector<std::string> place_and_ancestors(const std::string& id) const;
 
+  std::vector<std::string> files_;                         // the files named by Where::file
+  std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   std::unordered_map<std::string, Facts> facts_;
   std::vector<std::string> order_;                                        // document ids in the order added
   std::unordered_map<std::string, Entry> entries_;

@@ -9,10 +9,13 @@
 // Used by build_index() (index_builder.h).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -39,25 +42,36 @@ class ShardedWriter {
   ShardedWriter(const ShardedWriter&) = delete;
   ShardedWriter& operator=(const ShardedWriter&) = delete;
 
+  // Called every kWaitTick while add() or finish() waits, so that a caller can show progress.
+  using WaitTick = std::function<void()>;
+  static constexpr std::chrono::milliseconds kWaitTick{100};
+
   // Queues a chunk of records whose docids are consecutive; blocks while `jobs` chunks are already waiting.
   // Rethrows the first error of a thread.
-  void add(std::vector<ExportRecord> chunk);
+  void add(std::vector<ExportRecord> chunk, const WaitTick& tick = {});
 
   // Waits until every queued chunk is written. Rethrows the first error of a thread.
-  void finish();
+  void finish(const WaitTick& tick = {});
 
-  // Documents written so far (any thread may be writing more).
-  std::size_t documents_written() const;
+  // Documents built into runs so far, counted one by one (any thread may be writing more).
+  std::size_t documents_written() const { return built_.load(std::memory_order_relaxed); }
 
-  // Merges every run, plus `metadata` and the spelling table, into a new compacted database at `output`. Requires
-  // finish().
-  void compact_into(const std::string& output, const std::map<std::string, std::string>& metadata) const;
+  // Called by compact_into() as Xapian starts merging each table: (its name, tables started, tables in all).
+  using MergeProgress = std::function<void(const std::string&, std::size_t, std::size_t)>;
+
+  // Merges every run, plus `metadata`, into a new compacted database at `output`, then adds its spelling table
+  // (kSpellingWords, taken from the merged terms). Requires finish().
+  void compact_into(const std::string& output, const std::map<std::string, std::string>& metadata,
+                    const MergeProgress& progress = {}) const;
 
  private:
   struct Chunk {
     std::vector<ExportRecord> records;
   };
   void work();
+  // Waits on changed_ until `done`, calling `tick` every kWaitTick (with the lock released).
+  template <class Done>
+  void wait_until(std::unique_lock<std::mutex>& lock, const WaitTick& tick, Done done);
   void rethrow_if_failed();
   void stop_and_join() noexcept;  // asks every thread to stop, drops queued chunks, and joins the threads
 
@@ -70,11 +84,8 @@ class ShardedWriter {
   std::size_t busy_ = 0;
   bool stopping_ = false;
   std::exception_ptr failure_;
-  std::size_t written_ = 0;
+  std::atomic<std::size_t> built_{0};
   std::map<Xapian::docid, std::string> runs_;  // first docid -> run path
-  // Spelling data ("did you mean"): every exact term of the documents with its summed wdf. Gathered here and written
-  // once, because Xapian's per-word spelling updates cost as much as the rest of indexing.
-  std::unordered_map<std::string, Xapian::termcount> spelling_;
   std::vector<std::thread> threads_;
 };
 

@@ -25,8 +25,22 @@ struct XmlFault {
   std::string message;     // the message, without location
 };
 
+// The encodings an export may declare. UTF-8 is also what an export without declaration is in.
+enum class ExportEncoding { Utf8, Latin1, Windows1252 };
+
+// The encoding the XML declaration of `xml` names: ISO-8859-1 (also written ISO_8859-1, ISO8859-1, latin1, latin-1)
+// or Windows-1252 (cp1252), in any case; Utf8 for anything else, for no declaration and for an input that starts with
+// a UTF-8 byte order mark (find_xml_fault judges those).
+ExportEncoding declared_encoding(std::string_view xml);
+
+// Converts `xml`, in `encoding` (not Utf8), to UTF-8 in `out`, and writes "UTF-8" over the encoding name of its
+// declaration, padded with spaces after the closing quote, so that every character keeps its line and column. The
+// one fault: a byte that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D); `out` then ends where that
+// byte would be, and the fault's offset is out.size().
+std::optional<XmlFault> convert_to_utf8(std::string_view xml, ExportEncoding encoding, std::string& out);
+
 // The first fault of `xml` as UTF-8 XML 1.0, or std::nullopt. Faults: a UTF-16 input or an encoding declaration other
-// than UTF-8; an XML declaration that is not the first thing in the file, or not version 1.0; a DOCTYPE or any other
+// than UTF-8 (convert_to_utf8 turns the other encodings an export may declare into UTF-8 first); an XML declaration that is not the first thing in the file, or not version 1.0; a DOCTYPE or any other
 // markup declaration; a reference to an entity other than lt, gt, amp, quot and apos; a character reference or a raw
 // character that is not an XML 1.0 Char (control characters other than tab, LF and CR, U+FFFE, U+FFFF); invalid UTF-8
 // in markup (tags, attribute values, comments, processing instructions); malformed markup; a second root element or
