@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include "citego/analysis.h"
 #include "citego/document_builder.h"
 
 namespace citego {
@@ -82,8 +83,9 @@ void ShardedWriter::work() {
       Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
       DocumentBuilder builder;
       std::unordered_map<std::string, Xapian::termcount> words;
+      analysis::WrittenForms forms;
       for (const ExportRecord& record : chunk.records) {
-        const Xapian::Document doc = builder.build(record, graph_.derived_of(record.id));
+        const Xapian::Document doc = builder.build(record, graph_.derived_of(record.id), &forms);
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
           const std::string& term = *t;
           // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
@@ -98,6 +100,9 @@ void ShardedWriter::work() {
       run.close();
       const std::lock_guard<std::mutex> lock(mutex_);
       for (auto& [word, frequency] : words) spelling_[word] += frequency;
+      for (auto& [word, counts] : forms) {
+        for (const auto& [form, count] : counts) written_forms_[word][form] += count;
+      }
       runs_.emplace(first, path);
       written_ += chunk.records.size();
       --busy_;
@@ -131,7 +136,11 @@ void ShardedWriter::compact_into(const std::string& output, const std::map<std::
       words.resize(kSpellingWords);
     }
     std::sort(words.begin(), words.end());
-    for (const auto& [word, frequency] : words) meta.add_spelling(word, frequency);
+    for (const auto& [word, frequency] : words) {
+      meta.add_spelling(word, frequency);
+      const std::string form = analysis::most_frequent_form(written_forms_, word);
+      if (form != word) meta.set_metadata(std::string(schema::kMetaWrittenFormPrefix) + word, form);
+    }
     meta.commit();
   }
   Xapian::Database all(meta_path);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "citego/facet_counter.h"
+#include "citego/suggestion.h"
 
 namespace citego {
 
@@ -332,17 +333,20 @@ void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& r
   }
 }
 
-// "Did you mean": only a correction that finds something.
-bool corrected_query_finds(const std::string& correction, const SearchPass& pass, const std::vector<int>& known_years) {
+// "Did you mean": the documents the correction finds (with the request's filters), counted up to what
+// worth_suggesting needs to know.
+Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass& pass,
+                                 const std::vector<int>& known_years, Xapian::doccount query_hits) {
   pass.deadline.check();
   SearchRequest corrected = pass.request;
   corrected.query = correction;
   const QueryPlan corrected_plan = QueryBuilder(known_years, nullptr).build(corrected);
   Xapian::Enquire check(pass.db);
   check.set_query(corrected_plan.filtered());
-  const bool finds = check.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+  const Xapian::doccount needed = query_hits == 0 ? 1 : query_hits * kSuggestionFactor;
+  const Xapian::doccount hits = check.get_mset(0, 0, needed).get_matches_lower_bound();
   pass.deadline.check();
-  return finds;
+  return hits;
 }
 
 }  // namespace
@@ -415,7 +419,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     const Xapian::MSet mset = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);
     assemble_hits(pass, mset, response);
-    if (!plan.correction.empty() && !request.ranking_only && corrected_query_finds(plan.correction, pass, known_years_)) {
+    if (!plan.correction.empty() && !request.ranking_only &&
+        worth_suggesting(response.total, suggestion_hits(plan.correction, pass, known_years_, response.total))) {
       response.suggestion = plan.correction;
     }
   } catch (const Xapian::Error& e) {

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "citego/analysis.h"
 #include "citego/record.h"
 #include "citego/reference_graph.h"
 
@@ -75,6 +76,7 @@ class ShardedWriter {
   // Spelling data ("did you mean"): every exact term of the documents with its summed wdf. Gathered here and written
   // once, because Xapian's per-word spelling updates cost as much as the rest of indexing.
   std::unordered_map<std::string, Xapian::termcount> spelling_;
+  analysis::WrittenForms written_forms_;  // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
 
