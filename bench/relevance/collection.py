@@ -4,6 +4,14 @@ import json
 import re
 import sys
 
+# The collection languages run.sh passes on (--lang), and the name of each one's Snowball stemmer in Xapian.
+STEMMERS = {"fr": "french", "en": "english", "es": "spanish", "pt": "portuguese"}
+
+
+def add_lang_argument(parser):
+    parser.add_argument("--lang", default="en", choices=sorted(STEMMERS),
+                        help="the collection's language (default: en)")
+
 
 def read_queries(path, tool):
     """queries.tsv -> [(query_id, text)]; exits with `tool: path:line: …` on a malformed line."""
