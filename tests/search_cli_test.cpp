@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <optional>
 #include <string_view>
 #include <sstream>
@@ -184,6 +185,33 @@ TEST_F(SearchCli, TheWrittenFormOfASpellingWordIsTheDocumentsMostFrequent) {
     EXPECT_EQ(db.get_metadata(std::string(schema::kMetaWrittenFormPrefix) + word), best->first);
   }
   EXPECT_EQ(db.get_metadata(std::string(schema::kMetaWrittenFormPrefix) + "gouvernance"), "");  // written so
+}
+
+// --expand reweights the query's hits by the best stems of its top 10: the same documents, in another order.
+TEST_F(SearchCli, ExpandRanksTheQuerysHitsAgainAndCountsTheSame) {
+  const auto ids = [](const nlohmann::json& response) {
+    std::vector<std::string> out;
+    for (const auto& hit : response["hits"]) out.push_back(hit["id"].get<std::string>());
+    return out;
+  };
+  const RunResult plain = search({"--format", "json", "--limit", "100", "gouvernance"}, library_db_);
+  const RunResult expanded = search({"--format", "json", "--limit", "100", "--expand", "gouvernance"}, library_db_);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(expanded.exit_code, 0) << expanded.err;
+  const nlohmann::json p = nlohmann::json::parse(plain.out);
+  const nlohmann::json e = nlohmann::json::parse(expanded.out);
+  ASSERT_LT(p["total"].get<int>(), 100);  // every hit is on the page
+  EXPECT_EQ(e["total"], p["total"]);
+  EXPECT_EQ(e["facets"], p["facets"]);
+  std::vector<std::string> found = ids(p);
+  std::vector<std::string> found_expanded = ids(e);
+  EXPECT_NE(found_expanded, found);  // reranked
+  std::sort(found.begin(), found.end());
+  std::sort(found_expanded.begin(), found_expanded.end());
+  EXPECT_EQ(found_expanded, found);
+  // A browse has no hits to learn from: --expand changes nothing.
+  EXPECT_EQ(search({"--format", "json", "--limit", "3", "--expand"}, library_db_).out,
+            search({"--format", "json", "--limit", "3"}, library_db_).out);
 }
 
 TEST_F(SearchCli, GoldenJson) {

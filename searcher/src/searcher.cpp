@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "citego/expansion.h"
 #include "citego/facet_counter.h"
 #include "citego/suggestion.h"
 
@@ -403,7 +404,15 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
-  const QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
+  QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
+  if (request.expand && !plan.browse) {
+    try {
+      plan.match = expanded(db_, plan.match, plan.filtered(), Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+    } catch (const Xapian::Error& e) {
+      throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
+    }
+  }
+  deadline.check();
 
   SearchResponse response;
   response.query = request.query;
