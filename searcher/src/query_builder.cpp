@@ -174,7 +174,6 @@ void lower_boolean_values(std::string& text) {
   }
 }
 
-
 // What each wildcard of normalised query text starts with: the word before each '*' that ends a word.
 std::vector<std::string> wildcards_of(std::string_view text) {
   std::vector<std::string> prefixes;
