@@ -1,6 +1,7 @@
 // citego::analysis: folding, exact terms, UTF-8 validation, stemming per language, tokenising and field indexing.
 #include "citego/analysis.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <random>
@@ -52,6 +53,15 @@ TEST(Fold, RemovesAccentsKeepsCaseAndDropsElisions) {
       {"jusqu'à", "a"},
       {"lorsqu’on", "on"},
       {"C'est", "est"},
+      // Every elided form of a French grammar's list, in both apostrophes and any case.
+      {"l'a d'a j'a m'a n'a s'a t'a c'a ç'a qu'a", "a a a a a a a a a a"},
+      {"Ç'aurait été", "aurait ete"},
+      {"quoiqu'inquiète", "inquiete"},
+      {"Quoiqu’il", "il"},
+      {"puisqu'elle presqu'île quelqu'un jusqu’ici lorsqu'on entr'acte parce qu'il", "elle ile un ici on acte parce il"},
+      {"quelqu", "quelqu"},            // no apostrophe: a word
+      {"jusqu'", "jusqu'"},            // no word after it
+      {"presque'île", "presque'ile"},  // not an elided form
       {"aujourd'hui", "aujourd'hui"},
       {"aujourd’hui", "aujourd'hui"},
       {"d'aujourd'hui", "aujourd'hui"},
@@ -265,6 +275,11 @@ TEST(Tokenize, GivesByteOffsetsIntoAccentedTextAndSkipsElisions) {
                 });
 }
 
+TEST(Tokenize, SkipsEveryElidedFormAsTheIndexerDoes) {
+  expect_tokens("quoiqu'inquiète, Presqu’île", {{"inquiète", 7, "inquiete"}, {"île", 27, "ile"}});
+  expect_tokens("ç'a quelqu'un", {{"a", 3, "a"}, {"un", 12, "un"}});
+}
+
 TEST(Tokenize, KeepsApostrophesInsideWordsAndSkipsInvalidBytes) {
   expect_tokens("rock'n'roll O’Brien qu’il", {
                                                   {"rock'n'roll", 0, "rock'n'roll"},
@@ -354,3 +369,35 @@ TEST(IndexField, ExactTermsAreTheTokensOfTheText) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Written forms of words, for showing the spelling table's words as the documents write them.
+
+TEST(WrittenForms, CountsTheLowerCasedFormsOfWordsThatFoldingChanges) {
+  citego::analysis::WrittenForms forms;
+  citego::analysis::count_written_forms("Démocratie et démocratie; DÉMOCRATIE, l'économie d’aujourd’hui", forms);
+  citego::analysis::count_written_forms("plain ASCII text, democratie", forms);  // no form: nothing differs
+  const citego::analysis::WrittenForms expected = {
+      {"democratie", {{"démocratie", 3}}},
+      {"economie", {{"économie", 1}}},
+      {"aujourd'hui", {{"aujourd’hui", 1}}},
+  };
+  EXPECT_EQ(forms, expected);
+}
+
+TEST(WrittenForms, TheMostFrequentFormWinsAndTiesGoToByteOrderWhateverTheOrderOfTexts) {
+  const std::vector<std::string> texts = {"élève", "éleve", "Élève", "éleve", "côte côté", "côté", "cote"};
+  std::vector<std::size_t> order(texts.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937 random(7);
+  for (int round = 0; round < 5; ++round) {
+    std::shuffle(order.begin(), order.end(), random);
+    citego::analysis::WrittenForms forms;
+    for (std::size_t i : order) citego::analysis::count_written_forms(texts[i], forms);
+    SCOPED_TRACE(round);
+    // élève 2 (with Élève), éleve 2: equal counts, and "éleve" < "élève" in bytes ('v' < 0xC3).
+    EXPECT_EQ(citego::analysis::most_frequent_form(forms, "eleve"), "éleve");
+    EXPECT_EQ(citego::analysis::most_frequent_form(forms, "cote"), "côté");  // côté 2, côte 1; "cote" itself uncounted
+    EXPECT_EQ(citego::analysis::most_frequent_form(forms, "ville"), "ville");  // no form: the word itself
+  }
+}

@@ -67,6 +67,23 @@ TEST(Snippets, MarkWordsThatStartLikeAWildcard) {
                               {"gouverner", true}, {" ensemble.", false}}));
 }
 
+TEST(Snippets, ArePlacedAroundTheWordsThatStartLikeAWildcard) {
+  MatchedTerms terms;
+  terms.prefixes = {"gouvern"};
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += "mot" + std::to_string(i) + " ";
+  text += "une Gouvernance locale";
+  for (int i = 50; i < 100; ++i) text += " mot" + std::to_string(i);
+  const Snippet snippet = make_snippet(text, schema::Lang::Fr, terms);
+  // Three words of context before the match, then the rest of the window of kSnippetWords words.
+  std::string after;
+  for (int i = 50; i < 75; ++i) after += " mot" + std::to_string(i);
+  ASSERT_EQ(snippet.size(), 3u);
+  EXPECT_EQ(snippet[0], (SnippetPart{"… mot48 mot49 une ", false}));
+  EXPECT_EQ(snippet[1], (SnippetPart{"Gouvernance", true}));
+  EXPECT_EQ(snippet[2], (SnippetPart{" locale" + after + " …", false}));
+}
+
 // The answer a command owes at its deadline is armed before the search and disarmed before the command's own answer.
 TEST(DeadlineStop, IsArmedWithTheDeadlineErrorAndDisarmedBeforeTheAnswer) {
   std::vector<std::string> calls;

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <optional>
 #include <string_view>
 #include <sstream>
 
@@ -14,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "citego/analysis.h"
 #include "citego/schema.h"
 #include "test_support.h"
 
@@ -89,6 +93,127 @@ TempDir* SearchCli::dir_ = nullptr;
 std::string SearchCli::db_;
 std::string SearchCli::library_db_;
 
+// "Did you mean" on the bundled library (the README's database): the query (with options) and the suggestion, or none.
+TEST_F(SearchCli, SuggestionsChangeOnlyUnknownWordsKeepTheSyntaxAndNeedTenTimesTheHits) {
+  struct Case {
+    std::vector<std::string> args;
+    std::optional<std::string> suggestion;
+  };
+  const std::vector<Case> cases = {
+      // An unknown word, shown as the documents write it (accented), in the case typed.
+      {{"democartie"}, "démocratie"},
+      {{"Democartie"}, "Démocratie"},
+      {{"DEMOCARTIE"}, "DÉMOCRATIE"},
+      {{"gouvernnance"}, "gouvernance"},
+      // Known words are kept as typed, with or without their accents; so are fields, filters, operators, phrases.
+      {{"--and", "gouvernnance", "démocratie"}, "gouvernance démocratie"},
+      {{"--and", "gouvernnance", "democratie"}, "gouvernance democratie"},
+      {{"--and", "developement", "durable"}, "développement durable"},
+      {{"gouvernnance AND democratie"}, "gouvernance AND democratie"},
+      {{"title:democartie"}, "title:démocratie"},
+      {{"\"democartie participative\""}, "\"démocratie participative\""},
+      {{"gouvernnance -ville"}, "gouvernance -ville"},
+      {{"place:PLC-FR democartie"}, "place:PLC-FR démocratie"},
+      // Nothing to correct: every word is known, or is syntax.
+      {{"title: démocratie"}, std::nullopt},
+      {{"kind:"}, std::nullopt},
+      {{"kind:foundaton"}, std::nullopt},
+      {{"économies"}, std::nullopt},
+      {{"economies"}, std::nullopt},
+      {{"zzqqxx"}, std::nullopt},  // the spelling table has nothing near it
+      // A query with hits gets a suggestion only if it finds ten times as many: "bogota" alone finds 1 document,
+      // "medellin" 6, and "gouvernance" 43.
+      {{"gouvernnance bogota"}, "gouvernance bogota"},
+      {{"gouvernnance medellin"}, std::nullopt},
+      {{"gouvernnance territoriale"}, std::nullopt},
+      // Never a suggestion without hits: "participativ" is corrected to "participativo", which no French phrase
+      // with "democratie" has.
+      {{"\"democratie participativ\""}, std::nullopt},
+      {{"democartie", "--filter", "place=plc-br"}, "démocratie"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"--format", "json", "--limit", "0"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    SCOPED_TRACE(joined(args));
+    const RunResult r = search(args, library_db_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json suggestion = nlohmann::json::parse(r.out)["suggestion"];
+    if (c.suggestion) {
+      EXPECT_EQ(suggestion, *c.suggestion);
+    } else {
+      EXPECT_TRUE(suggestion.is_null()) << suggestion;
+    }
+  }
+}
+
+// Each word of the spelling table that the documents write otherwise has its most frequent written form in the
+// metadata: counted here from the documents' stored text with a tokenizer of this test's own (runs of letters and
+// apostrophes, lower-cased by Xapian), against what the indexer wrote.
+TEST_F(SearchCli, TheWrittenFormOfASpellingWordIsTheDocumentsMostFrequent) {
+  const Xapian::Database db(library_db_);
+  std::map<std::string, std::map<std::string, int>> forms;  // exact term -> written form -> count
+  for (Xapian::docid id = 1; id <= db.get_lastdocid(); ++id) {
+    const schema::StoredDocument doc = schema::decode_stored(db.get_document(id).get_data());
+    for (const std::string* text : {&doc.title, &doc.summary, &doc.body}) {
+      std::string word;
+      const auto flush = [&] {
+        const bool accented = std::any_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (accented) {
+          const std::string written = Xapian::Unicode::tolower(word);
+          const std::string exact = analysis::exact_term(word);
+          if (written != exact) ++forms[exact][written];
+        }
+        word.clear();
+      };
+      for (Xapian::Utf8Iterator it(*text); it != Xapian::Utf8Iterator(); ++it) {
+        if (Xapian::Unicode::is_wordchar(*it)) {
+          Xapian::Unicode::append_utf8(word, *it);
+        } else {
+          flush();
+        }
+      }
+      flush();
+    }
+  }
+  for (const std::string word : {"democratie", "developpement", "economie", "cooperation", "solidarite"}) {
+    SCOPED_TRACE(word);
+    ASSERT_TRUE(forms.count(word));
+    const auto& counts = forms[word];
+    const auto best = std::max_element(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second < b.second : a.first > b.first;
+    });
+    EXPECT_EQ(db.get_metadata(std::string(schema::kMetaWrittenFormPrefix) + word), best->first);
+  }
+  EXPECT_EQ(db.get_metadata(std::string(schema::kMetaWrittenFormPrefix) + "gouvernance"), "");  // written so
+}
+
+// --expand reweights the query's hits by the best stems of its top 10: the same documents, in another order.
+TEST_F(SearchCli, ExpandRanksTheQuerysHitsAgainAndCountsTheSame) {
+  const auto ids = [](const nlohmann::json& response) {
+    std::vector<std::string> out;
+    for (const auto& hit : response["hits"]) out.push_back(hit["id"].get<std::string>());
+    return out;
+  };
+  const RunResult plain = search({"--format", "json", "--limit", "100", "gouvernance"}, library_db_);
+  const RunResult expanded = search({"--format", "json", "--limit", "100", "--expand", "gouvernance"}, library_db_);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  ASSERT_EQ(expanded.exit_code, 0) << expanded.err;
+  const nlohmann::json p = nlohmann::json::parse(plain.out);
+  const nlohmann::json e = nlohmann::json::parse(expanded.out);
+  ASSERT_LT(p["total"].get<int>(), 100);  // every hit is on the page
+  EXPECT_EQ(e["total"], p["total"]);
+  EXPECT_EQ(e["facets"], p["facets"]);
+  std::vector<std::string> found = ids(p);
+  std::vector<std::string> found_expanded = ids(e);
+  EXPECT_NE(found_expanded, found);  // reranked
+  std::sort(found.begin(), found.end());
+  std::sort(found_expanded.begin(), found_expanded.end());
+  EXPECT_EQ(found_expanded, found);
+  // A browse has no hits to learn from: --expand changes nothing.
+  EXPECT_EQ(search({"--format", "json", "--limit", "3", "--expand"}, library_db_).out,
+            search({"--format", "json", "--limit", "3"}, library_db_).out);
+}
+
 TEST_F(SearchCli, GoldenJson) {
   ExpectGolden("economie-solidaire.json", {"--format", "json", "économie", "solidaire"});
   ExpectGolden("democratie-participative.json", {"--format", "json", "--limit", "5", "democratie participative"});
@@ -98,7 +223,7 @@ TEST_F(SearchCli, GoldenJson) {
   ExpectGolden("lang-fr-gouvernance.json", {"--format", "json", "--lang", "fr", "gouvernance"});
   ExpectGolden("sort-year-projects.json",
                {"--format", "json", "--sort", "year", "--filter", "doc_type=project", "--facet-limit", "2"});
-  ExpectGolden("suggestion.json", {"--format", "json", "--limit", "1", "democratei"});
+  ExpectGolden("suggestion.json", {"--format", "json", "--limit", "1", "democartie"});
   // The library: labelled facets in the page's language, a country that keeps its cities, translations, year buckets.
   ExpectGolden("library-place-fr.json",
                {"--format", "json", "--lang", "fr", "--limit", "3", "--facet-limit", "5", "--filter", "doc_type=fiche",

@@ -8,6 +8,14 @@ import sys
 
 WORD = re.compile(r"[^\W_]+")
 
+# The collection languages run.sh passes on (--lang), and the name of each one's Snowball stemmer in Xapian.
+STEMMERS = {"fr": "french", "en": "english", "es": "spanish", "pt": "portuguese"}
+
+
+def add_lang_argument(parser):
+    parser.add_argument("--lang", default="en", choices=sorted(STEMMERS),
+                        help="the collection's language (default: en)")
+
 
 def read_queries(path, tool):
     """queries.tsv -> [(query_id, text)]; exits with `tool: path:line: …` on a malformed line."""
@@ -37,13 +45,13 @@ def read_docs(path, tool):
             yield doc_id, doc.get("title") or "", doc.get("text") or ""
 
 
-def write_peer_tsv(docs_path, tsv_path, tool):
-    """docs.jsonl -> the TSV of bench/speed/export_to_peers.py (English resources, no facet values), the input of
+def write_peer_tsv(docs_path, tsv_path, tool, lang):
+    """docs.jsonl -> the TSV of bench/speed/export_to_peers.py (resources in `lang`, no facet values), the input of
     bench/speed/pg_peer.py and sphinx_peer.py; returns the number of documents."""
     count = 0
     with open(tsv_path, "w", encoding="utf-8", newline="\n") as out:
         for doc_id, title, text in read_docs(docs_path, tool):
-            cells = (doc_id, "resource", "en", title, text, "", "", "")
+            cells = (doc_id, "resource", lang, title, text, "", "", "")
             out.write("\t".join(re.sub(r"[\t\r\n]", " ", c) for c in cells) + "\n")
             count += 1
     return count
@@ -63,7 +71,7 @@ def query_words(text):
 
 def server_runner_arguments(description, tag):
     """The command line of a peer's runner that keeps a server in a work folder (pg_run.py, sphinx_run.py):
-    DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag TAG] [--limit 1000]; add options, then parse_args()."""
+    DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag TAG] [--limit 1000] [--lang L]; add options, then parse_args()."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("docs")
     parser.add_argument("queries")
@@ -71,4 +79,5 @@ def server_runner_arguments(description, tag):
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--tag", default=tag)
     parser.add_argument("--limit", type=int, default=1000)
+    add_lang_argument(parser)
     return parser

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Peer system "fts5": SQLite FTS5 with its bm25() ranking, through python3's sqlite3 module.
 
-    python3 bench/relevance/fts5_run.py DOCS_JSONL QUERIES_TSV RUN_OUT [--db PATH] [--tag fts5]
+    python3 bench/relevance/fts5_run.py DOCS_JSONL QUERIES_TSV RUN_OUT [--db PATH] [--tag fts5] [--lang en]
 
 Table: CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body,
                                             tokenize='porter unicode61 remove_diacritics 2')
-  porter on top of unicode61 because the collections are English: it stems as Xapian's english stemmer and
-  citego do (plain unicode61 would only fold case and diacritics). title = "title" (empty if none), body = "text".
+  porter on top of unicode61 for an English collection (--lang en, the default): it stems as Xapian's english
+  stemmer and citego do. FTS5 has no other stemmer, so for --lang fr, es or pt the tokenizer is
+  'unicode61 remove_diacritics 2' alone (it folds case and diacritics). title = "title" (empty if none), body = "text".
 Query: the query's words (runs of Unicode letters and digits; duplicates after case folding dropped, first
   occurrence kept) become the FTS5 query "w1" OR "w2" OR ...; every word is quoted, so no word acts as an FTS5
   operator. SELECT id, bm25(docs) FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 1000.
@@ -35,14 +36,16 @@ def main():
     parser.add_argument("--db", default=":memory:", help="SQLite file to create (default: in memory)")
     parser.add_argument("--tag", default="fts5")
     parser.add_argument("--limit", type=int, default=1000)
+    collection.add_lang_argument(parser)
     args = parser.parse_args()
+    tokenizer = ("porter " if args.lang == "en" else "") + "unicode61 remove_diacritics 2"
 
     if args.db != ":memory:" and os.path.exists(args.db):
         os.remove(args.db)
     db = sqlite3.connect(args.db)
     try:
         db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
-                   "tokenize='porter unicode61 remove_diacritics 2')")
+                   f"tokenize='{tokenizer}')")
     except sqlite3.OperationalError as e:
         sys.exit(f"fts5_run: this SQLite ({sqlite3.sqlite_version}) cannot create an FTS5 table: {e}")
     with db:
@@ -67,7 +70,8 @@ def main():
                 run.write(f"{qid} Q0 {doc_id} {rank} {-bm25!r} {args.tag}\n")
                 lines_written += 1
     db.close()
-    print(f"fts5_run: {documents} documents; {lines_written} run lines; {len(failures)} queries without results "
+    print(f"fts5_run: {documents} documents, tokenizer '{tokenizer}'; {lines_written} run lines; "
+          f"{len(failures)} queries without results "
           "because they have no word or FTS5 refused them", file=sys.stderr)
     for qid, message, text in failures:
         print(f"fts5_run:   query {qid}: {message} -- {text!r}", file=sys.stderr)

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Peer system "postgres": PostgreSQL full-text search ranked by ts_rank_cd, on a throw-away cluster.
 
-    python3 bench/relevance/pg_run.py DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag postgres]
+    python3 bench/relevance/pg_run.py DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag postgres] [--lang L]
 
-The documents go through bench/speed/pg_peer.py (the setup of bench/speed: the configuration citego_en, english
-Snowball stemmer and stop words with unaccent before it; title weighted A, text B; a GIN index), as English
-resources without facets (collection.write_peer_tsv). The cluster lives in DIR/pg and is stopped at the end.
-Query: the query's words (collection.query_words) ORed, to_tsquery('citego_en', 'w1 | w2 | ...') (the words are
+The documents go through bench/speed/pg_peer.py (the setup of bench/speed: the configuration citego_L of the
+collection's language L, its Snowball stemmer and stop words with unaccent before it; title weighted A, text B; a GIN index), as resources
+in that language without facets (collection.write_peer_tsv). The cluster lives in DIR/pg and is stopped at the end.
+Query: the query's words (collection.query_words) ORed, to_tsquery('citego_L', 'w1 | w2 | ...') (the words are
 letters and digits only, so none is an operator); SELECT id, ts_rank_cd(tsv, q) ... WHERE tsv @@ q ORDER BY rank
 DESC, rowid LIMIT 1000 -- ts_rank_cd with its default weights {0.1, 0.2, 0.4, 1.0} and no normalization. A query
 left without a word (or only stop words) gets no results; such queries are counted and reported on stderr.
@@ -31,7 +31,7 @@ def main():
 
     os.makedirs(args.workdir, exist_ok=True)
     tsv = os.path.join(args.workdir, "docs.tsv")
-    documents = collection.write_peer_tsv(args.docs, tsv, "pg_run")
+    documents = collection.write_peer_tsv(args.docs, tsv, "pg_run", args.lang)
     folder = os.path.join(args.workdir, "pg")
     if pg_peer.load(folder, tsv, None) != 0:
         return 1
@@ -43,7 +43,7 @@ def main():
             continue
         q = pg_peer.sql_str(" | ".join(words))
         script.append(f"SELECT '{MARK}', {pg_peer.sql_str(qid)};\n"
-                      f"SELECT d.id, ts_rank_cd(d.tsv, q.q) AS r FROM doc d, to_tsquery('citego_en', {q}) q(q) "
+                      f"SELECT d.id, ts_rank_cd(d.tsv, q.q) AS r FROM doc d, to_tsquery('citego_{args.lang}', {q}) q(q) "
                       f"WHERE d.tsv @@ q.q ORDER BY r DESC, d.rowid LIMIT {args.limit};\n")
     pg_peer.start(folder)
     try:

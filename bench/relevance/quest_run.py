@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """Peer system "quest": a plain Xapian database built by Omega's scriptindex, searched with Xapian's quest.
 
-    python3 bench/relevance/quest_run.py DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag quest]
+    python3 bench/relevance/quest_run.py DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag quest] [--lang en]
 
 1. Writes DIR/scriptindex.input (one record per document: id, title, text; line breaks become spaces) and
    DIR/index.script:
        id : field=id boolean=Q unique=Q     the id is stored in the document data ("id=...") and as term Q<id>
        title : index                        free text with positions, wdf 1, no prefix
        text : index
-   and runs `scriptindex --overwrite --stemmer=english DIR/quest.db DIR/index.script DIR/scriptindex.input`
+   and runs `scriptindex --overwrite --stemmer=STEMMER DIR/quest.db DIR/index.script DIR/scriptindex.input`, STEMMER
+   being the Snowball stemmer of --lang (english, french, spanish or portuguese; default english)
    (scriptindex's defaults otherwise: STEM_SOME, i.e. unstemmed terms with positions plus Z-prefixed stems).
-2. Runs `quest -d DIR/quest.db -m 1000 -s english -- QUERY` once per query: quest's defaults otherwise (BM25 with
+2. Runs `quest -d DIR/quest.db -m 1000 -s STEMMER -- QUERY` once per query: quest's defaults otherwise (BM25 with
    Xapian's default parameters, QueryParser with FLAG_DEFAULT, default operator OR, STEM_SOME, and quest's built-in
    stopword list: a about an and are as at be by en for from how i in is it of on or that the this to was what when
    where which who why will with).
@@ -80,7 +81,9 @@ def main():
     parser.add_argument("--workdir", required=True, help="folder for the database and intermediate files")
     parser.add_argument("--tag", default="quest")
     parser.add_argument("--limit", type=int, default=1000, help="quest -m (default 1000)")
+    collection.add_lang_argument(parser)
     args = parser.parse_args()
+    stemmer = collection.STEMMERS[args.lang]
     for tool in ("scriptindex", "quest"):
         if shutil.which(tool) is None:
             sys.exit(f"quest_run: {tool} not found: install the Debian packages xapian-omega and xapian-tools")
@@ -92,7 +95,7 @@ def main():
     with open(script, "w", encoding="utf-8") as out:
         out.write(INDEX_SCRIPT)
     documents = write_input(args.docs, input_path)
-    built = subprocess.run(["scriptindex", "--overwrite", "--stemmer=english", db, script, input_path],
+    built = subprocess.run(["scriptindex", "--overwrite", "--stemmer=" + stemmer, db, script, input_path],
                            capture_output=True, text=True)
     if built.returncode != 0:
         sys.exit(f"quest_run: scriptindex failed:\n{built.stdout}{built.stderr}")
@@ -102,7 +105,7 @@ def main():
     with open(args.run, "w", encoding="utf-8") as run:
         for qid, text in collection.read_queries(args.queries, "quest_run"):
             text = text.replace("\0", " ")
-            result = subprocess.run(["quest", "-d", db, "-m", str(args.limit), "-s", "english", "--", text],
+            result = subprocess.run(["quest", "-d", db, "-m", str(args.limit), "-s", stemmer, "--", text],
                                     capture_output=True, text=True)
             if result.returncode != 0:
                 message = one_line(result.stderr + " " + result.stdout)
@@ -114,7 +117,7 @@ def main():
     with open(os.path.join(args.workdir, "quest-failures.tsv"), "w", encoding="utf-8") as out:
         for qid, message, text in failures:
             out.write(f"{qid}\t{message}\t{text}\n")
-    print(f"quest_run: {documents} documents indexed; {lines_written} run lines; "
+    print(f"quest_run: {documents} documents indexed with the {stemmer} stemmer; {lines_written} run lines; "
           f"{len(failures)} queries refused by quest", file=sys.stderr)
     for qid, message, text in failures:
         print(f"quest_run:   refused query {qid}: {message} -- {text!r}", file=sys.stderr)

@@ -2,10 +2,12 @@
 # Ranking quality of citego-search against four peers (Xapian's quest, SQLite FTS5, PostgreSQL, Sphinx) on public
 # test collections.
 #
-#   bash bench/relevance/run.sh [--keep DIR] [--systems citego,quest,fts5,postgres,sphinx] [--citego-args 'ARGS']
-#                               [COLLECTION_DIR...]
+#   bash bench/relevance/run.sh [--keep DIR] [--systems citego,quest,fts5,postgres,sphinx] [--lang L]
+#                               [--citego-args 'ARGS'] [COLLECTION_DIR...]
 #
-# A collection folder holds docs.jsonl, queries.tsv and qrels.tsv (see ../shared/data/README.md). Default: every
+# A collection folder holds docs.jsonl, queries.tsv and qrels.tsv (see ../shared/data/README.md), and may hold a file
+# `lang` naming its language (fr, en, es or pt; default en, or --lang): the export's xml:lang, citego-search's
+# --lang, quest's stemmer and FTS5's tokenizer (porter for en; for other languages unicode61 alone). Default: every
 # folder under ../shared/data (relative to the repository root) that has a docs.jsonl. Prints, per collection,
 # nDCG@10, MAP, Recall@100 and P@10 of each system, computed as trec_eval -c -M 1000 does (citego-trec-eval).
 # Everything is written in a temporary folder, removed at the end unless --keep DIR is given.
@@ -23,13 +25,15 @@ usage() {
   echo "Options:"
   echo "  --keep DIR          keep the work files (exports, databases, runs, per-query measures, logs) in DIR"
   echo "  --systems LIST      comma-separated subset of citego,quest,fts5,postgres,sphinx (default: all five)"
-  echo "  --citego-args ARGS  extra options for citego-search --batch, e.g. '--lang en' or '--and'"
+  echo "  --lang L            the language of every collection (fr, en, es or pt), over their lang files"
+  echo "  --citego-args ARGS  extra options for citego-search --batch, e.g. '--and' or '--expand'"
 }
 die() { echo "run.sh: $*" >&2; exit 1; }
 
 keep=""
 systems="citego,quest,fts5,postgres,sphinx"
 citego_args=()
+lang_option=""
 collections=()
 while (($#)); do
   case $1 in
@@ -37,6 +41,8 @@ while (($#)); do
     --keep=*) keep=${1#*=}; shift ;;
     --systems) (($# >= 2)) || die "--systems needs a list"; systems=$2; shift 2 ;;
     --systems=*) systems=${1#*=}; shift ;;
+    --lang) (($# >= 2)) || die "--lang needs a language"; lang_option=$2; shift 2 ;;
+    --lang=*) lang_option=${1#*=}; shift ;;
     --citego-args) (($# >= 2)) || die "--citego-args needs a value"; read -ra citego_args <<<"$2"; shift 2 ;;
     --citego-args=*) read -ra citego_args <<<"${1#*=}"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -53,6 +59,22 @@ for s in "${system_list[@]}"; do
     *) die "unknown system '$s' (expected citego, quest, fts5, postgres or sphinx)" ;; esac
 done
 has_system() { [[ ",$systems," == *",$1,"* ]]; }
+check_lang() {  # check_lang VALUE WHERE
+  case $1 in fr|en|es|pt) ;; *) die "$2: unknown language '$1' (expected fr, en, es or pt)" ;; esac
+}
+[[ -z $lang_option ]] || check_lang "$lang_option" "--lang"
+# lang_of COLLECTION_DIR: --lang, else the first word of the collection's lang file, else en.
+lang_of() {
+  if [[ -n $lang_option ]]; then echo "$lang_option"; return; fi
+  if [[ -f $1/lang ]]; then
+    local l
+    l=$(tr -s ' \t\r\n' ' ' < "$1/lang" | awk '{ print $1 }')
+    check_lang "$l" "$1/lang"
+    echo "$l"
+    return
+  fi
+  echo en
+}
 
 # Tools. The evaluator is always needed; the others only for the systems asked for.
 trec_eval=$build/bench/relevance/citego-trec-eval
@@ -92,6 +114,7 @@ for c in "${collections[@]}"; do
   for f in docs.jsonl queries.tsv qrels.tsv; do
     [[ -f $c/$f ]] || die "collection folder $c has no $f"
   done
+  lang_of "$c" > /dev/null  # stops on a bad lang file before any work
 done
 
 # Work folder.
@@ -128,13 +151,13 @@ citego_batch() {
   local queries=$1 w=$2 status=0 start seconds
   start=$(now)
   "$search_bin" --db "$w/citego.db" --batch "$queries" --limit 1000 --run-tag citego \
-    "${citego_args[@]}" > "$w/citego.export-ids.run" 2> "$w/citego-batch.err" || status=$?
+    --lang "$lang" "${citego_args[@]}" > "$w/citego.export-ids.run" 2> "$w/citego-batch.err" || status=$?
   cat "$w/citego-batch.err" >&2
   seconds=$(elapsed "$start" "$(now)")
   sed -n 's/^citego-search: line [0-9]*: query \([^ ]*\) refused: \(.*\)/\1\t\2/p' "$w/citego-batch.err" \
     > "$w/citego-refused.tsv"
   if ((status != 0)) && ! [[ $status == 2 && -s $w/citego-refused.tsv ]]; then return "$status"; fi
-  echo "citego_batch: $(wc -l < "$w/citego.export-ids.run") run lines; $(wc -l < "$w/citego-refused.tsv") queries refused by citego-search; last batch ${seconds}s" >&2
+  echo "citego_batch: citego-search --lang $lang${citego_args[*]:+ ${citego_args[*]}}: $(wc -l < "$w/citego.export-ids.run") run lines; $(wc -l < "$w/citego-refused.tsv") queries refused by citego-search; last batch ${seconds}s" >&2
   while IFS=$'\t' read -r qid message; do
     echo "citego_batch:   refused query $qid: $message" >&2
   done < "$w/citego-refused.tsv"
@@ -159,13 +182,14 @@ for c in "${collections[@]}"; do
   docs=$(grep -c . "$c/docs.jsonl" || true)
   queries=$(grep -v '^#' "$c/queries.tsv" | grep -c . || true)
   echo
-  echo "== $name ($c): $docs documents, $queries queries"
+  lang=$(lang_of "$c")
+  echo "== $name ($c): $docs documents, $queries queries, language $lang"
 
   declare -A ok=()
   if has_system citego; then
     ok[citego]=0
     if step convert "$w/convert.log" python3 "$here/jsonl_to_export.py" "$c/docs.jsonl" "$w/export.xml" \
-         --idmap "$w/idmap.tsv" &&
+         --idmap "$w/idmap.tsv" --lang "$lang" &&
        step index "$w/index.log" "$index_bin" --quiet --db "$w/citego.db" "$w/export.xml" &&
        step citego "$w/citego.log" citego_batch "$c/queries.tsv" "$w"
     then
@@ -179,20 +203,21 @@ for c in "${collections[@]}"; do
   if has_system quest; then
     ok[quest]=0
     step quest "$w/quest.log" python3 "$here/quest_run.py" "$c/docs.jsonl" "$c/queries.tsv" "$w/quest.run" \
-      --workdir "$w/quest" && ok[quest]=1
+      --workdir "$w/quest" --lang "$lang" && ok[quest]=1
     grep -h 'quest_run:' "$w/quest.log" | sed 's/^/  /' || true
   fi
   if has_system fts5; then
     ok[fts5]=0
     step fts5 "$w/fts5.log" python3 "$here/fts5_run.py" "$c/docs.jsonl" "$c/queries.tsv" "$w/fts5.run" \
-      --db "$w/fts5.sqlite" && ok[fts5]=1
+      --db "$w/fts5.sqlite" --lang "$lang" && ok[fts5]=1
     grep -h 'fts5_run:' "$w/fts5.log" | sed 's/^/  /' || true
   fi
   for s in postgres sphinx; do
     has_system $s || continue
     ok[$s]=0
     runner=$here/${s/postgres/pg}_run.py
-    step $s "$w/$s.log" python3 "$runner" "$c/docs.jsonl" "$c/queries.tsv" "$w/$s.run" --workdir "$w/$s" && ok[$s]=1
+    step $s "$w/$s.log" python3 "$runner" "$c/docs.jsonl" "$c/queries.tsv" "$w/$s.run" --workdir "$w/$s" \
+      --lang "$lang" && ok[$s]=1
     grep -h '_run:' "$w/$s.log" | grep -v '^pg_run:   query\|^sphinx_run:   query' | sed 's/^/  /' || true
   done
 

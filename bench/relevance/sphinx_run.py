@@ -2,11 +2,11 @@
 """Peer system "sphinx": Sphinx 2.2 (searchd) with its default ranker, proximity_bm25.
 
     python3 bench/relevance/sphinx_run.py DOCS_JSONL QUERIES_TSV RUN_OUT --workdir DIR [--tag sphinx]
-                                          [--ranker NAME]
+                                          [--ranker NAME] [--lang L]
 
 The documents go through bench/speed/sphinx_peer.py (the setup of bench/speed: fields title and text, accents
-folded by charset_table, morphology = stem_en) as English resources without facets (collection.write_peer_tsv):
-one index, "en", in DIR/sphinx; searchd runs on 127.0.0.1 (a free port) and is stopped at the end.
+folded by charset_table, the morphology of the collection's language L, stem_en for English) as resources in that
+language without facets (collection.write_peer_tsv): one index, L, in DIR/sphinx; searchd runs on 127.0.0.1 (a free port) and is stopped at the end.
 Query: the query's words (collection.query_words) ORed, MATCH('w1 | w2 | ...'), top 1000 by WEIGHT() (ties by
 document id), OPTION max_matches=1000 (and ranker=NAME with --ranker, say bm25), through one `mysql` call per
 query. A query without any word gets no results; such queries are counted and reported on stderr. Needs
@@ -30,9 +30,9 @@ def main():
 
     os.makedirs(args.workdir, exist_ok=True)
     tsv = os.path.join(args.workdir, "docs.tsv")
-    documents = collection.write_peer_tsv(args.docs, tsv, "sphinx_run")
+    documents = collection.write_peer_tsv(args.docs, tsv, "sphinx_run", args.lang)
     folder = os.path.join(args.workdir, "sphinx")
-    if sphinx_peer.index(folder, tsv, ("en",)) != 0:
+    if sphinx_peer.index(folder, tsv, (args.lang,)) != 0:
         return 1
     sphinx_peer.start(folder)
     mysql = ["mysql", "-h", "127.0.0.1", "-P", str(sphinx_peer.port_of(folder)), "--protocol=tcp", "-N", "-B"]
@@ -44,7 +44,7 @@ def main():
                 if not words:
                     failures.append((qid, "no word in the query", text))
                     continue
-                sql = sphinx_peer.query_sql("", None, limit=args.limit, ranker=args.ranker, langs=("en",),
+                sql = sphinx_peer.query_sql("", None, limit=args.limit, ranker=args.ranker, langs=(args.lang,),
                                             facets=False, match=" | ".join(words))
                 p = subprocess.run(mysql + ["-e", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    check=False)

@@ -43,7 +43,8 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const schema
   return build(record, derived);
 }
 
-Xapian::Document DocumentBuilder::build(const ExportRecord& record, const DerivedFields& derived) {
+Xapian::Document DocumentBuilder::build(const ExportRecord& record, const DerivedFields& derived,
+                                        analysis::WrittenForms* forms) {
   using schema::Facet;
   using schema::Field;
   const schema::FacetValues& facets = derived.facets;
@@ -57,13 +58,17 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const Derive
   generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   generator_.set_document(doc);
   generator_.set_termpos(0);
-  analysis::index_field(generator_, Field::Title, record.title);
-  analysis::index_field(generator_, Field::Title, record.acronym);
-  for (const std::string& author : record.authors) analysis::index_field(generator_, Field::Author, author);
-  for (const schema::StoredAuthor& author : derived.authors) analysis::index_field(generator_, Field::Author, author.name);
-  for (const std::string& keyword : record.keywords) analysis::index_field(generator_, Field::Keyword, keyword);
-  analysis::index_field(generator_, Field::Summary, record.summary);
-  analysis::index_field(generator_, Field::Body, record.body);
+  const auto index = [this, forms](Field field, std::string_view text) {
+    analysis::index_field(generator_, field, text);
+    if (forms) analysis::count_written_forms(text, *forms);
+  };
+  index(Field::Title, record.title);
+  index(Field::Title, record.acronym);
+  for (const std::string& author : record.authors) index(Field::Author, author);
+  for (const schema::StoredAuthor& author : derived.authors) index(Field::Author, author.name);
+  for (const std::string& keyword : record.keywords) index(Field::Keyword, keyword);
+  index(Field::Summary, record.summary);
+  index(Field::Body, record.body);
   // Label words have no positions (no phrase spans labels) and each label is stemmed in its own language.
   for (const auto& [lang, label] : derived.label_texts) {
     generator_.set_stemmer(stemmers_[static_cast<std::size_t>(lang)]);

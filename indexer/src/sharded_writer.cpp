@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include "citego/analysis.h"
 #include "citego/document_builder.h"
 
 namespace citego {
@@ -87,15 +88,19 @@ void ShardedWriter::work() {
       const std::string path = staging_dir_ + name;
       Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
       DocumentBuilder builder;
+      analysis::WrittenForms forms;  // how this run writes its words
       for (const ExportRecord& record : chunk.records) {
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the
         // merge renumbers the runs in order (add_document costs a quarter less than replace_document).
-        run.add_document(builder.build(record, graph_.derived_of(record.id)));
+        run.add_document(builder.build(record, graph_.derived_of(record.id), &forms));
         built_.fetch_add(1, std::memory_order_relaxed);
       }
       run.commit();
       run.close();
       const std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& [word, counts] : forms) {
+        for (const auto& [form, count] : counts) written_forms_[word][form] += count;
+      }
       runs_.emplace(first, path);
       --busy_;
     } catch (...) {
@@ -128,8 +133,9 @@ class MergeReporter : public Xapian::Compactor {
 // Spelling data ("did you mean"): suggestions should be common words, so the kSpellingWords exact terms of highest
 // collection frequency (summed wdf) seen at least twice. Taken from the merged database, one term at a time, so
 // memory holds those words and no more; written once, in byte order (each Xapian spelling entry costs tens of
-// microseconds, and the same documents give the same table).
-void write_spelling(const std::string& path) {
+// microseconds, and the same documents give the same table). Beside each word whose most frequent written form is
+// not the word itself, that form (schema::kMetaWrittenFormPrefix), so that a suggestion keeps its accents.
+void write_spelling(const std::string& path, const analysis::WrittenForms& forms) {
   Xapian::WritableDatabase db(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
   using Word = std::pair<Xapian::termcount, std::string>;
   // The least frequent kept word on top (ties: the greatest word goes first).
@@ -155,7 +161,11 @@ void write_spelling(const std::string& path) {
   words.reserve(kept.size());
   for (; !kept.empty(); kept.pop()) words.push_back(kept.top());
   std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) { return a.second < b.second; });
-  for (const auto& [frequency, word] : words) db.add_spelling(word, frequency);
+  for (const auto& [frequency, word] : words) {
+    db.add_spelling(word, frequency);
+    const std::string form = analysis::most_frequent_form(forms, word);
+    if (form != word) db.set_metadata(std::string(schema::kMetaWrittenFormPrefix) + word, form);
+  }
   db.commit();
 }
 
@@ -177,7 +187,7 @@ void ShardedWriter::compact_into(const std::string& output, const std::map<std::
   MergeReporter reporter(progress);
   all.compact(output, flags, 0, reporter);
   if (progress) progress("spelling", MergeReporter::kTables + 1, MergeReporter::kTables + 1);
-  write_spelling(output);
+  write_spelling(output, written_forms_);
 }
 
 }  // namespace citego

@@ -98,18 +98,19 @@ bool is_word_byte(unsigned char c) { return is_ascii_alpha(c) || (c >= '0' && c 
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// French elided articles and conjunctions, lower case.
-constexpr std::array<std::string_view, 12> kElisions = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu",
-                                                        "lorsqu", "puisqu"};
+// French elided words, lower case: the letter forms (le, la -> l'; de -> d'; je -> j'; me -> m'; ne -> n'; se, si -> s';
+// te -> t'; ce -> c'; ça -> ç'), que -> qu' (and parce qu'), and the compounds of que, whose e is elided too: jusqu',
+// lorsqu', puisqu', quoiqu', quelqu' (quelqu'un), presqu' (presqu'île), and entr' of the older spelling (entr'acte).
+constexpr std::array<std::string_view, 18> kElisions = {
+    "l", "d", "j", "m", "n", "s", "t", "c", "\xC3\xA7" /* ç */, "\xC3\x87" /* Ç */,
+    "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "quelqu", "presqu", "entr"};
+constexpr std::size_t kLongestElision = 6;
 
 bool is_elision(std::string_view word) {
-  if (word.size() > 6) return false;
+  if (word.size() > kLongestElision) return false;
   std::string lower(word);
   for (char& c : lower) c = ascii_lower(c);
-  for (std::string_view e : kElisions) {
-    if (lower == e) return true;
-  }
-  return false;
+  return std::find(kElisions.begin(), kElisions.end(), lower) != kElisions.end();
 }
 
 // Removes French elisions: "l'x", "qu'x", … (word start, elision, apostrophe, letter) become "x".
@@ -387,6 +388,28 @@ std::vector<Token> tokenize(std::string_view text) {
     if (!exact.empty()) tokens.push_back(Token{span.begin, span.end, std::move(exact)});
   }
   return tokens;
+}
+
+void count_written_forms(std::string_view text, WrittenForms& forms) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
+  for (const WordSpan& span : word_spans(text)) {
+    const std::string_view word = text.substr(span.begin, span.end - span.begin);
+    if (std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) continue;
+    std::string exact = exact_term(word);
+    std::string written = Xapian::Unicode::tolower(std::string(word));
+    if (!exact.empty() && written != exact) ++forms[std::move(exact)][std::move(written)];
+  }
+}
+
+std::string most_frequent_form(const WrittenForms& forms, const std::string& exact) {
+  const auto it = forms.find(exact);
+  if (it == forms.end() || it->second.empty()) return exact;
+  // The map is in byte order, so the first of the most frequent wins.
+  auto best = it->second.begin();
+  for (auto form = it->second.begin(); form != it->second.end(); ++form) {
+    if (form->second > best->second) best = form;
+  }
+  return best->first;
 }
 
 }  // namespace citego::analysis

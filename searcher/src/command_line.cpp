@@ -37,6 +37,7 @@ constexpr std::string_view kHelpOptions =
     "  --limit N             hits to return (default: 10, at most 100)\n"
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"
+    "  --expand              pseudo-relevance feedback: search again with the best terms of the top 10 hits\n"
     "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
     "  --deadline SECONDS    time the whole request may take (default: 2, at most 600); past it the answer is the\n"
     "                        error deadline_exceeded (exit status 3). Each query of a --batch run has its own.\n"
@@ -87,11 +88,11 @@ std::string search_help() {
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kTiming, kDeadline, kBatch, kRunTag,
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kExpand, kTiming, kDeadline, kBatch, kRunTag,
   kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion
 };
 
-constexpr std::array<option, 24> kOptions = {{
+constexpr std::array<option, 25> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -102,6 +103,7 @@ constexpr std::array<option, 24> kOptions = {{
     {"facet-limit", required_argument, nullptr, kFacetLimit},
     {"facet-ranges", required_argument, nullptr, kFacetRanges},
     {"and", no_argument, nullptr, kAnd},
+    {"expand", no_argument, nullptr, kExpand},
     {"timing", no_argument, nullptr, kTiming},
     {"deadline", required_argument, nullptr, kDeadline},
     {"batch", required_argument, nullptr, kBatch},
@@ -214,6 +216,7 @@ CommandLine parse_command_line(int argc, char** argv) {
       case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
       case kFacetRanges: add_facet_ranges(line.request, optarg); break;
       case kAnd: line.request.default_operator = DefaultOperator::And; break;
+      case kExpand: line.request.expand = true; break;
       case kTiming: line.request.with_timing = true; break;
       case kDeadline: line.request.deadline_seconds = parse_deadline(optarg, name); break;
       case kMaxDeadline: line.max_deadline = parse_deadline(optarg, name); break;

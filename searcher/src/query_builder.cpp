@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "citego/analysis.h"
+#include "citego/suggestion.h"
 
 namespace citego {
 
@@ -44,9 +45,10 @@ class YearRangeProcessor : public Xapian::RangeProcessor {
   const std::vector<int>& known_years_;
 };
 
-// Without a query language, words are "stemmed" to a marker holding the word itself; expand_stems() then replaces
-// each marker term with the word's stems in every language. QueryParser takes one stemmer, and Xapian 1.4 has no
-// other way to give a word several stems while keeping the query's structure.
+// Words are "stemmed" to a marker holding the word itself; rewrite_stems() then replaces each marker term with the
+// word's stems in the query language, or in every language without one. QueryParser takes one stemmer, and Xapian 1.4
+// has no other way to give a word several stems, or its exact term beside its stem, while keeping the query's
+// structure.
 constexpr char kStemMarker = '\x01';
 
 class MarkerStemmer : public Xapian::StemImplementation {
@@ -70,33 +72,37 @@ Xapian::Query synonym_of(const std::vector<std::string>& terms) {
   return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
 }
 
-// Rewrites the stemmed leaves of a parsed query:
-// - without a query language, each marker leaf ("Z" [field prefix] marker word) becomes the OP_SYNONYM of the word's
-//   distinct stems in the four languages, so a document matches on the stem of its own language and the word weighs
-//   as one term;
+// Rewrites the marker leaves ("Z" [field prefix] marker word) of a parsed query:
+// - without a query language (`lang` empty), each becomes the OP_SYNONYM of the word's distinct stems in the four
+//   languages, so a document matches on the stem of its own language and the word weighs as one term;
+// - with one, the word's stem in that language, OR-ed with the word's exact term at weight 0: a document of another
+//   language whose stemmer gave the word another stem still matches the word as written ("participation" in a
+//   French fiche, searched with --lang es), ranked by the exact-term boost and the other words. A document of the
+//   query language that has the exact term has its stem too, so its weight is the stem's alone, as before;
 // - a plain word's stems (no field prefix) are OR-ed with the same stems among the label words of the documents'
 //   descriptors and places (kPrefixLabel), scaled by kLabelWordWeight, so the word also finds the documents indexed
 //   with a descriptor or place that it names, below a text match of it.
 // Only the operators QueryParser puts above stemmed terms are rebuilt; other subqueries (phrases, NEAR, wildcards,
 // boolean filters, …) hold no stemmed terms and are kept as they are: they use no label words.
-Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian::Stem, 4>& stemmers) {
+Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian::Stem, 4>& stemmers,
+                            std::optional<schema::Lang> lang) {
   using Xapian::Query;
   const Query::op op = query.get_type();
   if (op == Query::LEAF_TERM) {
     const std::string term = *query.get_terms_begin();
-    if (term.size() <= schema::kPrefixStem.size() || term.rfind(schema::kPrefixStem, 0) != 0) {
-      return query;  // an exact term, or a boolean one
-    }
     const std::size_t marker = term.find(kStemMarker);
-    const std::string prefix = term.substr(0, marker == std::string::npos ? schema::kPrefixStem.size() : marker);
-    // A field's stems are "Z" + the field's prefix (upper case) + stem; a plain word's, "Z" + stem (lower case).
-    const bool plain = marker == std::string::npos
-                           ? !std::isupper(static_cast<unsigned char>(term[schema::kPrefixStem.size()]))
-                           : prefix == schema::kPrefixStem;
+    if (marker == std::string::npos) return query;  // an exact term, or a boolean one
+    // A field's stems are "Z" + the field's prefix + stem; a plain word's, "Z" + stem; its exact term drops the "Z".
+    const std::string prefix = term.substr(0, marker);
+    const bool plain = prefix == schema::kPrefixStem;
+    const std::string word = term.substr(marker + 1);
     std::vector<std::string> stems;
-    Query text = query;  // with a query language, the parser's own leaf
-    if (marker != std::string::npos) {
-      const std::string word = term.substr(marker + 1);
+    Query text;
+    if (lang) {
+      stems.push_back(prefix + stemmers[static_cast<std::size_t>(*lang)](word));
+      const std::string exact = prefix.substr(schema::kPrefixStem.size()) + word;
+      text = Query(Query::OP_OR, Query(stems.front()), Query(Query::OP_SCALE_WEIGHT, Query(exact), 0.0));
+    } else {
       for (const Xapian::Stem& stemmer : stemmers) {
         std::string stemmed = prefix + stemmer(word);
         if (std::find(stems.begin(), stems.end(), stemmed) == stems.end()) stems.push_back(std::move(stemmed));
@@ -104,8 +110,6 @@ Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian:
       // Xapian 1.4 does not expose a leaf's wqf and position; both only matter for repeated words and phrases,
       // which hold no stemmed terms.
       text = synonym_of(stems);
-    } else {
-      stems.push_back(term);
     }
     if (!plain) return text;
     return Query(Query::OP_OR, text, Query(Query::OP_SCALE_WEIGHT, synonym_of(label_stems_of(stems)), kLabelWordWeight));
@@ -121,7 +125,7 @@ Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian:
     case Query::OP_MAX: {
       std::vector<Query> subqueries;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        subqueries.push_back(rewrite_stems(query.get_subquery(i), stemmers));
+        subqueries.push_back(rewrite_stems(query.get_subquery(i), stemmers, lang));
       }
       return Query(op, subqueries.begin(), subqueries.end());
     }
@@ -160,11 +164,7 @@ void lower_boolean_values(std::string& text) {
   for (std::size_t colon = text.find(':'); colon != std::string::npos; colon = text.find(':', colon + 1)) {
     std::size_t start = colon;
     while (start > 0 && is_word_byte(text[start - 1])) --start;
-    const std::string_view name = std::string_view(text).substr(start, colon - start);
-    const auto& prefixes = boolean_prefixes();
-    if (std::none_of(prefixes.begin(), prefixes.end(), [name](const BooleanPrefix& p) { return p.name == name; })) {
-      continue;
-    }
+    if (!is_filter_name(std::string_view(text).substr(start, colon - start))) continue;
     std::size_t end = colon + 1;
     const bool quoted = end < text.size() && text[end] == '"';
     if (quoted) ++end;
@@ -172,11 +172,6 @@ void lower_boolean_values(std::string& text) {
       text[end] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[end])));
     }
   }
-}
-
-bool is_operator_at(std::string_view text, std::size_t begin, std::size_t end) {
-  const std::string_view word = text.substr(begin, end - begin);
-  return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
 }
 
 // What each wildcard of normalised query text starts with: the word before each '*' that ends a word.
@@ -196,6 +191,28 @@ Xapian::Query or_of(const std::vector<std::string>& terms) {
 }
 
 }  // namespace
+
+bool is_all_capitals(std::string_view text) {
+  bool letter = false;
+  for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it) {
+    const unsigned cp = *it;
+    if (Xapian::Unicode::tolower(cp) != cp) {
+      letter = true;
+    } else if (Xapian::Unicode::toupper(cp) != cp) {
+      return false;
+    }
+  }
+  return letter;
+}
+
+bool is_operator(std::string_view word) {
+  return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
+}
+
+bool is_filter_name(std::string_view name) {
+  const auto& prefixes = boolean_prefixes();
+  return std::any_of(prefixes.begin(), prefixes.end(), [name](const BooleanPrefix& p) { return p.name == name; });
+}
 
 Xapian::Query QueryPlan::filtered(std::optional<schema::Facet> except) const {
   std::vector<Xapian::Query> parts;
@@ -219,7 +236,9 @@ std::string QueryBuilder::normalise(std::string_view text) {
     if (u < 0x20 || u == 0x7F) c = ' ';
   }
   std::string folded = analysis::fold(clean);
-  // Lower-case ASCII words, except the upper-case operators (NEAR/3 keeps its NEAR).
+  // Lower-case ASCII words, except the upper-case operators (NEAR/3 keeps its NEAR) when the query has lower-case
+  // letters: whoever types the whole query in capitals ("ELECTRON BEAM AND PLASMA") means words.
+  const bool operators = !is_all_capitals(folded);
   std::size_t i = 0;
   while (i < folded.size()) {
     if (!std::isalpha(static_cast<unsigned char>(folded[i]))) {
@@ -229,7 +248,7 @@ std::string QueryBuilder::normalise(std::string_view text) {
     std::size_t end = i;
     while (end < folded.size() && std::isalpha(static_cast<unsigned char>(folded[end]))) ++end;
     const bool standalone_start = i == 0 || !std::isalnum(static_cast<unsigned char>(folded[i - 1]));
-    if (!(standalone_start && is_operator_at(folded, i, end))) {
+    if (!(operators && standalone_start && is_operator(std::string_view(folded).substr(i, end - i)))) {
       for (std::size_t k = i; k < end; ++k) folded[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(folded[k])));
     }
     i = end;
@@ -239,10 +258,9 @@ std::string QueryBuilder::normalise(std::string_view text) {
 }
 
 Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema::Lang> lang, DefaultOperator op,
-                                  unsigned flags, Xapian::QueryParser::stem_strategy strategy,
-                                  std::string* correction) const {
+                                  unsigned flags, Xapian::QueryParser::stem_strategy strategy) const {
   Xapian::QueryParser parser;
-  parser.set_stemmer(lang ? analysis::stemmer_for(*lang) : Xapian::Stem(new MarkerStemmer));
+  parser.set_stemmer(Xapian::Stem(new MarkerStemmer));
   parser.set_stemming_strategy(strategy);
   auto* stopper = new Xapian::SimpleStopper;
   for (schema::Lang l : schema::kLangs) {
@@ -265,34 +283,20 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
     parser.add_boolean_prefix(std::string(prefix.name), term_prefix, &term_prefix);
   }
   parser.add_rangeprocessor((new YearRangeProcessor(known_years_, "year:"))->release());
-  if (db_ && correction) {
-    parser.set_database(*db_);
-    flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-  }
-  Xapian::Query query = parser.parse_query(text, flags);
-  if (correction) *correction = parser.get_corrected_query_string();
-  return query;
+  return parser.parse_query(text, flags);
 }
 
-Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequest& request, unsigned flags,
-                                       std::string* correction) const {
+Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequest& request, unsigned flags) const {
   using Xapian::Query;
   const auto stem_some = Xapian::QueryParser::STEM_SOME;
-  const Query stemmed = rewrite_stems(parse(text, request.lang, request.default_operator, flags, stem_some, nullptr), stemmers_);
+  const Query stemmed = rewrite_stems(parse(text, request.lang, request.default_operator, flags, stem_some), stemmers_,
+                                     request.lang);
   // Exact-term boost: the unprefixed terms of an unstemmed parse.
-  const Query plain = parse(text, request.lang, request.default_operator, flags, Xapian::QueryParser::STEM_NONE, nullptr);
+  const Query plain = parse(text, request.lang, request.default_operator, flags, Xapian::QueryParser::STEM_NONE);
   std::vector<std::string> exact;
   for (auto it = plain.get_unique_terms_begin(); it != plain.get_unique_terms_end(); ++it) {
     const std::string& term = *it;
     if (!term.empty() && !std::isupper(static_cast<unsigned char>(term[0]))) exact.push_back(term);
-  }
-  // "Did you mean" is for words the index does not know (Xapian also proposes more frequent neighbours of known
-  // ones). Only then is the query parsed again against the spelling table, which most queries never read.
-  if (correction) {
-    correction->clear();
-    if (db_ && !std::all_of(exact.begin(), exact.end(), [this](const std::string& t) { return db_->term_exists(t); })) {
-      parse(text, request.lang, request.default_operator, flags, stem_some, correction);
-    }
   }
   if (exact.empty()) return stemmed;
   return Query(Query::OP_AND_MAYBE, stemmed, Query(Query::OP_SCALE_WEIGHT, or_of(exact), kExactMatchBoost));
@@ -317,16 +321,17 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
                         kExitUsage);
     }
     try {
-      plan.match = parse_text(text, request, full, &plan.correction);
+      plan.match = parse_text(text, request, full);
     } catch (const Xapian::QueryParserError&) {
       try {
-        plan.match = parse_text(text, request, 0, &plan.correction);
+        plan.match = parse_text(text, request, 0);
         plan.relaxed = true;
         plan.wildcards.clear();  // '*' is no operator of a plain-word parse
       } catch (const Xapian::QueryParserError& e) {
         throw SearchError("bad_query", "cannot parse the query: " + e.get_msg(), kExitUsage);
       }
     }
+    if (db_) plan.correction = spelling_correction(request.query, *db_);
     if (plan.match.empty()) {
       // Only punctuation or operators: nothing to search for.
       plan.match = Xapian::Query::MatchNothing;

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "citego/expansion.h"
 #include "citego/facet_counter.h"
+#include "citego/suggestion.h"
 
 namespace citego {
 
@@ -332,17 +334,20 @@ void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& r
   }
 }
 
-// "Did you mean": only a correction that finds something.
-bool corrected_query_finds(const std::string& correction, const SearchPass& pass, const std::vector<int>& known_years) {
+// "Did you mean": the documents the correction finds (with the request's filters), counted up to what
+// worth_suggesting needs to know.
+Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass& pass,
+                                 const std::vector<int>& known_years, Xapian::doccount query_hits) {
   pass.deadline.check();
   SearchRequest corrected = pass.request;
   corrected.query = correction;
   const QueryPlan corrected_plan = QueryBuilder(known_years, nullptr).build(corrected);
   Xapian::Enquire check(pass.db);
   check.set_query(corrected_plan.filtered());
-  const bool finds = check.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
+  const Xapian::doccount needed = query_hits == 0 ? 1 : query_hits * kSuggestionFactor;
+  const Xapian::doccount hits = check.get_mset(0, 0, needed).get_matches_lower_bound();
   pass.deadline.check();
-  return finds;
+  return hits;
 }
 
 }  // namespace
@@ -399,7 +404,15 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
-  const QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
+  QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
+  if (request.expand && !plan.browse) {
+    try {
+      plan.match = expanded(db_, plan.match, plan.filtered(), Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+    } catch (const Xapian::Error& e) {
+      throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
+    }
+  }
+  deadline.check();
 
   SearchResponse response;
   response.query = request.query;
@@ -415,7 +428,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     const Xapian::MSet mset = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);
     assemble_hits(pass, mset, response);
-    if (!plan.correction.empty() && !request.ranking_only && corrected_query_finds(plan.correction, pass, known_years_)) {
+    if (!plan.correction.empty() && !request.ranking_only &&
+        worth_suggesting(response.total, suggestion_hits(plan.correction, pass, known_years_, response.total))) {
       response.suggestion = plan.correction;
     }
   } catch (const Xapian::Error& e) {

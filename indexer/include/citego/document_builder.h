@@ -24,7 +24,10 @@ class DocumentBuilder {
   Xapian::Document build(const ExportRecord& record, const schema::FacetValues& facets);
   // The same with everything else the document gets from other records: translations, the names of its authors, and
   // the labels of its descriptors and places (label words, schema::kPrefixLabel).
-  Xapian::Document build(const ExportRecord& record, const DerivedFields& derived);
+  // With `forms`, also counts there the written forms of the words of the record's indexed text
+  // (analysis::count_written_forms), from which the spelling table shows its words.
+  Xapian::Document build(const ExportRecord& record, const DerivedFields& derived,
+                         analysis::WrittenForms* forms = nullptr);
 
  private:
   Xapian::TermGenerator generator_;

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "citego/analysis.h"
 #include "citego/record.h"
 #include "citego/reference_graph.h"
 
@@ -86,6 +87,7 @@ class ShardedWriter {
   std::exception_ptr failure_;
   std::atomic<std::size_t> built_{0};
   std::map<Xapian::docid, std::string> runs_;  // first docid -> run path
+  analysis::WrittenForms written_forms_;  // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
 

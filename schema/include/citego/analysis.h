@@ -2,16 +2,19 @@
 //
 // Matching is accent- and case-insensitive and still stems. Text goes through fold() before Xapian's TermGenerator
 // (at indexing) and QueryParser (at search) see it, so both produce the same terms:
-//   * typographic apostrophes become ASCII ones, and a French elision (l', d', qu', j', m', n', s', t', c', jusqu',
-//     lorsqu', puisqu') is removed with its apostrophe, so "l'économie" indexes "economie";
+//   * typographic apostrophes become ASCII ones, and a French elision (l', d', j', m', n', s', t', c', ç', qu', jusqu',
+//     lorsqu', puisqu', quoiqu', quelqu', presqu', entr') is removed with its apostrophe, so "l'économie" indexes
+//     "economie" and "quoiqu'inquiète" "inquiete";
 //   * diacritics are removed (Unicode decomposition, combining marks dropped) and ligatures expanded (œ → oe);
 //   * case is kept, because the query language's operators (AND, OR, NOT) are upper case; Xapian lower-cases terms.
 // Stemming then follows the document's language (Snowball), on folded words whose accented endings that matter to the
 // stemmer (French -ées, Spanish -ción, Portuguese -ção, …) are restored first. Exact (unstemmed) terms are indexed too.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -65,5 +68,17 @@ struct WordSpan {
   std::size_t end = 0;
 };
 std::vector<WordSpan> word_spans(std::string_view text);
+
+// How often each written form of a word occurs, by the word's exact term: {"democratie": {"démocratie": 12}}.
+using WrittenForms = std::unordered_map<std::string, std::map<std::string, std::size_t>>;
+
+// Counts into `forms` each word of original `text` whose written form, lower-cased (Xapian::Unicode::tolower), is
+// not its exact term: the accented words ("démocratie"), and those with a typographic apostrophe. Plain ASCII text
+// has none and costs one pass over its bytes.
+void count_written_forms(std::string_view text, WrittenForms& forms);
+
+// The written form to show for exact term `exact`: the most frequent of `forms`, the first in byte order among equals;
+// `exact` itself when it has none. The same counts give the same form whatever order they were added in.
+std::string most_frequent_form(const WrittenForms& forms, const std::string& exact);
 
 }  // namespace citego::analysis

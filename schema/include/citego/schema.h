@@ -31,6 +31,10 @@ inline constexpr std::string_view kMetaDocumentCount = "citego.documents";
 inline constexpr std::string_view kMetaIndexerVersion = "citego.indexer_version";
 // Labels of facet values: kMetaLabelPrefix + facet name + ":" + value (label_key) -> encode_labels().
 inline constexpr std::string_view kMetaLabelPrefix = "citego.label.";
+// How a word of the spelling table is written: kMetaWrittenFormPrefix + the word (folded, lower case) -> its most
+// frequent written form in the documents, lower case (analysis::most_frequent_form), for the words whose written form
+// is not the word itself ("democratie" -> "démocratie"). Suggestions are shown so.
+inline constexpr std::string_view kMetaWrittenFormPrefix = "citego.written_form.";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Document kinds and languages

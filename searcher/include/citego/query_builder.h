@@ -1,8 +1,10 @@
 // QueryBuilder: a SearchRequest to Xapian queries, with the schema's text analysis.
 //
 // The query text is folded like indexed text (analysis::fold), words other than the operators AND, OR, NOT, XOR,
-// NEAR and ADJ are lower-cased (so a capitalised word is still stemmed), and Xapian's QueryParser parses the result
-// with the schema's field and facet prefixes. Stemming: with a query language, the query is stemmed in that language;
+// NEAR and ADJ are lower-cased (so a capitalised word is still stemmed; a query wholly in capitals has no operators:
+// its every word is lower-cased), and Xapian's QueryParser parses the result with the schema's field and facet
+// prefixes. Stemming: with a query language, the query is stemmed in that language, and each word also matches its
+// exact term in documents of other languages (at no weight of its own: the exact-term boost ranks them);
 // without one, each word matches its stems in all four languages, as one synonym group (so a stem shared by several
 // languages is not counted twice, and a document matches on the stem of its own language). The most common function
 // words of the query language (of all four without one) are left out of queries that have other words. Each plain
@@ -19,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -43,12 +46,20 @@ struct QueryPlan {
   // Per facet (schema::index_of): the OR of its allowed values' terms, and the values themselves, when filtered.
   std::array<std::optional<Xapian::Query>, schema::kFacetCount> filters;
   std::array<std::optional<std::set<std::string>>, schema::kFacetCount> allowed;
-  std::string correction;  // a spelling correction of the query text, or empty
+  std::string correction;  // a spelling correction of the query text (spelling_correction), or empty
   std::vector<std::string> wildcards;  // what each wildcard of the text starts with ("gouvern" of "gouvern*")
 
   // `match` restricted by every filter except the one of facet `except` (if given).
   Xapian::Query filtered(std::optional<schema::Facet> except = std::nullopt) const;
 };
+
+// The query language's words, for the stages that read query text as typed (suggestions):
+// True when `text` has a letter and no lower-case one: a query so typed has no operators.
+bool is_all_capitals(std::string_view text);
+// True for the operators AND, OR, NOT, XOR, NEAR and ADJ, written so.
+bool is_operator(std::string_view word);
+// True for the name of a filter of the query language (`place`, `type`, `id`, …), lower case.
+bool is_filter_name(std::string_view name);
 
 class QueryBuilder {
  public:
@@ -66,9 +77,8 @@ class QueryBuilder {
 
  private:
   Xapian::Query parse(const std::string& text, std::optional<schema::Lang> lang, DefaultOperator op, unsigned flags,
-                      Xapian::QueryParser::stem_strategy strategy, std::string* correction) const;
-  Xapian::Query parse_text(const std::string& text, const SearchRequest& request, unsigned flags,
-                           std::string* correction) const;
+                      Xapian::QueryParser::stem_strategy strategy) const;
+  Xapian::Query parse_text(const std::string& text, const SearchRequest& request, unsigned flags) const;
 
   std::vector<int> known_years_;
   const Xapian::Database* db_;

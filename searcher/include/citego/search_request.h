@@ -97,6 +97,7 @@ struct SearchRequest {
   std::size_t limit = 10;
   std::size_t facet_limit = 10;       // values shown per facet; 0 shows all
   bool with_timing = false;
+  bool expand = false;  // --expand: pseudo-relevance feedback (expansion.h)
   double deadline_seconds = kDefaultDeadlineSeconds;  // for the whole request (see kDefaultDeadlineSeconds)
   // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
   // go up to kMaxRankingLimit.
