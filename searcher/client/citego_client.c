@@ -1,6 +1,7 @@
 /* citego-client: citego-search's command line, answered by a running `citego-search --serve SOCKET`.
  *
  *   citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]
+ *   citego-client --help | --version
  *
  * Writes exactly what `citego-search ARGUMENTS...` would write, and exits with its status. The socket is --socket
  * (which must come first) or the CITEGO_SOCKET environment variable. When no server can be reached (none named, none
@@ -168,16 +169,61 @@ static int give(struct answer* a) {
   return written ? a->status : 1;
 }
 
+static const char kClientHelp[] =
+    "Usage: citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]\n"
+    "Runs a citego-search command through a running `citego-search --serve SOCKET`, which answers it without\n"
+    "opening the database again: the output and exit status are those of `citego-search ARGUMENTS...`.\n"
+    "\n"
+    "Options:\n"
+    "  --socket SOCKET  the server's Unix socket; must come first (default: the CITEGO_SOCKET environment\n"
+    "                   variable)\n"
+    "  -h, --help       show this help and exit (citego-search --help shows the search's arguments)\n"
+    "  --version        show the version and exit\n"
+    "\n"
+    "Every other argument is citego-search's. With no socket named, or when no server can be reached there (after\n"
+    "one line on standard error saying why), or when the server declines the command (another database, a --batch\n"
+    "run), citego-client runs citego-search itself: the one beside it, else the one on PATH.\n"
+    "\n"
+    "Environment:\n"
+    "  CITEGO_SOCKET    the server's socket when --socket is not given\n"
+    "\n"
+    "Exit status: citego-search's (see citego-search --help); 2 for a usage error of citego-client itself; 1 when\n"
+    "citego-search cannot be run.\n";
+
+/* A usage error of the client's own options: one line naming citego-client, and exit status 2. */
+static int client_usage(const char* message) {
+  fprintf(stderr, "citego-client: %s\nTry 'citego-client --help'.\n", message);
+  return 2;
+}
+
 int main(int argc, char** argv) {
   /* A server that closes the connection must not kill the client: it is then a server that could not be reached. */
   signal(SIGPIPE, SIG_IGN);
   char** args = argv + 1;
   int count = argc - 1;
   const char* socket_path = getenv(CITEGO_WIRE_SOCKET_ENV);
-  if (count >= 2 && strcmp(args[0], "--socket") == 0) {
+  if (count >= 1 && strcmp(args[0], "--socket") == 0) {
+    if (count < 2) return client_usage("option '--socket' needs a SOCKET");
     socket_path = args[1];
     args += 2;
     count -= 2;
+  } else if (count >= 1 && strncmp(args[0], "--socket=", 9) == 0) {
+    socket_path = args[0] + 9;
+    args += 1;
+    count -= 1;
+  }
+  /* The client's own options; every other argument is citego-search's. Word "--" ends the options. */
+  for (int i = 0; i < count && strcmp(args[i], "--") != 0; ++i) {
+    if (strcmp(args[i], "--socket") == 0 || strncmp(args[i], "--socket=", 9) == 0) {
+      return client_usage("--socket must come first: citego-client --socket SOCKET [CITEGO-SEARCH ARGUMENTS...]");
+    }
+  }
+  if (count >= 1 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)) {
+    return write_all(STDOUT_FILENO, kClientHelp, sizeof kClientHelp - 1) ? 0 : 1;
+  }
+  if (count >= 1 && strcmp(args[0], "--version") == 0) {
+    printf("citego-client %s\n", CITEGO_VERSION);
+    return fflush(stdout) == 0 ? 0 : 1;
   }
   /* run_locally writes the program name just before args: argv[0], or the "--socket" value's slot. The server
    * parses as if POSIXLY_CORRECT were unset: with it set, only citego-search here parses the way the caller expects. */
