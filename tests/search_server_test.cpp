@@ -233,6 +233,17 @@ TEST_F(SearchServer, ClientHasItsOwnHelpVersionAndErrors) {
                                                                  "citego-search\n");
 }
 
+TEST_F(SearchServer, AnAllExportIsDeclinedAndWrittenByTheClientsOwnCitegoSearch) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  ExpectSameAsSearch({"--format", "csv", "--all", ""});
+  ExpectSameAsSearch({"--format", "jsonl", "--all", "gouvernance"});
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_EQ(log.substr(log.find('\n') + 1),
+            "citego-search: stopped serving " + db_ + " after 0 answered and 2 declined commands\n");
+}
+
 TEST_F(SearchServer, FollowsNewGenerations) {
   ServerProcess server(socket_, db_, dir_ / "server.log");
   const std::vector<std::string> browse = {"--socket", socket_, "--format", "json", "--limit", "100", ""};

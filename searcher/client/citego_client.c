@@ -6,8 +6,8 @@
  * Writes exactly what `citego-search ARGUMENTS...` would write, and exits with its status. The socket is --socket
  * (which must come first) or the CITEGO_SOCKET environment variable. When no server can be reached (none named, none
  * running, a socket it may not connect to, a server that closes the connection before replying) or the server
- * declines the command (another database, a --batch run), it runs citego-search itself: the one beside it, else the
- * one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
+ * declines the command (another database, a --batch run, an --all export), it runs citego-search itself: the one
+ * beside it, else the one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
  * error saying why. A command the server accepted is never run again here: if its answer does not come in the time
  * the server gave, the client gives the answer the server sent with its acceptance (an error). Written in C with the
  * C library only, so that it starts as fast as a process can.
@@ -182,7 +182,7 @@ static const char kClientHelp[] =
     "\n"
     "Every other argument is citego-search's. With no socket named, or when no server can be reached there (after\n"
     "one line on standard error saying why), or when the server declines the command (another database, a --batch\n"
-    "run), citego-client runs citego-search itself: the one beside it, else the one on PATH.\n"
+    "run, an --all export), citego-client runs citego-search itself: the one beside it, else the one on PATH.\n"
     "\n"
     "Environment:\n"
     "  CITEGO_SOCKET    the server's socket when --socket is not given\n"

@@ -24,7 +24,7 @@ constexpr std::string_view kHelpOptions =
     "\n"
     "Options:\n"
     "  --db PATH             database to search (default: citego.db)\n"
-    "  --format FMT          json, text or csv (default: text on a terminal, else json)\n"
+    "  --format FMT          json, text, csv or jsonl (one hit a line) (default: text on a terminal, else json)\n"
     "  --lang LANG           language of the query: fr, en, es or pt (default: each document's); also the\n"
     "                        language of the labels of facet values\n"
     "  --filter FACET=VALUE  keep documents with this facet value (FACET: a name below; repeatable; year=2016..2018,\n"
@@ -36,6 +36,9 @@ constexpr std::string_view kHelpOptions =
     "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
+    "  --all                 with --format csv or jsonl: write every hit (from --offset on), 100 at a time, then\n"
+    "                        the line 'citego-search: N results written' on stderr; takes no --limit\n"
+    "  --csv-bom             with --format csv: start with a UTF-8 byte-order mark, for spreadsheets\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"
     "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
     "  --deadline SECONDS    time the whole request may take (default: 2, at most 600); past it the answer is the\n"
@@ -88,10 +91,10 @@ namespace {
 
 enum OptionId : int {
   kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kTiming, kDeadline, kBatch, kRunTag,
-  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion
+  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion, kAll, kCsvBom
 };
 
-constexpr std::array<option, 24> kOptions = {{
+constexpr std::array<option, 26> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -115,6 +118,8 @@ constexpr std::array<option, 24> kOptions = {{
     {"max-deadline", required_argument, nullptr, kMaxDeadline},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
+    {"all", no_argument, nullptr, kAll},
+    {"csv-bom", no_argument, nullptr, kCsvBom},
     {nullptr, 0, nullptr, 0},
 }};
 
@@ -162,7 +167,7 @@ unsigned parse_mode(const char* value) {
 
 OutputFormat parse_format(std::string_view name) {
   if (const std::optional<OutputFormat> format = format_from_name(name)) return *format;
-  throw usage("unknown format \"" + std::string(name) + "\" (expected json, text or csv)");
+  throw usage("unknown format \"" + std::string(name) + "\" (expected json, text, csv or jsonl)");
 }
 
 // The option as the user wrote it, without any "=value".
@@ -180,6 +185,7 @@ std::optional<OutputFormat> format_from_name(std::string_view name) {
   if (name == "json") return OutputFormat::Json;
   if (name == "text") return OutputFormat::Text;
   if (name == "csv") return OutputFormat::Csv;
+  if (name == "jsonl") return OutputFormat::Jsonl;
   return std::nullopt;
 }
 
@@ -194,7 +200,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   for (;;) {
     const int id = getopt_long(argc, argv, ":h", kOptions.data(), nullptr);
     if (id == -1) break;
-    const char* const name = id >= kDb && id <= kVersion ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
+    const char* const name = id >= kDb && id <= kCsvBom ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
     switch (id) {
       case kDb: line.db = optarg; break;
       case kFormat: line.format = parse_format(optarg); break;
@@ -241,6 +247,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       case 'h':
       case kHelp: line.help = true; break;
       case kVersion: line.version = true; break;
+      case kAll: line.all = true; break;
+      case kCsvBom: line.csv_bom = true; break;
       case ':':
         throw usage("the required argument for option '" + written_option(last_seen(argc, argv)) + "' is missing");
       default: {
@@ -264,6 +272,11 @@ CommandLine parse_command_line(int argc, char** argv) {
     if (!line.request.query.empty()) line.request.query += ' ';
     line.request.query += argv[i];
   }
+  const bool exporting = line.format == OutputFormat::Csv || line.format == OutputFormat::Jsonl;
+  if (line.all && (!exporting || limit_given || line.batch)) {
+    throw usage("--all writes every hit as --format csv or jsonl, without --limit or --batch");
+  }
+  if (line.csv_bom && line.format != OutputFormat::Csv) throw usage("--csv-bom needs --format csv");
   if (line.batch) {
     line.request.ranking_only = true;
     if (!limit_given) line.request.limit = kMaxRankingLimit;

@@ -182,6 +182,12 @@ std::string to_json(const SearchResponse& response) {
   return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+std::string to_jsonl(const SearchResponse& response) {
+  std::string out;
+  for (const Hit& hit : response.hits) out += hit_json(hit).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  return out;
+}
+
 std::string error_json(const SearchError& error) {
   json out;
   out["version"] = kResponseVersion;
@@ -328,6 +334,8 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+}  // namespace
+
 std::string csv_header() {
   std::vector<std::string> names = {"rank", "id", "doc_type", "title", "score"};
   for (const schema::FacetSpec& spec : schema::kFacets) {
@@ -337,10 +345,10 @@ std::string csv_header() {
   return joined(names, ",") + "\r\n";
 }
 
-}  // namespace
+std::string to_csv(const SearchResponse& response) { return csv_header() + csv_rows(response); }
 
-std::string to_csv(const SearchResponse& response) {
-  std::string out = csv_header();
+std::string csv_rows(const SearchResponse& response) {
+  std::string out;
   for (const Hit& hit : response.hits) {
     const schema::StoredDocument& doc = hit.stored;
     // Every text cell is made inert; the numeric ones (rank, score, and years) cannot start like a formula.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "citego/search_request.h"
 #include "citego/searcher.h"
@@ -14,7 +15,7 @@ namespace citego {
 // Version of the JSON response contract.
 inline constexpr int kResponseVersion = 2;
 
-enum class OutputFormat { Json, Text, Csv };
+enum class OutputFormat { Json, Text, Csv, Jsonl };
 
 // One JSON object and a newline (schema/search-response.md). "snippet" and "title_html" mark matches with
 // <mark>…</mark> and HTML-escape the text around them; every other string is raw text. Facets follow schema::kFacets:
@@ -34,5 +35,13 @@ std::string to_text(const SearchResponse& response, bool ansi);
 // with ';'. A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it
 // as a formula.
 std::string to_csv(const SearchResponse& response);
+// to_csv's header line, and its lines of the response's hits without the header: an export of every hit (--all)
+// writes the header once and the hits page by page.
+std::string csv_header();
+std::string csv_rows(const SearchResponse& response);
+// The UTF-8 byte-order mark --csv-bom writes before the header, by which spreadsheets read the file as UTF-8.
+inline constexpr std::string_view kCsvByteOrderMark = "\xEF\xBB\xBF";
+// JSON Lines: one line per hit, each the object of the JSON's "hits" array (schema/search-response.md), nothing else.
+std::string to_jsonl(const SearchResponse& response);
 
 }  // namespace citego

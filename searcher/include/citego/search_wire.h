@@ -11,7 +11,7 @@
  *   and its bytes: exactly what citego-search would have written. A server that is busy (too many requests waiting)
  *   answers at once with the error "busy" this way.
  * - CITEGO_WIRE_DECLINED: the server does not answer this command (another database than the one it serves, a --batch
- *   run, or no database to serve just now), and the client runs citego-search itself.
+ *   run, an --all export, or no database to serve just now), and the client runs citego-search itself.
  * - CITEGO_WIRE_ACCEPTED, the most milliseconds the client waits for the answer (uint32), and the answer to give if
  *   none comes by then or the connection ends first (exit status and the two outputs, as above); then, later, an
  *   ANSWERED or DECLINED reply. A request the server accepted is never run again by the client.
