@@ -1,11 +1,15 @@
-# Installation under the GNU layout, and the Debian package.
+# Installation under the GNU layout, the man pages, and the Debian package.
 #
-#   cmake --install build --prefix PREFIX   binaries in PREFIX/bin, the documentation in PREFIX/share/doc/citego-search,
-#                                           the sample corpus in PREFIX/share/citego-search/corpus
+#   cmake --install build --prefix PREFIX   binaries in PREFIX/bin, man pages in PREFIX/share/man/man1 and man5, the
+#                                           documentation in PREFIX/share/doc/citego-search, the sample corpus in
+#                                           PREFIX/share/citego-search/corpus
 #   cpack --config build/CPackConfig.cmake -G DEB -B DIR
 #                                           DIR/citego-search_VERSION_ARCH.deb, its dependencies found by
 #                                           dpkg-shlibdeps (dpkg-dev)
 #
+# The man pages of the programs are made from their --help and --version at build time by help2man, with the sections
+# --help does not have in man/NAME.h2m; citego-export(5) is made from schema/README.md (man/markdown_to_man.py). No
+# page is written by hand, so none can disagree with the program it describes.
 include(GNUInstallDirs)
 
 install(TARGETS citego-index citego-search citego-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -15,6 +19,38 @@ install(FILES README.md schema/search-response.md schema/citego-export.xsd
 install(FILES schema/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME schema.md)
 install(FILES corpus/citego-partners.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/citego-search/corpus)
 install(DIRECTORY corpus/library DESTINATION ${CMAKE_INSTALL_DATADIR}/citego-search/corpus)
+
+find_program(CITEGO_HELP2MAN help2man)
+if(NOT CITEGO_HELP2MAN)
+  message(FATAL_ERROR "help2man makes the man pages from --help: apt-get install help2man (see README.md, "
+                      "\"Dependencies\")")
+endif()
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+set(citego_man_dir ${PROJECT_BINARY_DIR}/man)
+file(MAKE_DIRECTORY ${citego_man_dir})
+set(citego_man_pages)
+foreach(program citego-index citego-search citego-client)
+  set(page ${citego_man_dir}/${program}.1)
+  add_custom_command(OUTPUT ${page}
+    COMMAND ${CITEGO_HELP2MAN} --no-info --section=1 --version-string=${PROJECT_VERSION}
+            --include=${PROJECT_SOURCE_DIR}/man/${program}.h2m --output=${page} $<TARGET_FILE:${program}>
+    DEPENDS ${program} ${PROJECT_SOURCE_DIR}/man/${program}.h2m
+    COMMENT "Man page ${program}(1) from ${program} --help"
+    VERBATIM)
+  list(APPEND citego_man_pages ${page})
+  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endforeach()
+set(export_page ${citego_man_dir}/citego-export.5)
+add_custom_command(OUTPUT ${export_page}
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/man/markdown_to_man.py ${PROJECT_SOURCE_DIR}/schema/README.md
+          ${export_page}
+  DEPENDS ${PROJECT_SOURCE_DIR}/man/markdown_to_man.py ${PROJECT_SOURCE_DIR}/schema/README.md
+  COMMENT "Man page citego-export(5) from schema/README.md"
+  VERBATIM)
+list(APPEND citego_man_pages ${export_page})
+install(FILES ${export_page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+add_custom_target(citego_man_pages ALL DEPENDS ${citego_man_pages})
 
 # The Debian package. Its dependencies are what dpkg-shlibdeps finds the binaries linked against (libxapian30,
 # libpugixml1v5, libboost-program-options1.74.0, libutf8proc2, libstdc++6, libc6 on Debian 12).

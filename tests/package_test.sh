@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian package: cpack builds it from the build folder, dpkg-deb unpacks it into a scratch folder (no
 # installation), and the unpacked binaries run: --version, a build of the corpus the package ships, a search of it,
-# the client; the package depends on the libraries the binaries link, and holds the documents.
+# the client; the package depends on the libraries the binaries link, and holds the man pages and documents.
 # Usage: package_test.sh BUILD_DIR VERSION
 set -euo pipefail
 build="$1"
@@ -30,7 +30,8 @@ done
 root="$tmp/root"
 dpkg-deb -x "$deb" "$root"
 for file in usr/bin/citego-index usr/bin/citego-search usr/bin/citego-client \
-            usr/share/doc/citego-search/README.md \
+            usr/share/man/man1/citego-index.1 usr/share/man/man1/citego-search.1 usr/share/man/man1/citego-client.1 \
+            usr/share/man/man5/citego-export.5 usr/share/doc/citego-search/README.md \
             usr/share/doc/citego-search/schema.md usr/share/doc/citego-search/search-response.md \
             usr/share/doc/citego-search/citego-export.xsd usr/share/citego-search/corpus/citego-partners.xml; do
   [ -f "$root/$file" ] || fail "the package has no /$file"

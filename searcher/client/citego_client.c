@@ -187,8 +187,9 @@ static const char kClientHelp[] =
     "Environment:\n"
     "  CITEGO_SOCKET    the server's socket when --socket is not given\n"
     "\n"
-    "Exit status: citego-search's (see citego-search --help); 2 for a usage error of citego-client itself; 1 when\n"
-    "citego-search cannot be run.\n";
+    "Exit status:\n"
+    "  citego-search's (see citego-search --help); 2 for a usage error of citego-client itself; 1 when citego-search\n"
+    "  cannot be run.\n";
 
 /* A usage error of the client's own options: one line naming citego-client, and exit status 2. */
 static int client_usage(const char* message) {

@@ -62,9 +62,10 @@ constexpr std::string_view kHelpOptions =
 
 constexpr std::string_view kHelpExit =
     "\n"
-    "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
-    "another schema version; 2 usage error or bad query, or --batch lines refused (after the run); 3 past the\n"
-    "deadline, or the server is busy.\n";
+    "Exit status:\n"
+    "  0 success (also with no hits); 1 missing or unreadable database, or one built with another schema version;\n"
+    "  2 usage error or bad query, or --batch lines refused (after the run); 3 past the deadline, or the server is\n"
+    "  busy.\n";
 
 }  // namespace
 
