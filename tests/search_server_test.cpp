@@ -244,6 +244,25 @@ TEST_F(SearchServer, AnAllExportIsDeclinedAndWrittenByTheClientsOwnCitegoSearch)
             "citego-search: stopped serving " + db_ + " after 0 answered and 2 declined commands\n");
 }
 
+TEST_F(SearchServer, TheClientsTextWidthReachesTheServer) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  const std::vector<std::string> args = {"--format", "text", "--limit", "3", "économie", "solidaire"};
+  std::vector<std::string> client_args = {"--socket", socket_};
+  client_args.insert(client_args.end(), args.begin(), args.end());
+  const RunResult client = run(client_binary(), client_args, dir_.path().string(), "export COLUMNS=30;");
+  const RunResult direct = run(search_binary(), args, dir_.path().string(), "export COLUMNS=30;");
+  const RunResult whole = run(search_binary(), args, dir_.path().string(), "unset COLUMNS;");
+  EXPECT_EQ(client.exit_code, 0);
+  EXPECT_EQ(client.err, "");
+  EXPECT_EQ(client.out, direct.out);
+  EXPECT_NE(direct.out, whole.out);  // wrapped to 30 columns
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = read_file(dir_ / "server.log");
+  EXPECT_EQ(log.substr(log.find('\n') + 1),
+            "citego-search: stopped serving " + db_ + " after 1 answered and 0 declined commands\n");
+}
+
 TEST_F(SearchServer, FollowsNewGenerations) {
   ServerProcess server(socket_, db_, dir_ / "server.log");
   const std::vector<std::string> browse = {"--socket", socket_, "--format", "json", "--limit", "100", ""};

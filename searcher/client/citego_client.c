@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "citego/search_wire.h"
+#include "citego/text_style.h"
 
 /* The server replies at once when it reads a request (an answer, a refusal, or its acceptance); a server that has
  * not replied after this long cannot be reached. */
@@ -99,12 +100,14 @@ static int unreachable(const char* socket_path, const char* why, char** args) {
 static int send_request(int fd, int argc, char** args) {
   char cwd[PATH_MAX];
   if (!getcwd(cwd, sizeof cwd)) return 0;
-  const char* terminal = isatty(STDOUT_FILENO) ? "1" : "0";
+  const struct citego_text_style style = citego_text_style_of_stdout();
+  char terminal[16];
+  snprintf(terminal, sizeof terminal, "%d %u %d", isatty(STDOUT_FILENO) == 1, style.width % 10000, style.colour);
   uint32_t count = (uint32_t)argc + 2;
   if (count > CITEGO_WIRE_MAX_FIELDS) return 0;
   size_t total = 0;
   /* One buffer, one write: the fields are small. */
-  size_t size = CITEGO_WIRE_MAGIC_BYTES + sizeof count + count * sizeof(uint32_t) + strlen(cwd) + 1;
+  size_t size = CITEGO_WIRE_MAGIC_BYTES + sizeof count + count * sizeof(uint32_t) + strlen(cwd) + strlen(terminal);
   for (int i = 0; i < argc; ++i) size += strlen(args[i]);
   char* buffer = malloc(size);
   if (!buffer) return 0;

@@ -17,7 +17,8 @@ namespace {
 // The help's options, up to the facet list, which search_help() adds from schema::kFacets.
 constexpr std::string_view kHelpOptions =
     "Usage: citego-search [OPTIONS] [--] QUERY...\n"
-    "Searches a database built by citego-index. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
+    "Searches a database built by citego-index. Writes text on a terminal and JSON otherwise (to a pipe, a file or\n"
+    "the site's backend): pipe with --format text, csv or jsonl for those, whatever standard output is. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
     "+word, -word, NEAR, wildcards (gouvern*), brackets, fields (title: name: author: keyword:) and the facets\n"
     "below by name or short name (year:2016, year:2016..2018, type:mooc, descr:dsc-housing). An empty QUERY lists\n"
     "every document, newest first. Put QUERY after -- when it starts with '-'.\n"
@@ -61,6 +62,11 @@ constexpr std::string_view kHelpOptions =
     "Facets (--filter NAME=VALUE, or NAME:VALUE in QUERY; every facet is counted in the output):\n";
 
 constexpr std::string_view kHelpExit =
+    "\n"
+    "Environment:\n"
+    "  COLUMNS   the width text is wrapped to (default: the terminal's; in a pipe or file, lines are not wrapped)\n"
+    "  NO_COLOR  when set and not empty, text has no bold (matches are between *stars*, as in a pipe)\n"
+    "  TERM      dumb: no bold either\n"
     "\n"
     "Exit status:\n"
     "  0 success (also with no hits); 1 missing or unreadable database, or one built with another schema version;\n"

@@ -161,7 +161,7 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     if (format != OutputFormat::Json) streams.err << warning_lines(response.warnings);
     switch (format) {
       case OutputFormat::Json: streams.out << to_json(response); break;
-      case OutputFormat::Text: streams.out << to_text(response, streams.out_is_terminal); break;
+      case OutputFormat::Text: streams.out << to_text(response, streams.text_colour, streams.text_width); break;
       case OutputFormat::Csv: streams.out << to_csv(response); break;
       case OutputFormat::Jsonl: streams.out << to_jsonl(response); break;
     }

@@ -215,7 +215,7 @@ class Worker {
                             },
                             [] { Watchdog::disarm(); }, options_.max_deadline};
     CommandOutcome outcome;
-    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop},
+    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop, request.width, request.colour},
                                         [this](const std::string&) -> const Searcher& { return *searcher_; });
     outcome.out = std::move(out).str();
     outcome.err = std::move(err).str();

@@ -28,8 +28,13 @@ std::string error_json(const SearchError& error);
 // One "citego-search: warning: MESSAGE" line per warning, for stderr beside text and CSV output (the JSON carries
 // them in "warnings").
 std::string warning_lines(const std::vector<SearchWarning>& warnings);
-// A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*.
-std::string to_text(const SearchResponse& response, bool ansi);
+// A ranked list with snippets and facet counts; `ansi` emphasises matches with bold, otherwise with *stars*. With a
+// `width`, wrapped to it (wrap_text); 0: lines as long as their text.
+std::string to_text(const SearchResponse& response, bool ansi, std::size_t width = 0);
+// `text` with each line longer than `width` columns (UTF-8 characters, ANSI escapes taking none) broken at spaces into
+// lines of at most `width`, never inside a word (a longer word has a line of its own); the lines after the first start
+// under its text (past its leading spaces, and a hit's "12. "). Width 0 leaves the text as it is.
+std::string wrap_text(std::string_view text, std::size_t width);
 // RFC 4180 CSV with a header line: rank,id,doc_type,title,score, one column per in_hits facet of schema::kFacets (year,
 // project_type, organisation_kind, fiche_type, …), then lang,url,snippet,date,authors,translations. Lists are joined
 // with ';'. A text cell that starts with =, +, -, @, tab or CR gets a leading ' so that a spreadsheet does not run it
