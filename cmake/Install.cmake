@@ -11,6 +11,9 @@
 # --help does not have in man/NAME.h2m; citego-export(5) is made from schema/README.md (man/markdown_to_man.py). No
 # page is written by hand, so none can disagree with the program it describes.
 include(GNUInstallDirs)
+# Installing (and cpack) takes what the build made, and builds nothing: a package is made after the build and its
+# tests, and the debian_package test must not rebuild the tree it tests.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS citego-index citego-search citego-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES README.md schema/search-response.md schema/citego-export.xsd
