@@ -49,21 +49,7 @@ std::string without_cr(std::string text) {
   return text;
 }
 
-class DocExamples : public ::testing::TestWithParam<std::string> {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    db_ = *dir_ / "citego.db";
-    const RunResult r = run(index_binary(), {"--db", db_, "corpus/", "corpus/library/"}, source_dir());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  static inline TempDir* dir_ = nullptr;
-  static inline std::string db_;
-};
+class DocExamples : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DocExamples, EveryOutputShownIsTheBinarys) {
   const std::string path = source_dir() + "/" + GetParam();
@@ -86,7 +72,7 @@ TEST_P(DocExamples, EveryOutputShownIsTheBinarys) {
     const std::size_t to = doc.find("```\n", from);
     ASSERT_NE(to, std::string::npos) << path << ": no block after the marker of " << command;
     std::vector<std::string> args = words_of(command);
-    args.insert(args.begin(), {"--db", db_});
+    args.insert(args.begin(), {"--db", library_database()});
     const RunResult r = run(search_binary(), args);
     const std::string out = without_cr(r.out);
     const std::string shown = doc.substr(from, to - from);

@@ -26,24 +26,11 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 class ExportCli : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    db_ = *dir_ / "library.db";
-    const RunResult r = run(index_binary(), {"--db", db_, "corpus/", "corpus/library"}, source_dir());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
   static RunResult search(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
+    args.insert(args.begin(), {"--db", library_database()});
     return run(search_binary(), args);
   }
-  static std::size_t document_count() { return Xapian::Database(db_).get_doccount(); }
-
-  static inline TempDir* dir_ = nullptr;
-  static inline std::string db_;
+  static std::size_t document_count() { return Xapian::Database(library_database()).get_doccount(); }
 };
 
 TEST_F(ExportCli, CsvAllWritesEveryDocumentOnceInRankOrder) {

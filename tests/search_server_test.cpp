@@ -154,6 +154,14 @@ class SearchServer : public ::testing::Test {
     EXPECT_EQ(client.out, direct.out);
     EXPECT_EQ(client.err, client_note + direct.err);
   }
+  // Stops the server, which must then say it answered and declined so many commands.
+  void ExpectStoppedAfter(ServerProcess& server, int answered, int declined) {
+    EXPECT_EQ(server.stop(), 0);
+    const std::string log = read_file(dir_ / "server.log");
+    EXPECT_EQ(log.substr(log.find('\n') + 1), "citego-search: stopped serving " + db_ + " after " +
+                                                  std::to_string(answered) + " answered and " +
+                                                  std::to_string(declined) + " declined commands\n");
+  }
   std::vector<std::vector<std::string>> commands() const {
     return {
         {"--format", "json", "économie", "solidaire"},
@@ -238,10 +246,7 @@ TEST_F(SearchServer, AnAllExportIsDeclinedAndWrittenByTheClientsOwnCitegoSearch)
   ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
   ExpectSameAsSearch({"--format", "csv", "--all", ""});
   ExpectSameAsSearch({"--format", "jsonl", "--all", "gouvernance"});
-  EXPECT_EQ(server.stop(), 0);
-  const std::string log = read_file(dir_ / "server.log");
-  EXPECT_EQ(log.substr(log.find('\n') + 1),
-            "citego-search: stopped serving " + db_ + " after 0 answered and 2 declined commands\n");
+  ExpectStoppedAfter(server, 0, 2);
 }
 
 TEST_F(SearchServer, TheClientsTextWidthReachesTheServer) {
@@ -257,10 +262,7 @@ TEST_F(SearchServer, TheClientsTextWidthReachesTheServer) {
   EXPECT_EQ(client.err, "");
   EXPECT_EQ(client.out, direct.out);
   EXPECT_NE(direct.out, whole.out);  // wrapped to 30 columns
-  EXPECT_EQ(server.stop(), 0);
-  const std::string log = read_file(dir_ / "server.log");
-  EXPECT_EQ(log.substr(log.find('\n') + 1),
-            "citego-search: stopped serving " + db_ + " after 1 answered and 0 declined commands\n");
+  ExpectStoppedAfter(server, 1, 0);
 }
 
 TEST_F(SearchServer, FollowsNewGenerations) {

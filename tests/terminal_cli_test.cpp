@@ -59,30 +59,17 @@ std::string quoted(const std::vector<std::string>& args) {
 
 class TerminalCli : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    db_ = *dir_ / "library.db";
-    const RunResult r = run(index_binary(), {"--db", db_, "corpus/", "corpus/library"}, source_dir());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
   // citego-search with `environment` (assignments) on a terminal `columns` wide, through script(1).
   static RunResult on_terminal(unsigned columns, const std::string& environment) {
     const std::string command = "stty cols " + std::to_string(columns) + "; env " + environment + " '" +
-                                search_binary() + "' --db '" + db_ + "'" + quoted(kQuery);
+                                search_binary() + "' --db '" + library_database() + "'" + quoted(kQuery);
     return run("/usr/bin/script", {"-qec", command, "/dev/null"});
   }
   static RunResult in_pipe(const std::vector<std::string>& args, const std::string& prefix = "") {
-    std::vector<std::string> all = {"--db", db_};
+    std::vector<std::string> all = {"--db", library_database()};
     all.insert(all.end(), args.begin(), args.end());
     return run(search_binary(), all, ".", prefix);
   }
-
-  static inline TempDir* dir_ = nullptr;
-  static inline std::string db_;
 };
 
 TEST_F(TerminalCli, ATerminalGetsBoldTextWrappedToItsWidth) {
