@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "citego/search_command.h"
+#include "citego/text_style.h"
 #include "citego/watchdog.h"
 
 int main(int argc, char** argv) {
@@ -23,5 +24,7 @@ int main(int argc, char** argv) {
         citego::Watchdog::arm(seconds, {{STDOUT_FILENO, late.out}, {STDERR_FILENO, late.err}}, late.status);
       },
       [] { citego::Watchdog::disarm(); }};
-  return citego::run_search_command(args, {std::cout, std::cerr, std::cin, ::isatty(STDOUT_FILENO) == 1, &stop});
+  const citego_text_style style = citego_text_style_of_stdout();
+  return citego::run_search_command(
+      args, {std::cout, std::cerr, std::cin, ::isatty(STDOUT_FILENO) == 1, &stop, style.width, style.colour != 0});
 }

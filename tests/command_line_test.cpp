@@ -115,7 +115,7 @@ TEST(CommandLine, UsageErrors) {
   EXPECT_EQ(usage_error({"--facet-limit="}), "the argument ('') for option '--facet-limit' is invalid");
   EXPECT_EQ(usage_error({"--limit", "99999999999999999999"}),
             "the argument ('99999999999999999999') for option '--limit' is invalid");
-  EXPECT_EQ(usage_error({"--format", "xml"}), "unknown format \"xml\" (expected json, text or csv)");
+  EXPECT_EQ(usage_error({"--format", "xml"}), "unknown format \"xml\" (expected json, text, csv or jsonl)");
   EXPECT_EQ(usage_error({"--lang", "de"}), "unknown language \"de\" (expected fr, en, es or pt)");
   EXPECT_EQ(usage_error({"--serve", "s", "--threads", "0"}), "--threads must be 1 to 64");
   EXPECT_EQ(usage_error({"--serve", "s", "--workers", "65"}), "--workers must be 1 to 64");

@@ -167,8 +167,8 @@ std::string hand_written_request(const std::vector<std::string>& fields) {
 }
 
 TEST(WireCodec, DecodesARequestAsItArrives) {
-  const std::string bytes = hand_written_request({"/home/site", "0", "--format", "json", "économie"});
-  const WireRequest expected{"/home/site", false, {"--format", "json", "économie"}};
+  const std::string bytes = hand_written_request({"/home/site", "1 120 1", "--format", "json", "économie"});
+  const WireRequest expected{"/home/site", true, {"--format", "json", "économie"}, 120, true};
   EXPECT_EQ(encode_request(expected), bytes);
   for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
     WireRequest request;
@@ -191,7 +191,11 @@ TEST(WireCodec, RefusesWhatBreaksTheFormatOrItsLimits) {
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\n"), WireStatus::Invalid);
   EXPECT_EQ(status_of("citego-search/2\n"), WireStatus::Invalid);
   EXPECT_EQ(status_of(hand_written_request({"/"})), WireStatus::Invalid);              // fewer than two fields
-  EXPECT_EQ(status_of(hand_written_request({"/", "yes", "x"})), WireStatus::Invalid);  // terminal is "0" or "1"
+  // Field 1 is "TERMINAL WIDTH COLOUR": "0" or "1", at most 4 digits, "0" or "1".
+  for (const char* style : {"yes", "0", "1", "1 80", "2 80 1", "1 80 2", "1 x 1", "1  1", "1 12345 1", "1 80 1 "}) {
+    EXPECT_EQ(status_of(hand_written_request({"/", style, "x"})), WireStatus::Invalid) << style;
+  }
+  EXPECT_EQ(status_of(hand_written_request({"/", "0 0 0", "x"})), WireStatus::Complete);
   EXPECT_EQ(status_of(hand_written_request(std::vector<std::string>(CITEGO_WIRE_MAX_FIELDS + 1, "0"))),
             WireStatus::Invalid);
   // Sizes over the limit are refused from the size alone, before the bytes come: three fields, "/", "0", and one
@@ -205,7 +209,7 @@ TEST(WireCodec, RefusesWhatBreaksTheFormatOrItsLimits) {
   const std::uint32_t size = CITEGO_WIRE_MAX_BYTES;
   huge.append(reinterpret_cast<const char*>(&size), 4);
   EXPECT_EQ(status_of(huge), WireStatus::Invalid);
-  EXPECT_EQ(status_of(hand_written_request({"/", "1", std::string(CITEGO_WIRE_MAX_BYTES - 2, 'x')})),
+  EXPECT_EQ(status_of(hand_written_request({"/", "1 0 1", std::string(CITEGO_WIRE_MAX_BYTES - 6, 'x')})),
             WireStatus::Complete);
 }
 

@@ -1,5 +1,6 @@
 // The output formats (response_format.h) on SearchResponse values built by hand: no database, no searcher. Each test
 // states the exact bytes a page, a terminal or a spreadsheet gets for one kind of hit or facet.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "citego/response_format.h"
 #include "citego/schema.h"
 #include "citego/snippet.h"
+#include "citego/text_style.h"
 
 namespace citego {
 namespace {
@@ -363,6 +365,83 @@ TEST(ResponseText, OnATerminalMatchesAreBoldAndSelectedValuesStillBracketed) {
   EXPECT_NE(text.find("1. \033[1mRéseau des collectivités"), std::string::npos) << text;
   EXPECT_NE(text.find("   l'\033[1méconomie\033[0m\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  lang: [fr (1)] [de (0)]\n"), std::string::npos) << text;
+}
+
+// The words of `text`, whitespace and ANSI escapes aside: what wrapping must keep.
+std::vector<std::string> words_of(std::string text) {
+  for (std::size_t at; (at = text.find('\033')) != std::string::npos;) text.erase(at, text.find('m', at) - at + 1);
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// Columns as a terminal counts them: UTF-8 characters, ANSI escapes aside (an oracle apart from wrap_text's).
+std::size_t display_columns(std::string line) {
+  for (std::size_t at; (at = line.find('\033')) != std::string::npos;) line.erase(at, line.find('m', at) - at + 1);
+  std::size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(ResponseText, WrappedToAWidthWithoutBreakingAWord) {
+  const std::string whole = to_text(fiche_response(), true);
+  for (const std::size_t width : {20u, 33u, 40u, 57u, 80u}) {
+    const std::string text = to_text(fiche_response(), true, width);
+    EXPECT_EQ(words_of(text), words_of(whole)) << width;
+    std::istringstream lines(text);
+    const std::vector<std::string> words = words_of(whole);
+    std::size_t longest_word = 0;
+    for (const std::string& w : words) longest_word = std::max(longest_word, display_columns(w));
+    for (std::string line; std::getline(lines, line);) {
+      // A line is within the width, unless it is one word (after its indent) longer than the width.
+      const bool one_word = line.find(' ', line.find_first_not_of(' ')) == std::string::npos;
+      EXPECT_TRUE(display_columns(line) <= width || one_word) << width << ": " << line;
+    }
+    EXPECT_LE(longest_word, 80u);
+  }
+  // The exact lines of one wrap: the next lines start under the text, past the rank.
+  EXPECT_EQ(wrap_text("12. Budget participatif de Porto Alegre  [fiche, fr]\n   descriptors: budget participatif\n", 24),
+            "12. Budget participatif\n    de Porto Alegre\n    [fiche, fr]\n   descriptors: budget\n   participatif\n");
+  EXPECT_EQ(wrap_text("économie économie\n", 17), "économie économie\n");  // 17 characters, 19 bytes: one line
+  EXPECT_EQ(wrap_text("\033[1méconomie\033[0m sociale\n", 16), "\033[1méconomie\033[0m sociale\n");
+  EXPECT_EQ(wrap_text("a anticonstitutionnellement b", 10), "a\nanticonstitutionnellement\nb");
+  EXPECT_EQ(wrap_text("no width\n", 0), "no width\n");
+}
+
+// The rule of text_style.h: the width from COLUMNS, else the terminal's; bold only on a terminal, without NO_COLOR
+// and with a TERM other than dumb.
+TEST(TextStyle, WidthFromColumnsOrTheTerminalAndColourOnlyWhereItIsWanted) {
+  struct Case {
+    int terminal;
+    unsigned terminal_width;
+    const char* columns;
+    const char* no_color;
+    const char* term;
+    unsigned width;
+    int colour;
+  };
+  const Case cases[] = {
+      {1, 120, nullptr, nullptr, "xterm-256color", 120, 1},
+      {1, 120, "72", nullptr, "xterm", 72, 1},         // COLUMNS wins
+      {0, 0, "72", nullptr, "xterm", 72, 0},           // a pipe with COLUMNS: wrapped, no colour
+      {0, 0, nullptr, nullptr, "xterm", 0, 0},         // a pipe: neither
+      {1, 120, "wide", nullptr, "xterm", 120, 1},      // COLUMNS that is not a width is ignored
+      {1, 120, "19", nullptr, "xterm", 120, 1},        // nor one below 20
+      {1, 120, "10000", nullptr, "xterm", 120, 1},     // nor one above 1000
+      {1, 120, "1000", nullptr, "xterm", 1000, 1},
+      {1, 5000, nullptr, nullptr, "xterm", 1000, 1},   // a huge terminal: 1000
+      {1, 0, nullptr, nullptr, "xterm", 0, 1},         // a terminal of unknown width: not wrapped
+      {1, 120, nullptr, "1", "xterm", 120, 0},         // NO_COLOR
+      {1, 120, nullptr, "", "xterm", 120, 1},          // NO_COLOR empty counts as unset
+      {1, 120, nullptr, nullptr, "dumb", 120, 0},      // TERM=dumb
+      {1, 120, nullptr, nullptr, nullptr, 120, 1},
+  };
+  for (const Case& c : cases) {
+    const citego_text_style style = citego_text_style_from(c.terminal, c.terminal_width, c.columns, c.no_color, c.term);
+    EXPECT_EQ(style.width, c.width) << c.terminal << " " << (c.columns ? c.columns : "-");
+    EXPECT_EQ(style.colour, c.colour) << c.terminal << " " << (c.no_color ? c.no_color : "-") << (c.term ? c.term : "-");
+  }
 }
 
 // CSV: one column per in_hits facet of the schema, then the version 2 fields.

@@ -154,6 +154,14 @@ class SearchServer : public ::testing::Test {
     EXPECT_EQ(client.out, direct.out);
     EXPECT_EQ(client.err, client_note + direct.err);
   }
+  // Stops the server, which must then say it answered and declined so many commands.
+  void ExpectStoppedAfter(ServerProcess& server, int answered, int declined) {
+    EXPECT_EQ(server.stop(), 0);
+    const std::string log = read_file(dir_ / "server.log");
+    EXPECT_EQ(log.substr(log.find('\n') + 1), "citego-search: stopped serving " + db_ + " after " +
+                                                  std::to_string(answered) + " answered and " +
+                                                  std::to_string(declined) + " declined commands\n");
+  }
   std::vector<std::vector<std::string>> commands() const {
     return {
         {"--format", "json", "économie", "solidaire"},
@@ -164,7 +172,7 @@ class SearchServer : public ::testing::Test {
         {"--format", "json", "--limit", "1000", "x"},                         // usage error
         {"--format", "json", "--filter", "colour=red", "x"},                  // bad filter
         {"--frobnicate"},
-        {"--help"},
+        {"--format", "text", "--help"},                                       // citego-search's help
         {"--format", "json", "--db", "elsewhere.db", "x"},                    // not the served database: declined
     };
   }
@@ -202,6 +210,59 @@ TEST_F(SearchServer, ClientRunsCitegoSearchWhenNoServerAnswers) {
   const RunResult quiet = run(client_binary(), {"--format", "json", "mooc"}, dir_.path().string());
   EXPECT_EQ(quiet.out, run(search_binary(), {"--format", "json", "mooc"}, dir_.path().string()).out);
   EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(SearchServer, ClientHasItsOwnHelpVersionAndErrors) {
+  const RunResult help = run(client_binary(), {"--help"}, dir_.path().string());
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.err, "");
+  EXPECT_EQ(help.out.rfind("Usage: citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]\n", 0), 0u) << help.out;
+  EXPECT_NE(help.out.find("\n  --socket SOCKET  "), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("\n  CITEGO_SOCKET    the server's socket when --socket is not given\n"), std::string::npos);
+  // With a socket named, --help is still the client's, and no server is asked.
+  EXPECT_EQ(run(client_binary(), {"--socket", socket_, "-h"}, dir_.path().string()).out, help.out);
+
+  const RunResult version = run(client_binary(), {"--version"}, dir_.path().string());
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, std::string("citego-client ") + CITEGO_TEST_VERSION + "\n");
+
+  // A misplaced --socket is the client's error, not citego-search's "unrecognised option".
+  const RunResult late = run(client_binary(), {"--format", "json", "--socket", socket_, "x"}, dir_.path().string());
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_EQ(late.out, "");
+  EXPECT_EQ(late.err, "citego-client: --socket must come first: citego-client --socket SOCKET [CITEGO-SEARCH "
+                      "ARGUMENTS...]\nTry 'citego-client --help'.\n");
+  const RunResult bare = run(client_binary(), {"--socket"}, dir_.path().string());
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_EQ(bare.err, "citego-client: option '--socket' needs a SOCKET\nTry 'citego-client --help'.\n");
+  // After "--", "--socket" is a query word for citego-search.
+  ExpectSameAsSearch({"--format", "json", "--", "--socket"}, "citego-client: no search server could be reached at " +
+                                                                 socket_ + " (No such file or directory); running "
+                                                                 "citego-search\n");
+}
+
+TEST_F(SearchServer, AnAllExportIsDeclinedAndWrittenByTheClientsOwnCitegoSearch) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  ExpectSameAsSearch({"--format", "csv", "--all", ""});
+  ExpectSameAsSearch({"--format", "jsonl", "--all", "gouvernance"});
+  ExpectStoppedAfter(server, 0, 2);
+}
+
+TEST_F(SearchServer, TheClientsTextWidthReachesTheServer) {
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  const std::vector<std::string> args = {"--format", "text", "--limit", "3", "économie", "solidaire"};
+  std::vector<std::string> client_args = {"--socket", socket_};
+  client_args.insert(client_args.end(), args.begin(), args.end());
+  const RunResult client = run(client_binary(), client_args, dir_.path().string(), "export COLUMNS=30;");
+  const RunResult direct = run(search_binary(), args, dir_.path().string(), "export COLUMNS=30;");
+  const RunResult whole = run(search_binary(), args, dir_.path().string(), "unset COLUMNS;");
+  EXPECT_EQ(client.exit_code, 0);
+  EXPECT_EQ(client.err, "");
+  EXPECT_EQ(client.out, direct.out);
+  EXPECT_NE(direct.out, whole.out);  // wrapped to 30 columns
+  ExpectStoppedAfter(server, 1, 0);
 }
 
 TEST_F(SearchServer, FollowsNewGenerations) {

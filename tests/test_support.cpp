@@ -96,6 +96,17 @@ void write_file(const std::string& path, const std::string& text) {
 std::string source_dir() { return CITEGO_SOURCE_DIR; }
 std::string corpus_dir() { return source_dir() + "/corpus"; }
 std::string index_binary() { return CITEGO_INDEX_BINARY; }
+
+const std::string& library_database() {
+  static const TempDir dir;
+  static const std::string db = [] {
+    const std::string path = dir / "library.db";
+    const RunResult r = run(index_binary(), {"--db", path, "corpus/", "corpus/library/"}, source_dir());
+    if (r.exit_code != 0) throw std::runtime_error("citego-index could not build " + path + ": " + r.err);
+    return path;
+  }();
+  return db;
+}
 std::string search_binary() { return CITEGO_SEARCH_BINARY; }
 
 std::string dump_database(const std::string& path) {

@@ -58,6 +58,11 @@ std::string corpus_dir();
 std::string index_binary();
 std::string search_binary();
 
+// The bundled corpus as the README indexes it (corpus/ and corpus/library/), built once per test process by
+// citego-index in a temporary directory that is removed at exit; its path. Throws std::runtime_error with
+// citego-index's stderr when the build fails.
+const std::string& library_database();
+
 // Everything a database holds per document (terms with wdf and positions, values, data), plus its metadata except
 // the build time: two databases with the same dump hold the same contents.
 std::string dump_database(const std::string& path);

@@ -1,12 +1,13 @@
 /* citego-client: citego-search's command line, answered by a running `citego-search --serve SOCKET`.
  *
  *   citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]
+ *   citego-client --help | --version
  *
  * Writes exactly what `citego-search ARGUMENTS...` would write, and exits with its status. The socket is --socket
  * (which must come first) or the CITEGO_SOCKET environment variable. When no server can be reached (none named, none
  * running, a socket it may not connect to, a server that closes the connection before replying) or the server
- * declines the command (another database, a --batch run), it runs citego-search itself: the one beside it, else the
- * one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
+ * declines the command (another database, a --batch run, an --all export), it runs citego-search itself: the one
+ * beside it, else the one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
  * error saying why. A command the server accepted is never run again here: if its answer does not come in the time
  * the server gave, the client gives the answer the server sent with its acceptance (an error). Written in C with the
  * C library only, so that it starts as fast as a process can.
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "citego/search_wire.h"
+#include "citego/text_style.h"
 
 /* The server replies at once when it reads a request (an answer, a refusal, or its acceptance); a server that has
  * not replied after this long cannot be reached. */
@@ -98,12 +100,14 @@ static int unreachable(const char* socket_path, const char* why, char** args) {
 static int send_request(int fd, int argc, char** args) {
   char cwd[PATH_MAX];
   if (!getcwd(cwd, sizeof cwd)) return 0;
-  const char* terminal = isatty(STDOUT_FILENO) ? "1" : "0";
+  const struct citego_text_style style = citego_text_style_of_stdout();
+  char terminal[16];
+  snprintf(terminal, sizeof terminal, "%d %u %d", isatty(STDOUT_FILENO) == 1, style.width % 10000, style.colour);
   uint32_t count = (uint32_t)argc + 2;
   if (count > CITEGO_WIRE_MAX_FIELDS) return 0;
   size_t total = 0;
   /* One buffer, one write: the fields are small. */
-  size_t size = CITEGO_WIRE_MAGIC_BYTES + sizeof count + count * sizeof(uint32_t) + strlen(cwd) + 1;
+  size_t size = CITEGO_WIRE_MAGIC_BYTES + sizeof count + count * sizeof(uint32_t) + strlen(cwd) + strlen(terminal);
   for (int i = 0; i < argc; ++i) size += strlen(args[i]);
   char* buffer = malloc(size);
   if (!buffer) return 0;
@@ -168,16 +172,62 @@ static int give(struct answer* a) {
   return written ? a->status : 1;
 }
 
+static const char kClientHelp[] =
+    "Usage: citego-client [--socket SOCKET] [CITEGO-SEARCH ARGUMENTS...]\n"
+    "Runs a citego-search command through a running `citego-search --serve SOCKET`, which answers it without\n"
+    "opening the database again: the output and exit status are those of `citego-search ARGUMENTS...`.\n"
+    "\n"
+    "Options:\n"
+    "  --socket SOCKET  the server's Unix socket; must come first (default: the CITEGO_SOCKET environment\n"
+    "                   variable)\n"
+    "  -h, --help       show this help and exit (citego-search --help shows the search's arguments)\n"
+    "  --version        show the version and exit\n"
+    "\n"
+    "Every other argument is citego-search's. With no socket named, or when no server can be reached there (after\n"
+    "one line on standard error saying why), or when the server declines the command (another database, a --batch\n"
+    "run, an --all export), citego-client runs citego-search itself: the one beside it, else the one on PATH.\n"
+    "\n"
+    "Environment:\n"
+    "  CITEGO_SOCKET    the server's socket when --socket is not given\n"
+    "\n"
+    "Exit status:\n"
+    "  citego-search's (see citego-search --help); 2 for a usage error of citego-client itself; 1 when citego-search\n"
+    "  cannot be run.\n";
+
+/* A usage error of the client's own options: one line naming citego-client, and exit status 2. */
+static int client_usage(const char* message) {
+  fprintf(stderr, "citego-client: %s\nTry 'citego-client --help'.\n", message);
+  return 2;
+}
+
 int main(int argc, char** argv) {
   /* A server that closes the connection must not kill the client: it is then a server that could not be reached. */
   signal(SIGPIPE, SIG_IGN);
   char** args = argv + 1;
   int count = argc - 1;
   const char* socket_path = getenv(CITEGO_WIRE_SOCKET_ENV);
-  if (count >= 2 && strcmp(args[0], "--socket") == 0) {
+  if (count >= 1 && strcmp(args[0], "--socket") == 0) {
+    if (count < 2) return client_usage("option '--socket' needs a SOCKET");
     socket_path = args[1];
     args += 2;
     count -= 2;
+  } else if (count >= 1 && strncmp(args[0], "--socket=", 9) == 0) {
+    socket_path = args[0] + 9;
+    args += 1;
+    count -= 1;
+  }
+  /* The client's own options; every other argument is citego-search's. Word "--" ends the options. */
+  for (int i = 0; i < count && strcmp(args[i], "--") != 0; ++i) {
+    if (strcmp(args[i], "--socket") == 0 || strncmp(args[i], "--socket=", 9) == 0) {
+      return client_usage("--socket must come first: citego-client --socket SOCKET [CITEGO-SEARCH ARGUMENTS...]");
+    }
+  }
+  if (count >= 1 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)) {
+    return write_all(STDOUT_FILENO, kClientHelp, sizeof kClientHelp - 1) ? 0 : 1;
+  }
+  if (count >= 1 && strcmp(args[0], "--version") == 0) {
+    printf("citego-client %s\n", CITEGO_VERSION);
+    return fflush(stdout) == 0 ? 0 : 1;
   }
   /* run_locally writes the program name just before args: argv[0], or the "--socket" value's slot. The server
    * parses as if POSIXLY_CORRECT were unset: with it set, only citego-search here parses the way the caller expects. */

@@ -17,14 +17,15 @@ namespace {
 // The help's options, up to the facet list, which search_help() adds from schema::kFacets.
 constexpr std::string_view kHelpOptions =
     "Usage: citego-search [OPTIONS] [--] QUERY...\n"
-    "Searches a database built by citego-index. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
+    "Searches a database built by citego-index. Writes text on a terminal and JSON otherwise (to a pipe, a file or\n"
+    "the site's backend): pipe with --format text, csv or jsonl for those, whatever standard output is. QUERY uses Xapian's query language: \"phrases\", AND, OR, NOT,\n"
     "+word, -word, NEAR, wildcards (gouvern*), brackets, fields (title: name: author: keyword:) and the facets\n"
     "below by name or short name (year:2016, year:2016..2018, type:mooc, descr:dsc-housing). An empty QUERY lists\n"
     "every document, newest first. Put QUERY after -- when it starts with '-'.\n"
     "\n"
     "Options:\n"
     "  --db PATH             database to search (default: citego.db)\n"
-    "  --format FMT          json, text or csv (default: text on a terminal, else json)\n"
+    "  --format FMT          json, text, csv or jsonl (one hit a line) (default: text on a terminal, else json)\n"
     "  --lang LANG           language of the query: fr, en, es or pt (default: each document's); also the\n"
     "                        language of the labels of facet values\n"
     "  --filter FACET=VALUE  keep documents with this facet value (FACET: a name below; repeatable; year=2016..2018,\n"
@@ -36,6 +37,9 @@ constexpr std::string_view kHelpOptions =
     "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
     "  --facet-limit N       values per facet (default: 10; 0: all)\n"
+    "  --all                 with --format csv or jsonl: write every hit (from --offset on), 100 at a time, then\n"
+    "                        the line 'citego-search: N results written' on stderr; takes no --limit\n"
+    "  --csv-bom             with --format csv: start with a UTF-8 byte-order mark, for spreadsheets\n"
     "  --and                 a document must match every word (the default matches any word, best first)\n"
     "  --expand              pseudo-relevance feedback: search again with the best terms of the top 10 hits\n"
     "  --timing              add the search time in seconds to the JSON (makes output vary)\n"
@@ -60,9 +64,15 @@ constexpr std::string_view kHelpOptions =
 
 constexpr std::string_view kHelpExit =
     "\n"
-    "Exit status: 0 success (also with no hits); 1 missing or unreadable database, or one built with\n"
-    "another schema version; 2 usage error or bad query, or --batch lines refused (after the run); 3 past the\n"
-    "deadline, or the server is busy.\n";
+    "Environment:\n"
+    "  COLUMNS   the width text is wrapped to (default: the terminal's; in a pipe or file, lines are not wrapped)\n"
+    "  NO_COLOR  when set and not empty, text has no bold (matches are between *stars*, as in a pipe)\n"
+    "  TERM      dumb: no bold either\n"
+    "\n"
+    "Exit status:\n"
+    "  0 success (also with no hits); 1 missing or unreadable database, or one built with another schema version;\n"
+    "  2 usage error or bad query, or --batch lines refused (after the run); 3 past the deadline, or the server is\n"
+    "  busy.\n";
 
 }  // namespace
 
@@ -89,10 +99,10 @@ namespace {
 
 enum OptionId : int {
   kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kExpand, kTiming, kDeadline, kBatch, kRunTag,
-  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion
+  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion, kAll, kCsvBom
 };
 
-constexpr std::array<option, 25> kOptions = {{
+constexpr std::array<option, 27> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -117,6 +127,8 @@ constexpr std::array<option, 25> kOptions = {{
     {"max-deadline", required_argument, nullptr, kMaxDeadline},
     {"help", no_argument, nullptr, kHelp},
     {"version", no_argument, nullptr, kVersion},
+    {"all", no_argument, nullptr, kAll},
+    {"csv-bom", no_argument, nullptr, kCsvBom},
     {nullptr, 0, nullptr, 0},
 }};
 
@@ -164,7 +176,7 @@ unsigned parse_mode(const char* value) {
 
 OutputFormat parse_format(std::string_view name) {
   if (const std::optional<OutputFormat> format = format_from_name(name)) return *format;
-  throw usage("unknown format \"" + std::string(name) + "\" (expected json, text or csv)");
+  throw usage("unknown format \"" + std::string(name) + "\" (expected json, text, csv or jsonl)");
 }
 
 // The option as the user wrote it, without any "=value".
@@ -182,6 +194,7 @@ std::optional<OutputFormat> format_from_name(std::string_view name) {
   if (name == "json") return OutputFormat::Json;
   if (name == "text") return OutputFormat::Text;
   if (name == "csv") return OutputFormat::Csv;
+  if (name == "jsonl") return OutputFormat::Jsonl;
   return std::nullopt;
 }
 
@@ -196,7 +209,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   for (;;) {
     const int id = getopt_long(argc, argv, ":h", kOptions.data(), nullptr);
     if (id == -1) break;
-    const char* const name = id >= kDb && id <= kVersion ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
+    const char* const name = id >= kDb && id <= kCsvBom ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
     switch (id) {
       case kDb: line.db = optarg; break;
       case kFormat: line.format = parse_format(optarg); break;
@@ -244,6 +257,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       case 'h':
       case kHelp: line.help = true; break;
       case kVersion: line.version = true; break;
+      case kAll: line.all = true; break;
+      case kCsvBom: line.csv_bom = true; break;
       case ':':
         throw usage("the required argument for option '" + written_option(last_seen(argc, argv)) + "' is missing");
       default: {
@@ -267,6 +282,11 @@ CommandLine parse_command_line(int argc, char** argv) {
     if (!line.request.query.empty()) line.request.query += ' ';
     line.request.query += argv[i];
   }
+  const bool exporting = line.format == OutputFormat::Csv || line.format == OutputFormat::Jsonl;
+  if (line.all && (!exporting || limit_given || line.batch)) {
+    throw usage("--all writes every hit as --format csv or jsonl, without --limit or --batch");
+  }
+  if (line.csv_bom && line.format != OutputFormat::Csv) throw usage("--csv-bom needs --format csv");
   if (line.batch) {
     line.request.ranking_only = true;
     if (!limit_given) line.request.limit = kMaxRankingLimit;

@@ -4,6 +4,7 @@
 // have labels, and the CSV columns come from that table, so that a facet added there appears in every format.
 #include "citego/response_format.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -182,6 +183,12 @@ std::string to_json(const SearchResponse& response) {
   return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+std::string to_jsonl(const SearchResponse& response) {
+  std::string out;
+  for (const Hit& hit : response.hits) out += hit_json(hit).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  return out;
+}
+
 std::string error_json(const SearchError& error) {
   json out;
   out["version"] = kResponseVersion;
@@ -291,9 +298,71 @@ void facets_text(std::ostream& out, const SearchResponse& response) {
   }
 }
 
+// The columns `text` takes: its UTF-8 characters, less the ANSI escape sequences (ESC [ … m), which take none.
+std::size_t columns_of(std::string_view text) {
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\033') {
+      i = std::min(text.find('m', i), text.size());
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++columns;
+    }
+  }
+  return columns;
+}
+
+// Where a long line's next lines start: under its text, past its leading spaces and a hit's rank ("12. ").
+std::size_t hanging_indent(std::string_view line) {
+  const std::size_t text = std::min(line.find_first_not_of(' '), line.size());
+  std::size_t digits = text;
+  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  return digits > text && line.substr(digits, 2) == ". " ? digits + 2 : text;
+}
+
+// `line` (without its newline) in lines of at most `width` columns, broken at spaces, each with its newline; a word
+// longer than the width has a line of its own. The spaces where a line breaks are dropped, the others kept.
+std::string wrapped_line(std::string_view line, std::size_t width) {
+  if (columns_of(line) <= width) return std::string(line) + "\n";
+  const std::size_t indent = hanging_indent(line);
+  std::string out(line.substr(0, indent));
+  std::size_t used = indent;
+  bool has_word = false;
+  for (std::size_t at = indent; at < line.size();) {
+    const std::size_t word = std::min(line.find_first_not_of(' ', at), line.size());
+    const std::size_t end = std::min(line.find(' ', word), line.size());
+    const std::string_view spaces = line.substr(at, word - at);
+    const std::string_view text = line.substr(word, end - word);
+    const std::size_t columns = columns_of(text);
+    if (has_word && used + spaces.size() + columns > width) {
+      out += "\n" + std::string(indent, ' ');
+      used = indent;
+    } else {
+      out += spaces;
+      used += spaces.size();
+    }
+    out += text;
+    used += columns;
+    has_word = true;
+    at = end;
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
-std::string to_text(const SearchResponse& response, bool ansi) {
+std::string wrap_text(std::string_view text, std::size_t width) {
+  if (width == 0) return std::string(text);
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    out += wrapped_line(text.substr(at, end - at), width);
+    at = end + 1;
+  }
+  if (!text.empty() && text.back() != '\n') out.pop_back();
+  return out;
+}
+
+std::string to_text(const SearchResponse& response, bool ansi, std::size_t width) {
   std::ostringstream out;
   if (response.relaxed) out << "(the query did not parse; searched its words)\n";
   if (response.suggestion) out << "Did you mean: " << *response.suggestion << "\n";
@@ -304,7 +373,7 @@ std::string to_text(const SearchResponse& response, bool ansi) {
   out << "\n";
   for (const Hit& hit : response.hits) hit_text(out, hit, ansi);
   facets_text(out, response);
-  return out.str();
+  return wrap_text(out.str(), width);
 }
 
 namespace {
@@ -328,6 +397,8 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+}  // namespace
+
 std::string csv_header() {
   std::vector<std::string> names = {"rank", "id", "doc_type", "title", "score"};
   for (const schema::FacetSpec& spec : schema::kFacets) {
@@ -337,10 +408,10 @@ std::string csv_header() {
   return joined(names, ",") + "\r\n";
 }
 
-}  // namespace
+std::string to_csv(const SearchResponse& response) { return csv_header() + csv_rows(response); }
 
-std::string to_csv(const SearchResponse& response) {
-  std::string out = csv_header();
+std::string csv_rows(const SearchResponse& response) {
+  std::string out;
   for (const Hit& hit : response.hits) {
     const schema::StoredDocument& doc = hit.stored;
     // Every text cell is made inert; the numeric ones (rank, score, and years) cannot start like a formula.

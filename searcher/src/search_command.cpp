@@ -32,6 +32,11 @@ int fail(const SearchError& error, OutputFormat format, const CommandStreams& st
   return outcome.status;
 }
 
+// The lines of a page of hits in an export format (csv: without the header).
+std::string export_lines(const SearchResponse& page, OutputFormat format) {
+  return format == OutputFormat::Csv ? csv_rows(page) : to_jsonl(page);
+}
+
 }  // namespace
 
 OutputFormat requested_format(const std::vector<std::string>& args, bool out_is_terminal) {
@@ -48,7 +53,7 @@ OutputFormat requested_format(const std::vector<std::string>& args, bool out_is_
 CommandOutcome refusal(const SearchError& error, OutputFormat format) {
   CommandOutcome outcome;
   outcome.status = error.exit_code();
-  if (format == OutputFormat::Json) outcome.out = error_json(error);
+  if (format == OutputFormat::Json || format == OutputFormat::Jsonl) outcome.out = error_json(error);
   outcome.err = "citego-search: " + std::string(error.what()) + "\n";
   if (error.code() == "usage") outcome.err += "Try 'citego-search --help'.\n";
   return outcome;
@@ -125,13 +130,40 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
       if (!streams.out) return kExitRuntime;
       return summary.refused > 0 ? kExitUsage : kExitOk;
     }
+    if (line.csv_bom) streams.out << kCsvByteOrderMark;
+    if (line.all) {
+      // Every hit, one page of kMaxLimit at a time, each written before the next is read: the memory a page takes,
+      // whatever the number of hits. Each page has the request's deadline.
+      if (format == OutputFormat::Csv) streams.out << csv_header();
+      request.limit = kMaxLimit;
+      std::size_t written = 0;
+      for (bool first = true;; first = false) {
+        if (!first && streams.deadline_stop) {
+          streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,
+                                     refusal(deadline_exceeded(request.deadline_seconds), format));
+          armed = true;
+        }
+        const SearchResponse page = searcher.search(request);
+        disarm();
+        if (first) streams.err << warning_lines(page.warnings);
+        streams.out << export_lines(page, format);
+        streams.out.flush();
+        if (!streams.out) return kExitRuntime;
+        written += page.hits.size();
+        if (page.hits.size() < request.limit) break;
+        request.offset += request.limit;
+      }
+      streams.err << "citego-search: " << written << (written == 1 ? " result" : " results") << " written\n";
+      return kExitOk;
+    }
     const SearchResponse response = searcher.search(request);
     disarm();
     if (format != OutputFormat::Json) streams.err << warning_lines(response.warnings);
     switch (format) {
       case OutputFormat::Json: streams.out << to_json(response); break;
-      case OutputFormat::Text: streams.out << to_text(response, streams.out_is_terminal); break;
+      case OutputFormat::Text: streams.out << to_text(response, streams.text_colour, streams.text_width); break;
       case OutputFormat::Csv: streams.out << to_csv(response); break;
+      case OutputFormat::Jsonl: streams.out << to_jsonl(response); break;
     }
     streams.out.flush();
     return streams.out ? kExitOk : kExitRuntime;

@@ -215,7 +215,7 @@ class Worker {
                             },
                             [] { Watchdog::disarm(); }, options_.max_deadline};
     CommandOutcome outcome;
-    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop},
+    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop, request.width, request.colour},
                                         [this](const std::string&) -> const Searcher& { return *searcher_; });
     outcome.out = std::move(out).str();
     outcome.err = std::move(err).str();
@@ -641,7 +641,8 @@ class Supervisor {
     double deadline = kDefaultDeadlineSeconds;
     if (const std::optional<CommandLine> line = try_parse_command_line(request.args)) {
       const bool search = !line->help && !line->version;
-      if (line->batch || line->serve || (search && target_of(*line, request.cwd) != resolved(options_.db))) {
+      // A --all export streams more than one answer holds: the client's own citego-search writes it.
+      if (line->batch || line->serve || line->all || (search && target_of(*line, request.cwd) != resolved(options_.db))) {
         const char declined = CITEGO_WIRE_DECLINED;
         if (write_all(fd, &declined, 1)) ++counts_.declined;
         ::close(fd);

@@ -27,6 +27,23 @@ void append_outcome(std::string& out, const CommandOutcome& outcome) {
   }
 }
 
+
+// Field 1, "TERMINAL WIDTH COLOUR" (search_wire.h), into `request`; false when it is not that.
+bool decode_style(std::string_view field, WireRequest& request) {
+  const auto flag = [](char c) { return c == '0' || c == '1'; };
+  if (field.size() < 5 || field.size() > 8 || !flag(field.front()) || field[1] != ' ' ||
+      field[field.size() - 2] != ' ' || !flag(field.back())) {
+    return false;
+  }
+  const std::string_view width = field.substr(2, field.size() - 4);
+  if (width.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  request.terminal = field.front() == '1';
+  request.width = 0;
+  for (char c : width) request.width = request.width * 10 + static_cast<unsigned>(c - '0');
+  request.colour = field.back() == '1';
+  return true;
+}
+
 }  // namespace
 
 WireStatus decode_request(std::string_view bytes, WireRequest& request, std::size_t& consumed) {
@@ -58,9 +75,8 @@ WireStatus decode_request(std::string_view bytes, WireRequest& request, std::siz
     fields.emplace_back(bytes.substr(at, size));
     at += size;
   }
-  if (fields[1] != "0" && fields[1] != "1") return WireStatus::Invalid;
+  if (!decode_style(fields[1], request)) return WireStatus::Invalid;
   request.cwd = std::move(fields[0]);
-  request.terminal = fields[1] == "1";
   request.args.assign(std::make_move_iterator(fields.begin() + 2), std::make_move_iterator(fields.end()));
   consumed = at;
   return WireStatus::Complete;
@@ -69,7 +85,8 @@ WireStatus decode_request(std::string_view bytes, WireRequest& request, std::siz
 std::string encode_request(const WireRequest& request) {
   std::string out(CITEGO_WIRE_MAGIC, CITEGO_WIRE_MAGIC_BYTES);
   append_u32(out, static_cast<std::uint32_t>(request.args.size() + 2));
-  const std::string terminal = request.terminal ? "1" : "0";
+  const std::string terminal = std::string(request.terminal ? "1 " : "0 ") + std::to_string(request.width % 10000) +
+                               (request.colour ? " 1" : " 0");
   for (const std::string* field : {&request.cwd, &terminal}) {
     append_u32(out, static_cast<std::uint32_t>(field->size()));
     out += *field;

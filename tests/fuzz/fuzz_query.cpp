@@ -91,7 +91,9 @@ Run run(const citego::Searcher& searcher, const std::vector<std::string>& args, 
   std::ostringstream out;
   std::ostringstream err;
   std::istringstream no_input;
-  const int status = citego::run_search_command(command, {out, err, no_input, terminal},
+  // A terminal's text is wrapped (to 60 columns) and bold.
+  const citego::CommandStreams streams{out, err, no_input, terminal, nullptr, terminal ? 60u : 0u, terminal};
+  const int status = citego::run_search_command(command, streams,
                                                 [&searcher](const std::string&) -> const citego::Searcher& {
                                                   return searcher;
                                                 });

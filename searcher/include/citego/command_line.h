@@ -26,6 +26,8 @@ struct CommandLine {
   std::string socket_group;              // --socket-group GROUP: its group (name or number), when given
   std::size_t worker_requests = 10000;   // --worker-requests N: commands a worker answers before it is replaced
   double max_deadline = kDefaultDeadlineSeconds;  // --max-deadline SECONDS: the longest deadline --serve grants
+  bool all = false;                      // --all: every hit, page by page (csv and jsonl only)
+  bool csv_bom = false;                  // --csv-bom: a UTF-8 byte-order mark before the CSV
   bool help = false;                     // -h, --help
   bool version = false;                  // --version
 };
@@ -33,10 +35,11 @@ struct CommandLine {
 // Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed
 // value, an unknown --format, --lang or --sort, a malformed --deadline; "bad_filter" on a malformed --filter and
 // "bad_facet_ranges" on a bad --facet-ranges (search_request.h). A --batch run ranks only: its --limit defaults to
-// kMaxRankingLimit. Safe to call from several threads (calls are serialised).
+// kMaxRankingLimit. --all needs --format csv or jsonl and takes no --limit or --batch; --csv-bom needs --format csv.
+// Safe to call from several threads (calls are serialised).
 CommandLine parse_command_line(int argc, char** argv);
 
-// The output format a --format value names ("json", "text", "csv"), or nothing.
+// The output format a --format value names ("json", "text", "csv", "jsonl"), or nothing.
 std::optional<OutputFormat> format_from_name(std::string_view name);
 
 // The --help text, ending with a newline; its list of facets is schema::kFacets' names, short names and help lines.

@@ -15,6 +15,8 @@ struct WireRequest {
   std::string cwd;                // the client's working directory
   bool terminal = false;          // the client's standard output is a terminal
   std::vector<std::string> args;  // citego-search's arguments
+  unsigned width = 0;             // the width the client's text is wrapped to (text_style.h); 0: not wrapped
+  bool colour = false;            // the client's text may have ANSI bold (text_style.h)
   bool operator==(const WireRequest&) const = default;
 };
 
