@@ -1,21 +1,23 @@
 // facet_count: the cost of counting facets, on a synthetic database shaped like version 2 (thousands of descriptors).
 //
 //   build/bench/facet_count make DB DOCS [v1]   write a synthetic database of DOCS documents at DB (a new path)
-//   build/bench/facet_count count DB ROUNDS [slot|table]   time FacetCounter alone over each benchmark query
+//   build/bench/facet_count count DB ROUNDS [slot|ids|table]   time FacetCounter alone over each benchmark query
 //
 // `make` writes DOCS documents (fixed seed) whose facets are those the version 2 corpora will have: 1-3 years,
 // project types, organisation kinds, doc_type, lang, fiche_type, 0-6 of 2,000 descriptors (a few common, most rare),
 // 0-2 of 300 places with their ancestors, 0-3 of 500 authors, 0-2 of 100 dossiers, 0-5 of 500 partners; with the label
 // metadata of every descriptor, place, author, dossier and partner, and the label words of each document's
-// descriptors and places (words x0..x999). With `v1`, the same documents with only the five facets of version 1 and no labels: what
-// today's corpora look like. Titles and summaries are words w0..w999 with a Zipf law, so the benchmark queries w1,
-// w30 and w300 match about 25%, 2% and 0.2% of the documents.
+// descriptors and places (words x0..x999), and the facet id slot with its value lists, as citego-index writes them
+// (schema/README.md, "Facet value ids"). With `v1`, the same documents with only the five facets of version 1 and no
+// labels: what today's corpora look like. Titles and summaries are words w0..w999 with a Zipf law, so the benchmark
+// queries w1, w30 and w300 match about 25%, 2% and 0.2% of the documents.
 //
 // `count` runs, for the browse (every document) and each query, an exhaustive match with a FacetCounter counting every
-// facet, then reads every facet's counts, ROUNDS times: reading each match's slot, and with a FacetTable (built once,
-// its time printed), or only the way named. It prints the mean microseconds per query; under
-// `valgrind --tool=callgrind` the instruction counts of one way are what the machine's noise does not move. It uses only the FacetCounter interface that has not changed
-// since the counter of version 1, so the same file builds against older commits, to compare them side by side.
+// facet, then reads every facet's counts, ROUNDS times: reading each match's packed slot (`slot`), each match's id
+// slot (`ids`, a one-query process's way), and with a FacetTable (`table`, built once, its time printed), or only the
+// way named. It prints the mean microseconds per query; under `valgrind --tool=callgrind` the instruction counts of
+// one way are what the machine's noise does not move. To compare with commits before the id slot, build them with
+// this file of commit 532c42d, which has the `slot` and `table` ways only.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -79,7 +81,22 @@ int make(const std::string& path, std::size_t documents, bool v1) {
                                                                              : static_cast<int>(5 + i % 100));
   }
   Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
-  citego::DocumentBuilder builder;
+  // Every value the documents can take, each id facet's in byte order, as ReferenceGraph::facet_dictionary gives.
+  schema::FacetDictionary::Lists lists;
+  const auto list = [&lists](Facet facet, const char* prefix, std::size_t n) {
+    std::vector<std::string>& values = lists[schema::index_of(facet)];
+    for (std::size_t i = 0; i < n; ++i) values.push_back(numbered(prefix, i));
+    std::sort(values.begin(), values.end());
+  };
+  if (!v1) {
+    list(Facet::Descriptor, "dsc-", 2000);
+    list(Facet::Place, "plc-", 300);
+    list(Facet::Author, "per-", 500);
+    list(Facet::Dossier, "dos-", 100);
+    list(Facet::Partner, "org-", 500);
+  }
+  const schema::FacetDictionary dictionary(std::move(lists));
+  citego::DocumentBuilder builder(&dictionary);
   Xapian::TermGenerator label_words;
   label_words.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   label_words.set_stemmer(citego::analysis::stemmer_for(schema::Lang::En));
@@ -149,6 +166,7 @@ int make(const std::string& path, std::size_t documents, bool v1) {
       db.set_metadata(schema::label_key(Facet::Dossier, numbered("dos-", i)), labels("Dossier " + std::to_string(i)));
     }
   }
+  for (const auto& [key, value] : dictionary.metadata()) db.set_metadata(key, value);
   db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
   db.commit();
   std::cout << documents << " documents written to " << path << (v1 ? " (version 1 facets)" : "") << "\n";
@@ -167,14 +185,20 @@ int count(const std::string& path, int rounds, const std::string& only) {
   const std::vector<std::pair<std::string, Xapian::Query>> queries = {
       {"browse", Xapian::Query::MatchAll}, {"w1", Xapian::Query("Zw1")}, {"w30", Xapian::Query("Zw30")},
       {"w300", Xapian::Query("Zw300")}};
-  for (const bool with_table : {false, true}) {
-    if (only == (with_table ? "slot" : "table")) continue;
+  const std::shared_ptr<const citego::FacetIds> ids = citego::FacetIds::load(db);
+  for (const std::string way : {"slot", "ids", "table"}) {
+    if (!only.empty() && only != way) continue;
+    if (way == "ids" && !ids) {
+      std::cout << path << " has no facet id slot\n";
+      continue;
+    }
+    const bool with_table = way == "table";
     for (const auto& [name, query] : queries) {
       std::size_t values = 0;
       Xapian::doccount matches = 0;
       const auto start = std::chrono::steady_clock::now();
       for (int round = 0; round < rounds; ++round) {
-        citego::FacetCounter counter(db, every, with_table ? &table : nullptr);
+        citego::FacetCounter counter(db, every, with_table ? &table : nullptr, {}, way == "ids" ? ids.get() : nullptr);
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -185,7 +209,7 @@ int count(const std::string& path, int rounds, const std::string& only) {
         }
       }
       const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-      std::cout << (with_table ? "table " : "slot  ") << name << ": " << matches << " matches, "
+      std::cout << way << std::string(6 - way.size(), ' ') << name << ": " << matches << " matches, "
                 << values / static_cast<std::size_t>(rounds) << " values, " << micros / rounds << " us/query\n";
     }
   }
@@ -202,6 +226,6 @@ int main(int argc, char** argv) {
   if (mode == "count" && (argc == 4 || argc == 5)) {
     return count(argv[2], std::max(1, std::atoi(argv[3])), argc == 5 ? argv[4] : "");
   }
-  std::cerr << "usage: facet_count make DB DOCS [v1] | facet_count count DB ROUNDS [slot|table]\n";
+  std::cerr << "usage: facet_count make DB DOCS [v1] | facet_count count DB ROUNDS [slot|ids|table]\n";
   return 2;
 }

@@ -35,7 +35,9 @@ std::vector<schema::StoredAuthor> stored_authors(const ExportRecord& record, con
 
 }  // namespace
 
-DocumentBuilder::DocumentBuilder() { generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME); }
+DocumentBuilder::DocumentBuilder(const schema::FacetDictionary* ids) : ids_(ids) {
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
 
 Xapian::Document DocumentBuilder::build(const ExportRecord& record, const schema::FacetValues& facets) {
   DerivedFields derived;
@@ -77,6 +79,7 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const Derive
   doc = generator_.get_document();
 
   doc.add_value(schema::kSlotFacets, schema::pack_facets(facets));
+  if (ids_) doc.add_value(schema::kSlotFacetIds, schema::pack_facet_ids(facets, *ids_));
   const auto& years = facets[Facet::Year];
   if (years.empty()) {
     doc.add_value(schema::kSlotYearMin, schema::no_year_low_key());

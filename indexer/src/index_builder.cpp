@@ -341,6 +341,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   const auto written = std::chrono::steady_clock::now();
   const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
   std::map<std::string, std::string> metadata(labels.begin(), labels.end());
+  for (auto& entry : writer.facet_dictionary().metadata()) metadata.insert(std::move(entry));
   metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
                                    {std::string(schema::kMetaBuiltAt), utc_now()},
                                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},

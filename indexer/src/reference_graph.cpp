@@ -476,6 +476,25 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
   return derived;
 }
 
+schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
+  using schema::Facet;
+  schema::FacetDictionary::Lists lists;
+  const auto list = [&lists](Facet facet) -> std::vector<std::string>& { return lists[schema::index_of(facet)]; };
+  // The values facets_of() can give: a thesaurus entry of the facet's kind, a dossier, an organisation.
+  for (const auto& [id, entry] : entries_) {
+    list(entry.kind == ThesaurusKind::Person       ? Facet::Author
+         : entry.kind == ThesaurusKind::Descriptor ? Facet::Descriptor
+                                                   : Facet::Place)
+        .push_back(id);
+  }
+  for (const auto& [id, facts] : facts_) {
+    if (facts.doc_type == schema::DocType::Dossier) list(Facet::Dossier).push_back(id);
+    if (facts.doc_type == schema::DocType::Organisation) list(Facet::Partner).push_back(id);
+  }
+  for (std::vector<std::string>& values : lists) std::sort(values.begin(), values.end());
+  return schema::FacetDictionary(std::move(lists));
+}
+
 std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
   using schema::Facet;
   std::vector<std::pair<std::string, std::string>> out;

@@ -16,7 +16,10 @@
 namespace citego {
 
 ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph)
-    : staging_dir_(std::move(staging_dir)), graph_(graph), capacity_(std::max(1u, jobs)) {
+    : staging_dir_(std::move(staging_dir)),
+      graph_(graph),
+      dictionary_(graph.facet_dictionary()),
+      capacity_(std::max(1u, jobs)) {
   const unsigned count = std::max(1u, jobs);
   try {
     for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { work(); });
@@ -87,7 +90,7 @@ void ShardedWriter::work() {
       std::snprintf(name, sizeof name, "/run-%010u", first);
       const std::string path = staging_dir_ + name;
       Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-      DocumentBuilder builder;
+      DocumentBuilder builder(&dictionary_);
       analysis::WrittenForms forms;  // how this run writes its words
       for (const ExportRecord& record : chunk.records) {
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the

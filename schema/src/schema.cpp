@@ -142,6 +142,126 @@ FacetValues unpack_facets(std::string_view packed) {
   return facets;
 }
 
+FacetDictionary::FacetDictionary(Lists lists) : lists_(std::move(lists)) {
+  for (std::size_t f = 0; f < kFacetCount; ++f) {
+    if (!lists_[f].empty() && kFacets[f].rule != ValueRule::Id) {
+      throw std::invalid_argument("facet " + std::string(kFacets[f].name) + " has no listed values");
+    }
+    for (std::size_t id = 0; id < lists_[f].size(); ++id) {
+      const std::string& value = lists_[f][id];
+      if (value.empty() || value.find('\n') != std::string::npos) {
+        throw std::invalid_argument("facet value \"" + value + "\" cannot be listed");
+      }
+      if (!ids_[f].emplace(value, static_cast<std::uint32_t>(id)).second) {
+        throw std::invalid_argument("facet value \"" + value + "\" listed twice");
+      }
+    }
+  }
+}
+
+std::optional<std::uint32_t> FacetDictionary::id_of(std::size_t facet, std::string_view value) const {
+  if (value.empty()) return std::nullopt;
+  const FacetSpec& spec = kFacets[facet];
+  const auto unknown = [&] {
+    return std::invalid_argument("facet " + std::string(spec.name) + " has no id for \"" + std::string(value) + "\"");
+  };
+  switch (spec.rule) {
+    case ValueRule::Year: {
+      if (value.size() != 4 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      const int year = std::stoi(std::string(value));
+      if (year < kMinYear || year > kMaxYear) return std::nullopt;
+      return static_cast<std::uint32_t>(year - kMinYear);
+    }
+    case ValueRule::Vocabulary: {
+      const auto at = std::find(spec.vocabulary.begin(), spec.vocabulary.end(), value);
+      if (at == spec.vocabulary.end()) throw unknown();
+      return static_cast<std::uint32_t>(at - spec.vocabulary.begin());
+    }
+    case ValueRule::Id:
+      break;
+  }
+  const auto at = ids_[facet].find(value);
+  if (at == ids_[facet].end()) throw unknown();
+  return at->second;
+}
+
+std::vector<std::pair<std::string, std::string>> FacetDictionary::metadata() const {
+  std::vector<std::pair<std::string, std::string>> out{{std::string(kMetaFacetIds), "1"}};
+  for (const FacetSpec& spec : kFacets) {
+    if (spec.rule == ValueRule::Id)
+      out.emplace_back(facet_values_key(spec.facet), encode_facet_values(lists_[index_of(spec.facet)]));
+  }
+  return out;
+}
+
+std::size_t fixed_value_count(std::size_t facet) {
+  switch (kFacets[facet].rule) {
+    case ValueRule::Year:
+      return kMaxYear - kMinYear + 1;
+    case ValueRule::Vocabulary:
+      return kFacets[facet].vocabulary.size();
+    case ValueRule::Id:
+      break;
+  }
+  return 0;
+}
+
+std::string_view fixed_value(std::size_t facet, std::uint32_t id) {
+  if (kFacets[facet].rule != ValueRule::Year) return kFacets[facet].vocabulary[id];
+  // Every year's four digits, made once.
+  static const std::vector<std::string> kYearNames = [] {
+    std::vector<std::string> names;
+    for (int year = kMinYear; year <= kMaxYear; ++year) names.push_back(std::to_string(year));
+    return names;
+  }();
+  return kYearNames[id];
+}
+
+std::string facet_values_key(Facet facet) {
+  return std::string(kMetaFacetValuesPrefix) + std::string(spec_of(facet).name);
+}
+
+std::string encode_facet_values(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& value : values) {
+    out += value;
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string_view> decode_facet_values(std::string_view data) {
+  std::vector<std::string_view> values;
+  while (!data.empty()) {
+    const std::size_t end = data.find('\n');
+    if (end == std::string_view::npos || end == 0) throw std::invalid_argument("corrupt facet value list");
+    values.push_back(data.substr(0, end));
+    data.remove_prefix(end + 1);
+  }
+  return values;
+}
+
+std::string pack_facet_ids(const FacetValues& facets, const FacetDictionary& dictionary) {
+  std::string packed;
+  for (const FacetSpec& spec : kFacets) {
+    const std::size_t facet = index_of(spec.facet);
+    for (const std::string& value : facets.values[facet]) {
+      const std::optional<std::uint32_t> id = dictionary.id_of(facet, value);
+      if (!id) continue;
+      for (std::uint64_t v = std::uint64_t{*id} << kFacetIdShift | facet;; v >>= 7) {
+        if (v < 0x80) {
+          packed += static_cast<char>(v);
+          break;
+        }
+        packed += static_cast<char>((v & 0x7F) | 0x80);
+      }
+    }
+  }
+  return packed;
+}
+
 std::string label_key(Facet facet, std::string_view value) {
   return std::string(kMetaLabelPrefix) + std::string(spec_of(facet).name) + ":" + std::string(value);
 }

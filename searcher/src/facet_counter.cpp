@@ -120,6 +120,19 @@ void FacetValueIndex::grow() {
   slots_.swap(slots);
 }
 
+std::shared_ptr<const FacetIds> FacetIds::load(const Xapian::Database& db) {
+  if (db.size() != 1 || db.get_metadata(std::string(schema::kMetaFacetIds)) != "1") return nullptr;
+  auto ids = std::make_shared<FacetIds>();
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
+    ids->sizes_[f] = schema::fixed_value_count(f);
+    if (schema::kFacets[f].rule != schema::ValueRule::Id) continue;
+    ids->data_[f] = db.get_metadata(schema::facet_values_key(schema::kFacets[f].facet));
+    ids->lists_[f] = schema::decode_facet_values(ids->data_[f]);
+    ids->sizes_[f] = ids->lists_[f].size();
+  }
+  return ids;
+}
+
 FacetTable::FacetTable(const Xapian::Database& db) {
   starts_.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
   // Ids by value: years by number, other values by a hash table per facet (a facet may have thousands of values).
@@ -163,15 +176,15 @@ std::span<const std::uint32_t> FacetTable::ids_of(Xapian::docid did) const {
   return std::span<const std::uint32_t>(ids_).subspan(starts_[did], starts_[did + 1] - starts_[did]);
 }
 
-std::string FacetCounter::packed_facets_of(Xapian::docid did) {
+std::string FacetCounter::slot_of(Xapian::docid did) {
   // The matcher meets documents in ascending docid order, so one value stream read forward serves them all (looking
   // each document's value up from the top of the table costs several times more); a step back starts a new stream.
   if (!streaming_ || did < last_docid_) {
-    values_ = db_.valuestream_begin(schema::kSlotFacets);
+    values_ = db_.valuestream_begin(slot_);
     streaming_ = true;
   }
   last_docid_ = did;
-  const Xapian::ValueIterator end = db_.valuestream_end(schema::kSlotFacets);
+  const Xapian::ValueIterator end = db_.valuestream_end(slot_);
   if (values_ != end && values_.get_docid() < did) values_.skip_to(did);
   if (values_ == end || values_.get_docid() != did) return {};
   return *values_;
@@ -181,9 +194,21 @@ static_assert(kMaxYearBuckets <= 64, "a year's buckets are the bits of a 64-bit 
 static_assert(schema::kMinYear % 10 == 0 && (schema::kMaxYear + 1) % 10 == 0, "years are whole decades");
 
 FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-                           const FacetTable* table, YearBuckets buckets)
-    : db_(db), table_(table), counted_(counted), buckets_(std::move(buckets)) {
+                           const FacetTable* table, YearBuckets buckets, const FacetIds* ids)
+    : db_(db),
+      combined_(db.size() > 1),
+      table_(combined_ ? nullptr : table),
+      ids_(combined_ || table ? nullptr : ids),
+      slot_(ids_ ? schema::kSlotFacetIds : schema::kSlotFacets),
+      counted_(counted),
+      buckets_(std::move(buckets)) {
   if (table_) id_counts_.assign(table_->size(), 0);
+  if (ids_) {
+    // One array for the counted facets' ids, each facet's from id_base_[facet].
+    for (std::size_t f = 0; f < schema::kFacetCount; ++f)
+      id_base_[f + 1] = id_base_[f] + (counted_[f] ? ids_->size(f) : 0);
+    id_counts_.assign(id_base_.back(), 0);
+  }
   if (buckets_.ranges.size() > kMaxYearBuckets) throw std::invalid_argument("more year buckets than kMaxYearBuckets");
   counting_buckets_ = counted_[kYearSlot] && (buckets_.decades || !buckets_.ranges.empty());
   if (counted_[kYearSlot] && !buckets_.ranges.empty()) {
@@ -198,10 +223,11 @@ FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::
   }
 }
 
-// A year of the document being counted: without a table, counted by number; with one, by id like any value.
+// A year of the document being counted: from the packed slot, counted by number; by id (a table or ids), by id like
+// any value.
 void FacetCounter::count_year(int year) {
   const auto at = static_cast<std::size_t>(year - schema::kMinYear);
-  if (!table_) ++year_counts_[at];
+  if (!table_ && !ids_) ++year_counts_[at];
   if (!counting_buckets_) return;
   if (!year_masks_.empty()) document_mask_ |= year_masks_[at];
   if (buckets_.decades && decade_counted_at_[at / 10] != seen_) {
@@ -216,8 +242,24 @@ void FacetCounter::count_buckets() {
   document_mask_ = 0;
 }
 
+void FacetCounter::count_ids(std::string_view packed) {
+  schema::for_each_facet_id(packed, [this](std::size_t facet, std::uint32_t id) {
+    if (!counted_[facet]) return;
+    const std::size_t at = id_base_[facet] + id;
+    if (at >= id_base_[facet + 1])
+      throw std::invalid_argument("a facet id slot holds an id the database does not list");
+    ++id_counts_[at];
+    if (facet == kYearSlot && counting_buckets_) count_year(schema::kMinYear + static_cast<int>(id));
+  });
+  if (document_mask_) count_buckets();
+}
+
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
+  if (ids_) {
+    count_ids(slot_of(doc.get_docid()));
+    return;
+  }
   if (table_) {
     const std::span<const std::uint32_t> ids = table_->ids_of(doc.get_docid());
     if (!counting_buckets_) {
@@ -235,7 +277,9 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
     if (document_mask_) count_buckets();
     return;
   }
-  const std::string packed = packed_facets_of(doc.get_docid());
+  // In a combined database the matcher hands each shard's documents with the shard's own docids: the document
+  // itself is the only way to its values.
+  const std::string packed = combined_ ? doc.get_value(schema::kSlotFacets) : slot_of(doc.get_docid());
   for_each_value(
       packed,
       [this](int year) {
@@ -272,15 +316,16 @@ std::vector<BucketCount> FacetCounter::bucket_counts() const {
 std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
   const std::size_t index = schema::index_of(facet);
   std::vector<ValueCount> out;
-  if (facet == schema::Facet::Year && !table_) {
-    // Every year's four digits, made once.
-    static const std::vector<std::string> kYearNames = [] {
-      std::vector<std::string> names;
-      for (int year = schema::kMinYear; year <= schema::kMaxYear; ++year) names.push_back(std::to_string(year));
-      return names;
-    }();
+  if (ids_) {
+    // Only the ids counted become strings.
+    for (std::size_t at = id_base_[index]; at < id_base_[index + 1]; ++at) {
+      if (id_counts_[at] > 0)
+        out.push_back({ids_->value(index, static_cast<std::uint32_t>(at - id_base_[index])), id_counts_[at]});
+    }
+  } else if (facet == schema::Facet::Year && !table_) {
     for (std::size_t at = 0; at < year_counts_.size(); ++at) {
-      if (year_counts_[at] > 0) out.push_back({kYearNames[at], year_counts_[at]});
+      if (year_counts_[at] > 0)
+        out.push_back({schema::fixed_value(index, static_cast<std::uint32_t>(at)), year_counts_[at]});
     }
   } else if (table_) {
     for (const std::uint32_t id : table_->ids_of_facet(index)) {

@@ -218,6 +218,7 @@ struct SearchPass {
   const SearchRequest& request;
   const QueryPlan& plan;
   const FacetTable* table;  // may be null
+  const FacetIds* ids;      // may be null
   const Deadline& deadline;
   Xapian::doccount all;     // documents in the database
   bool timed;               // the matches may run long: they get Xapian's time limit
@@ -252,7 +253,7 @@ Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
   for (const schema::FacetSpec& spec : schema::kFacets) {
     unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
   }
-  FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request));
+  FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request), pass.ids);
   enquire.set_query(pass.plan.filtered());
   if (!request.ranking_only) enquire.add_matchspy(&counter);
   const Page page = page_of(request, pass.all);
@@ -279,7 +280,7 @@ void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
     if (!pass.request.has_filter(spec.facet)) continue;
     std::array<bool, schema::kFacetCount> only{};
     only[schema::index_of(spec.facet)] = true;
-    FacetCounter own(pass.db, only, pass.table, buckets_of(pass.request));
+    FacetCounter own(pass.db, only, pass.table, buckets_of(pass.request), pass.ids);
     Xapian::Enquire enquire(pass.db);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_query(pass.plan.filtered(spec.facet));
@@ -391,8 +392,11 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
       known_years_.push_back(std::stoi((*it).substr(prefix.size())));
     }
     if (facet_table) {
-      facet_table_ = std::make_shared<const FacetTable>(db_);
+      // A combined database is counted without a table (FacetCounter).
+      if (db_.size() == 1) facet_table_ = std::make_shared<const FacetTable>(db_);
       label_table_ = std::make_shared<const LabelTable>(db_);
+    } else {
+      facet_ids_ = FacetIds::load(db_);
     }
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
@@ -423,7 +427,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.warnings = request.warnings;
   try {
     const Xapian::doccount all = db_.get_doccount();
-    SearchPass pass{db_, request, plan, facet_table_.get(), deadline, all,
+    SearchPass pass{db_, request, plan, facet_table_.get(), facet_ids_.get(), deadline, all,
                     may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_, label_table_.get())};
     const Xapian::MSet mset = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);

@@ -17,7 +17,8 @@ namespace citego {
 
 class DocumentBuilder {
  public:
-  DocumentBuilder();
+  // With `ids` (which must outlive the builder), documents also get the facet id slot (schema::kSlotFacetIds).
+  explicit DocumentBuilder(const schema::FacetDictionary* ids = nullptr);
 
   // The document for `record`: the id term, one boolean term per facet value, the text of each searchable field
   // (exact terms with positions and stems in the record's language), the facet and year values, and the stored data.
@@ -30,6 +31,7 @@ class DocumentBuilder {
                          analysis::WrittenForms* forms = nullptr);
 
  private:
+  const schema::FacetDictionary* ids_;
   Xapian::TermGenerator generator_;
   std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
                                         analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};

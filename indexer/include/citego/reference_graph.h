@@ -52,6 +52,11 @@ class ReferenceGraph {
   // (schema::label_key, schema::encode_labels), sorted by key.
   std::vector<std::pair<std::string, std::string>> label_metadata() const;
 
+  // The ids of the values of every facet: each ValueRule::Id facet lists every value a document can take in this
+  // corpus (the descriptors, places, persons, dossiers and organisations defined), in byte order, so that the ids do
+  // not depend on the order documents are written in.
+  schema::FacetDictionary facet_dictionary() const;
+
   std::size_t size() const { return order_.size(); }
   std::size_t count(schema::DocType type) const;
   std::size_t count(ThesaurusKind kind) const;

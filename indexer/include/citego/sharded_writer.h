@@ -54,6 +54,9 @@ class ShardedWriter {
   // Waits until every queued chunk is written. Rethrows the first error of a thread.
   void finish(const WaitTick& tick = {});
 
+  // The ids every document's facet id slot uses (ReferenceGraph::facet_dictionary), for the metadata.
+  const schema::FacetDictionary& facet_dictionary() const { return dictionary_; }
+
   // Documents built into runs so far, counted one by one (any thread may be writing more).
   std::size_t documents_written() const { return built_.load(std::memory_order_relaxed); }
 
@@ -78,6 +81,7 @@ class ShardedWriter {
 
   std::string staging_dir_;
   const ReferenceGraph& graph_;
+  const schema::FacetDictionary dictionary_;  // the graph's, made once for every writer
   std::size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;

@@ -6,10 +6,14 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -35,6 +39,10 @@ inline constexpr std::string_view kMetaLabelPrefix = "citego.label.";
 // frequent written form in the documents, lower case (analysis::most_frequent_form), for the words whose written form
 // is not the word itself ("democratie" -> "démocratie"). Suggestions are shown so.
 inline constexpr std::string_view kMetaWrittenFormPrefix = "citego.written_form.";
+// Facet value ids (kSlotFacetIds): kMetaFacetIds is "1" when every document has the id slot; the values of each facet
+// of ValueRule::Id are kMetaFacetValuesPrefix + facet name -> encode_facet_values() (FacetDictionary).
+inline constexpr std::string_view kMetaFacetIds = "citego.facet_ids";
+inline constexpr std::string_view kMetaFacetValuesPrefix = "citego.facet_values.";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Document kinds and languages
@@ -255,11 +263,83 @@ std::string pack_facets(const FacetValues& facets);
 FacetValues unpack_facets(std::string_view packed);
 
 // ---------------------------------------------------------------------------------------------------------------
+// Facet value ids: the facet values of a document as small numbers, so that counting them over the matches is an
+// array increment per value instead of reading and hashing strings (schema/README.md, "Facet value ids").
+//
+// Each facet numbers its values 0, 1, …: a year is year - kMinYear; a vocabulary value its position in the
+// facet's vocabulary; a value of a ValueRule::Id facet its position in that facet's list, which citego-index writes
+// in the database metadata (facet_values_key). A full build lists every id the corpus defines for the facet
+// (descriptors, places, persons, dossiers, organisations), in byte order, before any document is written, so that
+// every writer thread gives a value the same id. A later update appends the values it adds to the end of a list:
+// the ids already written stay valid, and readers must not take id order for value order.
+class FacetDictionary {
+ public:
+  using Lists = std::array<std::vector<std::string>, kFacetCount>;
+  FacetDictionary() = default;
+  // `lists`: the values of each ValueRule::Id facet, by id (the entries of the other facets must be empty). Throws
+  // std::invalid_argument on a duplicate, an empty value, a value with '\n', or a list for another facet.
+  explicit FacetDictionary(Lists lists);
+  // The id of `value` in facet `facet` (index_of); none for an empty value or a year outside kMinYear..kMaxYear.
+  // Throws std::invalid_argument for another value the facet cannot take.
+  std::optional<std::uint32_t> id_of(std::size_t facet, std::string_view value) const;
+  const std::vector<std::string>& list(std::size_t facet) const { return lists_[facet]; }
+  // kMetaFacetIds and the list of every ValueRule::Id facet, as database metadata.
+  std::vector<std::pair<std::string, std::string>> metadata() const;
+
+ private:
+  Lists lists_;
+  std::array<std::map<std::string, std::uint32_t, std::less<>>, kFacetCount> ids_;
+};
+
+// The number of ids of a facet whose values are fixed by the schema (years, vocabularies); 0 for a ValueRule::Id
+// facet, whose values the database lists.
+std::size_t fixed_value_count(std::size_t facet);
+// The value of id `id` of a facet whose values are fixed by the schema (id < fixed_value_count(facet)).
+std::string_view fixed_value(std::size_t facet, std::uint32_t id);
+
+std::string facet_values_key(Facet facet);
+// A list of values: each value followed by '\n'.
+std::string encode_facet_values(const std::vector<std::string>& values);
+// Throws std::invalid_argument on data encode_facet_values cannot have written.
+std::vector<std::string_view> decode_facet_values(std::string_view data);
+
+// Id slot layout: for each value of each facet, in the order of pack_facets, one varint (7 bits a byte, least
+// significant first, the high bit set on every byte but the last) of id * 16 + facet index. A value without an id
+// (id_of) is left out, as the counter of the packed slot leaves it out.
+inline constexpr unsigned kFacetIdShift = 4;
+static_assert(kFacetCount <= (1u << kFacetIdShift), "a facet index fits below the id");
+std::string pack_facet_ids(const FacetValues& facets, const FacetDictionary& dictionary);
+
+// Calls value(facet index, id) for each value of an id slot. Throws std::invalid_argument on bytes that
+// pack_facet_ids cannot have written (a facet index is checked, an id is the caller's to check).
+template <typename Value>
+void for_each_facet_id(std::string_view packed, Value&& value) {
+  const char* p = packed.data();
+  const char* const end = p + packed.size();
+  while (p != end) {
+    std::uint64_t v = static_cast<unsigned char>(*p++);
+    if (v >= 0x80) {
+      v &= 0x7F;
+      for (unsigned shift = 7;; shift += 7) {
+        if (p == end || shift > 28) throw std::invalid_argument("corrupt facet id slot");
+        const auto byte = static_cast<unsigned char>(*p++);
+        v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+        if (byte < 0x80) break;
+      }
+    }
+    const auto facet = static_cast<std::size_t>(v & ((1u << kFacetIdShift) - 1));
+    if (facet >= kFacetCount) throw std::invalid_argument("corrupt facet id slot");
+    value(facet, static_cast<std::uint32_t>(v >> kFacetIdShift));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Value slots.
 
 inline constexpr Xapian::valueno kSlotFacets = 0;    // pack_facets()
 inline constexpr Xapian::valueno kSlotYearMin = 1;   // sortable_serialise(oldest year), or kNoYearLow
 inline constexpr Xapian::valueno kSlotYearMax = 2;   // sortable_serialise(newest year), or empty
+inline constexpr Xapian::valueno kSlotFacetIds = 3;  // pack_facet_ids(), when the metadata has kMetaFacetIds
 
 // Sort key for kSlotYearMin when a document has no year: sorts after every year in ascending order.
 std::string no_year_low_key();

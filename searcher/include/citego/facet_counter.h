@@ -1,8 +1,10 @@
 // FacetCounter: a Xapian match spy that counts facet values over every matching document.
 //
-// It reads the packed facet slot (schema::kSlotFacets) once per document and counts each value of each facet it is
-// asked for, so a document with two years counts once in each. Used by Searcher with check_at_least set to the
-// database size, so counts are exact.
+// It reads the facet id slot (schema::kSlotFacetIds) once per document, with the database's FacetIds, or else the
+// packed facet slot (schema::kSlotFacets), and counts each value of each facet it is asked for, so a document with
+// two years counts once in each. Used by Searcher with check_at_least set to the database size, so counts are exact.
+// A value id is counted in an array (counts[id]++), and only the values counted are turned into strings; the
+// packed slot's strings are read and hashed, about four times the instructions.
 //
 // The cost of a match is proportional to the values of the matching documents, whatever the number of distinct
 // values a facet has (thousands of descriptors, hundreds of places, authors and partners): years are counted by
@@ -18,6 +20,7 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +63,27 @@ class FacetValueIndex {
 
   std::vector<Slot> slots_;  // empty, or a power of two at most half full
   std::vector<std::string> values_;
+};
+
+// The values of each facet by id (schema::FacetDictionary) of a database whose documents have the facet id slot.
+// Each database written by citego-index numbers its values itself, so the ids of a database combined from several
+// (a stub file, Database::add_database) do not name one value: for such a database, or one without the id slot,
+// load() gives none, and the counter reads the packed strings. (Per-shard dictionaries, shard of docid d being
+// (d - 1) % n, could serve a combined database later.)
+class FacetIds {
+ public:
+  // The dictionary of `db`, or null. Throws std::invalid_argument on a value list citego-index cannot have written.
+  static std::shared_ptr<const FacetIds> load(const Xapian::Database& db);
+
+  std::size_t size(std::size_t facet) const { return sizes_[facet]; }  // ids of facet `facet` (schema::index_of)
+  std::string_view value(std::size_t facet, std::uint32_t id) const {
+    return lists_[facet].empty() ? schema::fixed_value(facet, id) : lists_[facet][id];
+  }
+
+ private:
+  std::array<std::string, schema::kFacetCount> data_;                     // the metadata of each listed facet
+  std::array<std::vector<std::string_view>, schema::kFacetCount> lists_;  // into data_
+  std::array<std::size_t, schema::kFacetCount> sizes_{};
 };
 
 // Every document's facet values, as ids of distinct (facet, value) pairs.
@@ -110,11 +134,15 @@ struct BucketCount {
 
 class FacetCounter : public Xapian::MatchSpy {
  public:
-  // Counts the facets whose entry in `counted` is true, reading each document's slot from `db`, or its values from
-  // `table` when there is one (which must be `db`'s). `buckets` are counted with the year facet, when it is counted,
-  // in the same pass. Throws std::invalid_argument when `buckets` has more than kMaxYearBuckets ranges.
+  // Counts the facets whose entry in `counted` is true, reading each document's values from `table` when there is
+  // one, else its id slot from `db` when there are `ids`, else its packed slot from `db` (`table` and `ids` must be
+  // `db`'s). A database combined from several shards is always counted from the packed slot of the document the
+  // matcher gives: Xapian gives a match spy each shard's documents under the shard's docids, which name other
+  // documents in the combined database's value streams and table. `buckets` are counted with the year facet, when it is
+  // counted, in the same pass. Throws std::invalid_argument when `buckets` has more than kMaxYearBuckets ranges; while
+  // counting, on an id slot that `ids` does not account for.
   FacetCounter(const Xapian::Database& db, std::array<bool, schema::kFacetCount> counted,
-               const FacetTable* table = nullptr, YearBuckets buckets = {});
+               const FacetTable* table = nullptr, YearBuckets buckets = {}, const FacetIds* ids = nullptr);
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
@@ -126,7 +154,8 @@ class FacetCounter : public Xapian::MatchSpy {
   Xapian::doccount documents_seen() const { return seen_; }
 
  private:
-  std::string packed_facets_of(Xapian::docid did);
+  std::string slot_of(Xapian::docid did);
+  void count_ids(std::string_view packed);
   void count_year(int year);
   void count_buckets();
 
@@ -134,7 +163,10 @@ class FacetCounter : public Xapian::MatchSpy {
   static constexpr std::size_t kDecades = kYears / 10;
 
   Xapian::Database db_;
+  bool combined_;  // several shards: neither table nor ids nor the value stream by docid (see operator())
   const FacetTable* table_;
+  const FacetIds* ids_;   // used only without a table
+  Xapian::valueno slot_;  // read per document without a table: kSlotFacetIds with ids_, else kSlotFacets
   Xapian::ValueIterator values_;
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
@@ -143,7 +175,8 @@ class FacetCounter : public Xapian::MatchSpy {
   std::array<FacetValueIndex, schema::kFacetCount> values_seen_;
   std::array<std::vector<Xapian::doccount>, schema::kFacetCount> value_counts_;
   std::array<Xapian::doccount, kYears> year_counts_{};  // without a table: by year - kMinYear
-  std::vector<Xapian::doccount> id_counts_;  // with a table: by value id
+  std::vector<Xapian::doccount> id_counts_;             // with a table: by value id; with ids: by id_base_[facet] + id
+  std::array<std::size_t, schema::kFacetCount + 1> id_base_{};
 
   // Year buckets. Each year has the mask of the ranges that hold it (kMaxYearBuckets fit in 64 bits): a document's
   // years OR their masks, and each range of the result counts the document once. A decade remembers the last

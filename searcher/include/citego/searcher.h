@@ -105,6 +105,7 @@ class Searcher {
   Xapian::Database db_;
   std::vector<int> known_years_;
   std::shared_ptr<const FacetTable> facet_table_;
+  std::shared_ptr<const FacetIds> facet_ids_;      // without facet_table, for a database with the facet id slot
   std::shared_ptr<const LabelTable> label_table_;  // with facet_table: every label, by label_key
 };
 
