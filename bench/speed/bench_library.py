@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The reader's requests against a plain query, side by side, through citego-client.
 
-For each query of QUERIES (bench/speed/queries.txt by default: its first --rows rows), one hyperfine -N call times
+For each query of QUERIES (bench/speed/queries.txt by default: --rows rows evenly spaced, one of each category),
+one hyperfine -N call times
 four whole processes of citego-client on a running `citego-search --serve`:
 
   plain     citego-client --db DB --format json --and -- QUERY
@@ -35,7 +36,8 @@ def read_queries(path, rows):
                 continue
             qid, _category, filt, query = line.rstrip("\n").split("\t")
             queries.append((qid, None if filt == "-" else filt, query))
-    return queries[:rows]
+    step = max(1, len(queries) // rows)  # evenly spaced: every category of the file
+    return queries[::step][:rows]
 
 
 def fiches_with_descriptors(search, db, count):

@@ -293,14 +293,14 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
 class SharedDescriptorKey : public Xapian::KeyMaker {
  public:
-  explicit SharedDescriptorKey(std::unordered_map<Xapian::docid, double> weights) : weights_(std::move(weights)) {}
+  explicit SharedDescriptorKey(std::vector<double> weights) : weights_(std::move(weights)) {}
   std::string operator()(const Xapian::Document& doc) const override {
-    const auto it = weights_.find(doc.get_docid());
-    return Xapian::sortable_serialise(it == weights_.end() ? 0.0 : it->second);
+    const Xapian::docid did = doc.get_docid();
+    return Xapian::sortable_serialise(did < weights_.size() ? weights_[did] : 0.0);
   }
 
  private:
-  std::unordered_map<Xapian::docid, double> weights_;
+  std::vector<double> weights_;  // by docid
 };
 
 // What the stages of one search share.
@@ -327,10 +327,10 @@ FacetSearchResult search_facet(SearchPass& pass, const FacetCounter& counter) {
   std::vector<Found> found;
   for (const ValueCount& c : counter.counts(search.facet)) {
     const std::string value(c.value);
-    const schema::Labels& labels = pass.labels.of(search.facet, value);
     const std::optional<std::size_t> lang = matching_label(pass.labels.words_of(search.facet, value), search.words,
                                                            pass.request.lang);
-    if (!lang) continue;
+    if (!lang) continue;  // most values: their labels are read only when they match
+    const schema::Labels& labels = pass.labels.of(search.facet, value);
     found.push_back({{value, c.count, schema::pick_label(labels, pass.request.lang, std::nullopt), false},
                      labels[*lang]});
   }
@@ -510,9 +510,13 @@ void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& r
   const SearchRequest& request = pass.request;
   // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
   // like one of its wildcards.
+  // A --related list marks nothing: the reader typed no word, and its snippets are the summaries' openings.
   const Xapian::Query& query = pass.plan.match;
-  MatchedTerms matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
-  matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  MatchedTerms matched;
+  if (request.related.empty()) {
+    matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
+    matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  }
   std::size_t rank = request.offset;
   std::vector<Hit> best;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -586,7 +590,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
     if (const Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term)) left_out.insert(*it);
   }
   const double documents = db.get_doccount();
-  std::unordered_map<Xapian::docid, double> weights;
+  std::vector<double> weights(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0.0);
   std::vector<Xapian::Query> descriptors;
   for (const std::string& descriptor : facets[Facet::Descriptor]) {
     const std::string term = schema::facet_term(Facet::Descriptor, descriptor);
