@@ -2,16 +2,16 @@
 """The reader's requests against a plain query, side by side, through citego-client.
 
 For each query of QUERIES (bench/speed/queries.txt by default: --rows rows evenly spaced, one of each category),
-one hyperfine -N call times
+--warmup then --runs interleaved rounds time
 four whole processes of citego-client on a running `citego-search --serve`:
 
   plain     citego-client --db DB --format json --and -- QUERY
   facet     the same with --facet-search descriptor=PREFIX (the prefixes of PREFIXES, in turn)
-  collapse  the same with --collapse translation --lang fr
+  collapse  the same with --collapse translation --prefer-lang fr,en (--lang would change the query's stemming)
   related   citego-client --db DB --format json --related FICHE (a fiche with descriptors, a different one per row)
 
-and prints, per request kind, the median over rows of (median time of the kind / median time of plain), in the same
-hyperfine call. Targets (issue 10): facet within 1.2x, collapse and related within 1.5x.
+and prints, per request kind, the median over rows of (median time of the kind / median time of plain), all from the
+same rounds. Targets (issue 10): facet within 1.2x, collapse and related within 1.5x.
 
 Usage: bench_library.py --bin DIR --db DB [--rows N] [--runs N] [--queries FILE] [--out DIR]
 """
@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--db", required=True)
     ap.add_argument("--rows", type=int, default=10)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--queries", default=os.path.join(os.path.dirname(__file__), "queries.txt"))
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -82,17 +83,24 @@ def main():
                 "plain": base + ["--and"] + filters + ["--", query],
                 "facet": base + ["--and"] + filters + ["--facet-search", "descriptor=" + PREFIXES[i % len(PREFIXES)],
                                                         "--", query],
-                "collapse": base + ["--and"] + filters + ["--collapse", "translation", "--lang", "fr", "--", query],
+                "collapse": base + ["--and"] + filters + ["--collapse", "translation", "--prefer-lang", "fr,en", "--",
+                                                        query],
                 "related": base + filters + ["--related", fiches[i % len(fiches)]],
             }
             for kind, command in commands.items():  # each must succeed before it is timed
                 subprocess.run(command, check=True, capture_output=True)
-            export = os.path.join(out_dir, "%s.json" % qid)
-            subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", str(args.runs), "--export-json", export,
-                            "--style", "none"] + [c for kind in commands for c in ["-n", kind, " ".join(
-                                "'%s'" % a.replace("'", "'\\''") for a in commands[kind])]],
-                           check=True, capture_output=True)
-            results = {r["command"]: statistics.median(r["times"]) for r in json.load(open(export))["results"]}
+            # Rounds interleave the four kinds (plain, facet, collapse, related, then again), so that the noise of a
+            # shared machine falls on all of them alike; hyperfine would time all runs of one kind, then the next.
+            times = {kind: [] for kind in commands}
+            for round_ in range(args.warmup + args.runs):
+                for kind, command in commands.items():
+                    started = time.perf_counter()
+                    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+                    if round_ >= args.warmup:
+                        times[kind].append(time.perf_counter() - started)
+            with open(os.path.join(out_dir, "%s.json" % qid), "w") as f:
+                json.dump({"commands": commands, "times": times}, f)
+            results = {kind: statistics.median(t) for kind, t in times.items()}
             for kind, seconds in results.items():
                 medians[kind].append(seconds)
             for kind in TARGETS:
@@ -112,7 +120,7 @@ def main():
             ratio = statistics.median(ratios[kind])
             print("| %s | %.2f | %.2fx | within %.1fx | %s |" % (
                 kind, statistics.median(medians[kind]) * 1000, ratio, target, "met" if ratio <= target else "not met"))
-        print("\nraw hyperfine exports: %s" % out_dir)
+        print("\nraw times: %s" % out_dir)
     finally:
         server.terminate()
         server.wait()

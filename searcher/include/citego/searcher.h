@@ -27,7 +27,7 @@ inline constexpr double kBm25K1 = 1.5;
 inline constexpr double kBm25B = 0.75;
 
 // --related: how many of the given document's best text terms (Xapian's ESet) find documents close in text.
-inline constexpr Xapian::termcount kRelatedTerms = 20;
+inline constexpr Xapian::termcount kRelatedTerms = 10;
 
 struct FacetCount {
   std::string value;
