@@ -69,7 +69,7 @@ TEST(IndexCli, IndexesTheBundledCorpus) {
   EXPECT_EQ(fs::read_symlink(db).string(), "citego.db.generations/000001");
   const Xapian::Database xdb(db);
   EXPECT_EQ(xdb.get_doccount(), 21u);
-  EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaSchemaVersion)), "2");
+  EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaSchemaVersion)), "3");
   EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaInputCount)), "1");
   EXPECT_EQ(xdb.get_metadata(std::string(schema::kMetaDocumentCount)), "21");
   EXPECT_TRUE(std::regex_match(xdb.get_metadata(std::string(schema::kMetaBuiltAt)),

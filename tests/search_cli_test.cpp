@@ -237,6 +237,19 @@ TEST_F(SearchCli, GoldenJson) {
                {"--format", "json", "--limit", "2", "--facet-limit", "3", "--filter", "dossier=prj-power-to-act",
                 "--filter", "fiche_type=notion"},
                library_db_);
+  // One hit per translation group, related fiches, and the descriptors found by the first letters of a label.
+  ExpectGolden("library-collapse-es.json",
+               {"--format", "json", "--collapse", "translation", "--lang", "es", "--prefer-lang", "pt,en", "--limit",
+                "3", "--facet-limit", "2", "monnaie"},
+               library_db_);
+  ExpectGolden("library-related.json",
+               {"--format", "json", "--related", "fic-notion-monnaie-complementaire", "--limit", "3", "--facet-limit",
+                "2"},
+               library_db_);
+  ExpectGolden("library-facet-search.json",
+               {"--format", "json", "--lang", "en", "--limit", "0", "--facet-limit", "5", "--facet-search",
+                "descriptor=ÉCO"},
+               library_db_);
 }
 
 // schema/search-response.md's example is this search's output, pretty-printed, between two markers.
@@ -276,6 +289,18 @@ TEST_F(SearchCli, GoldenTextAndCsv) {
   ExpectGolden("library-place-fr.csv",
                {"--format", "csv", "--lang", "fr", "--limit", "3", "--filter", "doc_type=fiche", "--filter",
                 "place=plc-br", "budget participatif"},
+               library_db_);
+  ExpectGolden("library-collapse-es.txt",
+               {"--format", "text", "--collapse", "translation", "--lang", "es", "--prefer-lang", "pt,en", "--limit",
+                "3", "--facet-limit", "2", "monnaie"},
+               library_db_);
+  ExpectGolden("library-collapse-es.csv",
+               {"--format", "csv", "--collapse", "translation", "--lang", "es", "--prefer-lang", "pt,en", "--limit",
+                "3", "monnaie"},
+               library_db_);
+  ExpectGolden("library-facet-search.txt",
+               {"--format", "text", "--lang", "en", "--limit", "0", "--facet-limit", "5", "--facet-search",
+                "descriptor=ÉCO"},
                library_db_);
   ExpectGolden("multiselect.txt", {"--format", "text", "--limit", "3", "--filter", "year=2016", "--filter",
                                    "kind=training-organisation", "--filter", "kind=foundation", "gouvernance"});
@@ -419,7 +444,7 @@ TEST_F(SearchCli, ForeignAndMismatchedDatabases) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["error"],
             (nlohmann::json{{"code", "schema_mismatch"},
                             {"message", foreign + " was built with schema version 99; this citego-search reads "
-                                                  "version 2: rebuild it with: citego-index --db " +
+                                                  "version 3: rebuild it with: citego-index --db " +
                                             foreign + " INPUT..."}}));
   const std::string not_a_db = *dir_ / "plain.txt";
   write_file(not_a_db, "hello");

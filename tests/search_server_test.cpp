@@ -199,6 +199,26 @@ TEST_F(SearchServer, AnswersExactlyAsCitegoSearch) {
                                                 std::to_string(commands().size()) + " answered and 1 declined commands\n");
 }
 
+// Collapsed translations, related fiches and facet look-up pass through the client like any other arguments.
+TEST_F(SearchServer, AnswersTheReadersRequestsAsCitegoSearch) {
+  index({"corpus/", "corpus/library"});
+  ServerProcess server(socket_, db_, dir_ / "server.log");
+  ASSERT_TRUE(server.spawned());
+  ASSERT_TRUE(socket_answers(socket_)) << read_file(dir_ / "server.log");
+  const std::vector<std::vector<std::string>> requests = {
+      {"--format", "json", "--collapse", "translation", "--lang", "es", "--prefer-lang", "pt", "monnaie"},
+      {"--format", "text", "--collapse", "translation", "--filter", "doc_type=fiche", ""},
+      {"--format", "json", "--related", "fic-notion-monnaie-complementaire", "--filter", "lang=fr"},
+      {"--format", "csv", "--related", "fic-notion-monnaie-complementaire"},
+      {"--format", "json", "--related", "fic-nowhere"},  // unknown_document
+      {"--format", "json", "--lang", "fr", "--facet-search", "descriptor=terr", "--limit", "0"},
+      {"--format", "text", "--facet-search", "place=bré", "participation"},
+      {"--format", "json", "--facet-search", "lang=f"},  // bad_facet_search
+  };
+  for (const auto& args : requests) ExpectSameAsSearch(args);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(SearchServer, ClientRunsCitegoSearchWhenNoServerAnswers) {
   const std::string note = "citego-client: no search server could be reached at " + socket_;
   for (const auto& args : commands()) {  // nothing listens on socket_

@@ -105,6 +105,9 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const Derive
   for (const Reference& ref : record.places) stored.places.push_back(ref.ref);
   for (const Reference& ref : record.dossiers) stored.dossiers.push_back(ref.ref);
   stored.translations = derived.translations;
+  if (std::string group = schema::translation_group_key(stored.id, stored.translations); !group.empty()) {
+    doc.add_value(schema::kSlotTranslationGroup, group);
+  }
   doc.set_data(schema::encode_stored(stored));
   return doc;
 }

@@ -294,6 +294,13 @@ const std::string& pick_label(const Labels& labels, std::optional<Lang> preferre
 
 std::string no_year_low_key() { return Xapian::sortable_serialise(kMaxYear + 1); }
 
+std::string translation_group_key(std::string_view id, const std::vector<StoredTranslation>& translations) {
+  if (translations.empty()) return "";
+  std::string_view smallest = id;
+  for (const StoredTranslation& t : translations) smallest = std::min(smallest, std::string_view(t.id));
+  return std::string(smallest);
+}
+
 // Stored data is a MessagePack map with short keys; "v" is the schema version that wrote it.
 std::string encode_stored(const StoredDocument& doc) {
   nlohmann::json j = {

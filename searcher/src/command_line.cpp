@@ -33,6 +33,13 @@ constexpr std::string_view kHelpOptions =
     "                        outside the vocabulary matches nothing, with a warning (on stderr beside text and csv)\n"
     "  --facet-ranges year=RANGES  also count the matches in year buckets: year=2010..2014,2015..2019 (closed\n"
     "                        ranges, in the order given; at most 50), or year=decades\n"
+    "  --collapse translation  one hit per translation group of fiches: the version in --lang, else in the first\n"
+    "                        --prefer-lang that matches, else the best-ranked; the others are listed in the hit\n"
+    "  --prefer-lang LANGS   languages to show a collapsed group in, in order (fr,en,es,pt)\n"
+    "  --related ID          the documents related to document ID instead of a QUERY's matches: those sharing its\n"
+    "                        descriptors first (rarer ones weigh more), then those close in text; filters apply\n"
+    "  --facet-search FACET=PREFIX  the values of FACET (descriptor, place, author, dossier, partner) with a label\n"
+    "                        word starting with PREFIX in any language, counted over the matches, best first\n"
     "  --sort ORDER          relevance, year (oldest first) or -year (newest first)\n"
     "  --offset N            skip the first N hits (default: 0; past the last hit, the page is empty)\n"
     "  --limit N             hits to return (default: 10, at most 100)\n"
@@ -71,8 +78,8 @@ constexpr std::string_view kHelpExit =
     "\n"
     "Exit status:\n"
     "  0 success (also with no hits); 1 missing or unreadable database, or one built with another schema version;\n"
-    "  2 usage error or bad query, or --batch lines refused (after the run); 3 past the deadline, or the server is\n"
-    "  busy.\n";
+    "  2 usage error or bad query, an unknown --related ID, or --batch lines refused (after the run); 3 past the\n"
+    "  deadline, or the server is busy.\n";
 
 }  // namespace
 
@@ -98,11 +105,11 @@ std::string search_help() {
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kAnd, kExpand, kTiming, kDeadline, kBatch, kRunTag,
+  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kCollapse, kPreferLang, kRelated, kFacetSearch, kAnd, kExpand, kTiming, kDeadline, kBatch, kRunTag,
   kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion, kAll, kCsvBom
 };
 
-constexpr std::array<option, 27> kOptions = {{
+constexpr std::array<option, 31> kOptions = {{
     {"db", required_argument, nullptr, kDb},
     {"format", required_argument, nullptr, kFormat},
     {"lang", required_argument, nullptr, kLang},
@@ -112,6 +119,10 @@ constexpr std::array<option, 27> kOptions = {{
     {"limit", required_argument, nullptr, kLimit},
     {"facet-limit", required_argument, nullptr, kFacetLimit},
     {"facet-ranges", required_argument, nullptr, kFacetRanges},
+    {"collapse", required_argument, nullptr, kCollapse},
+    {"prefer-lang", required_argument, nullptr, kPreferLang},
+    {"related", required_argument, nullptr, kRelated},
+    {"facet-search", required_argument, nullptr, kFacetSearch},
     {"and", no_argument, nullptr, kAnd},
     {"expand", no_argument, nullptr, kExpand},
     {"timing", no_argument, nullptr, kTiming},
@@ -228,6 +239,13 @@ CommandLine parse_command_line(int argc, char** argv) {
         break;
       case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
       case kFacetRanges: add_facet_ranges(line.request, optarg); break;
+      case kCollapse: line.request.collapse = parse_collapse(optarg); break;
+      case kPreferLang: line.request.prefer_langs = parse_prefer_langs(optarg); break;
+      case kRelated:
+        line.request.related = ascii_lower(optarg);  // ids are lower case, as --filter takes them
+        if (line.request.related.empty()) throw usage("--related needs a document id");
+        break;
+      case kFacetSearch: line.request.facet_search = parse_facet_search(optarg); break;
       case kAnd: line.request.default_operator = DefaultOperator::And; break;
       case kExpand: line.request.expand = true; break;
       case kTiming: line.request.with_timing = true; break;

@@ -97,7 +97,7 @@ json refs_json(const std::vector<LabelledRef>& refs) {
   return out;
 }
 
-json hit_json(const Hit& hit) {
+json hit_json(const Hit& hit, bool collapsed) {
   const schema::StoredDocument& doc = hit.stored;
   json h;
   h["rank"] = hit.rank;
@@ -122,6 +122,13 @@ json hit_json(const Hit& hit) {
     translations.push_back(json{{"lang", schema::code_of(t.lang)}, {"id", t.id}});
   }
   h["translations"] = std::move(translations);
+  if (collapsed) {
+    json versions = json::array();
+    for (const Version& v : hit.versions) {
+      versions.push_back(json{{"lang", schema::code_of(v.lang)}, {"id", v.id}, {"matches", v.matches}});
+    }
+    h["versions"] = std::move(versions);
+  }
   h["source"] = string_or_null(doc.source);
   json facets = json::object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
@@ -149,10 +156,18 @@ std::string to_json(const SearchResponse& response) {
   out["lang"] = response.lang ? json(std::string(schema::code_of(*response.lang))) : json(nullptr);
   out["total"] = response.total;
   out["total_exact"] = response.total_exact;
+  if (response.collapse == Collapse::Translation) {
+    out["collapse"] = json{{"by", "translation"},
+                           {"total", "translation_groups"},
+                           {"documents", response.total_documents},
+                           {"facets", "documents"}};
+  }
+  if (!response.related.empty()) out["related"] = response.related;
   out["offset"] = response.offset;
   out["limit"] = response.limit;
   json hits = json::array();
-  for (const Hit& hit : response.hits) hits.push_back(hit_json(hit));
+  const bool collapsed = response.collapse != Collapse::None;
+  for (const Hit& hit : response.hits) hits.push_back(hit_json(hit, collapsed));
   out["hits"] = std::move(hits);
   json facets = json::object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
@@ -170,6 +185,17 @@ std::string to_json(const SearchResponse& response) {
     }
     out["facet_ranges"] = json{{std::string(schema::spec_of(Facet::Year).name), std::move(buckets)}};
   }
+  if (response.facet_search) {
+    const FacetSearchResult& found = *response.facet_search;
+    json values = json::array();
+    for (std::size_t i = 0; i < found.values.size(); ++i) {
+      const FacetCount& c = found.values[i];
+      values.push_back(json{{"value", c.value}, {"count", c.count}, {"label", string_or_null(c.label)},
+                            {"matched_label", found.matched_labels[i]}});
+    }
+    out["facet_search"] = json{{"facet", schema::spec_of(found.facet).name}, {"prefix", found.prefix},
+                               {"values", std::move(values)}};
+  }
   out["facets_exact"] = response.facets_exact;
   out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
   out["relaxed"] = response.relaxed;
@@ -185,7 +211,8 @@ std::string to_json(const SearchResponse& response) {
 
 std::string to_jsonl(const SearchResponse& response) {
   std::string out;
-  for (const Hit& hit : response.hits) out += hit_json(hit).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  const bool collapsed = response.collapse != Collapse::None;
+  for (const Hit& hit : response.hits) out += hit_json(hit, collapsed).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   return out;
 }
 
@@ -228,7 +255,7 @@ bool shown_above(const Hit& hit, Facet facet) {
   }
 }
 
-void hit_text(std::ostream& out, const Hit& hit, bool ansi) {
+void hit_text(std::ostream& out, const Hit& hit, bool collapsed, bool ansi) {
   const schema::StoredDocument& doc = hit.stored;
   const std::string bold = ansi ? "\033[1m" : "";
   const std::string reset = ansi ? "\033[0m" : "";
@@ -250,7 +277,13 @@ void hit_text(std::ostream& out, const Hit& hit, bool ansi) {
   for (const auto& [name, refs] : lists) {
     if (!refs.empty()) out << "   " << name << ": " << refs_text(refs) << "\n";
   }
-  if (!doc.translations.empty()) {
+  if (collapsed && !hit.versions.empty()) {
+    std::vector<std::string> versions;
+    for (const Version& v : hit.versions) {
+      versions.push_back(std::string(schema::code_of(v.lang)) + " " + v.id + (v.matches ? "" : " (no match)"));
+    }
+    out << "   other versions: " << joined(versions, ", ") << "\n";
+  } else if (!doc.translations.empty()) {
     std::vector<std::string> versions;
     for (const schema::StoredTranslation& t : doc.translations) {
       versions.push_back(std::string(schema::code_of(t.lang)) + " " + t.id);
@@ -348,6 +381,21 @@ std::string wrapped_line(std::string_view line, std::size_t width) {
   return out + "\n";
 }
 
+// --facet-search: "Facet search descriptor=terr" and the values found, one a line, as the labelled facets show them,
+// with the label that matched when it is not the one shown.
+void facet_search_text(std::ostream& out, const SearchResponse& response) {
+  if (!response.facet_search) return;
+  const FacetSearchResult& found = *response.facet_search;
+  out << "\nFacet search " << schema::spec_of(found.facet).name << "=" << found.prefix << ": "
+      << found.values.size() << (found.values.size() == 1 ? " value" : " values") << "\n";
+  for (std::size_t i = 0; i < found.values.size(); ++i) {
+    const FacetCount& c = found.values[i];
+    out << "    " << labelled_text(c.value, c.label) << " " << c.count;
+    if (found.matched_labels[i] != c.label) out << "  (" << found.matched_labels[i] << ")";
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 std::string wrap_text(std::string_view text, std::size_t width) {
@@ -366,12 +414,21 @@ std::string to_text(const SearchResponse& response, bool ansi, std::size_t width
   std::ostringstream out;
   if (response.relaxed) out << "(the query did not parse; searched its words)\n";
   if (response.suggestion) out << "Did you mean: " << *response.suggestion << "\n";
-  out << (response.total_exact ? "" : "about ") << response.total << (response.total == 1 ? " result" : " results");
+  if (!response.related.empty()) out << "Related to " << response.related << "\n";
+  out << (response.total_exact ? "" : "about ") << response.total;
+  if (response.collapse == Collapse::Translation) {
+    out << (response.total == 1 ? " fiche or document" : " fiches and documents") << " (translation groups; "
+        << response.total_documents << (response.total_documents == 1 ? " version" : " versions") << " match)";
+  } else {
+    out << (response.total == 1 ? " result" : " results");
+  }
   if (!response.hits.empty()) {
     out << ", " << response.hits.front().rank << "-" << response.hits.back().rank << " shown";
   }
   out << "\n";
-  for (const Hit& hit : response.hits) hit_text(out, hit, ansi);
+  const bool collapsed = response.collapse != Collapse::None;
+  for (const Hit& hit : response.hits) hit_text(out, hit, collapsed, ansi);
+  facet_search_text(out, response);
   facets_text(out, response);
   return wrap_text(out.str(), width);
 }

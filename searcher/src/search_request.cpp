@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "citego/analysis.h"
+
 namespace citego {
 
 namespace {
@@ -174,6 +176,57 @@ void add_facet_ranges(SearchRequest& request, std::string_view facet_equals_rang
   request.year_buckets.insert(request.year_buckets.end(), read.begin(), read.end());
 }
 
+Collapse parse_collapse(std::string_view text) {
+  if (text == "translation") return Collapse::Translation;
+  if (text == "none") return Collapse::None;
+  throw SearchError("usage", "unknown collapse \"" + std::string(text) + "\" (expected translation or none)",
+                    kExitUsage);
+}
+
+std::vector<schema::Lang> parse_prefer_langs(std::string_view text) {
+  std::vector<schema::Lang> langs;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t comma = std::min(text.find(',', begin), text.size());
+    const std::string code(text.substr(begin, comma - begin));
+    const std::optional<schema::Lang> lang = schema::lang_from_code(ascii_lower(code));
+    if (!lang) {
+      throw SearchError("usage", "unknown language \"" + code + "\" in --prefer-lang \"" + std::string(text) +
+                                     "\" (expected fr, en, es or pt, separated by commas)", kExitUsage);
+    }
+    if (std::find(langs.begin(), langs.end(), *lang) != langs.end()) {
+      throw SearchError("usage", "--prefer-lang \"" + std::string(text) + "\" names " + code + " twice", kExitUsage);
+    }
+    langs.push_back(*lang);
+    if (comma == text.size()) break;
+    begin = comma + 1;
+  }
+  return langs;
+}
+
+FacetSearch parse_facet_search(std::string_view facet_equals_prefix) {
+  const auto bad = [](const std::string& message) { return SearchError("bad_facet_search", message, kExitUsage); };
+  const std::string option(facet_equals_prefix);
+  const std::size_t eq = facet_equals_prefix.find('=');
+  if (eq == std::string_view::npos) throw bad("bad --facet-search \"" + option + "\" (expected FACET=PREFIX)");
+  const std::optional<schema::Facet> facet = schema::facet_from_name(facet_equals_prefix.substr(0, eq));
+  if (!facet || schema::spec_of(*facet).labels == schema::LabelSource::None) {
+    std::string labelled;
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      if (spec.labels != schema::LabelSource::None) labelled += (labelled.empty() ? "" : ", ") + std::string(spec.name);
+    }
+    throw bad("--facet-search \"" + option + "\": only a facet with labels can be searched (" + labelled + ")");
+  }
+  FacetSearch search{*facet, std::string(facet_equals_prefix.substr(eq + 1)), {}};
+  if (search.prefix.size() > kMaxQueryBytes) {
+    throw bad("--facet-search prefix of " + std::to_string(search.prefix.size()) +
+              " bytes is longer than the limit of " + std::to_string(kMaxQueryBytes));
+  }
+  for (analysis::Token& token : analysis::tokenize(search.prefix)) search.words.push_back(std::move(token.exact));
+  if (search.words.empty()) throw bad("--facet-search \"" + option + "\": the prefix has no word");
+  return search;
+}
+
 void validate(const SearchRequest& request) {
   const std::size_t max_limit = request.ranking_only ? kMaxRankingLimit : kMaxLimit;
   if (request.limit > max_limit) {
@@ -182,6 +235,10 @@ void validate(const SearchRequest& request) {
   }
   if (request.year_buckets.size() > kMaxYearBuckets) {
     throw too_many_ranges(request.year_buckets.size());
+  }
+  if (!request.related.empty() && !request.query.empty()) {
+    throw SearchError("usage", "--related lists the documents related to one document: it takes no QUERY (filters "
+                               "narrow it)", kExitUsage);
   }
   if (request.query.size() > kMaxQueryBytes) {
     throw SearchError("query_too_long",

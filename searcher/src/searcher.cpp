@@ -7,7 +7,9 @@
 #include <cmath>
 #include <filesystem>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "citego/analysis.h"
 #include "citego/expansion.h"
 #include "citego/facet_counter.h"
 #include "citego/suggestion.h"
@@ -91,6 +93,33 @@ std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter,
   return out;
 }
 
+// The words of each label (by language), as the indexer sees them: folded and lower-cased (--facet-search).
+using LabelWords = std::array<std::vector<std::string>, 4>;
+
+LabelWords label_words(const schema::Labels& labels) {
+  LabelWords words;
+  for (std::size_t lang = 0; lang < labels.size(); ++lang) {
+    for (analysis::Token& token : analysis::tokenize(labels[lang])) words[lang].push_back(std::move(token.exact));
+  }
+  return words;
+}
+
+// The language (index in Labels) of the first label, the request's language first, in which every word of `prefix`
+// starts a word of the label; none when no label matches.
+std::optional<std::size_t> matching_label(const LabelWords& words, const std::vector<std::string>& prefix,
+                                          std::optional<schema::Lang> lang) {
+  const auto matches = [&](const std::vector<std::string>& label) {
+    return !label.empty() && std::all_of(prefix.begin(), prefix.end(), [&](const std::string& p) {
+      return std::any_of(label.begin(), label.end(), [&](const std::string& w) { return w.rfind(p, 0) == 0; });
+    });
+  };
+  if (lang && matches(words[static_cast<std::size_t>(*lang)])) return static_cast<std::size_t>(*lang);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (matches(words[i])) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 // Every label of a database (its schema::label_key metadata, decoded), read once by a long-running process.
@@ -100,16 +129,27 @@ class LabelTable {
   explicit LabelTable(const Xapian::Database& db) {
     const std::string prefix(schema::kMetaLabelPrefix);
     for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-      labels_.emplace(*it, schema::decode_labels(db.get_metadata(*it)));
+      Entry entry;
+      entry.labels = schema::decode_labels(db.get_metadata(*it));
+      entry.words = label_words(entry.labels);
+      labels_.emplace(*it, std::move(entry));
     }
   }
   const schema::Labels* find(const std::string& key) const {
     const auto it = labels_.find(key);
-    return it == labels_.end() ? nullptr : &it->second;
+    return it == labels_.end() ? nullptr : &it->second.labels;
+  }
+  const LabelWords* words(const std::string& key) const {
+    const auto it = labels_.find(key);
+    return it == labels_.end() ? nullptr : &it->second.words;
   }
 
  private:
-  std::unordered_map<std::string, schema::Labels> labels_;
+  struct Entry {
+    schema::Labels labels;
+    LabelWords words;
+  };
+  std::unordered_map<std::string, Entry> labels_;
 };
 
 namespace {
@@ -136,6 +176,19 @@ class LabelReader {
     return it->second;
   }
 
+  // The words of the labels of a value (label_words).
+  const LabelWords& words_of(Facet facet, const std::string& value) {
+    static const LabelWords kNone{};
+    if (table_) {
+      const LabelWords* words = table_->words(schema::label_key(facet, value));
+      return words ? *words : kNone;
+    }
+    std::string key = schema::label_key(facet, value);
+    auto it = words_.find(key);
+    if (it == words_.end()) it = words_.emplace(std::move(key), label_words(of(facet, value))).first;
+    return it->second;
+  }
+
   // The labelled references of a hit: each id with its label in `lang`, else the document's language.
   std::vector<LabelledRef> refs(Facet facet, const std::vector<std::string>& ids, std::optional<schema::Lang> lang,
                                 schema::Lang document_lang) {
@@ -149,6 +202,7 @@ class LabelReader {
   const Xapian::Database& db_;
   const LabelTable* table_;
   std::unordered_map<std::string, schema::Labels> cache_;
+  std::unordered_map<std::string, LabelWords> words_;
 };
 
 // Labels the values shown of a facet whose values have labels, in the request's language.
@@ -188,14 +242,39 @@ bool may_run_long(const Xapian::Query& query, bool has_wildcard, Xapian::doccoun
 
 // An exhaustive match (check_at_least = every document), within what is left of the deadline: Xapian stops counting
 // exhaustively when its time limit passes, which would make counts estimates, so that is the deadline error.
+// A collapsed match's bounds differ even when it checked every document (Xapian counts groups as it goes); its time
+// limit is what was left of the deadline, so a match that the limit cut short ends past the deadline.
 Xapian::MSet exhaustive_mset(Xapian::Enquire& enquire, Xapian::doccount first, Xapian::doccount size,
-                             Xapian::doccount all, bool timed, const Deadline& deadline) {
+                             Xapian::doccount all, bool timed, const Deadline& deadline, bool collapsed = false) {
   deadline.check();
   if (timed) enquire.set_time_limit(std::max(deadline.remaining(), 0.001));
   Xapian::MSet mset = enquire.get_mset(first, size, all);
-  if (timed && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) deadline.fail();
+  if (timed && collapsed) deadline.check();
+  if (timed && !collapsed && mset.get_matches_lower_bound() != mset.get_matches_upper_bound()) deadline.fail();
   return mset;
 }
+
+// --collapse translation: the matching documents and their translation groups (a document in none is a group of its
+// own), counted exactly. A match spy sees every matching document, also those the collapse leaves out of the page.
+class GroupCounter : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    ++documents_;
+    std::string key = doc.get_value(schema::kSlotTranslationGroup);
+    if (key.empty()) {
+      ++alone_;
+    } else {
+      keys_.insert(std::move(key));
+    }
+  }
+  Xapian::doccount groups() const { return alone_ + static_cast<Xapian::doccount>(keys_.size()); }
+  Xapian::doccount documents() const { return documents_; }
+
+ private:
+  std::unordered_set<std::string> keys_;
+  Xapian::doccount alone_ = 0;
+  Xapian::doccount documents_ = 0;
+};
 
 void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
   const SortOrder order = request.sort.value_or(browse ? SortOrder::YearDescending : SortOrder::Relevance);
@@ -212,6 +291,20 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
   }
 }
 
+// --related: the sort key of a document, from the descriptors it shares with the given one. Each shared descriptor
+// adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
+class SharedDescriptorKey : public Xapian::KeyMaker {
+ public:
+  explicit SharedDescriptorKey(std::vector<double> weights) : weights_(std::move(weights)) {}
+  std::string operator()(const Xapian::Document& doc) const override {
+    const Xapian::docid did = doc.get_docid();
+    return Xapian::sortable_serialise(did < weights_.size() ? weights_[did] : 0.0);
+  }
+
+ private:
+  std::vector<double> weights_;  // by docid
+};
+
 // What the stages of one search share.
 struct SearchPass {
   const Xapian::Database& db;
@@ -223,7 +316,42 @@ struct SearchPass {
   Xapian::doccount all;     // documents in the database
   bool timed;               // the matches may run long: they get Xapian's time limit
   LabelReader labels;
+  SharedDescriptorKey* related_key = nullptr;  // --related: sorts the matches first
 };
+
+// --facet-search: the values of the searched facet, from the counter of the facet's own counts, whose label matches.
+FacetSearchResult search_facet(SearchPass& pass, const FacetCounter& counter) {
+  const FacetSearch& search = *pass.request.facet_search;
+  FacetSearchResult result{search.facet, search.prefix, {}, {}};
+  struct Found {
+    FacetCount count;
+    std::string matched;
+  };
+  std::vector<Found> found;
+  for (const ValueCount& c : counter.counts(search.facet)) {
+    const std::string value(c.value);
+    const std::optional<std::size_t> lang = matching_label(pass.labels.words_of(search.facet, value), search.words,
+                                                           pass.request.lang);
+    if (!lang) continue;  // most values: their labels are read only when they match
+    const schema::Labels& labels = pass.labels.of(search.facet, value);
+    found.push_back({{value, c.count, schema::pick_label(labels, pass.request.lang, std::nullopt), false},
+                     labels[*lang]});
+  }
+  const auto before = [](const Found& a, const Found& b) {
+    if (a.count.count != b.count.count) return a.count.count > b.count.count;
+    return a.count.value < b.count.value;
+  };
+  const std::size_t limit = pass.request.facet_limit == 0 ? kMaxFacetSearchValues
+                                                          : std::min(pass.request.facet_limit, kMaxFacetSearchValues);
+  const auto shown = found.begin() + static_cast<std::ptrdiff_t>(std::min(limit, found.size()));
+  std::partial_sort(found.begin(), shown, found.end(), before);
+  found.erase(shown, found.end());
+  for (Found& f : found) {
+    result.values.push_back(std::move(f.count));
+    result.matched_labels.push_back(std::move(f.matched));
+  }
+  return result;
+}
 
 // The year buckets the request asks for.
 YearBuckets buckets_of(const SearchRequest& request) { return YearBuckets{request.year_buckets, request.year_decades}; }
@@ -234,6 +362,9 @@ void fill_facet(SearchPass& pass, Facet facet, const FacetCounter& counter, cons
   std::vector<FacetCount>& shown = response.facets[schema::index_of(facet)];
   shown = ordered_counts(facet, counter, pass.request.facet_limit, selection);
   label_counts(facet, shown, pass.request.lang, pass.labels);
+  if (pass.request.facet_search && pass.request.facet_search->facet == facet) {
+    response.facet_search = search_facet(pass, counter);
+  }
   if (facet != Facet::Year) return;
   for (const BucketCount& b : counter.bucket_counts()) {
     response.year_ranges.push_back(
@@ -248,25 +379,44 @@ Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
   Xapian::Enquire enquire(pass.db);
   enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  apply_sort(enquire, request, pass.plan.browse);
+  if (pass.related_key && !request.sort) {
+    enquire.set_sort_by_key_then_relevance(pass.related_key, true);
+  } else {
+    apply_sort(enquire, request, pass.plan.browse);
+  }
+  if (request.collapse == Collapse::Translation) enquire.set_collapse_key(schema::kSlotTranslationGroup);
   std::array<bool, schema::kFacetCount> unfiltered{};
   for (const schema::FacetSpec& spec : schema::kFacets) {
     unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
   }
   FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request), pass.ids);
   enquire.set_query(pass.plan.filtered());
+  const bool collapsed = request.collapse != Collapse::None;
+  GroupCounter groups;
   if (!request.ranking_only) enquire.add_matchspy(&counter);
+  if (!request.ranking_only && collapsed) enquire.add_matchspy(&groups);
   const Page page = page_of(request, pass.all);
   const auto first = static_cast<Xapian::doccount>(page.first);
   const auto size = static_cast<Xapian::doccount>(page.size);
   pass.deadline.check();
   const Xapian::MSet mset = request.ranking_only
                                 ? enquire.get_mset(first, size, Xapian::doccount{0})
-                                : exhaustive_mset(enquire, first, size, pass.all, pass.timed, pass.deadline);
+                                : exhaustive_mset(enquire, first, size, pass.all, pass.timed, pass.deadline, collapsed);
   enquire.clear_matchspies();
   response.total = mset.get_matches_estimated();
   response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
+  response.collapse = request.collapse;
+  if (collapsed) {
+    // Ranking only: Xapian's estimates. Otherwise every matching document was seen: the counts are exact.
+    response.total_documents = mset.get_uncollapsed_matches_estimated();
+    response.total_exact = !request.ranking_only;
+    response.facets_exact = !request.ranking_only;
+    if (!request.ranking_only) {
+      response.total = groups.groups();
+      response.total_documents = groups.documents();
+    }
+  }
   for (const schema::FacetSpec& spec : schema::kFacets) {
     if (unfiltered[schema::index_of(spec.facet)]) fill_facet(pass, spec.facet, counter, nullptr, response);
   }
@@ -295,42 +445,115 @@ void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
   }
 }
 
-// The page of hits: stored fields, facets, labelled references and snippets (ranking only: the first two).
+// One hit of the page: stored fields, facets, labelled references and snippets (ranking only: the first two).
+Hit make_hit(SearchPass& pass, const Xapian::Document& doc, double weight, std::size_t rank,
+             const MatchedTerms& matched) {
+  const SearchRequest& request = pass.request;
+  Hit hit;
+  hit.rank = rank;
+  hit.docid = doc.get_docid();
+  hit.stored = schema::decode_stored(doc.get_data());
+  hit.weight = weight;
+  hit.score = round4(hit.weight);
+  hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+  if (request.ranking_only) return hit;
+  hit.descriptors = pass.labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
+  hit.places = pass.labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
+  hit.dossiers = pass.labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
+  hit.marked_title = mark_words(hit.stored.title, hit.stored.lang, matched);
+  hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
+  const bool summary_has_mark =
+      std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
+  if (!summary_has_mark && !hit.stored.body.empty()) {
+    Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
+    const bool body_has_mark =
+        std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
+    if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
+  }
+  return hit;
+}
+
+// The ids among `ids` of the documents that match the request (its query and every filter): one boolean match.
+std::set<std::string, std::less<>> matching_ids(const SearchPass& pass, const std::vector<std::string>& ids) {
+  std::set<std::string, std::less<>> out;
+  if (ids.empty()) return out;
+  std::vector<std::string> terms;
+  for (const std::string& id : ids) terms.push_back(schema::id_term(id));
+  Xapian::Enquire enquire(pass.db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pass.plan.filtered(),
+                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+  pass.deadline.check();
+  const Xapian::MSet found = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+  for (auto it = found.begin(); it != found.end(); ++it) {
+    out.insert(schema::decode_stored(it.get_document().get_data()).id);
+  }
+  return out;
+}
+
+// --collapse translation: the version of a group to show. The first language of --lang, then --prefer-lang, that has
+// a matching version; else the best-ranked version, the one Xapian's collapse kept (`best`).
+std::string chosen_version(const SearchRequest& request, const schema::StoredDocument& best,
+                           const std::set<std::string, std::less<>>& matching) {
+  std::vector<schema::Lang> order;
+  if (request.lang) order.push_back(*request.lang);
+  order.insert(order.end(), request.prefer_langs.begin(), request.prefer_langs.end());
+  for (schema::Lang lang : order) {
+    if (best.lang == lang) return best.id;
+    for (const schema::StoredTranslation& t : best.translations) {
+      if (t.lang == lang && matching.count(t.id)) return t.id;
+    }
+  }
+  return best.id;
+}
+
+// The page of hits. Collapsed, each hit is its group's chosen version, at the rank and score of the group's
+// best-ranked version, and lists the group's other versions.
 void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& response) {
   const SearchRequest& request = pass.request;
   // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
   // like one of its wildcards.
+  // A --related list marks nothing: the reader typed no word, and its snippets are the summaries' openings.
   const Xapian::Query& query = pass.plan.match;
-  MatchedTerms matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
-  matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  MatchedTerms matched;
+  if (request.related.empty()) {
+    matched = matched_terms_of({query.get_unique_terms_begin(), query.get_unique_terms_end()});
+    matched.prefixes.insert(pass.plan.wildcards.begin(), pass.plan.wildcards.end());
+  }
   std::size_t rank = request.offset;
+  std::vector<Hit> best;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     pass.deadline.check();
-    Hit hit;
-    hit.rank = ++rank;
-    hit.docid = *it;
-    const Xapian::Document doc = it.get_document();
-    hit.stored = schema::decode_stored(doc.get_data());
-    hit.weight = it.get_weight();
-    hit.score = round4(hit.weight);
-    hit.facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
-    if (request.ranking_only) {
-      response.hits.push_back(std::move(hit));
-      continue;
+    best.push_back(make_hit(pass, it.get_document(), it.get_weight(), ++rank, matched));
+  }
+  if (request.collapse == Collapse::None || request.ranking_only) {
+    response.hits = std::move(best);
+    return;
+  }
+  std::vector<std::string> translations;
+  for (const Hit& hit : best) {
+    for (const schema::StoredTranslation& t : hit.stored.translations) translations.push_back(t.id);
+  }
+  const std::set<std::string, std::less<>> matching = matching_ids(pass, translations);
+  for (Hit& hit : best) {
+    const std::string chosen = chosen_version(request, hit.stored, matching);
+    std::vector<Version> versions;
+    const auto add_version = [&](schema::Lang lang, const std::string& id) {
+      if (id != chosen) versions.push_back({lang, id, id == hit.stored.id || matching.count(id) > 0});
+    };
+    // Every version of the group, in the order fr, en, es, pt (stored translations are in that order).
+    std::vector<schema::StoredTranslation> group = hit.stored.translations;
+    group.push_back({hit.stored.lang, hit.stored.id});
+    std::sort(group.begin(), group.end(), [](const auto& a, const auto& b) { return a.lang < b.lang; });
+    for (const schema::StoredTranslation& t : group) add_version(t.lang, t.id);
+    if (chosen != hit.stored.id) {
+      Xapian::PostingIterator posting = pass.db.postlist_begin(schema::id_term(chosen));
+      if (posting == pass.db.postlist_end(schema::id_term(chosen))) {
+        throw std::invalid_argument("the translation " + chosen + " of " + hit.stored.id + " is not in the database");
+      }
+      hit = make_hit(pass, pass.db.get_document(*posting), hit.weight, hit.rank, matched);
     }
-    hit.descriptors = pass.labels.refs(Facet::Descriptor, hit.stored.descriptors, request.lang, hit.stored.lang);
-    hit.places = pass.labels.refs(Facet::Place, hit.stored.places, request.lang, hit.stored.lang);
-    hit.dossiers = pass.labels.refs(Facet::Dossier, hit.stored.dossiers, request.lang, hit.stored.lang);
-    hit.marked_title = mark_words(hit.stored.title, hit.stored.lang, matched);
-    hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
-    const bool summary_has_mark =
-        std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
-    if (!summary_has_mark && !hit.stored.body.empty()) {
-      Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
-      const bool body_has_mark =
-          std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
-      if (body_has_mark || hit.snippet.empty()) hit.snippet = std::move(from_body);
-    }
+    hit.versions = std::move(versions);
     response.hits.push_back(std::move(hit));
   }
 }
@@ -349,6 +572,61 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
   const Xapian::doccount hits = check.get_mset(0, 0, needed).get_matches_lower_bound();
   pass.deadline.check();
   return hits;
+}
+
+// --related ID: the plan's match becomes the documents that share a descriptor with ID or one of its kRelatedTerms
+// best terms (Xapian's relevance feedback: the ESet of an RSet holding ID alone), without ID and its translations; the key that
+// sorts those sharing descriptors first is returned. Throws SearchError("unknown_document", …) when no document has
+// the id.
+std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const std::string& id, QueryPlan& plan) {
+  const std::string self_term = schema::id_term(id);
+  const Xapian::PostingIterator posting = db.postlist_begin(self_term);
+  if (posting == db.postlist_end(self_term)) {
+    throw SearchError("unknown_document", "--related: no document has the id \"" + id + "\"", kExitUsage);
+  }
+  const Xapian::docid self = *posting;
+  const Xapian::Document doc = db.get_document(self);
+  const schema::FacetValues facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+  // The document and its translations (the same text in other languages) are left out.
+  std::vector<Xapian::Query> versions = {Xapian::Query(self_term)};
+  std::set<Xapian::docid> left_out = {self};
+  for (const schema::StoredTranslation& t : schema::decode_stored(doc.get_data()).translations) {
+    const std::string term = schema::id_term(t.id);
+    versions.emplace_back(term);
+    if (const Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term)) left_out.insert(*it);
+  }
+  const double documents = db.get_doccount();
+  std::vector<double> weights(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0.0);
+  std::vector<Xapian::Query> descriptors;
+  for (const std::string& descriptor : facets[Facet::Descriptor]) {
+    const std::string term = schema::facet_term(Facet::Descriptor, descriptor);
+    const double idf = std::log(1.0 + documents / std::max<double>(db.get_termfreq(term), 1.0));
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+      if (!left_out.count(*it)) weights[*it] += idf;
+    }
+    descriptors.emplace_back(term);
+  }
+  // The text terms of the document that best tell it apart (unprefixed words: no field, stem or boolean term).
+  struct TextTerms : Xapian::ExpandDecider {
+    bool operator()(const std::string& term) const override {
+      return !term.empty() && !(term.front() >= 'A' && term.front() <= 'Z');
+    }
+  };
+  const TextTerms text_terms;
+  Xapian::RSet rset;
+  rset.add_document(self);
+  Xapian::Enquire enquire(db);
+  const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &text_terms);
+  const Xapian::Query text(Xapian::Query::OP_OR, eset.begin(), eset.end());
+  const Xapian::Query shared(Xapian::Query::OP_SCALE_WEIGHT,
+                             Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
+  plan.match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, shared, text),
+                             Xapian::Query(Xapian::Query::OP_OR, versions.begin(), versions.end()));
+  plan.browse = false;
+  plan.relaxed = false;
+  plan.correction.clear();
+  plan.wildcards.clear();
+  return std::make_unique<SharedDescriptorKey>(std::move(weights));
 }
 
 }  // namespace
@@ -425,10 +703,21 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.limit = request.limit;
   response.relaxed = plan.relaxed;
   response.warnings = request.warnings;
+  response.related = request.related;
   try {
+    std::unique_ptr<SharedDescriptorKey> related_key;
+    if (!request.related.empty()) related_key = relate(db_, request.related, plan);
     const Xapian::doccount all = db_.get_doccount();
-    SearchPass pass{db_, request, plan, facet_table_.get(), facet_ids_.get(), deadline, all,
-                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all), LabelReader(db_, label_table_.get())};
+    SearchPass pass{db_,
+                    request,
+                    plan,
+                    facet_table_.get(),
+                    facet_ids_.get(),
+                    deadline,
+                    all,
+                    may_run_long(plan.filtered(), !plan.wildcards.empty(), all),
+                    LabelReader(db_, label_table_.get()),
+                    related_key.get()};
     const Xapian::MSet mset = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);
     assemble_hits(pass, mset, response);

@@ -792,7 +792,7 @@ case_search_other_schema_version() {
   cp -r "$(readlink -f "$FAULT_FIX/small.db")" other.db
   timeout 60 xapian-metadata set other.db citego.schema_version 999 || { why "setup: xapian-metadata failed"; return 1; }
   search_json 1 other.db democracy
-  expect_file_text "stdout" out '{"version":2,"error":{"code":"schema_mismatch","message":"other.db was built with schema version 999; this citego-search reads version 2: rebuild it with: citego-index --db other.db INPUT..."}}
+  expect_file_text "stdout" out '{"version":2,"error":{"code":"schema_mismatch","message":"other.db was built with schema version 999; this citego-search reads version 3: rebuild it with: citego-index --db other.db INPUT..."}}
 '
 }
 

@@ -21,7 +21,7 @@
 namespace citego::schema {
 
 // Bumped whenever a database written by one version cannot be read correctly by another.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // The values of <citego-export version="…"> this code reads: version 1 (organisations, projects, resources) and
 // version 2 (version 1 plus persons, descriptors, places, dossiers and fiches). A run may mix both.
 inline constexpr std::array<std::string_view, 2> kExportFormatVersions = {"1", "2"};
@@ -340,6 +340,9 @@ inline constexpr Xapian::valueno kSlotFacets = 0;    // pack_facets()
 inline constexpr Xapian::valueno kSlotYearMin = 1;   // sortable_serialise(oldest year), or kNoYearLow
 inline constexpr Xapian::valueno kSlotYearMax = 2;   // sortable_serialise(newest year), or empty
 inline constexpr Xapian::valueno kSlotFacetIds = 3;  // pack_facet_ids(), when the metadata has kMetaFacetIds
+// The translation group of a fiche that has translations: translation_group_key(); empty for every other document
+// (which Xapian's collapse then never merges with another).
+inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
 
 // Sort key for kSlotYearMin when a document has no year: sorts after every year in ascending order.
 std::string no_year_low_key();
@@ -360,6 +363,10 @@ struct StoredTranslation {
   std::string id;
   bool operator==(const StoredTranslation&) const = default;
 };
+
+// The key of a translation group, the same for every version: the smallest id among a fiche's own and its
+// translations' ids; empty when it has no translation.
+std::string translation_group_key(std::string_view id, const std::vector<StoredTranslation>& translations);
 
 struct StoredDocument {
   std::string id;

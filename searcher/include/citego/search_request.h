@@ -80,6 +80,23 @@ inline constexpr std::string_view kUnknownFilterValue = "unknown_filter_value";
 // The year range of a year filter that does not parse: it holds no year, so it matches no document.
 inline constexpr YearRange kNoYears{schema::kMaxYear + 1, schema::kMinYear - 1};
 
+// --collapse: what one hit stands for.
+enum class Collapse {
+  None,         // a document
+  Translation,  // a translation group (schema::kSlotTranslationGroup): its versions that match, shown as one
+};
+
+// --facet-search FACET=PREFIX: the values of FACET whose label has a word starting with PREFIX.
+struct FacetSearch {
+  schema::Facet facet = schema::Facet::Descriptor;
+  std::string prefix;                 // as written
+  std::vector<std::string> words;     // its words, folded and lower-cased (analysis::tokenize); at least one
+  bool operator==(const FacetSearch&) const = default;
+};
+
+// The most values --facet-search lists (its --facet-limit 0 lists this many).
+inline constexpr std::size_t kMaxFacetSearchValues = 100;
+
 struct SearchRequest {
   std::string query;                  // the query-language text; empty browses every document
   std::optional<schema::Lang> lang;   // language the query is written in; none: each document's own
@@ -102,6 +119,13 @@ struct SearchRequest {
   // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
   // go up to kMaxRankingLimit.
   bool ranking_only = false;
+  // --collapse translation: one hit per translation group, in the first language of `lang`, then `prefer_langs`
+  // (--prefer-lang), that has a matching version, else its best-ranked version.
+  Collapse collapse = Collapse::None;
+  std::vector<schema::Lang> prefer_langs;
+  // --related ID: the documents related to this one (no query text), instead of a query's matches.
+  std::string related;
+  std::optional<FacetSearch> facet_search;
   // What add_filter forgave, in the order of the filters, each once; the response carries them.
   std::vector<SearchWarning> warnings;
 
@@ -126,6 +150,17 @@ inline constexpr std::size_t kMaxYearBuckets = 50;
 // not YYYY..YYYY with years kMinYear to kMaxYear and the first not after the last, "decades" comes with other ranges,
 // or the request would have more than kMaxYearBuckets ranges.
 void add_facet_ranges(SearchRequest& request, std::string_view facet_equals_ranges);
+
+// Parses --collapse: "translation" or "none". Throws SearchError("usage", …) on others.
+Collapse parse_collapse(std::string_view text);
+
+// Parses --prefer-lang: languages separated by commas ("fr,en"), in order of preference, each once. Throws
+// SearchError("usage", …) on an unknown or repeated language.
+std::vector<schema::Lang> parse_prefer_langs(std::string_view text);
+
+// Parses --facet-search FACET=PREFIX. FACET is a facet with labels (descriptor, place, author, dossier, partner);
+// PREFIX has at least one word. Throws SearchError("bad_facet_search", …, kExitUsage) otherwise.
+FacetSearch parse_facet_search(std::string_view facet_equals_prefix);
 
 // Checks the request against the caps (kMaxLimit, kMaxQueryBytes, kMaxYearBuckets) before any database work.
 // Throws SearchError ("usage", "query_too_long" or "bad_facet_ranges", kExitUsage).

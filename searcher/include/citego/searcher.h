@@ -26,6 +26,9 @@ namespace citego {
 inline constexpr double kBm25K1 = 1.5;
 inline constexpr double kBm25B = 0.75;
 
+// --related: how many of the given document's best text terms (Xapian's ESet) find documents close in text.
+inline constexpr Xapian::termcount kRelatedTerms = 10;
+
 struct FacetCount {
   std::string value;
   Xapian::doccount count = 0;
@@ -51,6 +54,14 @@ struct LabelledRef {
   bool operator==(const LabelledRef&) const = default;
 };
 
+// Another version of a collapsed hit's translation group, and whether it matches the request too.
+struct Version {
+  schema::Lang lang = schema::Lang::En;
+  std::string id;
+  bool matches = false;
+  bool operator==(const Version&) const = default;
+};
+
 struct Hit {
   std::size_t rank = 0;  // 1-based, counting from the first result (offset included)
   Xapian::docid docid = 0;
@@ -66,6 +77,16 @@ struct Hit {
   std::vector<LabelledRef> descriptors;
   std::vector<LabelledRef> places;
   std::vector<LabelledRef> dossiers;
+  // With --collapse translation: the group's other versions (stored.translations), each saying whether it matches.
+  std::vector<Version> versions;
+};
+
+// The answer of --facet-search: the values of the facet whose label has a word starting like each word of the prefix.
+struct FacetSearchResult {
+  schema::Facet facet = schema::Facet::Descriptor;
+  std::string prefix;
+  std::vector<FacetCount> values;  // count over the matches (as the facet's own counts), best first
+  std::vector<std::string> matched_labels;  // by value: the label whose words matched (the request's language first)
 };
 
 struct SearchResponse {
@@ -81,6 +102,12 @@ struct SearchResponse {
   bool facets_exact = true;
   std::optional<std::string> suggestion;  // a corrected query that has hits
   bool relaxed = false;                   // the query did not parse and was searched as plain words
+  // --collapse translation: `total` counts translation groups (a document outside any group is one), and
+  // `total_documents` the matching documents; facet counts still count documents.
+  Collapse collapse = Collapse::None;
+  Xapian::doccount total_documents = 0;
+  std::string related;                    // --related ID
+  std::optional<FacetSearchResult> facet_search;
   std::vector<SearchWarning> warnings;    // the request's (search_request.h)
   double seconds = 0;                     // filled when the request asks for timing
 };
