@@ -17,6 +17,7 @@
 
 #include "citego/index_builder.h"
 #include "citego/live_database.h"
+#include "librarian.h"
 
 namespace po = boost::program_options;
 
@@ -29,10 +30,17 @@ constexpr unsigned kMaxJobs = 64;  // each writer thread holds a staging run ope
 
 const char* const kUsage =
     "Usage: citego-index --db PATH INPUT...\n"
+    "       citego-index --update --db PATH INPUT... [--delete ID...] [--delete-from FILE]\n"
+    "       citego-index --delete ID... --db PATH\n"
+    "       citego-index --stats [--format json] --db PATH\n"
+    "       citego-index --rollback --db PATH\n"
     "Builds a CITEGO search database from XML exports (files, or folders of *.xml files) and publishes it at PATH\n"
     "atomically: searchers see the previous database until the new one is complete, and a failed run leaves it as\n"
     "it was. PATH is a link into PATH.generations/. An INPUT may be a pipe (<(command), /dev/stdin), read once;\n"
-    "named pipes (FIFOs), devices and sockets are refused.\n";
+    "named pipes (FIFOs), devices and sockets are refused.\n"
+    "--update and --delete change the live generation in place, in one transaction (a searcher sees the state before\n"
+    "or after it); references to documents kept in the database are valid, and a document still referred to is not\n"
+    "deleted. --rollback makes the generation the last build replaced live again.\n";
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -57,6 +65,7 @@ int main(int argc, char** argv) {
       ("verbose,v", "also print where the time went (check, write, merge)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
+  citego::add_librarian_options(visible);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(), "input");
   po::options_description all;
@@ -82,6 +91,7 @@ int main(int argc, char** argv) {
     std::cout << "citego-index " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
     return kExitOk;
   }
+  if (citego::is_librarian_command(vm)) return citego::run_librarian_command(vm);
   const char* usage_error = nullptr;
   if (!vm.count("db")) {
     usage_error = "--db PATH is required";
@@ -93,6 +103,8 @@ int main(int argc, char** argv) {
     usage_error = "--jobs must be between 1 and 64";
   } else if (vm["chunk"].as<std::size_t>() < 1) {
     usage_error = "--chunk must be at least 1";
+  } else if (vm.count("keep") && vm["keep"].as<std::size_t>() < 2) {
+    usage_error = "--keep must be at least 2 (the new generation and the one it replaces)";
   }
   if (usage_error) {
     std::cerr << "citego-index: " << usage_error << "\nTry 'citego-index --help'.\n";
@@ -106,6 +118,7 @@ int main(int argc, char** argv) {
   request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>()
                                   : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   request.chunk_size = vm["chunk"].as<std::size_t>();
+  if (vm.count("keep")) request.keep = vm["keep"].as<std::size_t>();
   const bool quiet = vm.count("quiet") > 0;
 
   citego::ProgressCallback progress;

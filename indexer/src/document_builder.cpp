@@ -72,6 +72,7 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const Derive
   doc = generator_.get_document();
 
   doc.add_value(schema::kSlotFacets, schema::pack_facets(facets));
+  doc.add_value(schema::kSlotId, record.id);
   const auto& years = facets[Facet::Year];
   if (years.empty()) {
     doc.add_value(schema::kSlotYearMin, schema::no_year_low_key());

@@ -17,6 +17,7 @@
 #include "citego/document_builder.h"
 #include "citego/input_file.h"
 #include "citego/live_database.h"
+#include "citego/record_store.h"
 #include "citego/reference_graph.h"
 #include "citego/sharded_writer.h"
 #include "citego/schema.h"
@@ -34,6 +35,8 @@ std::string summary_of(const std::vector<Diagnostic>& diagnostics, std::size_t t
   return text;
 }
 
+}  // namespace
+
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -42,6 +45,8 @@ std::string utc_now() {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
 }
+
+namespace {
 
 // Collects diagnostics up to a limit, counting the rest.
 class ErrorList {
@@ -155,6 +160,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   ReferenceGraph graph;
   ErrorList errors(request.max_errors);
   std::vector<CheckedInput> seen(files.size());
+  std::vector<std::pair<std::string, std::string>> entry_facts;  // kept with the database (record_store.h)
   for (std::size_t i = 0; i < files.size(); ++i) {
     InputBytes input = read_input(files[i]);
     if (input.error) {
@@ -167,6 +173,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
       }
       for (const ThesaurusEntry& entry : parsed.entries) {
         if (auto duplicate = graph.add(entry)) errors.add(std::move(*duplicate));
+        entry_facts.emplace_back(std::string(kFactPrefix) + entry.id, encode_fact(entry));
       }
       seen[i] = CheckedInput{input.bytes.size(), digest_of(input.bytes), input.pipe, {}};
       if (input.pipe) seen[i].kept = std::move(input.bytes);
@@ -180,6 +187,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
   // yet (so it need not be synced); the runs are then merged into the new generation.
   LiveDatabase live(request.db_path);
+  live.set_keep(request.keep);
   std::filesystem::create_directories(live.staging_path());
   ShardedWriter writer(live.staging_path(), request.jobs, graph);
   std::size_t read = 0;
@@ -211,6 +219,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   const auto written = std::chrono::steady_clock::now();
   const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
   std::map<std::string, std::string> metadata(labels.begin(), labels.end());
+  metadata.insert(entry_facts.begin(), entry_facts.end());
   metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
                                    {std::string(schema::kMetaBuiltAt), utc_now()},
                                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},

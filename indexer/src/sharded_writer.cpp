@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include "citego/document_builder.h"
+#include "citego/record_store.h"
 
 namespace citego {
 
@@ -86,13 +87,14 @@ void ShardedWriter::work() {
         const Xapian::Document doc = builder.build(record, graph_.derived_of(record.id));
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
           const std::string& term = *t;
-          // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
-          if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9')) continue;
-          words[term] += t.get_wdf();
+          if (is_spelling_word(term)) words[term] += t.get_wdf();
         }
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the
         // merge renumbers the runs in order (add_document costs a quarter less than replace_document).
         run.add_document(doc);
+        // What an update needs of the record, without the exports (record_store.h).
+        run.set_metadata(std::string(kFactPrefix) + record.id, encode_fact(record));
+        run.set_metadata(std::string(kRecordPrefix) + record.id, encode_record(record));
       }
       run.commit();
       run.close();

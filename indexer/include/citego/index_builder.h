@@ -42,6 +42,7 @@ struct IndexRequest {
   std::size_t max_errors = 100;     // faults reported before reading stops
   std::size_t chunk_size = 1000;    // consecutive documents per staging run (see ShardedWriter)
   unsigned jobs = 2;                // writer threads, at least 1
+  std::size_t keep = 2;             // generations left after publishing (LiveDatabase::set_keep)
 };
 
 struct IndexSummary {
@@ -65,6 +66,9 @@ using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
 // that does not exist, a folder named *.xml given as input, a folder that cannot be listed or has no *.xml file, and
 // each *.xml entry of a folder that cannot be reached (a dangling symbolic link, a loop of links).
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+// The time now, UTC, as the database metadata holds it: YYYY-MM-DDTHH:MM:SSZ.
+std::string utc_now();
 
 // Runs a whole build. Throws InputError for faults in the inputs, LiveDatabaseError or Xapian::Error for failures of
 // the database; in every failure the database at request.db_path is left as it was.

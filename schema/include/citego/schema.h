@@ -29,6 +29,7 @@ inline constexpr std::string_view kMetaBuiltAt = "citego.built_at";
 inline constexpr std::string_view kMetaInputCount = "citego.input_files";
 inline constexpr std::string_view kMetaDocumentCount = "citego.documents";
 inline constexpr std::string_view kMetaIndexerVersion = "citego.indexer_version";
+inline constexpr std::string_view kMetaUpdatedAt = "citego.updated_at";  // the last --update or --delete, if any
 // Labels of facet values: kMetaLabelPrefix + facet name + ":" + value (label_key) -> encode_labels().
 inline constexpr std::string_view kMetaLabelPrefix = "citego.label.";
 
@@ -256,6 +257,7 @@ FacetValues unpack_facets(std::string_view packed);
 inline constexpr Xapian::valueno kSlotFacets = 0;    // pack_facets()
 inline constexpr Xapian::valueno kSlotYearMin = 1;   // sortable_serialise(oldest year), or kNoYearLow
 inline constexpr Xapian::valueno kSlotYearMax = 2;   // sortable_serialise(newest year), or empty
+inline constexpr Xapian::valueno kSlotId = 3;        // the document's id: breaks ties, so docids never order hits
 
 // Sort key for kSlotYearMin when a document has no year: sorts after every year in ascending order.
 std::string no_year_low_key();
