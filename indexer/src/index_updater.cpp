@@ -35,16 +35,14 @@ std::string quoted_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-// The ids a kept record refers to: their derivation may have read it.
-void add_references_of(const StoredFact& fact, std::vector<std::string>& out) {
+// What a kept record referred to, which may have read it: the documents it named (an organisation reads the years of
+// the projects that name it) into `named`, the fiche it was a translation of (whose group it left) into `groups`.
+void add_references_of(const StoredFact& fact, std::vector<std::string>& named, std::vector<std::string>& groups) {
   if (const auto* r = std::get_if<ExportRecord>(&fact)) {
     for (const auto* refs : {&r->participants, &r->links, &r->partners, &r->dossiers}) {
-      for (const Reference& ref : *refs) out.push_back(ref.ref);
+      for (const Reference& ref : *refs) named.push_back(ref.ref);
     }
-    if (r->translation_of) out.push_back(r->translation_of->ref);
-  } else {
-    const auto& e = std::get<ThesaurusEntry>(fact);
-    if (e.parent) out.push_back(e.parent->ref);
+    if (r->translation_of) groups.push_back(r->translation_of->ref);
   }
 }
 
@@ -157,13 +155,19 @@ UpdateSummary update_index(const UpdateRequest& request) {
     throw InputError(std::move(errors), total);
   }
 
-  // Who must be written again: every reader of a changed record, as it is now and as it was.
+  // Who must be written again: every reader of a changed record, as it is now and as it was (those that referred to
+  // it still do, or changed themselves; those it referred to are read again below).
   std::vector<std::string> changed(given.begin(), given.end());
   changed.insert(changed.end(), deleted.begin(), deleted.end());
-  for (const auto& [id, fact] : old) add_references_of(fact, changed);
   std::sort(changed.begin(), changed.end());
-  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-  const std::vector<std::string> readers = graph.readers_of(changed);
+  std::vector<std::string> named, groups(changed);
+  for (const auto& [id, fact] : old) add_references_of(fact, named, groups);
+  std::vector<std::string> readers = graph.readers_of(groups);
+  for (const std::string& id : named) {
+    if (graph.is_document(id)) readers.push_back(id);
+  }
+  std::sort(readers.begin(), readers.end());
+  readers.erase(std::unique(readers.begin(), readers.end()), readers.end());
 
   std::unordered_map<std::string, const ExportRecord*> input_of;
   for (const ExportRecord& r : records) input_of.emplace(r.id, &r);
