@@ -14,13 +14,13 @@ namespace {
 using citego::ExportRecord;
 using citego::ThesaurusEntry;
 
-// Every field of a record set, so that a field the encoding forgets shows.
+// Every field of a record set, so that a field the encoding forgets shows (locations are not kept: none here).
 ExportRecord full_record() {
   ExportRecord r;
   r.doc_type = citego::schema::DocType::Fiche;
   r.id = "fic-1";
   r.lang = citego::schema::Lang::Pt;
-  r.where = {"f.xml", 12, 3};
+  r.where = {};
   r.title = "Título";
   r.url = "https://example.org/1";
   r.summary = "Resumo";
@@ -32,21 +32,21 @@ ExportRecord full_record() {
   r.project_type = "mooc";
   r.start_year = 2015;
   r.end_year = -3;  // any number survives, negative ones too
-  r.participants = {{"org-1", "creator", {"f.xml", 13, 5}}};
+  r.participants = {{"org-1", "creator", {}}};
   r.category = "report";
   r.year = 2016;
   r.authors = {"Free Author"};
   r.keywords = {"k1", "k2"};
-  r.links = {{"prj-1", "", {"f.xml", 14, 5}}, {"org-2", "", {"f.xml", 15, 5}}};
-  r.coordinator = citego::Reference{"per-1", "", {"f.xml", 16, 5}};
-  r.partners = {{"org-3", "partner", {"f.xml", 17, 5}}};
-  r.author_refs = {{"per-2", "", {"f.xml", 18, 5}}, {"", "Written Name", {"f.xml", 19, 5}}};
-  r.descriptors = {{"dsc-1", "", {"f.xml", 20, 5}}};
-  r.places = {{"plc-1", "", {"f.xml", 21, 5}}};
+  r.links = {{"prj-1", "", {}}, {"org-2", "", {}}};
+  r.coordinator = citego::Reference{"per-1", "", {}};
+  r.partners = {{"org-3", "partner", {}}};
+  r.author_refs = {{"per-2", "", {}}, {"", "Written Name", {}}};
+  r.descriptors = {{"dsc-1", "", {}}};
+  r.places = {{"plc-1", "", {}}};
   r.fiche_type = "case";
   r.date = citego::Date{2017, 2, 28};
-  r.dossiers = {{"dos-1", "", {"f.xml", 22, 5}}};
-  r.translation_of = citego::Reference{"fic-0", "", {"f.xml", 23, 5}};
+  r.dossiers = {{"dos-1", "", {}}};
+  r.translation_of = citego::Reference{"fic-0", "", {}};
   r.source = "Fonte";
   return r;
 }
@@ -90,15 +90,15 @@ TEST(RecordStore, EntryReadsBackWhole) {
   ThesaurusEntry e;
   e.kind = citego::ThesaurusKind::Place;
   e.id = "plc-1";
-  e.where = {"t.xml", 4, 3};
+  e.where = {};
   e.labels = {"Brésil", "Brazil", "Brasil", "Brasil"};
   e.name = "n";
-  e.affiliation = citego::Reference{"org-1", "", {"t.xml", 5, 1}};
+  e.affiliation = citego::Reference{"org-1", "", {}};
   e.family = "territory";
-  e.related = {{"dsc-2", "", {"t.xml", 6, 1}}};
+  e.related = {{"dsc-2", "", {}}};
   e.level = "country";
   e.code = "BR";
-  e.parent = citego::Reference{"plc-0", "", {"t.xml", 4, 40}};
+  e.parent = citego::Reference{"plc-0", "", {}};
   const citego::StoredFact fact = citego::decode_fact(citego::encode_fact(e));
   ASSERT_TRUE(std::holds_alternative<ThesaurusEntry>(fact));
   EXPECT_EQ(std::get<ThesaurusEntry>(fact), e);

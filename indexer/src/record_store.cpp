@@ -27,10 +27,11 @@ class Writer {
     number(static_cast<std::int64_t>(s.size()));
     out_.append(s);
   }
-  void where(const SourceLocation& w) {
-    text(w.file);
-    number(w.line);
-    number(w.column);
+  // Locations are not kept: the same records read from a file or a pipe make the same database.
+  void where(const SourceLocation&) {
+    text("");
+    number(0);
+    number(0);
   }
   void reference(const Reference& r) {
     text(r.ref);
