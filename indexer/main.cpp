@@ -22,6 +22,7 @@
 
 #include "citego/index_builder.h"
 #include "citego/live_database.h"
+#include "librarian.h"
 
 namespace po = boost::program_options;
 
@@ -35,6 +36,10 @@ constexpr unsigned kMaxJobs = 64;  // each writer thread holds a staging run ope
 const char* const kUsage =
     "Usage: citego-index --db PATH INPUT...\n"
     "       citego-index --check [--db PATH] INPUT...\n"
+    "       citego-index --update --db PATH INPUT... [--delete ID...] [--delete-from FILE]\n"
+    "       citego-index --delete ID... --db PATH\n"
+    "       citego-index --stats [--format json] --db PATH\n"
+    "       citego-index --rollback --db PATH\n"
     "Builds a CITEGO search database from XML exports and publishes it at PATH atomically: searchers see the\n"
     "previous database until the new one is complete, and a failed or interrupted run leaves it as it was. PATH is\n"
     "a link into PATH.generations/; the folder PATH is in must exist. A build that would remove more than half of\n"
@@ -43,7 +48,10 @@ const char* const kUsage =
     "An INPUT is a file, or a folder whose *.xml files (any case: .xml, .XML) are read in byte order of name; its\n"
     "subfolders are not read (give them as inputs of their own). An INPUT may be a pipe (<(command), /dev/stdin),\n"
     "read once; named pipes (FIFOs), devices and sockets are refused. Exports are XML 1.0 in UTF-8, ISO-8859-1 or\n"
-    "Windows-1252, as their XML declaration says (none: UTF-8).\n";
+    "Windows-1252, as their XML declaration says (none: UTF-8).\n"
+    "--update and --delete change the live generation in place, in one transaction (a searcher sees the state before\n"
+    "or after it); references to documents kept in the database are valid, and a document still referred to is not\n"
+    "deleted. --rollback makes the generation the last build replaced live again.\n";
 
 const char* const kExitStatus =
     "\nExit status: 0 built and published (--check: the inputs are valid); 1 errors in the inputs, a build refused\n"
@@ -186,6 +194,7 @@ int main(int argc, char** argv) {
       ("verbose,v", "also print where the time went (check, write, merge)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
+  citego::add_librarian_options(visible);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(), "input");
   po::options_description all;
@@ -209,6 +218,7 @@ int main(int argc, char** argv) {
     std::cout << "citego-index " << CITEGO_VERSION << " (Xapian " << Xapian::version_string() << ")\n";
     return kExitOk;
   }
+  if (citego::is_librarian_command(vm)) return citego::run_librarian_command(vm);
   const bool check_only = vm.count("check") > 0;
   const char* usage_error = nullptr;
   if (!vm.count("db") && !check_only) {
@@ -221,6 +231,8 @@ int main(int argc, char** argv) {
     usage_error = "--jobs must be between 1 and 64";
   } else if (vm["chunk"].as<std::size_t>() < 1) {
     usage_error = "--chunk must be at least 1";
+  } else if (vm.count("keep") && vm["keep"].as<std::size_t>() < 2) {
+    usage_error = "--keep must be at least 2 (the new generation and the one it replaces)";
   }
   if (usage_error) {
     std::cerr << "citego-index: " << usage_error << "\nTry 'citego-index --help'.\n";
@@ -236,6 +248,7 @@ int main(int argc, char** argv) {
   request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>()
                                   : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   request.chunk_size = vm["chunk"].as<std::size_t>();
+  if (vm.count("keep")) request.keep = vm["keep"].as<std::size_t>();
   const bool quiet = vm.count("quiet") > 0;
 
   const bool terminal = ::isatty(STDERR_FILENO);

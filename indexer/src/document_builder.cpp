@@ -80,6 +80,7 @@ Xapian::Document DocumentBuilder::build(const ExportRecord& record, const Derive
 
   doc.add_value(schema::kSlotFacets, schema::pack_facets(facets));
   if (ids_) doc.add_value(schema::kSlotFacetIds, schema::pack_facet_ids(facets, *ids_));
+  doc.add_value(schema::kSlotId, record.id);
   const auto& years = facets[Facet::Year];
   if (years.empty()) {
     doc.add_value(schema::kSlotYearMin, schema::no_year_low_key());

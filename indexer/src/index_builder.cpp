@@ -18,6 +18,7 @@
 #include "citego/document_builder.h"
 #include "citego/input_file.h"
 #include "citego/live_database.h"
+#include "citego/record_store.h"
 #include "citego/reference_graph.h"
 #include "citego/sharded_writer.h"
 #include "citego/schema.h"
@@ -35,6 +36,8 @@ std::string summary_of(const std::vector<Diagnostic>& diagnostics, std::size_t t
   return text;
 }
 
+}  // namespace
+
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -43,6 +46,8 @@ std::string utc_now() {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
 }
+
+namespace {
 
 // Collects diagnostics up to a limit, counting the rest.
 class ErrorList {
@@ -253,6 +258,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   std::vector<CheckedInput> seen(files.size());
   state.total = files.size();
   report();
+  std::vector<std::pair<std::string, std::string>> entry_facts;  // kept with the database (record_store.h)
   for (std::size_t i = 0; i < files.size(); ++i) {
     InputBytes input = read_input(files[i]);
     if (input.error) {
@@ -265,6 +271,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
       }
       for (const ThesaurusEntry& entry : parsed.entries) {
         if (auto duplicate = graph.add(entry)) errors.add(std::move(*duplicate));
+        entry_facts.emplace_back(std::string(kFactPrefix) + entry.id, encode_fact(entry));
       }
       seen[i] = CheckedInput{input.bytes.size(), digest_of(input.bytes), input.pipe, {}};
       if (input.pipe) seen[i].kept = std::move(input.bytes);
@@ -304,6 +311,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   summary.live_documents = live_documents(request.db_path);  // stable: the lock is held
   check_shrink(request, graph.size(), summary.live_documents);
   RunningBuild running(live);
+  live.set_keep(request.keep);
   std::filesystem::create_directories(live.staging_path());
   ShardedWriter writer(live.staging_path(), request.jobs, graph);
   state = BuildProgress{BuildPhase::Write, 0, graph.size(), files.size(), {}};
@@ -342,6 +350,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
   std::map<std::string, std::string> metadata(labels.begin(), labels.end());
   for (auto& entry : writer.facet_dictionary().metadata()) metadata.insert(std::move(entry));
+  metadata.insert(entry_facts.begin(), entry_facts.end());
   metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
                                    {std::string(schema::kMetaBuiltAt), utc_now()},
                                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},

@@ -128,9 +128,17 @@ void LiveDatabase::publish() {
   sync_tree(generation_);
   sync_directory(store_);
 
+  link_to(generation_name_);
+  published_ = true;
+  remove_staging();
+  prune(generation_name_, previous_);
+}
+
+void LiveDatabase::link_to(const std::string& name) {
+  std::error_code ec;
   const fs::path live(path_);
-  const fs::path link_target = fs::path(fs::path(store_).filename()) / generation_name_;
-  const fs::path temporary_link = live.parent_path() / (live.filename().string() + ".link-" + generation_name_);
+  const fs::path link_target = fs::path(fs::path(store_).filename()) / name;
+  const fs::path temporary_link = live.parent_path() / (live.filename().string() + ".link-" + name);
   fs::remove(temporary_link, ec);
   fs::create_symlink(link_target, temporary_link, ec);
   if (ec) throw LiveDatabaseError("cannot create link " + temporary_link.string() + ": " + ec.message());
@@ -139,14 +147,51 @@ void LiveDatabase::publish() {
     fs::remove(temporary_link, ec);
     throw LiveDatabaseError("cannot replace " + path_ + ": " + reason);
   }
-  published_ = true;
   sync_directory(live.parent_path().empty() ? fs::path(".") : live.parent_path());
+}
 
-  remove_staging();
-  for (const auto& entry : fs::directory_iterator(store_)) {
-    const std::string name = entry.path().filename().string();
-    if (is_generation_name(name) && name != generation_name_ && name != previous_) fs::remove_all(entry.path(), ec);
+std::vector<std::string> LiveDatabase::generations() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(store_, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (is_generation_name(name) && name != generation_name_) names.push_back(name);
   }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void LiveDatabase::prune(const std::string& live, const std::string& replaced) noexcept {
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(store_, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (is_generation_name(name)) names.push_back(name);
+  }
+  std::sort(names.rbegin(), names.rend());  // newest first
+  std::size_t kept = 0;
+  for (const std::string& name : {live, replaced}) kept += !name.empty();
+  for (const std::string& name : names) {
+    if (name == live || name == replaced) continue;
+    if (kept < keep_) {
+      ++kept;
+    } else {
+      fs::remove_all(fs::path(store_) / name, ec);
+    }
+  }
+}
+
+std::string LiveDatabase::rollback() {
+  if (previous_.empty()) throw LiveDatabaseError("there is no database at " + path_ + " to roll back");
+  std::string target;
+  for (const std::string& name : generations()) {
+    if (name < previous_) target = name;
+  }
+  if (target.empty()) {
+    throw LiveDatabaseError("there is no generation before " + previous_ + " in " + store_ + " to roll back to");
+  }
+  link_to(target);
+  return target;
 }
 
 }  // namespace citego

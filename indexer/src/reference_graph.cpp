@@ -495,24 +495,133 @@ schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
   return schema::FacetDictionary(std::move(lists));
 }
 
-std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
+std::optional<std::pair<std::string, std::string>> ReferenceGraph::label_of(const std::string& id) const {
   using schema::Facet;
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [id, entry] : entries_) {
-    const Facet facet = entry.kind == ThesaurusKind::Person       ? Facet::Author
-                        : entry.kind == ThesaurusKind::Descriptor ? Facet::Descriptor
-                                                                  : Facet::Place;
-    out.emplace_back(schema::label_key(facet, id), schema::encode_labels(entry.labels));
+  if (const Entry* entry = find_entry(id)) {
+    const Facet facet = entry->kind == ThesaurusKind::Person       ? Facet::Author
+                        : entry->kind == ThesaurusKind::Descriptor ? Facet::Descriptor
+                                                                   : Facet::Place;
+    return std::make_pair(schema::label_key(facet, id), schema::encode_labels(entry->labels));
   }
-  for (const auto& [id, facts] : facts_) {
-    if (facts.doc_type != schema::DocType::Organisation && facts.doc_type != schema::DocType::Dossier) continue;
-    schema::Labels labels;
-    labels[static_cast<std::size_t>(facts.lang)] = facts.label;
-    const Facet facet = facts.doc_type == schema::DocType::Dossier ? Facet::Dossier : Facet::Partner;
-    out.emplace_back(schema::label_key(facet, id), schema::encode_labels(labels));
+  const Facts* facts = find(id);
+  if (!facts || (facts->doc_type != schema::DocType::Organisation && facts->doc_type != schema::DocType::Dossier)) {
+    return std::nullopt;
+  }
+  schema::Labels labels;
+  labels[static_cast<std::size_t>(facts->lang)] = facts->label;
+  const Facet facet = facts->doc_type == schema::DocType::Dossier ? Facet::Dossier : Facet::Partner;
+  return std::make_pair(schema::label_key(facet, id), schema::encode_labels(labels));
+}
+
+std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& id : entry_order_) out.push_back(*label_of(id));
+  for (const std::string& id : order_) {
+    if (auto label = label_of(id)) out.push_back(std::move(*label));
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+namespace {
+
+// Every reference a document's facts hold.
+template <typename Refs, typename F>
+void for_each_reference(const Refs& refs, F each) {
+  for (const auto& ref : refs) each(ref.ref);
+}
+
+}  // namespace
+
+void ReferenceGraph::index_referrers() const {
+  if (referrers_indexed_) return;
+  const auto add = [this](const std::string& from) {
+    return [this, &from](const std::string& to) {
+      std::vector<std::string>& list = referrers_[to];
+      if (list.empty() || list.back() != from) list.push_back(from);  // each referrer is indexed in one go
+    };
+  };
+  for (const std::string& id : order_) {
+    const Facts& f = facts_.at(id);
+    const auto each = add(id);
+    for (const auto* refs : {&f.refs, &f.authors, &f.descriptors, &f.places, &f.dossiers}) {
+      for_each_reference(*refs, each);
+    }
+    if (f.translation_of) each(f.translation_of->ref);
+  }
+  for (const std::string& id : entry_order_) {
+    const Entry& e = entries_.at(id);
+    const auto each = add(id);
+    if (e.link) each(e.link->ref);
+    for_each_reference(e.related, each);
+  }
+  referrers_indexed_ = true;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> ReferenceGraph::referrers_of(
+    const std::vector<std::string>& targets) const {
+  index_referrers();
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const std::string& target : targets) {
+    const auto it = referrers_.find(target);
+    out.emplace_back(target, it == referrers_.end() ? std::vector<std::string>{} : it->second);
+  }
+  return out;
+}
+
+std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::string>& ids) const {
+  index_referrers();
+  std::set<std::string> out;
+  const auto referrers = [this](const std::string& id) -> const std::vector<std::string>& {
+    static const std::vector<std::string> none;
+    const auto it = referrers_.find(id);
+    return it == referrers_.end() ? none : it->second;
+  };
+  const auto add_document = [&](const std::string& id) {
+    if (find(id)) out.insert(id);
+  };
+  const auto add_group_of = [&](const std::string& id) {
+    const Facts* f = find(id);
+    if (!f || f->group.empty()) return;
+    if (const auto group = groups_.find(f->group); group != groups_.end()) {
+      for (const std::string& member : group->second) out.insert(member);
+    }
+  };
+  for (const std::string& id : ids) {
+    add_document(id);
+    add_group_of(id);
+    if (const Facts* f = find(id)) {
+      for (const auto* refs : {&f->refs, &f->dossiers}) {
+        for (const Ref& ref : *refs) add_document(ref.ref);
+      }
+      if (f->translation_of) {
+        add_document(f->translation_of->ref);
+        add_group_of(f->translation_of->ref);
+      }
+    }
+    // Places below an entry read its labels through their descendants' facets: walk down the hierarchy.
+    std::vector<std::string> named{id};
+    if (find_entry(id)) {
+      for (std::size_t i = 0; i < named.size(); ++i) {
+        for (const std::string& child : referrers(named[i])) {
+          const Entry* e = find_entry(child);
+          if (e && e->kind == ThesaurusKind::Place && e->link && e->link->ref == named[i] &&
+              std::find(named.begin(), named.end(), child) == named.end()) {
+            named.push_back(child);
+          }
+        }
+      }
+    }
+    for (const std::string& target : named) {
+      for (const std::string& first : referrers(target)) {
+        add_document(first);
+        add_group_of(first);
+        if (!find(first)) continue;
+        for (const std::string& second : referrers(first)) add_document(second);
+      }
+    }
+  }
+  return {out.begin(), out.end()};
 }
 
 }  // namespace citego

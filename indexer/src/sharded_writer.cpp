@@ -12,6 +12,7 @@
 
 #include "citego/analysis.h"
 #include "citego/document_builder.h"
+#include "citego/record_store.h"
 
 namespace citego {
 
@@ -97,6 +98,9 @@ void ShardedWriter::work() {
         // merge renumbers the runs in order (add_document costs a quarter less than replace_document).
         run.add_document(builder.build(record, graph_.derived_of(record.id), &forms));
         built_.fetch_add(1, std::memory_order_relaxed);
+        // What an update needs of the record, without the exports (record_store.h).
+        run.set_metadata(std::string(kFactPrefix) + record.id, encode_fact(record));
+        run.set_metadata(std::string(kRecordPrefix) + record.id, encode_record(record));
       }
       run.commit();
       run.close();
@@ -148,8 +152,7 @@ void write_spelling(const std::string& path, const analysis::WrittenForms& forms
   std::priority_queue<Word, std::vector<Word>, decltype(more_frequent)> kept(more_frequent);
   for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
     const std::string& term = *t;
-    // Exact terms only: prefixed terms start with an upper-case letter; numbers are no words to suggest.
-    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9')) continue;
+    if (!is_spelling_word(term)) continue;
     const Xapian::termcount frequency = db.get_collection_freq(term);
     if (frequency < 2) continue;
     Word word{frequency, term};

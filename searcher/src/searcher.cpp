@@ -276,18 +276,24 @@ class GroupCounter : public Xapian::MatchSpy {
   Xapian::doccount documents_ = 0;
 };
 
+// Hits that tie are ordered by id (schema::kSlotId), never by docid: an updated database and a rebuilt one give the
+// same order. A browse has no relevance, so its year order is year then id; a query sorted by year orders by year
+// then relevance, and hits of one year and one weight by docid (Xapian sorts on a value, then relevance, no more).
 void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
   const SortOrder order = request.sort.value_or(browse ? SortOrder::YearDescending : SortOrder::Relevance);
-  switch (order) {
-    case SortOrder::Relevance:
-      enquire.set_sort_by_relevance();
-      break;
-    case SortOrder::YearAscending:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotYearMin, false);
-      break;
-    case SortOrder::YearDescending:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotYearMax, true);
-      break;
+  if (order == SortOrder::Relevance) {
+    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    return;
+  }
+  const bool descending = order == SortOrder::YearDescending;
+  const Xapian::valueno slot = descending ? schema::kSlotYearMax : schema::kSlotYearMin;
+  if (browse) {
+    auto* key = new Xapian::MultiValueKeyMaker;
+    key->add_value(slot, descending);
+    key->add_value(schema::kSlotId);
+    enquire.set_sort_by_key(key->release(), false);
+  } else {
+    enquire.set_sort_by_value_then_relevance(slot, descending);
   }
 }
 

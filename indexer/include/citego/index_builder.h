@@ -52,6 +52,7 @@ struct IndexRequest {
   unsigned jobs = 2;                // writer threads, at least 1
   bool check_only = false;          // pass 1 only: every check, no database written (the shrink rule too, if db_path)
   bool allow_shrink = false;        // publish even when more than half of the live documents would go
+  std::size_t keep = 2;             // generations left after publishing (LiveDatabase::set_keep)
 };
 
 struct IndexSummary {
@@ -94,6 +95,9 @@ using ProgressCallback = std::function<void(const BuildProgress&)>;
 // folder that cannot be reached (a dangling symbolic link, a loop of links).
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
                                        std::vector<std::string>* skipped_folders = nullptr);
+
+// The time now, UTC, as the database metadata holds it: YYYY-MM-DDTHH:MM:SSZ.
+std::string utc_now();
 
 // Runs a whole build (or, with request.check_only, pass 1 alone). Throws InputError for faults in the inputs,
 // ShrinkRefused (see above), LiveDatabaseError for a --db whose folder does not exist and for failures of

@@ -3,14 +3,18 @@
 // PATH is a symbolic link to a generation directory PATH.generations/NNNNNN holding a complete Xapian database. A
 // build writes a new generation beside the live one and publishes it by renaming a new link over PATH, so a searcher
 // opens either the old database or the new one, never a half-built one. Until publish() succeeds PATH is untouched;
-// abandoning a build (an error, or the object going away) removes what it wrote. After publishing, the previous
-// generation is kept (searchers may still have it open) and older ones are removed.
+// abandoning a build (an error, or the object going away) removes what it wrote. After publishing, the generation
+// replaced is kept (searchers may still have it open), and so are the newest others up to keep() generations in all;
+// older ones are removed. rollback() publishes the generation before the live one again.
 //
 // One build at a time per PATH: the constructor takes an exclusive lock (flock) on PATH.generations/lock.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace citego {
 
@@ -41,8 +45,27 @@ class LiveDatabase {
   // in which case PATH still points where it did.
   void publish();
 
+  // The generation PATH points to before anything is published ("" and "" when there is none): where an update is
+  // applied in place.
+  std::string live_generation_path() const { return previous_.empty() ? std::string() : store_ + "/" + previous_; }
+  const std::string& live_generation_name() const { return previous_; }
+  // The generations present, oldest first.
+  std::vector<std::string> generations() const;
+
+  // How many generations publish() leaves (at least 2: the new one and the one it replaces). Default kDefaultKeep.
+  void set_keep(std::size_t keep) { keep_ = std::max<std::size_t>(2, keep); }
+  static constexpr std::size_t kDefaultKeep = 2;
+
+  // Makes the newest generation older than the live one the live database again, the same way publish() does, and
+  // returns its name. Throws LiveDatabaseError when there is none; PATH is then unchanged.
+  std::string rollback();
+
  private:
   void remove_staging() noexcept;
+  // Renames a new link to generation `name` over PATH and syncs the folder.
+  void link_to(const std::string& name);
+  // Removes the generations beyond keep_, never `live` nor `replaced`.
+  void prune(const std::string& live, const std::string& replaced) noexcept;
 
   std::string path_;
   std::string store_;
@@ -52,6 +75,7 @@ class LiveDatabase {
   std::string previous_;  // generation name PATH pointed to, or empty
   int lock_fd_ = -1;
   bool published_ = false;
+  std::size_t keep_ = kDefaultKeep;
 };
 
 }  // namespace citego

@@ -51,6 +51,22 @@ class ReferenceGraph {
   // The labels of every value a labelled facet (schema::LabelSource) can take in this corpus, as database metadata:
   // (schema::label_key, schema::encode_labels), sorted by key.
   std::vector<std::pair<std::string, std::string>> label_metadata() const;
+  // label_metadata()'s entry for one id, if it has one (a thesaurus entry, an organisation or a dossier).
+  std::optional<std::pair<std::string, std::string>> label_of(const std::string& id) const;
+
+  // Whether `id` was added, as a document or a thesaurus entry.
+  bool contains(const std::string& id) const { return find(id) || find_entry(id); }
+  bool is_document(const std::string& id) const { return find(id) != nullptr; }
+  // For each id of `targets`, the documents and entries that refer to it (any reference: participants, links,
+  // partners, authors, descriptors, places, dossiers, translation-of, affiliations, parents, related descriptors),
+  // each in the order added.
+  std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(const std::vector<std::string>& targets)
+      const;
+  // The documents whose derived_of() may read the facts of any of `ids` (documents or entries, present or not): the
+  // documents themselves, those they refer to, those that refer to them directly or through one more document,
+  // their translation groups, and for a thesaurus entry the documents that name it or a place below it. This is the
+  // reach of the rules of facets_of() and derived_of(): a rule that reads further must widen it. Sorted.
+  std::vector<std::string> readers_of(const std::vector<std::string>& ids) const;
 
   // The ids of the values of every facet: each ValueRule::Id facet lists every value a document can take in this
   // corpus (the descriptors, places, persons, dossiers and organisations defined), in byte order, so that the ids do
@@ -130,6 +146,10 @@ class ReferenceGraph {
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
   std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches
+  // Every id a document or entry refers to -> the referring ids (built by readers_of() and referrers_of() on demand).
+  void index_referrers() const;
+  mutable std::unordered_map<std::string, std::vector<std::string>> referrers_;
+  mutable bool referrers_indexed_ = false;
 };
 
 }  // namespace citego

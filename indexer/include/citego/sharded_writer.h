@@ -31,6 +31,11 @@ namespace citego {
 
 // Words kept in the spelling table, the most frequent first.
 inline constexpr std::size_t kSpellingWords = 50000;
+// Whether a document's term counts as a word of the spelling table: exact terms only (prefixed terms start with an
+// upper-case letter), and no numbers, which are no words to suggest.
+inline bool is_spelling_word(const std::string& term) {
+  return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') && !(term[0] >= '0' && term[0] <= '9');
+}
 
 class ShardedWriter {
  public:

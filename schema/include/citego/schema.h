@@ -33,6 +33,7 @@ inline constexpr std::string_view kMetaBuiltAt = "citego.built_at";
 inline constexpr std::string_view kMetaInputCount = "citego.input_files";
 inline constexpr std::string_view kMetaDocumentCount = "citego.documents";
 inline constexpr std::string_view kMetaIndexerVersion = "citego.indexer_version";
+inline constexpr std::string_view kMetaUpdatedAt = "citego.updated_at";  // the last --update or --delete, if any
 // Labels of facet values: kMetaLabelPrefix + facet name + ":" + value (label_key) -> encode_labels().
 inline constexpr std::string_view kMetaLabelPrefix = "citego.label.";
 // How a word of the spelling table is written: kMetaWrittenFormPrefix + the word (folded, lower case) -> its most
@@ -343,6 +344,7 @@ inline constexpr Xapian::valueno kSlotFacetIds = 3;  // pack_facet_ids(), when t
 // The translation group of a fiche that has translations: translation_group_key(); empty for every other document
 // (which Xapian's collapse then never merges with another).
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
+inline constexpr Xapian::valueno kSlotId = 5;        // the document's id: breaks ties, so docids never order hits
 
 // Sort key for kSlotYearMin when a document has no year: sorts after every year in ascending order.
 std::string no_year_low_key();
