@@ -53,6 +53,15 @@ class LiveDatabaseFixture : public ::testing::Test {
   std::string before_;
 };
 
+TEST(IndexCli, ASubfolderGivenAsAnInputIsNotNamedAsSkipped) {
+  TempDir dir;
+  const RunResult r = index({"--db", dir / "citego.db", "corpus/", "corpus/library/"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.starts_with("citego-index: note: not read, being subfolders: corpus/fixtures corpus/generator "
+                                "(give a subfolder as an INPUT to read it)\ncitego-index: 130 documents ("))
+      << r.err;
+}
+
 TEST(IndexCli, IndexesTheBundledCorpus) {
   TempDir dir;
   const std::string db = dir / "citego.db";

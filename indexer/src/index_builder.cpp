@@ -169,7 +169,16 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
       }
       fault(input, std::move(message));
     }
-    if (skipped_folders) skipped_folders->insert(skipped_folders->end(), subfolders.begin(), subfolders.end());
+    if (skipped_folders) {
+      // A subfolder that is an input of its own is read, so not skipped (corpus/ corpus/library/).
+      std::erase_if(subfolders, [&inputs](const std::string& folder) {
+        return std::any_of(inputs.begin(), inputs.end(), [&folder](const std::string& other) {
+          std::error_code same_ec;
+          return fs::equivalent(folder, other, same_ec);
+        });
+      });
+      skipped_folders->insert(skipped_folders->end(), subfolders.begin(), subfolders.end());
+    }
   }
   if (!errors.empty()) {
     const std::size_t total = errors.size();
