@@ -191,8 +191,9 @@ TEST(WireCodec, RefusesWhatBreaksTheFormatOrItsLimits) {
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\n"), WireStatus::Invalid);
   EXPECT_EQ(status_of("citego-search/2\n"), WireStatus::Invalid);
   EXPECT_EQ(status_of(hand_written_request({"/"})), WireStatus::Invalid);              // fewer than two fields
-  // Field 1 is "TERMINAL WIDTH COLOUR": "0" or "1", at most 4 digits, "0" or "1".
-  for (const char* style : {"yes", "0", "1", "1 80", "2 80 1", "1 80 2", "1 x 1", "1  1", "1 12345 1", "1 80 1 "}) {
+  // Field 1 is "TERMINAL WIDTH COLOUR": "0" or "1", at most 4 digits without a leading zero, "0" or "1".
+  for (const char* style :
+       {"yes", "0", "1", "1 80", "2 80 1", "1 80 2", "1 x 1", "1  1", "1 12345 1", "1 80 1 ", "1 080 1", "0 00 0"}) {
     EXPECT_EQ(status_of(hand_written_request({"/", style, "x"})), WireStatus::Invalid) << style;
   }
   EXPECT_EQ(status_of(hand_written_request({"/", "0 0 0", "x"})), WireStatus::Complete);

@@ -36,7 +36,10 @@ bool decode_style(std::string_view field, WireRequest& request) {
     return false;
   }
   const std::string_view width = field.substr(2, field.size() - 4);
-  if (width.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  // Decimal digits, without a leading zero (the encoder writes none): one width has one spelling.
+  if (width.find_first_not_of("0123456789") != std::string_view::npos || (width.size() > 1 && width.front() == '0')) {
+    return false;
+  }
   request.terminal = field.front() == '1';
   request.width = 0;
   for (char c : width) request.width = request.width * 10 + static_cast<unsigned>(c - '0');
