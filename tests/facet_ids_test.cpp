@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -85,6 +86,11 @@ TEST(FacetIds, ListsAndCorruptSlotsAreChecked) {
   EXPECT_EQ(schema::decode_facet_values(""), std::vector<std::string_view>{});
   EXPECT_THROW(schema::decode_facet_values("dsc-b\ndsc-a"), std::invalid_argument);
   EXPECT_THROW(schema::decode_facet_values("dsc-b\n\n"), std::invalid_argument);
+  EXPECT_EQ(schema::facet_value_ends("dsc-b\ndsc-a\n"), (std::vector<std::uint32_t>{5, 11}));
+  EXPECT_EQ(schema::facet_value_ends(""), std::vector<std::uint32_t>{});
+  EXPECT_THROW(schema::facet_value_ends("dsc-b\ndsc-a"), std::invalid_argument);
+  EXPECT_THROW(schema::facet_value_ends("dsc-b\n\n"), std::invalid_argument);
+  EXPECT_THROW(schema::facet_value_ends("\ndsc-a\n"), std::invalid_argument);
   EXPECT_THROW(ids_of("\x80"), std::invalid_argument);                      // cut short
   EXPECT_THROW(ids_of("\x0F"), std::invalid_argument);                      // facet 15
   EXPECT_THROW(ids_of("\xFF\xFF\xFF\xFF\xFF\x01"), std::invalid_argument);  // more than 32 bits
@@ -93,6 +99,38 @@ TEST(FacetIds, ListsAndCorruptSlotsAreChecked) {
   EXPECT_NE(std::find(metadata.begin(), metadata.end(),
                       std::pair<std::string, std::string>{"citego.facet_values.descriptor", "dsc-b\ndsc-a\n"}),
             metadata.end());
+}
+
+// The ends of a list's values, for lists of values of every length from 1 to 20 bytes (so that a '\n' falls at every
+// place of an 8-byte word), against a byte-by-byte scan; and each list with one byte changed, which is refused exactly
+// when the scan finds an empty value or no final '\n'.
+TEST(FacetIds, ValueEndsAreWhereAByteScanFindsThem) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 300; ++round) {
+    std::string data;
+    const int values = static_cast<int>(random() % 40);
+    for (int v = 0; v < values; ++v) {
+      const std::size_t length = 1 + random() % 20;
+      for (std::size_t i = 0; i < length; ++i) data += static_cast<char>(i % 5 == 4 ? '\x0B' : 'a' + random() % 26);
+      data += '\n';
+    }
+    for (std::size_t change = 0; change <= data.size(); ++change) {
+      std::string changed = data;
+      if (change < data.size()) changed[change] = changed[change] == '\n' ? 'x' : '\n';
+      std::vector<std::uint32_t> scan;
+      bool corrupt = !changed.empty() && changed.back() != '\n';
+      for (std::uint32_t at = 0; at < changed.size(); ++at) {
+        if (changed[at] != '\n') continue;
+        corrupt = corrupt || at == 0 || changed[at - 1] == '\n';
+        scan.push_back(at);
+      }
+      if (corrupt) {
+        EXPECT_THROW(schema::facet_value_ends(changed), std::invalid_argument) << round << " " << change;
+      } else {
+        EXPECT_EQ(schema::facet_value_ends(changed), scan) << round << " " << change;
+      }
+    }
+  }
 }
 
 // The counts of every facet over the documents matching `query`, by brute force: each match's packed strings.

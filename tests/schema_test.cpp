@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -81,6 +82,33 @@ TEST(StoredDocument, GarbageThrows) {
     SCOPED_TRACE(what);
     EXPECT_THROW(decode_stored(data), std::invalid_argument);
   }
+}
+
+// Labels of every length class MessagePack has for strings (fixstr, str8, str16, str32), decoded by decode_labels
+// as nlohmann's own MessagePack reader decodes them.
+TEST(Labels, RoundTripAsMessagePackReadsThem) {
+  for (std::size_t length : {0u, 1u, 31u, 32u, 255u, 256u, 65535u, 65536u, 70000u}) {
+    std::string text;
+    while (text.size() < length) text += text.size() % 7 == 0 ? "\xC3\xA9" : "a";  // é and a
+    text.resize(length);
+    const Labels labels{"Gouvernance territoriale", "", text, "Governan\xC3\xA7" "a"};
+    const std::string data = encode_labels(labels);
+    EXPECT_EQ(decode_labels(data), labels) << length;
+    const auto reference = nlohmann::json::from_msgpack(data).get<Labels>();
+    EXPECT_EQ(decode_labels(data), reference) << length;
+  }
+}
+
+TEST(Labels, CorruptDataThrows) {
+  const std::string data = encode_labels({"a", "bb", "ccc", "dddd"});
+  EXPECT_EQ(decode_labels(data), (Labels{"a", "bb", "ccc", "dddd"}));
+  for (std::size_t cut = 0; cut < data.size(); ++cut) {
+    EXPECT_THROW(decode_labels(data.substr(0, cut)), std::invalid_argument) << cut;
+  }
+  EXPECT_THROW(decode_labels(data + "x"), std::invalid_argument);  // bytes after the array
+  const std::string three = std::string(1, '\x93') + data.substr(1, data.size() - 6);  // three strings
+  EXPECT_THROW(decode_labels(three), std::invalid_argument);
+  EXPECT_THROW(decode_labels("\x94\x01\x02\x03\x04"), std::invalid_argument);  // numbers, not strings
 }
 
 TEST(Facets, AreFoundByNameOrShortName) {

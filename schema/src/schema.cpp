@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -249,6 +252,34 @@ std::vector<std::string_view> decode_facet_values(std::string_view data) {
   return values;
 }
 
+std::vector<std::uint32_t> facet_value_ends(std::string_view data) {
+  if (data.size() > UINT32_MAX) throw std::invalid_argument("corrupt facet value list");
+  std::vector<std::uint32_t> ends;
+  ends.reserve(data.size() / 8);
+  const auto n = static_cast<std::uint32_t>(data.size());
+  std::uint32_t at = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    // Eight bytes at a time: 0x80 in each byte of `found` that is '\n' (exact, unlike the borrow trick).
+    constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+    for (; n - at >= 8; at += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, data.data() + at, 8);
+      const std::uint64_t x = word ^ 0x0A0A0A0A0A0A0A0Aull;  // zero where '\n'
+      for (std::uint64_t found = ~(((x & kLow7) + kLow7) | x | kLow7); found != 0; found &= found - 1) {
+        ends.push_back(at + static_cast<std::uint32_t>(std::countr_zero(found) / 8));
+      }
+    }
+  }
+  for (; at < n; ++at) {
+    if (data[at] == '\n') ends.push_back(at);
+  }
+  const bool ends_with_newline = n == 0 || (!ends.empty() && ends.back() == n - 1);
+  bool empty_value = !ends.empty() && ends.front() == 0;
+  for (std::size_t i = 1; i < ends.size() && !empty_value; ++i) empty_value = ends[i] == ends[i - 1] + 1;
+  if (!ends_with_newline || empty_value) throw std::invalid_argument("corrupt facet value list");
+  return ends;
+}
+
 std::string pack_facet_ids(const FacetValues& facets, const FacetDictionary& dictionary) {
   std::string packed;
   for (const FacetSpec& spec : kFacets) {
@@ -278,7 +309,40 @@ std::string encode_labels(const Labels& labels) {
   return std::string(bytes.begin(), bytes.end());
 }
 
+namespace {
+
+// The labels of `data` when it has the form nlohmann::json::to_msgpack gives four strings (a fixarray of fixstr,
+// str8, str16 or str32 and nothing after), else nothing. A request may label hundreds of values: building a JSON
+// value for each costs more than the rest of reading them.
+std::optional<Labels> decode_msgpack_strings(std::string_view data) {
+  auto byte = [&](std::size_t at) { return static_cast<unsigned char>(data[at]); };
+  if (data.empty() || byte(0) != 0x94) return std::nullopt;
+  Labels labels;
+  std::size_t at = 1;
+  for (std::string& label : labels) {
+    if (at >= data.size()) return std::nullopt;
+    const unsigned char head = byte(at++);
+    std::size_t length = 0;
+    std::size_t width = 0;  // bytes of the length after the head
+    if ((head & 0xE0) == 0xA0) length = head & 0x1F;
+    else if (head == 0xD9) width = 1;
+    else if (head == 0xDA) width = 2;
+    else if (head == 0xDB) width = 4;
+    else return std::nullopt;
+    if (data.size() - at < width) return std::nullopt;
+    for (; width > 0; --width) length = length << 8 | byte(at++);
+    if (data.size() - at < length) return std::nullopt;
+    label.assign(data.substr(at, length));
+    at += length;
+  }
+  if (at != data.size()) return std::nullopt;
+  return labels;
+}
+
+}  // namespace
+
 Labels decode_labels(std::string_view data) {
+  if (std::optional<Labels> labels = decode_msgpack_strings(data)) return *std::move(labels);
   try {
     const nlohmann::json j = nlohmann::json::from_msgpack(data.begin(), data.end());
     if (!j.is_array() || j.size() != 4) throw std::invalid_argument("corrupt labels");

@@ -127,8 +127,8 @@ std::shared_ptr<const FacetIds> FacetIds::load(const Xapian::Database& db) {
     ids->sizes_[f] = schema::fixed_value_count(f);
     if (schema::kFacets[f].rule != schema::ValueRule::Id) continue;
     ids->data_[f] = db.get_metadata(schema::facet_values_key(schema::kFacets[f].facet));
-    ids->lists_[f] = schema::decode_facet_values(ids->data_[f]);
-    ids->sizes_[f] = ids->lists_[f].size();
+    ids->ends_[f] = schema::facet_value_ends(ids->data_[f]);
+    ids->sizes_[f] = ids->ends_[f].size();
   }
   return ids;
 }

@@ -77,12 +77,14 @@ class FacetIds {
 
   std::size_t size(std::size_t facet) const { return sizes_[facet]; }  // ids of facet `facet` (schema::index_of)
   std::string_view value(std::size_t facet, std::uint32_t id) const {
-    return lists_[facet].empty() ? schema::fixed_value(facet, id) : lists_[facet][id];
+    if (ends_[facet].empty()) return schema::fixed_value(facet, id);
+    const std::uint32_t start = id == 0 ? 0 : ends_[facet][id - 1] + 1;
+    return std::string_view(data_[facet]).substr(start, ends_[facet][id] - start);
   }
 
  private:
-  std::array<std::string, schema::kFacetCount> data_;                     // the metadata of each listed facet
-  std::array<std::vector<std::string_view>, schema::kFacetCount> lists_;  // into data_
+  std::array<std::string, schema::kFacetCount> data_;                  // the metadata of each listed facet
+  std::array<std::vector<std::uint32_t>, schema::kFacetCount> ends_;  // schema::facet_value_ends of data_
   std::array<std::size_t, schema::kFacetCount> sizes_{};
 };
 
