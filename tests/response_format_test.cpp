@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string_view>
 
@@ -139,6 +140,35 @@ TEST(ResponseJson, VersionTwo) {
   EXPECT_EQ(parsed(to_json(SearchResponse{}))["version"], 2);
   EXPECT_EQ(error_json(SearchError("usage", "bad \"option\"", kExitUsage)),
             "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"bad \\\"option\\\"\"}}\n");
+}
+
+// The JSON is written without building a document; its bytes are those nlohmann's dump() gives the same document.
+TEST(ResponseJson, BytesAreThoseOfNlohmannsDump) {
+  for (const SearchResponse& response : {fiche_response(), SearchResponse{}}) {
+    const std::string out = to_json(response);
+    EXPECT_EQ(json::parse(out).dump() + "\n", out);
+    std::istringstream jsonl(to_jsonl(response));
+    std::size_t hits = 0;
+    for (std::string line; std::getline(jsonl, line); ++hits) EXPECT_EQ(json::parse(line).dump(), line);
+    EXPECT_EQ(hits, response.hits.size());
+  }
+}
+
+// Strings with quotes, backslashes, control characters, accents and invalid UTF-8, at random, written as nlohmann's
+// dump() writes them (invalid UTF-8 replaced by U+FFFD).
+TEST(ResponseJson, StringsAreEscapedAsNlohmannEscapesThem) {
+  const std::vector<std::string> pieces{"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\x01", "\x1F", "\x7F",
+                                        "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\xA9",
+                                        "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF", "\xEF\xBF\xBD"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 2000; ++round) {
+    SearchResponse response;
+    const int length = static_cast<int>(random() % 6);
+    for (int i = 0; i < length; ++i) response.query += pieces[random() % pieces.size()];
+    const std::string expected =
+        "\"query\":" + json(response.query).dump(-1, ' ', false, json::error_handler_t::replace) + ",";
+    EXPECT_NE(to_json(response).find(expected), std::string::npos) << round;
+  }
 }
 
 TEST(ResponseJson, TopLevelKeysInOrder) {

@@ -7,14 +7,18 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "citego/analysis.h"
 
 namespace citego {
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using schema::Facet;
 
 std::string html_escape(std::string_view text) {
@@ -76,7 +80,92 @@ std::string format_score(double score) {
   return buffer;
 }
 
-json string_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+// JSON written as it is built: one response has hundreds of strings, and building a document tree first (nlohmann's
+// json) costs a one-query process more than the search. The bytes are those of nlohmann's dump() with
+// error_handler_t::replace, which writes whatever this writer does not (tests compare the two).
+class JsonWriter {
+ public:
+  std::string take() { return std::move(out_); }
+
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+  // The key of the next member of an object.
+  JsonWriter& key(std::string_view name) {
+    separate();
+    write_string(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+
+  JsonWriter& value(std::string_view text) {
+    separate();
+    write_string(text);
+    return *this;
+  }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool b) { return raw(b ? "true" : "false"); }
+  JsonWriter& value(double number) { return raw(nlohmann::json(number).dump()); }
+  template <typename Int>
+    requires std::is_integral_v<Int>
+  JsonWriter& value(Int number) {
+    return raw(std::to_string(number));
+  }
+  JsonWriter& null() { return raw("null"); }
+  JsonWriter& string_or_null(const std::string& text) { return text.empty() ? null() : value(text); }
+  JsonWriter& strings(const std::vector<std::string>& texts) {
+    begin_array();
+    for (const std::string& text : texts) value(text);
+    return end_array();
+  }
+
+ private:
+  JsonWriter& open(char bracket) {
+    separate();
+    out_ += bracket;
+    first_.push_back(true);
+    return *this;
+  }
+  JsonWriter& close(char bracket) {
+    out_ += bracket;
+    first_.pop_back();
+    return *this;
+  }
+  JsonWriter& raw(std::string_view text) {
+    separate();
+    out_ += text;
+    return *this;
+  }
+  // A comma before every value of an array or member of an object but the first.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (first_.empty()) return;
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+  }
+  void write_string(std::string_view text) {
+    const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (plain && analysis::is_valid_utf8(text)) {
+      out_ += '"';
+      out_ += text;
+      out_ += '"';
+    } else {
+      out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+
+  std::string out_;
+  std::vector<bool> first_;  // per open array or object: nothing written in it yet
+  bool after_key_ = false;
+};
 
 // The records a hit names, labelled. The searcher labels the stored ids (Hit::descriptors, …); a hit it did not label
 // shows the stored ids without labels, so that no reference is lost.
@@ -91,136 +180,153 @@ std::vector<LabelledRef> descriptors_of(const Hit& hit) { return labelled(hit.de
 std::vector<LabelledRef> places_of(const Hit& hit) { return labelled(hit.places, hit.stored.places); }
 std::vector<LabelledRef> dossiers_of(const Hit& hit) { return labelled(hit.dossiers, hit.stored.dossiers); }
 
-json refs_json(const std::vector<LabelledRef>& refs) {
-  json out = json::array();
-  for (const LabelledRef& r : refs) out.push_back(json{{"id", r.id}, {"label", string_or_null(r.label)}});
-  return out;
+void write_refs(JsonWriter& w, const std::vector<LabelledRef>& refs) {
+  w.begin_array();
+  for (const LabelledRef& r : refs) w.begin_object().key("id").value(r.id).key("label").string_or_null(r.label).end_object();
+  w.end_array();
 }
 
-json hit_json(const Hit& hit, bool collapsed) {
+void write_hit(JsonWriter& w, const Hit& hit, bool collapsed) {
   const schema::StoredDocument& doc = hit.stored;
-  json h;
-  h["rank"] = hit.rank;
-  h["id"] = doc.id;
-  h["doc_type"] = schema::name_of(doc.doc_type);
-  h["title"] = doc.title;
-  h["score"] = hit.score;
-  h["url"] = string_or_null(doc.url);
-  h["lang"] = schema::code_of(doc.lang);
-  h["fiche_type"] = string_or_null(doc.fiche_type);
-  h["date"] = string_or_null(doc.date);
-  json authors = json::array();
+  w.begin_object();
+  w.key("rank").value(hit.rank);
+  w.key("id").value(doc.id);
+  w.key("doc_type").value(schema::name_of(doc.doc_type));
+  w.key("title").value(doc.title);
+  w.key("score").value(hit.score);
+  w.key("url").string_or_null(doc.url);
+  w.key("lang").value(schema::code_of(doc.lang));
+  w.key("fiche_type").string_or_null(doc.fiche_type);
+  w.key("date").string_or_null(doc.date);
+  w.key("authors").begin_array();
   for (const schema::StoredAuthor& a : doc.authors) {
-    authors.push_back(json{{"id", string_or_null(a.id)}, {"name", a.name}});
+    w.begin_object().key("id").string_or_null(a.id).key("name").value(a.name).end_object();
   }
-  h["authors"] = std::move(authors);
-  h["descriptors"] = refs_json(descriptors_of(hit));
-  h["places"] = refs_json(places_of(hit));
-  h["dossiers"] = refs_json(dossiers_of(hit));
-  json translations = json::array();
+  w.end_array();
+  write_refs(w.key("descriptors"), descriptors_of(hit));
+  write_refs(w.key("places"), places_of(hit));
+  write_refs(w.key("dossiers"), dossiers_of(hit));
+  w.key("translations").begin_array();
   for (const schema::StoredTranslation& t : doc.translations) {
-    translations.push_back(json{{"lang", schema::code_of(t.lang)}, {"id", t.id}});
+    w.begin_object().key("lang").value(schema::code_of(t.lang)).key("id").value(t.id).end_object();
   }
-  h["translations"] = std::move(translations);
+  w.end_array();
   if (collapsed) {
-    json versions = json::array();
+    w.key("versions").begin_array();
     for (const Version& v : hit.versions) {
-      versions.push_back(json{{"lang", schema::code_of(v.lang)}, {"id", v.id}, {"matches", v.matches}});
+      w.begin_object().key("lang").value(schema::code_of(v.lang)).key("id").value(v.id);
+      w.key("matches").value(v.matches).end_object();
     }
-    h["versions"] = std::move(versions);
+    w.end_array();
   }
-  h["source"] = string_or_null(doc.source);
-  json facets = json::object();
+  w.key("source").string_or_null(doc.source);
+  w.key("facets").begin_object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
-    if (spec.in_hits) facets[std::string(spec.name)] = hit.facets[spec.facet];
+    if (spec.in_hits) w.key(spec.name).strings(hit.facets[spec.facet]);
   }
-  h["facets"] = std::move(facets);
-  h["title_html"] = snippet_html(title_of(hit));
-  h["snippet"] = snippet_html(hit.snippet);
-  return h;
+  w.end_object();
+  w.key("title_html").value(snippet_html(title_of(hit)));
+  w.key("snippet").value(snippet_html(hit.snippet));
+  w.end_object();
 }
 
-json facet_value_json(const schema::FacetSpec& spec, const FacetCount& c) {
-  json v{{"value", c.value}, {"count", c.count}};
-  if (spec.labels != schema::LabelSource::None) v["label"] = string_or_null(c.label);
-  if (c.selected) v["selected"] = true;
-  return v;
+void write_facet_value(JsonWriter& w, const schema::FacetSpec& spec, const FacetCount& c) {
+  w.begin_object().key("value").value(c.value).key("count").value(c.count);
+  if (spec.labels != schema::LabelSource::None) w.key("label").string_or_null(c.label);
+  if (c.selected) w.key("selected").value(true);
+  w.end_object();
 }
 
 }  // namespace
 
 std::string to_json(const SearchResponse& response) {
-  json out;
-  out["version"] = kResponseVersion;
-  out["query"] = response.query;
-  out["lang"] = response.lang ? json(std::string(schema::code_of(*response.lang))) : json(nullptr);
-  out["total"] = response.total;
-  out["total_exact"] = response.total_exact;
+  JsonWriter w;
+  w.begin_object();
+  w.key("version").value(kResponseVersion);
+  w.key("query").value(response.query);
+  if (response.lang) {
+    w.key("lang").value(schema::code_of(*response.lang));
+  } else {
+    w.key("lang").null();
+  }
+  w.key("total").value(response.total);
+  w.key("total_exact").value(response.total_exact);
   if (response.collapse == Collapse::Translation) {
-    out["collapse"] = json{{"by", "translation"},
-                           {"total", "translation_groups"},
-                           {"documents", response.total_documents},
-                           {"facets", "documents"}};
+    w.key("collapse").begin_object();
+    w.key("by").value("translation").key("total").value("translation_groups");
+    w.key("documents").value(response.total_documents).key("facets").value("documents");
+    w.end_object();
   }
-  if (!response.related.empty()) out["related"] = response.related;
-  out["offset"] = response.offset;
-  out["limit"] = response.limit;
-  json hits = json::array();
+  if (!response.related.empty()) w.key("related").value(response.related);
+  w.key("offset").value(response.offset);
+  w.key("limit").value(response.limit);
+  w.key("hits").begin_array();
   const bool collapsed = response.collapse != Collapse::None;
-  for (const Hit& hit : response.hits) hits.push_back(hit_json(hit, collapsed));
-  out["hits"] = std::move(hits);
-  json facets = json::object();
+  for (const Hit& hit : response.hits) write_hit(w, hit, collapsed);
+  w.end_array();
+  w.key("facets").begin_object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
-    json values = json::array();
-    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) {
-      values.push_back(facet_value_json(spec, c));
-    }
-    facets[std::string(spec.name)] = std::move(values);
+    w.key(spec.name).begin_array();
+    for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) write_facet_value(w, spec, c);
+    w.end_array();
   }
-  out["facets"] = std::move(facets);
+  w.end_object();
   if (!response.year_ranges.empty()) {
-    json buckets = json::array();
+    w.key("facet_ranges").begin_object().key(schema::spec_of(Facet::Year).name).begin_array();
     for (const RangeCount& r : response.year_ranges) {
-      buckets.push_back(json{{"range", r.name}, {"first", r.first}, {"last", r.last}, {"count", r.count}});
+      w.begin_object().key("range").value(r.name).key("first").value(r.first).key("last").value(r.last);
+      w.key("count").value(r.count).end_object();
     }
-    out["facet_ranges"] = json{{std::string(schema::spec_of(Facet::Year).name), std::move(buckets)}};
+    w.end_array().end_object();
   }
   if (response.facet_search) {
     const FacetSearchResult& found = *response.facet_search;
-    json values = json::array();
+    w.key("facet_search").begin_object();
+    w.key("facet").value(schema::spec_of(found.facet).name).key("prefix").value(found.prefix);
+    w.key("values").begin_array();
     for (std::size_t i = 0; i < found.values.size(); ++i) {
       const FacetCount& c = found.values[i];
-      values.push_back(json{{"value", c.value}, {"count", c.count}, {"label", string_or_null(c.label)},
-                            {"matched_label", found.matched_labels[i]}});
+      w.begin_object().key("value").value(c.value).key("count").value(c.count).key("label").string_or_null(c.label);
+      w.key("matched_label").value(found.matched_labels[i]).end_object();
     }
-    out["facet_search"] = json{{"facet", schema::spec_of(found.facet).name}, {"prefix", found.prefix},
-                               {"values", std::move(values)}};
+    w.end_array().end_object();
   }
-  out["facets_exact"] = response.facets_exact;
-  out["suggestion"] = response.suggestion ? json(*response.suggestion) : json(nullptr);
-  out["relaxed"] = response.relaxed;
+  w.key("facets_exact").value(response.facets_exact);
+  if (response.suggestion) {
+    w.key("suggestion").value(*response.suggestion);
+  } else {
+    w.key("suggestion").null();
+  }
+  w.key("relaxed").value(response.relaxed);
   if (!response.warnings.empty()) {
-    json warnings = json::array();
-    for (const SearchWarning& w : response.warnings) warnings.push_back(json{{"code", w.code}, {"message", w.message}});
-    out["warnings"] = std::move(warnings);
+    w.key("warnings").begin_array();
+    for (const SearchWarning& warning : response.warnings) {
+      w.begin_object().key("code").value(warning.code).key("message").value(warning.message).end_object();
+    }
+    w.end_array();
   }
-  if (response.seconds > 0) out["seconds"] = response.seconds;
-  // Invalid UTF-8 cannot reach here (the indexer refuses it), but never throw while printing: replace it.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  if (response.seconds > 0) w.key("seconds").value(response.seconds);
+  w.end_object();
+  return w.take() + "\n";
 }
 
 std::string to_jsonl(const SearchResponse& response) {
   std::string out;
   const bool collapsed = response.collapse != Collapse::None;
-  for (const Hit& hit : response.hits) out += hit_json(hit, collapsed).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  for (const Hit& hit : response.hits) {
+    JsonWriter w;
+    write_hit(w, hit, collapsed);
+    out += w.take() + "\n";
+  }
   return out;
 }
 
 std::string error_json(const SearchError& error) {
-  json out;
-  out["version"] = kResponseVersion;
-  out["error"] = json{{"code", error.code()}, {"message", error.what()}};
-  return out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  JsonWriter w;
+  w.begin_object().key("version").value(kResponseVersion);
+  w.key("error").begin_object().key("code").value(error.code()).key("message").value(error.what()).end_object();
+  w.end_object();
+  return w.take() + "\n";
 }
 
 std::string warning_lines(const std::vector<SearchWarning>& warnings) {
