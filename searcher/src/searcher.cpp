@@ -402,7 +402,9 @@ struct PageHit {
 };
 
 std::vector<PageHit> page_hits(const Xapian::MSet& mset, Xapian::doccount from, Xapian::doccount to) {
-  // (No MSet::fetch(): Xapian 1.4's reads outside the MSet's items when the page does not start at 0.)
+  // A remote shard sends the documents asked for together in one exchange. Xapian 1.4's MSet::fetch() reads outside
+  // the MSet's items when the MSet does not start at rank 0: later pages fetch one document at a time.
+  if (mset.get_firstitem() == 0) mset.fetch();
   std::vector<PageHit> out;
   for (Xapian::doccount i = from; i < to && i < mset.size(); ++i) out.push_back({mset[i].get_document(), mset[i].get_weight()});
   return out;
