@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -93,6 +94,11 @@ int run_librarian_command(const po::variables_map& vm) {
       const std::string to = live.rollback();
       if (!quiet) std::cerr << "citego-index: " << db << " is generation " << to << " again (was " << from << ")\n";
       return kExitOk;
+    }
+    if (std::filesystem::exists(std::filesystem::path(db) / "XAPIANDB")) {
+      std::cerr << "citego-index: " << db << " is a shard set (--shards): --update and --delete change one "
+                << "database; rebuild the set with --shards; " << db << " is unchanged\n";
+      return kExitFailure;
     }
     UpdateRequest request;
     request.db_path = db;

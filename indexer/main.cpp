@@ -189,6 +189,8 @@ int main(int argc, char** argv) {
        "writer threads, 1 to 64 (default: 1 per core, up to 8)")
       ("chunk", po::value<std::size_t>()->default_value(1000)->value_name("N"),
        "documents per staging run written by one thread")
+      ("shards", po::value<unsigned>()->value_name("N"),
+       "publish a set of N shards, 1 to 64, by a stable hash of each id (README, \"Running shards\")")
       ("quiet,q", "print errors only: no progress, no summary")
       ("progress", "show progress even when standard error is no terminal (one line a second)")
       ("verbose,v", "also print where the time went (check, write, merge)")
@@ -229,6 +231,8 @@ int main(int argc, char** argv) {
     usage_error = "no INPUT given";
   } else if (vm.count("jobs") && (vm["jobs"].as<unsigned>() < 1 || vm["jobs"].as<unsigned>() > kMaxJobs)) {
     usage_error = "--jobs must be between 1 and 64";
+  } else if (vm.count("shards") && (vm["shards"].as<unsigned>() < 1 || vm["shards"].as<unsigned>() > kMaxJobs)) {
+    usage_error = "--shards must be between 1 and 64";
   } else if (vm["chunk"].as<std::size_t>() < 1) {
     usage_error = "--chunk must be at least 1";
   } else if (vm.count("keep") && vm["keep"].as<std::size_t>() < 2) {
@@ -249,6 +253,7 @@ int main(int argc, char** argv) {
                                   : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   request.chunk_size = vm["chunk"].as<std::size_t>();
   if (vm.count("keep")) request.keep = vm["keep"].as<std::size_t>();
+  if (vm.count("shards")) request.shards = vm["shards"].as<unsigned>();
   const bool quiet = vm.count("quiet") > 0;
 
   const bool terminal = ::isatty(STDERR_FILENO);

@@ -20,6 +20,7 @@
 #include "citego/live_database.h"
 #include "citego/record_store.h"
 #include "citego/reference_graph.h"
+#include "citego/shard_set.h"
 #include "citego/sharded_writer.h"
 #include "citego/schema.h"
 
@@ -367,12 +368,15 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
                                    {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
   state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};
   report();
-  writer.compact_into(live.generation_path(), metadata, [&](const std::string& table, std::size_t n, std::size_t of) {
+  // A shard set is split from the whole database, so that each document has the derived facets of the whole build.
+  const std::string whole = request.shards ? live.staging_path() + "/whole" : live.generation_path();
+  writer.compact_into(whole, metadata, [&](const std::string& table, std::size_t n, std::size_t of) {
     state.table = table;
     state.done = n - 1;
     state.total = of;
     report();
   });
+  if (request.shards) write_shard_set(whole, live.generation_path(), request.shards);
   running.publish(live);
 
   summary.generation = live.generation_name();

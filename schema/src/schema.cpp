@@ -364,6 +364,24 @@ const std::string& pick_label(const Labels& labels, std::optional<Lang> preferre
 
 std::string no_year_low_key() { return Xapian::sortable_serialise(kMaxYear + 1); }
 
+std::string facet_set_value(const std::vector<std::string>& values) { return encode_facet_values(values); }
+
+std::string browse_key(const Xapian::Document& doc, bool newest) {
+  Xapian::MultiValueKeyMaker key;
+  key.add_value(newest ? kSlotYearMax : kSlotYearMin, newest);
+  key.add_value(kSlotId);
+  return key(doc);
+}
+
+unsigned shard_of(std::string_view id, unsigned shards) {
+  std::uint64_t hash = 0xCBF29CE484222325ull;
+  for (const char c : id) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ull;
+  }
+  return static_cast<unsigned>(hash % shards);
+}
+
 std::string translation_group_key(std::string_view id, const std::vector<StoredTranslation>& translations) {
   if (translations.empty()) return "";
   std::string_view smallest = id;

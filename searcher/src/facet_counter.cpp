@@ -50,6 +50,21 @@ void for_each_value(std::string_view packed, Year&& year, Value&& value) {
 
 bool known_year(int year) { return year >= schema::kMinYear && year <= schema::kMaxYear; }
 
+constexpr std::size_t kDecadeCount = (schema::kMaxYear - schema::kMinYear + 1) / 10;
+
+// The decade buckets, from the decade of the oldest year seen to that of the newest (the first and last decades that
+// counted), those between included.
+void append_decades(const std::array<Xapian::doccount, kDecadeCount>& counts, std::vector<BucketCount>& out) {
+  std::size_t first = 0;
+  std::size_t last = counts.size();
+  while (first < last && counts[first] == 0) ++first;
+  while (last > first && counts[last - 1] == 0) --last;
+  for (std::size_t d = first; d < last; ++d) {
+    const int decade = schema::kMinYear + static_cast<int>(d) * 10;
+    out.push_back({{decade, decade + 9}, counts[d]});
+  }
+}
+
 // A hash of a short string, eight bytes at a time, with MurmurHash3's 64-bit finaliser so that every byte reaches the
 // low bits the table uses: a few instructions for an id such as "dsc-housing", where std::hash's byte loop costs
 // about 80. Its quality only needs to spread the distinct values of one facet over a table.
@@ -299,17 +314,7 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
 std::vector<BucketCount> FacetCounter::bucket_counts() const {
   std::vector<BucketCount> out;
   for (std::size_t b = 0; b < range_counts_.size(); ++b) out.push_back({buckets_.ranges[b], range_counts_[b]});
-  if (buckets_.decades) {
-    // From the decade of the oldest year seen to that of the newest: the first and last decades that counted.
-    std::size_t first = 0;
-    std::size_t last = decade_counts_.size();
-    while (first < last && decade_counts_[first] == 0) ++first;
-    while (last > first && decade_counts_[last - 1] == 0) --last;
-    for (std::size_t d = first; d < last; ++d) {
-      const int decade = schema::kMinYear + static_cast<int>(d) * 10;
-      out.push_back({{decade, decade + 9}, decade_counts_[d]});
-    }
-  }
+  if (buckets_.decades) append_decades(decade_counts_, out);
   return out;
 }
 
@@ -337,6 +342,66 @@ std::vector<ValueCount> FacetCounter::counts(schema::Facet facet) const {
       out.push_back({values_seen_[index].value(i), value_counts_[index][i]});
     }
   }
+  return out;
+}
+
+SlotFacetCounter::SlotFacetCounter(std::array<bool, schema::kFacetCount> counted, YearBuckets buckets)
+    : counted_(counted), buckets_(std::move(buckets)) {
+  if (buckets_.ranges.size() > kMaxYearBuckets) throw std::invalid_argument("more year buckets than kMaxYearBuckets");
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
+    if (counted_[f])
+      spies_[f] = std::make_unique<Xapian::ValueCountMatchSpy>(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f));
+  }
+}
+
+void SlotFacetCounter::attach(Xapian::Enquire& enquire) {
+  enquire.add_matchspy(&groups_);
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
+    if (spies_[f]) enquire.add_matchspy(spies_[f].get());
+  }
+}
+
+void SlotFacetCounter::collect() {
+  Xapian::doccount grouped = 0;
+  for (auto it = groups_.values_begin(); it != groups_.values_end(); ++it) {
+    grouped += it.get_termfreq();
+    ++groups_count_;
+  }
+  groups_count_ += documents_seen() - grouped;
+  const bool counting_buckets = counted_[kYearSlot] && (buckets_.decades || !buckets_.ranges.empty());
+  std::vector<Xapian::doccount> range_counts(buckets_.ranges.size(), 0);
+  std::array<Xapian::doccount, kDecadeCount> decade_counts{};
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
+    if (!spies_[f]) continue;
+    for (auto it = spies_[f]->values_begin(); it != spies_[f]->values_end(); ++it) {
+      const Xapian::doccount count = it.get_termfreq();
+      const std::string set = *it;
+      std::uint64_t mask = 0;
+      std::array<bool, decade_counts.size()> decades{};
+      for (const std::string_view value : schema::decode_facet_values(set)) {
+        totals_[f][std::string(value)] += count;
+        if (f != kYearSlot || !counting_buckets || value.size() != 4) continue;
+        int year = 0;
+        for (char c : value) year = year * 10 + (c - '0');
+        if (!known_year(year)) continue;
+        for (std::size_t b = 0; b < buckets_.ranges.size(); ++b) {
+          if (year >= buckets_.ranges[b].first && year <= buckets_.ranges[b].last) mask |= std::uint64_t{1} << b;
+        }
+        decades[static_cast<std::size_t>(year - schema::kMinYear) / 10] = true;
+      }
+      for (; mask != 0; mask &= mask - 1) range_counts[static_cast<std::size_t>(std::countr_zero(mask))] += count;
+      if (buckets_.decades) {
+        for (std::size_t d = 0; d < decades.size(); ++d) decade_counts[d] += decades[d] ? count : 0;
+      }
+    }
+  }
+  for (std::size_t b = 0; b < range_counts.size(); ++b) bucket_counts_.push_back({buckets_.ranges[b], range_counts[b]});
+  if (counting_buckets && buckets_.decades) append_decades(decade_counts, bucket_counts_);
+}
+
+std::vector<ValueCount> SlotFacetCounter::counts(schema::Facet facet) const {
+  std::vector<ValueCount> out;
+  for (const auto& [value, count] : totals_[schema::index_of(facet)]) out.push_back({value, count});
   return out;
 }
 

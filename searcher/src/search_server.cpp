@@ -219,6 +219,7 @@ class Worker {
                                         [this](const std::string&) -> const Searcher& { return *searcher_; });
     outcome.out = std::move(out).str();
     outcome.err = std::move(err).str();
+    if (searcher_ && searcher_->shard_lost()) searcher_.reset();  // the next command connects again
     return reply(kDone, encode_answer(outcome));
   }
 

@@ -59,7 +59,7 @@ Selection selection_of(Facet facet, const SearchRequest& request) {
 // A facet's values to show, ordered for display: years newest first; others by count, then value. With a limit, the
 // first `limit` values in that order, and the selected ones wherever they come (a visitor can always untick them),
 // also those no match has. Only the values shown are put in order: a facet may have thousands.
-std::vector<FacetCount> ordered_counts(Facet facet, const FacetCounter& counter, std::size_t limit,
+std::vector<FacetCount> ordered_counts(Facet facet, const FacetTally& counter, std::size_t limit,
                                        const Selection* selection) {
   struct Entry {
     std::string_view value;  // in the counter
@@ -279,7 +279,9 @@ class GroupCounter : public Xapian::MatchSpy {
 // Hits that tie are ordered by id (schema::kSlotId), never by docid: an updated database and a rebuilt one give the
 // same order. A browse has no relevance, so its year order is year then id; a query sorted by year orders by year
 // then relevance, and hits of one year and one weight by docid (Xapian sorts on a value, then relevance, no more).
-void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse) {
+// Through a remote shard (Xapian's remote protocol sends a sort on one value, no KeyMaker), a browse sorts on the
+// shard slot that holds the same key (schema::browse_key).
+void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool browse, bool remote) {
   const SortOrder order = request.sort.value_or(browse ? SortOrder::YearDescending : SortOrder::Relevance);
   if (order == SortOrder::Relevance) {
     enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
@@ -287,7 +289,9 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
   }
   const bool descending = order == SortOrder::YearDescending;
   const Xapian::valueno slot = descending ? schema::kSlotYearMax : schema::kSlotYearMin;
-  if (browse) {
+  if (browse && remote) {
+    enquire.set_sort_by_value(descending ? schema::kSlotBrowseNewest : schema::kSlotBrowseOldest, false);
+  } else if (browse) {
     auto* key = new Xapian::MultiValueKeyMaker;
     key->add_value(slot, descending);
     key->add_value(schema::kSlotId);
@@ -318,6 +322,7 @@ struct SearchPass {
   const QueryPlan& plan;
   const FacetTable* table;  // may be null
   const FacetIds* ids;      // may be null
+  bool remote;              // a shard is remote: counted by SlotFacetCounter, browsed on the shard slots
   const Deadline& deadline;
   Xapian::doccount all;     // documents in the database
   bool timed;               // the matches may run long: they get Xapian's time limit
@@ -326,7 +331,7 @@ struct SearchPass {
 };
 
 // --facet-search: the values of the searched facet, from the counter of the facet's own counts, whose label matches.
-FacetSearchResult search_facet(SearchPass& pass, const FacetCounter& counter) {
+FacetSearchResult search_facet(SearchPass& pass, const FacetTally& counter) {
   const FacetSearch& search = *pass.request.facet_search;
   FacetSearchResult result{search.facet, search.prefix, {}, {}};
   struct Found {
@@ -362,8 +367,105 @@ FacetSearchResult search_facet(SearchPass& pass, const FacetCounter& counter) {
 // The year buckets the request asks for.
 YearBuckets buckets_of(const SearchRequest& request) { return YearBuckets{request.year_buckets, request.year_decades}; }
 
+// The facet counter of one pass: a FacetCounter, or through a remote shard a SlotFacetCounter.
+class PassCounter {
+ public:
+  PassCounter(const SearchPass& pass, std::array<bool, schema::kFacetCount> counted) {
+    if (pass.remote) {
+      slots_ = std::make_unique<SlotFacetCounter>(counted, buckets_of(pass.request));
+    } else {
+      spy_ = std::make_unique<FacetCounter>(pass.db, counted, pass.table, buckets_of(pass.request), pass.ids);
+    }
+  }
+  void attach(Xapian::Enquire& enquire) {
+    if (slots_) {
+      slots_->attach(enquire);
+    } else {
+      enquire.add_matchspy(spy_.get());
+    }
+  }
+  void collect() {
+    if (slots_) slots_->collect();
+  }
+  const FacetTally& tally() const { return slots_ ? static_cast<const FacetTally&>(*slots_) : *spy_; }
+  Xapian::doccount groups() const { return slots_ ? slots_->groups() : 0; }
+
+ private:
+  std::unique_ptr<FacetCounter> spy_;
+  std::unique_ptr<SlotFacetCounter> slots_;
+};
+
+// One hit of the page, in the page's order.
+struct PageHit {
+  Xapian::Document document;
+  double weight = 0;
+};
+
+std::vector<PageHit> page_hits(const Xapian::MSet& mset, Xapian::doccount from, Xapian::doccount to) {
+  // A remote shard sends the documents asked for together in one exchange. Xapian 1.4's MSet::fetch() reads outside
+  // the MSet's items when the MSet does not start at rank 0: later pages fetch one document at a time.
+  if (mset.get_firstitem() == 0) mset.fetch();
+  std::vector<PageHit> out;
+  for (Xapian::doccount i = from; i < to && i < mset.size(); ++i) out.push_back({mset[i].get_document(), mset[i].get_weight()});
+  return out;
+}
+
+// A query sorted by year orders hits by year, then relevance, then id: Xapian orders hits of one year and one weight
+// by docid, and docids differ between one database and shards, so such ties are settled here.
+bool year_ties_settled(const SearchRequest& request, const QueryPlan& plan) {
+  return request.sort && *request.sort != SortOrder::Relevance && !plan.browse && request.related.empty() &&
+         request.collapse == Collapse::None;
+}
+
+// The page [first, first + size) in year, relevance, id order, from `mset`, which holds it with `before` (0 or 1) hit
+// before it and one after. A tie (one year key, one weight) across an edge of the page is fetched whole, wider each
+// time, so that the page holds the same hits whatever the docids.
+std::vector<PageHit> settled_page(Xapian::Enquire& enquire, const Xapian::MSet& mset, Xapian::doccount first,
+                                  Xapian::doccount before, Xapian::doccount size, const SearchPass& pass) {
+  const Xapian::valueno slot = *pass.request.sort == SortOrder::YearDescending ? schema::kSlotYearMax : schema::kSlotYearMin;
+  struct Tied {
+    PageHit hit;
+    std::string year;
+    std::string id;
+  };
+  const auto tied_list = [&](const Xapian::MSet& m) {
+    std::vector<Tied> out;
+    for (const PageHit& h : page_hits(m, 0, m.size())) out.push_back({h, h.document.get_value(slot), h.document.get_value(schema::kSlotId)});
+    return out;
+  };
+  const auto ties = [](const Tied& a, const Tied& b) { return a.year == b.year && a.hit.weight == b.hit.weight; };
+  std::vector<Tied> window = tied_list(mset);
+  Xapian::doccount start = first - before;  // rank of window[0]
+  bool at_end = window.size() < size + before + 1;  // the window holds the last match
+  for (Xapian::doccount widen = 2;; widen *= 2) {
+    const std::size_t page_first = first - start;
+    if (page_first >= window.size()) return {};
+    const std::size_t page_last = std::min<std::size_t>(page_first + size, window.size()) - 1;
+    const bool open_before = start > 0 && ties(window[0], window[page_first]);
+    const bool open_after = !at_end && ties(window.back(), window[page_last]);
+    if (!open_before && !open_after) break;
+    const Xapian::doccount from = open_before ? (start > widen * size ? start - widen * size : 0) : start;
+    const auto count = static_cast<Xapian::doccount>(start - from + window.size() + (open_after ? widen * size : 0));
+    pass.deadline.check();
+    window = tied_list(enquire.get_mset(from, count, pass.all));
+    at_end = window.size() < count;
+    start = from;
+  }
+  // Within each run of ties, id order.
+  for (std::size_t i = 0; i < window.size();) {
+    std::size_t j = i + 1;
+    while (j < window.size() && ties(window[i], window[j])) ++j;
+    std::sort(window.begin() + static_cast<std::ptrdiff_t>(i), window.begin() + static_cast<std::ptrdiff_t>(j),
+              [](const Tied& a, const Tied& b) { return a.id < b.id; });
+    i = j;
+  }
+  std::vector<PageHit> out;
+  for (std::size_t i = first - start; i < window.size() && out.size() < size; ++i) out.push_back(window[i].hit);
+  return out;
+}
+
 // Fills the response's entry of `facet` from `counter` (and the year ranges with the year).
-void fill_facet(SearchPass& pass, Facet facet, const FacetCounter& counter, const Selection* selection,
+void fill_facet(SearchPass& pass, Facet facet, const FacetTally& counter, const Selection* selection,
                 SearchResponse& response) {
   std::vector<FacetCount>& shown = response.facets[schema::index_of(facet)];
   shown = ordered_counts(facet, counter, pass.request.facet_limit, selection);
@@ -380,7 +482,7 @@ void fill_facet(SearchPass& pass, Facet facet, const FacetCounter& counter, cons
 
 // Pass 1: the hits, the total, and the counts of every facet that is not filtered (with the year ranges when the year
 // is not filtered).
-Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
+std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
   const SearchRequest& request = pass.request;
   Xapian::Enquire enquire(pass.db);
   enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
@@ -388,30 +490,47 @@ Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
   if (pass.related_key && !request.sort) {
     enquire.set_sort_by_key_then_relevance(pass.related_key, true);
   } else {
-    apply_sort(enquire, request, pass.plan.browse);
+    apply_sort(enquire, request, pass.plan.browse, pass.remote);
   }
   if (request.collapse == Collapse::Translation) enquire.set_collapse_key(schema::kSlotTranslationGroup);
   std::array<bool, schema::kFacetCount> unfiltered{};
   for (const schema::FacetSpec& spec : schema::kFacets) {
     unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
   }
-  FacetCounter counter(pass.db, unfiltered, pass.table, buckets_of(request), pass.ids);
+  PassCounter counter(pass, unfiltered);
   enquire.set_query(pass.plan.filtered());
   const bool collapsed = request.collapse != Collapse::None;
   GroupCounter groups;
-  if (!request.ranking_only) enquire.add_matchspy(&counter);
-  if (!request.ranking_only && collapsed) enquire.add_matchspy(&groups);
+  // Through a remote shard the facets are counted in a pass of their own, without hits: Xapian 1.4 gives a local
+  // match spy again the remote hits that sort below the page when the order is not relevance alone (which every
+  // order here is: ties go by id), and so counts them twice.
+  if (!request.ranking_only && !pass.remote) counter.attach(enquire);
+  if (!request.ranking_only && collapsed && !pass.remote) enquire.add_matchspy(&groups);
   const Page page = page_of(request, pass.all);
   const auto first = static_cast<Xapian::doccount>(page.first);
   const auto size = static_cast<Xapian::doccount>(page.size);
   pass.deadline.check();
-  const Xapian::MSet mset = request.ranking_only
-                                ? enquire.get_mset(first, size, Xapian::doccount{0})
-                                : exhaustive_mset(enquire, first, size, pass.all, pass.timed, pass.deadline, collapsed);
+  const bool settle = year_ties_settled(request, pass.plan);
+  // Sorted by year, one hit more on each side of the page, to see whether a tie crosses its edges.
+  const Xapian::doccount before = settle && first > 0 ? 1 : 0;
+  const Xapian::doccount fetched = size == 0 ? 0 : size + before + (settle ? 1 : 0);
+  const Xapian::MSet mset =
+      request.ranking_only
+          ? enquire.get_mset(first - before, fetched, Xapian::doccount{0})
+          : exhaustive_mset(enquire, first - before, fetched, pass.all, pass.timed, pass.deadline, collapsed);
   enquire.clear_matchspies();
+  if (pass.remote && !request.ranking_only) {
+    Xapian::Enquire count(pass.db);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    count.set_query(pass.plan.filtered());
+    counter.attach(count);
+    exhaustive_mset(count, 0, 0, pass.all, pass.timed, pass.deadline);
+    count.clear_matchspies();
+  }
+  counter.collect();
   response.total = mset.get_matches_estimated();
   response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-  response.facets_exact = response.total_exact && counter.documents_seen() == mset.get_matches_lower_bound();
+  response.facets_exact = response.total_exact && counter.tally().documents_seen() == mset.get_matches_lower_bound();
   response.collapse = request.collapse;
   if (collapsed) {
     // Ranking only: Xapian's estimates. Otherwise every matching document was seen: the counts are exact.
@@ -419,14 +538,15 @@ Xapian::MSet match(SearchPass& pass, SearchResponse& response) {
     response.total_exact = !request.ranking_only;
     response.facets_exact = !request.ranking_only;
     if (!request.ranking_only) {
-      response.total = groups.groups();
-      response.total_documents = groups.documents();
+      response.total = pass.remote ? counter.groups() : groups.groups();
+      response.total_documents = pass.remote ? counter.tally().documents_seen() : groups.documents();
     }
   }
   for (const schema::FacetSpec& spec : schema::kFacets) {
-    if (unfiltered[schema::index_of(spec.facet)]) fill_facet(pass, spec.facet, counter, nullptr, response);
+    if (unfiltered[schema::index_of(spec.facet)]) fill_facet(pass, spec.facet, counter.tally(), nullptr, response);
   }
-  return mset;
+  if (!settle) return page_hits(mset, 0, mset.size());
+  return settled_page(enquire, mset, first, before, size, pass);
 }
 
 // Multi-select counts: one more pass per filtered facet, with the other facets' filters only (and the year ranges
@@ -436,18 +556,20 @@ void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
     if (!pass.request.has_filter(spec.facet)) continue;
     std::array<bool, schema::kFacetCount> only{};
     only[schema::index_of(spec.facet)] = true;
-    FacetCounter own(pass.db, only, pass.table, buckets_of(pass.request), pass.ids);
+    PassCounter own(pass, only);
     Xapian::Enquire enquire(pass.db);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_query(pass.plan.filtered(spec.facet));
-    enquire.add_matchspy(&own);
+    own.attach(enquire);
     const Xapian::MSet counted = exhaustive_mset(enquire, 0, 0, pass.all, pass.timed, pass.deadline);
+    enquire.clear_matchspies();
+    own.collect();
     if (counted.get_matches_lower_bound() != counted.get_matches_upper_bound() ||
-        own.documents_seen() != counted.get_matches_lower_bound()) {
+        own.tally().documents_seen() != counted.get_matches_lower_bound()) {
       response.facets_exact = false;
     }
     const Selection selection = selection_of(spec.facet, pass.request);
-    fill_facet(pass, spec.facet, own, &selection, response);
+    fill_facet(pass, spec.facet, own.tally(), &selection, response);
   }
 }
 
@@ -515,7 +637,7 @@ std::string chosen_version(const SearchRequest& request, const schema::StoredDoc
 
 // The page of hits. Collapsed, each hit is its group's chosen version, at the rank and score of the group's
 // best-ranked version, and lists the group's other versions.
-void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& response) {
+void assemble_hits(SearchPass& pass, const std::vector<PageHit>& page, SearchResponse& response) {
   const SearchRequest& request = pass.request;
   // Words to mark in snippets: the query's own terms (a term a hit lacks marks nothing), and the words that start
   // like one of its wildcards.
@@ -528,9 +650,9 @@ void assemble_hits(SearchPass& pass, const Xapian::MSet& mset, SearchResponse& r
   }
   std::size_t rank = request.offset;
   std::vector<Hit> best;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (const PageHit& hit : page) {
     pass.deadline.check();
-    best.push_back(make_hit(pass, it.get_document(), it.get_weight(), ++rank, matched));
+    best.push_back(make_hit(pass, hit.document, hit.weight, ++rank, matched));
   }
   if (request.collapse == Collapse::None || request.ranking_only) {
     response.hits = std::move(best);
@@ -646,6 +768,9 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
   }
   try {
     db_ = Xapian::Database(path);
+  } catch (const Xapian::NetworkError& e) {
+    throw SearchError("shard_unavailable", "cannot open " + path + ": a shard does not answer: " + e.get_description(),
+                      kExitRuntime);
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw SearchError("database_missing", "cannot open " + path + " as a database: " + e.get_msg(), kExitRuntime);
   } catch (const Xapian::Error& e) {
@@ -672,16 +797,20 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
   }
   const std::string prefix(schema::spec_of(Facet::Year).term_prefix);
   try {
+    open_shard_set();
     for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
       known_years_.push_back(std::stoi((*it).substr(prefix.size())));
     }
     if (facet_table) {
       // A combined database is counted without a table (FacetCounter).
-      if (db_.size() == 1) facet_table_ = std::make_shared<const FacetTable>(db_);
-      label_table_ = std::make_shared<const LabelTable>(db_);
-    } else {
+      if (db_.size() == 1 && !remote_) facet_table_ = std::make_shared<const FacetTable>(db_);
+      label_table_ = std::make_shared<const LabelTable>(catalogue_);
+    } else if (!remote_) {
       facet_ids_ = FacetIds::load(db_);
     }
+  } catch (const Xapian::NetworkError& e) {
+    throw SearchError("shard_unavailable", "cannot read " + path + ": a shard does not answer: " + e.get_description(),
+                      kExitRuntime);
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "cannot read " + path + ": " + e.get_description(), kExitRuntime);
   } catch (const std::logic_error& e) {  // std::stoi on a year term, or labels, citego-index cannot have written
@@ -689,10 +818,46 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
   }
 }
 
+void Searcher::open_shard_set() {
+  catalogue_ = db_;
+  spelling_ = db_;
+  // Database::locked() is the one call of Xapian 1.4 that a remote shard refuses (UnimplementedError).
+  try {
+    db_.locked();
+  } catch (const Xapian::UnimplementedError&) {
+    remote_ = true;
+  }
+  // A shard set's `spelling` database, in the folder of its stub file (shard_set.h).
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::is_directory(path_, ec) ? std::filesystem::path(path_)
+                                                                                : std::filesystem::path(path_).parent_path();
+  const std::filesystem::path spelling = (folder.empty() ? std::filesystem::path(".") : folder) / "spelling";
+  if (db_.size() > 1 || remote_) {
+    if (std::filesystem::is_directory(spelling, ec)) {
+      Xapian::Database companion(spelling.string());
+      if (companion.get_metadata(std::string(schema::kMetaShardSet)) == "1") {
+        catalogue_ = companion;
+        spelling_ = companion;
+        spelling_.add_database(db_);  // the companion's spelling table, the shards' terms
+      }
+    }
+  }
+  if (remote_ && db_.get_metadata(std::string(schema::kMetaShardSet)) != "1") {
+    throw SearchError("database_error",
+                      path_ + " has a remote shard that is no shard of a set: a remote search counts on the shard "
+                              "slots, which citego-index --shards writes (README, \"Running shards\")",
+                      kExitRuntime);
+  }
+}
+
 SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
-  QueryPlan plan = QueryBuilder(known_years_, &db_).build(request);  // validates the request
+  if (remote_ && !request.related.empty()) {
+    throw SearchError("remote_unsupported", "--related is not available over remote shards (its order is computed by docid)",
+                      kExitUsage);
+  }
+  QueryPlan plan = QueryBuilder(known_years_, &spelling_).build(request);  // validates the request
   if (request.expand && !plan.browse) {
     try {
       plan.match = expanded(db_, plan.match, plan.filtered(), Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
@@ -719,18 +884,23 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
                     plan,
                     facet_table_.get(),
                     facet_ids_.get(),
+                    remote_,
                     deadline,
                     all,
                     may_run_long(plan.filtered(), !plan.wildcards.empty(), all),
-                    LabelReader(db_, label_table_.get()),
+                    LabelReader(catalogue_, label_table_.get()),
                     related_key.get()};
-    const Xapian::MSet mset = match(pass, response);
+    const std::vector<PageHit> page = match(pass, response);
     if (!request.ranking_only) count_filtered_facets(pass, response);
-    assemble_hits(pass, mset, response);
+    assemble_hits(pass, page, response);
     if (!plan.correction.empty() && !request.ranking_only &&
         worth_suggesting(response.total, suggestion_hits(plan.correction, pass, known_years_, response.total))) {
       response.suggestion = plan.correction;
     }
+  } catch (const Xapian::NetworkError& e) {
+    shard_lost_ = true;
+    throw SearchError("shard_unavailable", "reading " + path_ + " failed: a shard does not answer: " + e.get_description(),
+                      kExitRuntime);
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
   } catch (const std::invalid_argument& e) {

@@ -53,6 +53,7 @@ struct IndexRequest {
   bool check_only = false;          // pass 1 only: every check, no database written (the shrink rule too, if db_path)
   bool allow_shrink = false;        // publish even when more than half of the live documents would go
   std::size_t keep = 2;             // generations left after publishing (LiveDatabase::set_keep)
+  unsigned shards = 0;              // 0: one database; N: a set of N shards (write_shard_set, shard_set.h)
 };
 
 struct IndexSummary {

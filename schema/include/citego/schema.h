@@ -44,6 +44,13 @@ inline constexpr std::string_view kMetaWrittenFormPrefix = "citego.written_form.
 // of ValueRule::Id are kMetaFacetValuesPrefix + facet name -> encode_facet_values() (FacetDictionary).
 inline constexpr std::string_view kMetaFacetIds = "citego.facet_ids";
 inline constexpr std::string_view kMetaFacetValuesPrefix = "citego.facet_values.";
+// A shard of a set written by citego-index --shards N (schema/README.md, "Shards"): kMetaShardSet is "1" when the
+// documents have the shard slots (kSlotFacetSetBase + facet, kSlotBrowseNewest, kSlotBrowseOldest); kMetaShard is
+// "K/N", this shard's number and the set's size. kMetaSite: the site the database's documents belong to (the `site`
+// facet of a search over several sites' databases); empty or absent: none.
+inline constexpr std::string_view kMetaShardSet = "citego.shard_set";
+inline constexpr std::string_view kMetaShard = "citego.shard";
+inline constexpr std::string_view kMetaSite = "citego.site";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Document kinds and languages
@@ -348,6 +355,22 @@ inline constexpr Xapian::valueno kSlotFacetIds = 3;  // pack_facet_ids(), when t
 // (which Xapian's collapse then never merges with another).
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
 inline constexpr Xapian::valueno kSlotId = 5;        // the document's id: breaks ties, so docids never order hits
+// Shard slots, written in the documents of a shard set (kMetaShardSet) so that a search through Xapian's remote
+// server needs only what the stock server runs (a ValueCountMatchSpy per slot, a sort on one value):
+// kSlotFacetSetBase + facet index holds the document's values of that facet (facet_set_value), absent when it has
+// none; kSlotBrowseNewest and kSlotBrowseOldest are the browse orders' keys (newest year then id, oldest year then
+// id), as Xapian::MultiValueKeyMaker makes them (browse_key).
+inline constexpr Xapian::valueno kSlotBrowseNewest = 6;
+inline constexpr Xapian::valueno kSlotBrowseOldest = 7;
+inline constexpr Xapian::valueno kSlotFacetSetBase = 10;
+// The value of a facet set slot: each value followed by '\n', in the order of FacetValues (sorted); empty for none.
+std::string facet_set_value(const std::vector<std::string>& values);
+// The browse key of `doc` in slot kSlotBrowseNewest (`newest`) or kSlotBrowseOldest: its kSlotYearMax descending
+// (kSlotYearMin ascending), then its kSlotId ascending.
+std::string browse_key(const Xapian::Document& doc, bool newest);
+// The shard, 0 to shards - 1, that holds the document with id `id` in a set of `shards`: FNV-1a (64 bits) of the id,
+// modulo `shards`. Stable across builds, machines and versions.
+unsigned shard_of(std::string_view id, unsigned shards);
 
 // Sort key for kSlotYearMin when a document has no year: sorts after every year in ascending order.
 std::string no_year_low_key();

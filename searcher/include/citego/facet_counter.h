@@ -20,6 +20,7 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -134,7 +135,19 @@ struct BucketCount {
   bool operator==(const BucketCount&) const = default;
 };
 
-class FacetCounter : public Xapian::MatchSpy {
+// What one facet pass counted, whichever way it counted (FacetCounter, SlotFacetCounter).
+class FacetTally {
+ public:
+  virtual ~FacetTally() = default;
+  // Every value of `facet` that a matching document has, with its count, in no particular order.
+  virtual std::vector<ValueCount> counts(schema::Facet facet) const = 0;
+  // The year buckets: the ranges asked for, in their order; with `decades`, each decade (2010..2019) from the one of
+  // the oldest year seen to the one of the newest, those between with no document included (none without years).
+  virtual std::vector<BucketCount> bucket_counts() const = 0;
+  virtual Xapian::doccount documents_seen() const = 0;
+};
+
+class FacetCounter : public Xapian::MatchSpy, public FacetTally {
  public:
   // Counts the facets whose entry in `counted` is true, reading each document's values from `table` when there is
   // one, else its id slot from `db` when there are `ids`, else its packed slot from `db` (`table` and `ids` must be
@@ -148,12 +161,9 @@ class FacetCounter : public Xapian::MatchSpy {
 
   void operator()(const Xapian::Document& doc, double weight) override;
 
-  // Every value of `facet` that a matching document has, with its count, in no particular order.
-  std::vector<ValueCount> counts(schema::Facet facet) const;
-  // The year buckets: the ranges asked for, in their order; with `decades`, each decade (2010..2019) from the one of
-  // the oldest year seen to the one of the newest, those between with no document included (none without years).
-  std::vector<BucketCount> bucket_counts() const;
-  Xapian::doccount documents_seen() const { return seen_; }
+  std::vector<ValueCount> counts(schema::Facet facet) const override;
+  std::vector<BucketCount> bucket_counts() const override;
+  Xapian::doccount documents_seen() const override { return seen_; }
 
  private:
   std::string slot_of(Xapian::docid did);
@@ -191,6 +201,40 @@ class FacetCounter : public Xapian::MatchSpy {
   std::array<Xapian::doccount, kDecades> decade_counts_{};
   std::array<Xapian::doccount, kDecades> decade_counted_at_{};  // seen_ when it last counted a document
   Xapian::doccount seen_ = 0;
+};
+
+// Counting through Xapian's remote backend, whose stock server (xapian-tcpsrv) runs no match spy but its own: a
+// Xapian::ValueCountMatchSpy on the facet set slot of each counted facet (schema::kSlotFacetSetBase + facet, written in
+// the documents of a shard set), which counts each distinct set of values, and one on the translation group slot,
+// which counts the documents and their groups. collect() then splits each set into its values and adds its count to
+// each: a document counts once for each of its values, as with FacetCounter, and each year bucket counts a set once
+// when one of its years is in the range. The spies' results cross the network once per shard and match, merged by
+// Xapian: one entry per distinct set, which for the facets of few values per document is about the facet's values.
+class SlotFacetCounter : public FacetTally {
+ public:
+  // Throws std::invalid_argument when `buckets` has more than kMaxYearBuckets ranges.
+  SlotFacetCounter(std::array<bool, schema::kFacetCount> counted, YearBuckets buckets = {});
+  SlotFacetCounter(const SlotFacetCounter&) = delete;
+  SlotFacetCounter& operator=(const SlotFacetCounter&) = delete;
+
+  // Adds the spies to `enquire`, which must not outlive this counter; collect() once its match is done.
+  void attach(Xapian::Enquire& enquire);
+  void collect();
+
+  std::vector<ValueCount> counts(schema::Facet facet) const override;
+  std::vector<BucketCount> bucket_counts() const override { return bucket_counts_; }
+  Xapian::doccount documents_seen() const override { return static_cast<Xapian::doccount>(groups_.get_total()); }
+  // The translation groups of the matching documents, a document in none being a group of its own.
+  Xapian::doccount groups() const { return groups_count_; }
+
+ private:
+  std::array<bool, schema::kFacetCount> counted_;
+  YearBuckets buckets_;
+  std::array<std::unique_ptr<Xapian::ValueCountMatchSpy>, schema::kFacetCount> spies_;  // of the counted facets
+  Xapian::ValueCountMatchSpy groups_{schema::kSlotTranslationGroup};
+  std::array<std::map<std::string, Xapian::doccount, std::less<>>, schema::kFacetCount> totals_;
+  std::vector<BucketCount> bucket_counts_;
+  Xapian::doccount groups_count_ = 0;
 };
 
 }  // namespace citego

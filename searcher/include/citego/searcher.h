@@ -126,10 +126,20 @@ class Searcher {
   SearchResponse search(const SearchRequest& request) const;
 
   const Xapian::Database& database() const { return db_; }
+  // Whether a search lost the connection to a remote shard: the next one needs a new Searcher (which connects again).
+  bool shard_lost() const { return shard_lost_; }
 
  private:
+  // For a set of shards: whether one is remote, and the set's `spelling` database (shard_set.h), which gives
+  // suggestions (spelling_: it, then the shards) and labels (catalogue_). Else both are db_.
+  void open_shard_set();
+
   std::string path_;
   Xapian::Database db_;
+  bool remote_ = false;
+  mutable bool shard_lost_ = false;
+  Xapian::Database catalogue_;
+  Xapian::Database spelling_;
   std::vector<int> known_years_;
   std::shared_ptr<const FacetTable> facet_table_;
   std::shared_ptr<const FacetIds> facet_ids_;      // without facet_table, for a database with the facet id slot

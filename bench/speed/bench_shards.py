@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Query latency of one database against shard sets, local and remote, side by side in one run.
+
+usage: bench_shards.py BUILD_DIR WORK_DIR DOCS [RUNS]
+
+Generates DOCS documents (citego-generate --seed 42) in WORK_DIR, builds one database and sets of 2 and 4 shards
+(citego-index --shards), serves each shard of the sets with its own xapian-tcpsrv on 127.0.0.1 (the remote sets:
+a folder with a stub of remote lines and the set's spelling database), and times each query of
+bench/speed/queries.txt, plus each of its filter queries with a second filter (a multi-select: one more pass per
+filtered facet), RUNS times (default 7) for every layout in turn: as one process (citego-search) and through
+citego-client and a --serve of the layout. Prints per layout the median and p90 of the per-query medians, in ms,
+and their ratio to one database's.
+"""
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what):
+    for _ in range(400):
+        if check():
+            return
+        time.sleep(0.05)
+    sys.exit("no " + what)
+
+
+def connects(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def queries():
+    out = []
+    for line in open(os.path.join(HERE, "queries.txt"), encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        _, category, filt, query = line.rstrip("\n").split("\t")
+        args = [] if filt == "-" else ["--filter", filt]
+        out.append(args + ["--", query])
+        if filt != "-":
+            out.append(args + ["--filter", "doc_type=fiche", "--", query])  # two filtered facets: multi-select
+    return out
+
+
+def p90(values):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
+
+
+def main():
+    build, work, docs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 7
+    index = os.path.join(build, "indexer", "citego-index")
+    search = os.path.join(build, "searcher", "citego-search")
+    client = os.path.join(build, "searcher", "citego-client")
+    os.makedirs(work, exist_ok=True)
+    corpus = os.path.join(work, "corpus-%d" % docs)
+    if not os.path.isdir(corpus):
+        subprocess.run([os.path.join(build, "corpus", "generator", "citego-generate"), "--docs", str(docs), "--files",
+                        "4", "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+    layouts = {}
+    servers = []
+    try:
+        for shards in (0, 2, 4):
+            db = os.path.join(work, "db-%d-%d" % (docs, shards))
+            if not os.path.exists(db):
+                started = time.monotonic()
+                subprocess.run([index, "-q", "--db", db] + (["--shards", str(shards)] if shards else []) + [corpus],
+                               check=True)
+                print("built %s in %.1f s" % (db, time.monotonic() - started), flush=True)
+            layouts["one" if not shards else "%d local" % shards] = db
+            if not shards:
+                continue
+            remote = os.path.join(work, "remote-%d-%d" % (docs, shards))
+            os.makedirs(remote, exist_ok=True)
+            lines = []
+            for k in range(1, shards + 1):
+                port = free_port()
+                servers.append(subprocess.Popen(["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(port),
+                                                 os.path.join(db, "shard-%d" % k)], stdout=subprocess.DEVNULL,
+                                                stderr=subprocess.DEVNULL, start_new_session=True))
+                wait_for(lambda: connects(port), "xapian-tcpsrv on %d" % port)
+                lines.append("remote 127.0.0.1:%d\n" % port)
+            with open(os.path.join(remote, "XAPIANDB"), "w") as stub:
+                stub.writelines(lines)
+            if not os.path.exists(os.path.join(remote, "spelling")):
+                os.symlink(os.path.join(db, "spelling"), os.path.join(remote, "spelling"))
+            layouts["%d remote" % shards] = remote
+        sockets = {}
+        for name, db in layouts.items():
+            sock = os.path.join(work, "serve-%s.sock" % name.replace(" ", "-"))
+            servers.append(subprocess.Popen([search, "--serve", sock, "--db", db], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+            wait_for(lambda: os.path.exists(sock), "socket " + sock)
+            sockets[name] = sock
+        qs = queries()
+        times = {(name, way): [[] for _ in qs] for name in layouts for way in ("process", "client")}
+        for _ in range(runs):
+            for i, q in enumerate(qs):
+                for name, db in layouts.items():
+                    for way, command in (("process", [search, "--db", db]),
+                                         ("client", [client, "--socket", sockets[name], "--db", db])):
+                        started = time.perf_counter()
+                        done = subprocess.run(command + ["--format", "json"] + q, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL)
+                        times[(name, way)][i].append(time.perf_counter() - started)
+                        if done.returncode != 0:
+                            sys.exit("%s %s: exit %d for %s" % (name, way, done.returncode, q))
+        print("%d documents, %d queries (%d with two filters), %d runs each; ms, median and p90 of the per-query "
+              "medians" % (docs, len(qs), sum("doc_type=fiche" in q for q in qs), runs))
+        for way in ("process", "client"):
+            base = statistics.median(statistics.median(t) for t in times[("one", way)])
+            for name in layouts:
+                medians = [statistics.median(t) for t in times[(name, way)]]
+                median = statistics.median(medians)
+                print("%-8s %-9s median %7.2f  p90 %7.2f  ratio to one %.2f" % (
+                    way, name, 1000 * median, 1000 * p90(medians), median / base))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
