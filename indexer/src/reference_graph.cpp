@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 #include <stdexcept>
 
 namespace citego {
@@ -32,6 +33,11 @@ std::string chain_of(const std::vector<std::string>& ids) {
 
 
 }  // namespace
+
+void ReferenceGraph::reserve(std::size_t documents) {
+  facts_.reserve(documents);
+  order_.reserve(documents);
+}
 
 ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
   if (files_.empty() || files_.back() != location.file) {
@@ -146,28 +152,38 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
 }
 
 // A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
-bool ReferenceGraph::expect_kind(const std::string& subject, const Ref& ref, std::string_view role,
-                                 std::string_view expected, std::vector<Diagnostic>& errors) const {
+bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const Ref& ref,
+                                 std::string_view role, std::string_view expected,
+                                 std::vector<Diagnostic>& errors) const {
+  // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
-  if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
-  if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+  const auto as_document = [&] {
+    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+  };
+  const auto as_entry = [&] {
+    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+  };
+  const bool entry_kind = expected == name_of(ThesaurusKind::Person) || expected == name_of(ThesaurusKind::Descriptor) ||
+                          expected == name_of(ThesaurusKind::Place);
+  entry_kind ? as_entry() : as_document();
+  if (actual.empty()) entry_kind ? as_document() : as_entry();
+  if (actual == expected) return true;
+  const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
     errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
-    return false;
-  }
-  if (actual != expected) {
+  } else {
     errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
                                      with_article(actual) + ", not " + with_article(expected)});
-    return false;
   }
-  return true;
+  return false;
 }
 
 void ReferenceGraph::check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const {
   using schema::DocType;
-  const std::string subject = subject_of(schema::name_of(facts.doc_type), id);
+  const std::string_view element = schema::name_of(facts.doc_type);
+  const auto subject = [&] { return subject_of(element, id); };
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    expect_kind(subject, ref, role, expected, errors);
+    expect_kind(element, id, ref, role, expected, errors);
   };
   for (const Ref& ref : facts.refs) {
     if (facts.doc_type == DocType::Project) {
@@ -177,9 +193,9 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else {
       const Facts* target = find(ref.ref);
       if (!target) {
-        errors.push_back({location_of(ref.where), subject + " links to unknown document \"" + ref.ref + "\""});
+        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(ref.where), subject + " links to \"" + ref.ref + "\", which is a " +
+        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref + "\", which is a " +
                                          std::string(schema::name_of(target->doc_type)) +
                                          " (links name projects or organisations)"});
       }
@@ -191,7 +207,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   for (const Ref& ref : facts.dossiers) expect(ref, "dossier", "dossier");
   if (facts.translation_of) {
     if (facts.translation_of->ref == id) {
-      errors.push_back({location_of(facts.translation_of->where), subject + " is a translation of itself"});
+      errors.push_back({location_of(facts.translation_of->where), subject() + " is a translation of itself"});
     } else {
       expect(*facts.translation_of, "translation-of", "fiche");
     }
@@ -199,9 +215,10 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
 }
 
 void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
-  const std::string subject = subject_of(name_of(entry.kind), id);
+  const std::string_view element = name_of(entry.kind);
+  const auto subject = [&] { return subject_of(element, id); };
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    return expect_kind(subject, ref, role, expected, errors);
+    return expect_kind(element, id, ref, role, expected, errors);
   };
   switch (entry.kind) {
     case ThesaurusKind::Person:
@@ -210,7 +227,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
     case ThesaurusKind::Descriptor:
       for (const Ref& ref : entry.related) {
         if (ref.ref == id) {
-          errors.push_back({location_of(ref.where), subject + " is related to itself"});
+          errors.push_back({location_of(ref.where), subject() + " is related to itself"});
         } else {
           expect(ref, "related descriptor", "descriptor");
         }
@@ -223,7 +240,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
         const bool fits = country ? parent.level == "continent"
                                   : parent.level == "country" || parent.level == "region";
         if (!fits && entry.link->ref != id) {
-          errors.push_back({location_of(entry.link->where), subject + " (a " + entry.level + ") has parent \"" + entry.link->ref +
+          errors.push_back({location_of(entry.link->where), subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref +
                                                    "\", which is a " + parent.level + " (a " + entry.level +
                                                    "'s parent is " +
                                                    (country ? "a continent" : "a country or a region") + ")"});
@@ -248,6 +265,10 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
   for (const std::string& id : order_) {
     Facts& facts = facts_.at(id);
     if (facts.doc_type != DocType::Fiche) continue;
+    if (!next_of(facts)) {  // an original, or a fiche alone: most fiches, and no chain to follow
+      facts.group = id;
+      continue;
+    }
     std::vector<std::string> chain{id};
     std::string current = id;
     bool cycle = false;
@@ -476,20 +497,35 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
   return derived;
 }
 
+namespace {
+
+// The facet whose values are the ids of a kind of entry, or of a type of document (none for the others).
+schema::Facet value_facet(ThesaurusKind kind) {
+  return kind == ThesaurusKind::Person ? schema::Facet::Author
+         : kind == ThesaurusKind::Descriptor ? schema::Facet::Descriptor
+                                             : schema::Facet::Place;
+}
+
+std::optional<schema::Facet> value_facet(schema::DocType type) {
+  if (type == schema::DocType::Dossier) return schema::Facet::Dossier;
+  if (type == schema::DocType::Organisation) return schema::Facet::Partner;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<schema::Facet> ReferenceGraph::value_facet_of(const std::string& id) const {
+  if (const Entry* entry = find_entry(id)) return value_facet(entry->kind);
+  if (const Facts* facts = find(id)) return value_facet(facts->doc_type);
+  return std::nullopt;
+}
+
 schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
-  using schema::Facet;
   schema::FacetDictionary::Lists lists;
-  const auto list = [&lists](Facet facet) -> std::vector<std::string>& { return lists[schema::index_of(facet)]; };
   // The values facets_of() can give: a thesaurus entry of the facet's kind, a dossier, an organisation.
-  for (const auto& [id, entry] : entries_) {
-    list(entry.kind == ThesaurusKind::Person       ? Facet::Author
-         : entry.kind == ThesaurusKind::Descriptor ? Facet::Descriptor
-                                                   : Facet::Place)
-        .push_back(id);
-  }
+  for (const auto& [id, entry] : entries_) lists[schema::index_of(value_facet(entry.kind))].push_back(id);
   for (const auto& [id, facts] : facts_) {
-    if (facts.doc_type == schema::DocType::Dossier) list(Facet::Dossier).push_back(id);
-    if (facts.doc_type == schema::DocType::Organisation) list(Facet::Partner).push_back(id);
+    if (const auto facet = value_facet(facts.doc_type)) lists[schema::index_of(*facet)].push_back(id);
   }
   for (std::vector<std::string>& values : lists) std::sort(values.begin(), values.end());
   return schema::FacetDictionary(std::move(lists));
@@ -498,19 +534,14 @@ schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
 std::optional<std::pair<std::string, std::string>> ReferenceGraph::label_of(const std::string& id) const {
   using schema::Facet;
   if (const Entry* entry = find_entry(id)) {
-    const Facet facet = entry->kind == ThesaurusKind::Person       ? Facet::Author
-                        : entry->kind == ThesaurusKind::Descriptor ? Facet::Descriptor
-                                                                   : Facet::Place;
-    return std::make_pair(schema::label_key(facet, id), schema::encode_labels(entry->labels));
+    return std::make_pair(schema::label_key(value_facet(entry->kind), id), schema::encode_labels(entry->labels));
   }
   const Facts* facts = find(id);
-  if (!facts || (facts->doc_type != schema::DocType::Organisation && facts->doc_type != schema::DocType::Dossier)) {
-    return std::nullopt;
-  }
+  const std::optional<Facet> facet = facts ? value_facet(facts->doc_type) : std::nullopt;
+  if (!facet) return std::nullopt;
   schema::Labels labels;
   labels[static_cast<std::size_t>(facts->lang)] = facts->label;
-  const Facet facet = facts->doc_type == schema::DocType::Dossier ? Facet::Dossier : Facet::Partner;
-  return std::make_pair(schema::label_key(facet, id), schema::encode_labels(labels));
+  return std::make_pair(schema::label_key(*facet, id), schema::encode_labels(labels));
 }
 
 std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
@@ -533,12 +564,15 @@ void for_each_reference(const Refs& refs, F each) {
 
 }  // namespace
 
-void ReferenceGraph::index_referrers() const {
-  if (referrers_indexed_) return;
-  const auto add = [this](const std::string& from) {
-    return [this, &from](const std::string& to) {
-      std::vector<std::string>& list = referrers_[to];
-      if (list.empty() || list.back() != from) list.push_back(from);  // each referrer is indexed in one go
+std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referrers_among(
+    const std::unordered_set<std::string>& targets) const {
+  std::unordered_map<std::string, std::vector<std::string>> out;
+  if (targets.empty()) return out;
+  const auto add = [&](const std::string& from) {
+    return [&](const std::string& to) {
+      if (!targets.count(to)) return;
+      std::vector<std::string>& list = out[to];
+      if (list.empty() || list.back() != from) list.push_back(from);  // a referrer's references come together
     };
   };
   for (const std::string& id : order_) {
@@ -555,28 +589,22 @@ void ReferenceGraph::index_referrers() const {
     if (e.link) each(e.link->ref);
     for_each_reference(e.related, each);
   }
-  referrers_indexed_ = true;
+  return out;
 }
 
 std::vector<std::pair<std::string, std::vector<std::string>>> ReferenceGraph::referrers_of(
     const std::vector<std::string>& targets) const {
-  index_referrers();
+  const auto referrers = referrers_among({targets.begin(), targets.end()});
   std::vector<std::pair<std::string, std::vector<std::string>>> out;
   for (const std::string& target : targets) {
-    const auto it = referrers_.find(target);
-    out.emplace_back(target, it == referrers_.end() ? std::vector<std::string>{} : it->second);
+    const auto it = referrers.find(target);
+    out.emplace_back(target, it == referrers.end() ? std::vector<std::string>{} : it->second);
   }
   return out;
 }
 
 std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::string>& ids) const {
-  index_referrers();
   std::set<std::string> out;
-  const auto referrers = [this](const std::string& id) -> const std::vector<std::string>& {
-    static const std::vector<std::string> none;
-    const auto it = referrers_.find(id);
-    return it == referrers_.end() ? none : it->second;
-  };
   const auto add_document = [&](const std::string& id) {
     if (find(id)) out.insert(id);
   };
@@ -587,6 +615,13 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       for (const std::string& member : group->second) out.insert(member);
     }
   };
+  // Places below an entry read its labels through their descendants' facets: the hierarchy is walked down.
+  std::unordered_map<std::string, std::vector<std::string>> children;  // place -> the places whose parent it is
+  for (const std::string& id : entry_order_) {
+    const Entry& e = entries_.at(id);
+    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref].push_back(id);
+  }
+  std::unordered_set<std::string> named;  // the ids, and the places below an entry among them
   for (const std::string& id : ids) {
     add_document(id);
     add_group_of(id);
@@ -599,27 +634,30 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
         add_group_of(f->translation_of->ref);
       }
     }
-    // Places below an entry read its labels through their descendants' facets: walk down the hierarchy.
-    std::vector<std::string> named{id};
+    std::vector<std::string> below{id};
     if (find_entry(id)) {
-      for (std::size_t i = 0; i < named.size(); ++i) {
-        for (const std::string& child : referrers(named[i])) {
-          const Entry* e = find_entry(child);
-          if (e && e->kind == ThesaurusKind::Place && e->link && e->link->ref == named[i] &&
-              std::find(named.begin(), named.end(), child) == named.end()) {
-            named.push_back(child);
-          }
+      for (std::size_t i = 0; i < below.size(); ++i) {
+        const auto it = children.find(below[i]);
+        if (it == children.end()) continue;
+        for (const std::string& child : it->second) {
+          if (std::find(below.begin(), below.end(), child) == below.end()) below.push_back(child);
         }
       }
     }
-    for (const std::string& target : named) {
-      for (const std::string& first : referrers(target)) {
-        add_document(first);
-        add_group_of(first);
-        if (!find(first)) continue;
-        for (const std::string& second : referrers(first)) add_document(second);
-      }
+    named.insert(below.begin(), below.end());
+  }
+  // Those that refer to them, directly or through one more document: two scans of the references, not an index of
+  // them all (an update changes a few records of many).
+  std::unordered_set<std::string> first_documents;
+  for (const auto& [target, firsts] : referrers_among(named)) {
+    for (const std::string& first : firsts) {
+      add_document(first);
+      add_group_of(first);
+      if (find(first)) first_documents.insert(first);
     }
+  }
+  for (const auto& [first, seconds] : referrers_among(first_documents)) {
+    for (const std::string& second : seconds) add_document(second);
   }
   return {out.begin(), out.end()};
 }

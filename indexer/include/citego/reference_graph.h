@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,9 @@ class ReferenceGraph {
   std::optional<Diagnostic> add(const ExportRecord& record);
   // Records a person, descriptor or place. Returns a diagnostic (and keeps the first) when its id was added before.
   std::optional<Diagnostic> add(const ThesaurusEntry& entry);
+
+  // Room for `documents` documents, so that adding those a database keeps does not grow the tables step by step.
+  void reserve(std::size_t documents);
 
   // Checks every reference (its target exists and is of the right kind), the translation groups and the place
   // hierarchy. Diagnostics come in the order the records were added: documents, then thesaurus entries. Call once,
@@ -72,6 +76,9 @@ class ReferenceGraph {
   // corpus (the descriptors, places, persons, dossiers and organisations defined), in byte order, so that the ids do
   // not depend on the order documents are written in.
   schema::FacetDictionary facet_dictionary() const;
+  // The ValueRule::Id facet whose values include `id` (a thesaurus entry of the facet's kind, a dossier, an
+  // organisation), or none for another id.
+  std::optional<schema::Facet> value_facet_of(const std::string& id) const;
 
   std::size_t size() const { return order_.size(); }
   std::size_t count(schema::DocType type) const;
@@ -128,8 +135,10 @@ class ReferenceGraph {
   const Facts* find(const std::string& id) const;
   const Entry* find_entry(const std::string& id) const;
   std::optional<Diagnostic> duplicate(const std::string& id, const SourceLocation& where) const;
-  bool expect_kind(const std::string& subject, const Ref& ref, std::string_view role, std::string_view expected,
-                   std::vector<Diagnostic>& errors) const;
+  // Whether `ref`, held by <element> `id`, names a record of kind `expected` (an element name); if not, a diagnostic
+  // calls the reference `role`.
+  bool expect_kind(std::string_view element, const std::string& id, const Ref& ref, std::string_view role,
+                   std::string_view expected, std::vector<Diagnostic>& errors) const;
   void check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const;
   void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
   void check_translations(std::vector<Diagnostic>& errors);
@@ -146,10 +155,10 @@ class ReferenceGraph {
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
   std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches
-  // Every id a document or entry refers to -> the referring ids (built by readers_of() and referrers_of() on demand).
-  void index_referrers() const;
-  mutable std::unordered_map<std::string, std::vector<std::string>> referrers_;
-  mutable bool referrers_indexed_ = false;
+  // For each id of `targets` that something refers to, the documents and entries that do, in the order added (one
+  // scan of every reference).
+  std::unordered_map<std::string, std::vector<std::string>> referrers_among(
+      const std::unordered_set<std::string>& targets) const;
 };
 
 }  // namespace citego
