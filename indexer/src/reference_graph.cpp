@@ -35,7 +35,7 @@ std::string chain_of(const std::vector<std::string>& ids) {
 }  // namespace
 
 void ReferenceGraph::reserve(std::size_t documents) {
-  facts_.reserve(documents);
+  position_.reserve(documents);
   order_.reserve(documents);
 }
 
@@ -120,9 +120,10 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   }
   facts.descriptors = refs_of(record.descriptors);
   facts.places = refs_of(record.places);
+  position_.emplace(record.id, static_cast<std::uint32_t>(order_.size()));
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
-  facts_.emplace(record.id, std::move(facts));
+  facts_.push_back(std::move(facts));
   return std::nullopt;
 }
 
@@ -142,8 +143,14 @@ std::optional<Diagnostic> ReferenceGraph::add(const ThesaurusEntry& entry) {
 }
 
 const ReferenceGraph::Facts* ReferenceGraph::find(const std::string& id) const {
-  const auto it = facts_.find(id);
-  return it == facts_.end() ? nullptr : &it->second;
+  const auto it = position_.find(id);
+  return it == position_.end() ? nullptr : &facts_[it->second];
+}
+
+const ReferenceGraph::Facts& ReferenceGraph::facts_at(const std::string& id) const {
+  const Facts* facts = find(id);
+  if (!facts) throw std::logic_error("no document \"" + id + "\" in the reference graph");
+  return *facts;
 }
 
 const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) const {
@@ -262,8 +269,9 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     return &f.translation_of->ref;
   };
   std::set<std::string> in_cycle;
-  for (const std::string& id : order_) {
-    Facts& facts = facts_.at(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const std::string& id = order_[i];
+    Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche) continue;
     if (!next_of(facts)) {  // an original, or a fiche alone: most fiches, and no chain to follow
       facts.group = id;
@@ -272,7 +280,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     std::vector<std::string> chain{id};
     std::string current = id;
     bool cycle = false;
-    while (const std::string* next = next_of(facts_.at(current))) {
+    while (const std::string* next = next_of(facts_at(current))) {
       if (*next == current) break;  // a translation of itself: reported by check_document
       const auto seen = std::find(chain.begin(), chain.end(), *next);
       if (seen != chain.end()) {
@@ -290,12 +298,13 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     }
     if (!cycle) facts.group = current;
   }
-  for (const std::string& id : order_) {
-    const Facts& facts = facts_.at(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const std::string& id = order_[i];
+    const Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
     std::vector<std::string>& group = groups_[facts.group];
     const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
-      return facts_.at(other).lang == facts.lang;
+      return facts_at(other).lang == facts.lang;
     });
     if (same_language != group.end()) {
       const SourceLocation where = location_of(facts.translation_of ? facts.translation_of->where : facts.where);
@@ -335,7 +344,7 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
 
 std::vector<Diagnostic> ReferenceGraph::check_references() {
   std::vector<Diagnostic> errors;
-  for (const std::string& id : order_) check_document(id, facts_.at(id), errors);
+  for (std::size_t i = 0; i < order_.size(); ++i) check_document(order_[i], facts_[i], errors);
   for (const std::string& id : entry_order_) check_entry(id, entries_.at(id), errors);
   check_translations(errors);
   check_place_cycles(errors);
@@ -350,7 +359,7 @@ Xapian::docid ReferenceGraph::docid_of(const std::string& id) const {
 
 std::size_t ReferenceGraph::count(schema::DocType type) const {
   return static_cast<std::size_t>(
-      std::count_if(facts_.begin(), facts_.end(), [type](const auto& entry) { return entry.second.doc_type == type; }));
+      std::count_if(facts_.begin(), facts_.end(), [type](const Facts& facts) { return facts.doc_type == type; }));
 }
 
 std::size_t ReferenceGraph::count(ThesaurusKind kind) const {
@@ -372,7 +381,7 @@ std::vector<std::string> ReferenceGraph::place_and_ancestors(const std::string& 
 schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   using schema::DocType;
   using schema::Facet;
-  const Facts& self = facts_.at(id);
+  const Facts& self = facts_at(id);
   std::set<int> years;
   std::set<std::string> types, kinds, partners, dossiers, descriptors, places, authors;
   const auto add_years = [&years](const Facts& f) {
@@ -381,7 +390,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   const auto add_partner = [&](const std::string& org_id) {
     partners.insert(org_id);
-    kinds.insert(facts_.at(org_id).kind);
+    kinds.insert(facts_at(org_id).kind);
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
@@ -390,7 +399,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
     for (const Ref& link : f.refs) {
-      const Facts& target = facts_.at(link.ref);
+      const Facts& target = facts_at(link.ref);
       if (target.doc_type == DocType::Organisation) {
         add_partner(link.ref);
       } else if (target.doc_type == DocType::Project) {
@@ -409,14 +418,14 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
       for (const std::string& project_id : it->second) {
-        const Facts& project = facts_.at(project_id);
+        const Facts& project = facts_at(project_id);
         add_years(project);
         types.insert(project.type);
       }
     }
     if (const auto it = dossiers_of_.find(org_id); it != dossiers_of_.end()) {
       for (const std::string& dossier_id : it->second) {
-        add_years(facts_.at(dossier_id));
+        add_years(facts_at(dossier_id));
         types.insert(std::string(schema::kProjectTypes[0]));  // "dossier"
         dossiers.insert(dossier_id);
       }
@@ -448,7 +457,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       for (const Ref& ref : self.dossiers) {
         types.insert(std::string(schema::kProjectTypes[0]));
         dossiers.insert(ref.ref);
-        add_organisations_of(facts_.at(ref.ref));
+        add_organisations_of(facts_at(ref.ref));
       }
       add_own_refs(self);
       break;
@@ -470,13 +479,13 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
 }
 
 DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
-  const Facts& self = facts_.at(id);
+  const Facts& self = facts_at(id);
   DerivedFields derived;
   derived.facets = facets_of(id);
   if (const auto group = groups_.find(self.group); !self.group.empty() && group != groups_.end()) {
     for (schema::Lang lang : schema::kLangs) {
       for (const std::string& other : group->second) {
-        if (other != id && facts_.at(other).lang == lang) derived.translations.push_back({lang, other});
+        if (other != id && facts_at(other).lang == lang) derived.translations.push_back({lang, other});
       }
     }
   }
@@ -524,8 +533,8 @@ schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
   schema::FacetDictionary::Lists lists;
   // The values facets_of() can give: a thesaurus entry of the facet's kind, a dossier, an organisation.
   for (const auto& [id, entry] : entries_) lists[schema::index_of(value_facet(entry.kind))].push_back(id);
-  for (const auto& [id, facts] : facts_) {
-    if (const auto facet = value_facet(facts.doc_type)) lists[schema::index_of(*facet)].push_back(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    if (const auto facet = value_facet(facts_[i].doc_type)) lists[schema::index_of(*facet)].push_back(order_[i]);
   }
   for (std::vector<std::string>& values : lists) std::sort(values.begin(), values.end());
   return schema::FacetDictionary(std::move(lists));
@@ -575,9 +584,9 @@ std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referr
       if (list.empty() || list.back() != from) list.push_back(from);  // a referrer's references come together
     };
   };
-  for (const std::string& id : order_) {
-    const Facts& f = facts_.at(id);
-    const auto each = add(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const Facts& f = facts_[i];
+    const auto each = add(order_[i]);
     for (const auto* refs : {&f.refs, &f.authors, &f.descriptors, &f.places, &f.dossiers}) {
       for_each_reference(*refs, each);
     }
