@@ -38,11 +38,12 @@ std::string quoted_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-// What a kept record referred to, which may have read it: the documents it named (an organisation reads the years of
-// the projects that name it) into `named`, the fiche it was a translation of (whose group it left) into `groups`.
+// What a kept record referred to, which may have read it: the organisations it named as a project or a dossier (an
+// organisation reads the years and type of the projects and dossiers that name it; nothing reads what a resource or
+// a fiche links to) into `named`, the fiche it was a translation of (whose group it left) into `groups`.
 void add_references_of(const StoredFact& fact, std::vector<std::string>& named, std::vector<std::string>& groups) {
   if (const auto* r = std::get_if<ExportRecord>(&fact)) {
-    for (const auto* refs : {&r->participants, &r->links, &r->partners, &r->dossiers}) {
+    for (const auto* refs : {&r->participants, &r->partners}) {
       for (const Reference& ref : *refs) named.push_back(ref.ref);
     }
     if (r->translation_of) groups.push_back(r->translation_of->ref);

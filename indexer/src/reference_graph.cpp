@@ -635,8 +635,10 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
     add_document(id);
     add_group_of(id);
     if (const Facts* f = find(id)) {
-      for (const auto* refs : {&f->refs, &f->dossiers}) {
-        for (const Ref& ref : *refs) add_document(ref.ref);
+      // An organisation reads the projects and dossiers that name it (facets_of); what a resource or a fiche links
+      // to reads nothing of it.
+      if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
+        for (const Ref& ref : f->refs) add_document(ref.ref);
       }
       if (f->translation_of) {
         add_document(f->translation_of->ref);

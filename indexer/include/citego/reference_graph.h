@@ -68,9 +68,10 @@ class ReferenceGraph {
   std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(const std::vector<std::string>& targets)
       const;
   // The documents whose derived_of() may read the facts of any of `ids` (documents or entries, present or not): the
-  // documents themselves, those they refer to, those that refer to them directly or through one more document,
-  // their translation groups, and for a thesaurus entry the documents that name it or a place below it. This is the
-  // reach of the rules of facets_of() and derived_of(): a rule that reads further must widen it. Sorted.
+  // documents themselves, the organisations a project or a dossier among them names (which read its years and
+  // type), those that refer to them directly or through one more document, their translation groups, and for a
+  // thesaurus entry the documents that name it or a place below it. This is the reach of the rules of facets_of()
+  // and derived_of(): a rule that reads further must widen it. Sorted.
   std::vector<std::string> readers_of(const std::vector<std::string>& ids) const;
 
   // The ids of the values of every facet: each ValueRule::Id facet lists every value a document can take in this
