@@ -1,7 +1,9 @@
 // citego::ReferenceGraph: duplicate ids, reference checks, docids and facets derived through references.
 #include "citego/reference_graph.h"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -481,3 +483,98 @@ TEST(ReferenceGraph, IdsAreUniqueAcrossDocumentsAndThesauri) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// readers_of(), which an update relies on to know what to write again, against the derivation itself: each record
+// of the bundled corpus is changed in what others may read of it (a kind, years, a date, labels, a name), and every
+// document whose derived_of() differs between the graph before and the graph after must be among the readers.
+
+namespace {
+
+struct Corpus {
+  std::vector<ExportRecord> records;
+  std::vector<citego::ThesaurusEntry> entries;
+};
+
+Corpus bundled_corpus() {
+  Corpus corpus;
+  const std::string root = std::string(CITEGO_SOURCE_DIR) + "/corpus/";
+  for (const char* file : {"citego-partners.xml", "library/fiches-informality.xml", "library/fiches-moocs.xml",
+                           "library/fiches-power-to-act.xml", "library/fiches-sse-public-action.xml",
+                           "library/people.xml", "library/thesaurus.xml"}) {
+    citego::ParsedExport parsed = citego::read_export_file(root + file);
+    EXPECT_TRUE(parsed.errors.empty()) << file;
+    for (ExportRecord& r : parsed.records) corpus.records.push_back(std::move(r));
+    for (citego::ThesaurusEntry& e : parsed.entries) corpus.entries.push_back(std::move(e));
+  }
+  return corpus;
+}
+
+// The graph of `corpus`, checked.
+std::unique_ptr<ReferenceGraph> graph_of(const Corpus& corpus) {
+  auto graph = std::make_unique<ReferenceGraph>();
+  for (const ExportRecord& r : corpus.records) EXPECT_FALSE(graph->add(r));
+  for (const citego::ThesaurusEntry& e : corpus.entries) EXPECT_FALSE(graph->add(e));
+  EXPECT_EQ(messages_of(graph->check_references()), std::vector<std::string>{});
+  return graph;
+}
+
+void change(ExportRecord& r) {
+  const auto later = [](std::optional<int>& year) {
+    if (year) ++*year;
+  };
+  switch (r.doc_type) {
+    case DocType::Organisation:
+      r.kind = r.kind == "foundation" ? "think-tank" : "foundation";
+      break;
+    case DocType::Project:
+    case DocType::Dossier:
+      later(r.start_year);
+      later(r.end_year);
+      break;
+    case DocType::Resource:
+      r.year = r.year.value_or(2000) + 1;
+      break;
+    case DocType::Fiche:
+      if (r.date) ++r.date->year;
+      break;
+  }
+}
+
+void change(citego::ThesaurusEntry& e) {
+  e.name += " (changed)";
+  for (std::string& label : e.labels) label += " (changed)";
+}
+
+}  // namespace
+
+TEST(ReferenceGraph, ReadersOfHoldEveryDocumentWhoseDerivationReadsTheChangedRecord) {
+  const Corpus corpus = bundled_corpus();
+  const std::unique_ptr<ReferenceGraph> before = graph_of(corpus);
+  std::vector<std::string> documents;
+  for (const ExportRecord& r : corpus.records) documents.push_back(r.id);
+  std::size_t changed_others = 0;  // records whose change reached another document: the test is not vacuous
+  const auto check = [&](const std::string& id, const Corpus& changed) {
+    const std::unique_ptr<ReferenceGraph> after = graph_of(changed);
+    const std::vector<std::string> readers = after->readers_of({id});
+    bool reached_other = false;
+    for (const std::string& document : documents) {
+      if (before->derived_of(document) == after->derived_of(document)) continue;
+      EXPECT_TRUE(std::binary_search(readers.begin(), readers.end(), document))
+          << "changing " << id << " changes what " << document << " derives, which readers_of does not name";
+      reached_other = reached_other || document != id;
+    }
+    changed_others += reached_other;
+  };
+  for (std::size_t i = 0; i < corpus.records.size(); ++i) {
+    Corpus changed = corpus;
+    change(changed.records[i]);
+    check(corpus.records[i].id, changed);
+  }
+  for (std::size_t i = 0; i < corpus.entries.size(); ++i) {
+    Corpus changed = corpus;
+    change(changed.entries[i]);
+    check(corpus.entries[i].id, changed);
+  }
+  EXPECT_GT(changed_others, corpus.records.size() / 4);
+}

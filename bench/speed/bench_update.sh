@@ -5,7 +5,7 @@
 #
 # Environment: CITEGO_BUILD_DIR (default: build), BENCH_DIR (default: a new mktemp -d folder, removed at the end).
 # Steps: copies the binaries into BENCH_DIR/bin; generates a version 2 corpus (citego-generate --docs N --seed 42
-# --files 10); then, each timed as a whole process with /usr/bin/time (wall s, max RSS):
+# --files 10); then, each timed as a whole process with /usr/bin/time (wall s, CPU s = user + system, max RSS):
 #   build 1     citego-index --db db corpus/                      (a full build)
 #   one fiche   citego-index --update --db db one.xml             (one fiche whose title changed), REPEATS times
 #   1000 docs   citego-index --update --db db batch.xml           (1000 fiches whose titles changed), REPEATS times
@@ -13,7 +13,8 @@
 #   copy        cp -a of the live generation, REPEATS times: the least an update published as a new generation costs
 #   build 2     citego-index --db db corpus/                      (a full build again, beside the updates)
 # BENCH_SECOND_BUILD=0 leaves out build 2 (a 100k build takes 10-20 minutes here). The ratios are taken against the
-# mean of the builds. Prints a markdown table and keeps it, with the raw rows,
+# mean of the builds, of wall time and of CPU time (on a machine others load, CPU time moves less than wall time).
+# A corpus already in BENCH_DIR/corpus-N/ is used as it is. Prints a markdown table and keeps it, with the raw rows,
 # in BENCH_DIR/results/update-N.{md,tsv}.
 set -euo pipefail
 
@@ -58,13 +59,13 @@ open(out + "/delete.txt", "w").write(alone[-1].get("id") + "\n")
 EOF
 
 tsv="$dir/results/update-$N.tsv"
-printf 'step\twall_s\tmax_rss_kb\n' >"$tsv"
+printf 'step\twall_s\tmax_rss_kb\tcpu_s\n' >"$tsv"
 timed() {  # timed STEP COMMAND...: one row of the table
   local step=$1
   shift
-  /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >/dev/null
-  read -r wall rss <"$dir/time.txt"
-  printf '%s\t%s\t%s\n' "$step" "$wall" "$rss" >>"$tsv"
+  /usr/bin/time -f '%e %M %U %S' -o "$dir/time.txt" "$@" >/dev/null
+  read -r wall rss user system <"$dir/time.txt"
+  printf '%s\t%s\t%s\t%s\n' "$step" "$wall" "$rss" "$(python3 -c "print('%.2f' % ($user + $system))")" >>"$tsv"
 }
 rm -rf "$dir/db" "$dir/db.generations"
 timed build "$dir/bin/citego-index" -q --db "$dir/db" "$corpus"
@@ -85,18 +86,22 @@ import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
 n, size = int(sys.argv[2]), sys.argv[3]
 by = {}
-for step, wall, rss in rows:
-    by.setdefault(step, []).append((float(wall), int(rss)))
-build = statistics.mean(w for w, _ in by["build"])
-print("%d documents (version 2 corpus), database %s MB; full build: %s s (mean %.2f s)\n"
-      % (n, size, ", ".join("%.2f" % w for w, _ in by["build"]), build))
-print("| step | runs | median wall s | max RSS MiB | ratio to a build |")
-print("|---|---|---|---|---|")
+for step, wall, rss, cpu in rows:
+    by.setdefault(step, []).append((float(wall), int(rss), float(cpu)))
+build = statistics.mean(w for w, _, _ in by["build"])
+build_cpu = statistics.mean(c for _, _, c in by["build"])
+print("%d documents (version 2 corpus), database %s MB; full build: %s s wall (mean %.2f s), %s s CPU (mean %.2f s)\n"
+      % (n, size, ", ".join("%.2f" % w for w, _, _ in by["build"]), build,
+         ", ".join("%.2f" % c for _, _, c in by["build"]), build_cpu))
+print("| step | runs | wall s (each run) | median wall s | median CPU s | max RSS MiB | ratio to a build: wall, CPU |")
+print("|---|---|---|---|---|---|---|")
+ratio = lambda whole, part: "1/%.0f" % (whole / part) if part > 0 else "-"
 for step, label in (("one", "update: one fiche"), ("batch", "update: 1000 fiches"), ("delete", "delete: one fiche"),
                     ("copy", "copy of the live generation (cp -a)")):
-    walls = [w for w, _ in by[step]]
+    walls = [w for w, _, _ in by[step]]
     median = statistics.median(walls)
-    print("| %s | %d | %.2f | %.0f | 1/%.0f |" % (label, len(walls), median, max(r for _, r in by[step]) / 1024,
-                                                  build / median if median > 0 else float("inf")))
+    cpu = statistics.median(c for _, _, c in by[step])
+    print("| %s | %d | %s | %.2f | %.2f | %.0f | %s, %s |" % (label, len(walls), ", ".join("%.2f" % w for w in walls),
+          median, cpu, max(r for _, r, _ in by[step]) / 1024, ratio(build, median), ratio(build_cpu, cpu)))
 EOF
 cat "$dir/results/update-$N.md"

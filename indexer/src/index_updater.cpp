@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -36,11 +38,12 @@ std::string quoted_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-// What a kept record referred to, which may have read it: the documents it named (an organisation reads the years of
-// the projects that name it) into `named`, the fiche it was a translation of (whose group it left) into `groups`.
+// What a kept record referred to, which may have read it: the organisations it named as a project or a dossier (an
+// organisation reads the years and type of the projects and dossiers that name it; nothing reads what a resource or
+// a fiche links to) into `named`, the fiche it was a translation of (whose group it left) into `groups`.
 void add_references_of(const StoredFact& fact, std::vector<std::string>& named, std::vector<std::string>& groups) {
   if (const auto* r = std::get_if<ExportRecord>(&fact)) {
-    for (const auto* refs : {&r->participants, &r->links, &r->partners, &r->dossiers}) {
+    for (const auto* refs : {&r->participants, &r->partners}) {
       for (const Reference& ref : *refs) named.push_back(ref.ref);
     }
     if (r->translation_of) groups.push_back(r->translation_of->ref);
@@ -52,30 +55,40 @@ const std::string& id_of(const StoredFact& fact) {
   return std::get<ThesaurusEntry>(fact).id;
 }
 
-// Words of a document as the build's spelling table counts them: exact terms, no prefixed terms, no numbers.
 // The facet value ids an update writes (schema::kSlotFacetIds): the database's own lists, each with the values the
 // updated graph defines and the list lacks appended, so that every id already written keeps its value. Empty (no id
-// slot written) for a database without kMetaFacetIds, which is counted from its strings.
-std::optional<schema::FacetDictionary> extended_dictionary(const Xapian::Database& db, const ReferenceGraph& graph) {
+// slot written) for a database without kMetaFacetIds, which is counted from its strings. A list holds every value the
+// database defined when it was written, so the values it lacks are among the ids given (`given`, sorted); they are
+// appended in byte order, as a build lists them. `appended` says whether any was.
+std::optional<schema::FacetDictionary> extended_dictionary(const Xapian::Database& db, const ReferenceGraph& graph,
+                                                           const std::vector<std::string>& given, bool& appended) {
+  appended = false;
   if (db.get_metadata(std::string(schema::kMetaFacetIds)) != "1") return std::nullopt;
-  const schema::FacetDictionary defined = graph.facet_dictionary();
   schema::FacetDictionary::Lists lists;
   for (const schema::FacetSpec& spec : schema::kFacets) {
     if (spec.rule != schema::ValueRule::Id) continue;
     const std::size_t f = schema::index_of(spec.facet);
     const std::string stored = db.get_metadata(schema::facet_values_key(spec.facet));
-    for (std::string_view value : schema::decode_facet_values(stored)) lists[f].emplace_back(value);
-    const std::set<std::string, std::less<>> known(lists[f].begin(), lists[f].end());
-    for (const std::string& value : defined.list(f)) {
-      if (!known.count(value)) lists[f].push_back(value);
+    const std::vector<std::string_view> values = schema::decode_facet_values(stored);
+    lists[f].assign(values.begin(), values.end());
+    std::unordered_set<std::string_view> known;
+    for (const std::string& id : given) {
+      if (graph.value_facet_of(id) != spec.facet) continue;
+      if (known.empty()) known.insert(values.begin(), values.end());
+      if (!known.count(id)) {
+        lists[f].push_back(id);
+        appended = true;
+      }
     }
   }
   return schema::FacetDictionary(std::move(lists));
 }
 
-void add_words_of(const Xapian::Document& doc, std::unordered_set<std::string>& words) {
+// How each word's frequency changes (the sum of its wdf over the documents, as the build's spelling table counts
+// it: exact terms, no prefixed terms, no numbers): `sign` is +1 for a document written, -1 for one taken away.
+void count_words_of(const Xapian::Document& doc, int sign, std::unordered_map<std::string, std::int64_t>& change) {
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    if (is_spelling_word(*t)) words.insert(*t);
+    if (is_spelling_word(*t)) change[*t] += sign * static_cast<std::int64_t>(t.get_wdf());
   }
 }
 
@@ -128,7 +141,13 @@ UpdateSummary update_index(const UpdateRequest& request) {
   for (const ThesaurusEntry& e : entries) given.insert(e.id);
   const std::set<std::string> deleted(request.deletions.begin(), request.deletions.end());
   std::unordered_map<std::string, StoredFact> old;  // the kept facts of the ids given or deleted
-  std::vector<StoredFact> kept;
+  ReferenceGraph graph;
+  try {
+    graph.reserve(std::stoul(db.get_metadata(std::string(schema::kMetaDocumentCount))));
+  } catch (const std::logic_error&) {
+    // no count: the tables grow as they are filled
+  }
+  // Each kept fact goes to the graph as it is read (in id order, then the inputs), and is not kept besides.
   for (auto key = db.metadata_keys_begin(std::string(kFactPrefix)); key != db.metadata_keys_end(std::string(kFactPrefix));
        ++key) {
     StoredFact fact = decode_fact(db.get_metadata(*key));
@@ -136,7 +155,7 @@ UpdateSummary update_index(const UpdateRequest& request) {
     if (given.count(id) || deleted.count(id)) {
       old.emplace(id, std::move(fact));
     } else {
-      kept.push_back(std::move(fact));
+      std::visit([&graph](const auto& f) { graph.add(f); }, fact);
     }
   }
   for (const std::string& id : deleted) {
@@ -146,11 +165,6 @@ UpdateSummary update_index(const UpdateRequest& request) {
       errors.push_back({SourceLocation{"--delete", 0, 0}, "\"" + id + "\" is both deleted and given in an input"});
     }
   }
-  ReferenceGraph graph;
-  for (const StoredFact& fact : kept) {
-    std::visit([&graph](const auto& f) { graph.add(f); }, fact);
-  }
-  kept.clear();
   for (const ExportRecord& r : records) {
     if (auto d = graph.add(r)) errors.push_back(std::move(*d));
   }
@@ -201,24 +215,27 @@ UpdateSummary update_index(const UpdateRequest& request) {
 
   // One transaction: nothing is visible, and nothing is committed by Xapian's flush threshold, before its end.
   db.begin_transaction(true);
-  std::unordered_set<std::string> words;  // whose spelling frequency may change
+  std::unordered_map<std::string, std::int64_t> words;  // how the frequency of each word changes
   for (const std::string& id : deleted) {
     if (const auto doc = stored_doc(id)) {
-      add_words_of(*doc, words);
+      count_words_of(*doc, -1, words);
       db.delete_document(schema::id_term(id));
     }
     db.set_metadata(std::string(kFactPrefix) + id, "");
     db.set_metadata(std::string(kRecordPrefix) + id, "");
     ++summary.deleted;
   }
-  const std::optional<schema::FacetDictionary> dictionary = extended_dictionary(db, graph);
-  if (dictionary) {
+  bool appended = false;
+  std::vector<std::string> given_sorted(given.begin(), given.end());
+  std::sort(given_sorted.begin(), given_sorted.end());
+  const std::optional<schema::FacetDictionary> dictionary = extended_dictionary(db, graph, given_sorted, appended);
+  if (appended) {
     for (const auto& [key, value] : dictionary->metadata()) db.set_metadata(key, value);
   }
   DocumentBuilder builder(dictionary ? &*dictionary : nullptr);
   for (const std::string& id : readers) {
     const std::optional<Xapian::Document> before = stored_doc(id);
-    if (before) add_words_of(*before, words);
+    if (before) count_words_of(*before, -1, words);
     ExportRecord kept_record;
     const ExportRecord* record = nullptr;
     if (const auto it = input_of.find(id); it != input_of.end()) {
@@ -230,7 +247,7 @@ UpdateSummary update_index(const UpdateRequest& request) {
       ++summary.rebuilt;
     }
     const Xapian::Document doc = builder.build(*record, graph.derived_of(id));
-    add_words_of(doc, words);
+    count_words_of(doc, +1, words);
     db.replace_document(schema::id_term(id), doc);
   }
   for (const ExportRecord& r : records) {
@@ -249,7 +266,7 @@ UpdateSummary update_index(const UpdateRequest& request) {
   // A document that became an entry: its document goes.
   for (const ThesaurusEntry& e : entries) {
     if (const auto doc = stored_doc(e.id)) {
-      add_words_of(*doc, words);
+      count_words_of(*doc, -1, words);
       db.delete_document(schema::id_term(e.id));
     }
   }
@@ -259,10 +276,14 @@ UpdateSummary update_index(const UpdateRequest& request) {
     if (auto label = graph.label_of(id)) db.set_metadata(label->first, label->second);
   }
   // The spelling table holds each word at its frequency in the documents (the sum of its wdf, which is its collection
-  // frequency), when that is at least 2, as a build writes it.
-  for (const std::string& word : words) {
+  // frequency), when that is at least 2, as a build writes it. A word whose frequency did not change (most words of
+  // a document replaced by a new version of itself) is left as it is.
+  for (const auto& [word, change] : words) {
+    if (change == 0) continue;
     const Xapian::termcount now = db.get_collection_freq(word);
     const Xapian::termcount target = now >= 2 ? now : 0;
+    const std::int64_t before = static_cast<std::int64_t>(now) - change;
+    if (before == static_cast<std::int64_t>(target) || (before < 2 && target == 0)) continue;
     // Xapian 1.4 does not say a word's spelling frequency: take it away whole (a word absent is no error), then set.
     db.remove_spelling(word, std::numeric_limits<Xapian::termcount>::max());
     if (target > 0) db.add_spelling(word, target);

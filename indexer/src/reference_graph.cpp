@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 #include <stdexcept>
 
 namespace citego {
@@ -32,6 +33,11 @@ std::string chain_of(const std::vector<std::string>& ids) {
 
 
 }  // namespace
+
+void ReferenceGraph::reserve(std::size_t documents) {
+  position_.reserve(documents);
+  order_.reserve(documents);
+}
 
 ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
   if (files_.empty() || files_.back() != location.file) {
@@ -114,9 +120,10 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   }
   facts.descriptors = refs_of(record.descriptors);
   facts.places = refs_of(record.places);
+  position_.emplace(record.id, static_cast<std::uint32_t>(order_.size()));
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
-  facts_.emplace(record.id, std::move(facts));
+  facts_.push_back(std::move(facts));
   return std::nullopt;
 }
 
@@ -136,8 +143,14 @@ std::optional<Diagnostic> ReferenceGraph::add(const ThesaurusEntry& entry) {
 }
 
 const ReferenceGraph::Facts* ReferenceGraph::find(const std::string& id) const {
-  const auto it = facts_.find(id);
-  return it == facts_.end() ? nullptr : &it->second;
+  const auto it = position_.find(id);
+  return it == position_.end() ? nullptr : &facts_[it->second];
+}
+
+const ReferenceGraph::Facts& ReferenceGraph::facts_at(const std::string& id) const {
+  const Facts* facts = find(id);
+  if (!facts) throw std::logic_error("no document \"" + id + "\" in the reference graph");
+  return *facts;
 }
 
 const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) const {
@@ -146,28 +159,38 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
 }
 
 // A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
-bool ReferenceGraph::expect_kind(const std::string& subject, const Ref& ref, std::string_view role,
-                                 std::string_view expected, std::vector<Diagnostic>& errors) const {
+bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const Ref& ref,
+                                 std::string_view role, std::string_view expected,
+                                 std::vector<Diagnostic>& errors) const {
+  // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
-  if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
-  if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+  const auto as_document = [&] {
+    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+  };
+  const auto as_entry = [&] {
+    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+  };
+  const bool entry_kind = expected == name_of(ThesaurusKind::Person) || expected == name_of(ThesaurusKind::Descriptor) ||
+                          expected == name_of(ThesaurusKind::Place);
+  entry_kind ? as_entry() : as_document();
+  if (actual.empty()) entry_kind ? as_document() : as_entry();
+  if (actual == expected) return true;
+  const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
     errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
-    return false;
-  }
-  if (actual != expected) {
+  } else {
     errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
                                      with_article(actual) + ", not " + with_article(expected)});
-    return false;
   }
-  return true;
+  return false;
 }
 
 void ReferenceGraph::check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const {
   using schema::DocType;
-  const std::string subject = subject_of(schema::name_of(facts.doc_type), id);
+  const std::string_view element = schema::name_of(facts.doc_type);
+  const auto subject = [&] { return subject_of(element, id); };
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    expect_kind(subject, ref, role, expected, errors);
+    expect_kind(element, id, ref, role, expected, errors);
   };
   for (const Ref& ref : facts.refs) {
     if (facts.doc_type == DocType::Project) {
@@ -177,9 +200,9 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else {
       const Facts* target = find(ref.ref);
       if (!target) {
-        errors.push_back({location_of(ref.where), subject + " links to unknown document \"" + ref.ref + "\""});
+        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(ref.where), subject + " links to \"" + ref.ref + "\", which is a " +
+        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref + "\", which is a " +
                                          std::string(schema::name_of(target->doc_type)) +
                                          " (links name projects or organisations)"});
       }
@@ -191,7 +214,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   for (const Ref& ref : facts.dossiers) expect(ref, "dossier", "dossier");
   if (facts.translation_of) {
     if (facts.translation_of->ref == id) {
-      errors.push_back({location_of(facts.translation_of->where), subject + " is a translation of itself"});
+      errors.push_back({location_of(facts.translation_of->where), subject() + " is a translation of itself"});
     } else {
       expect(*facts.translation_of, "translation-of", "fiche");
     }
@@ -199,9 +222,10 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
 }
 
 void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
-  const std::string subject = subject_of(name_of(entry.kind), id);
+  const std::string_view element = name_of(entry.kind);
+  const auto subject = [&] { return subject_of(element, id); };
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    return expect_kind(subject, ref, role, expected, errors);
+    return expect_kind(element, id, ref, role, expected, errors);
   };
   switch (entry.kind) {
     case ThesaurusKind::Person:
@@ -210,7 +234,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
     case ThesaurusKind::Descriptor:
       for (const Ref& ref : entry.related) {
         if (ref.ref == id) {
-          errors.push_back({location_of(ref.where), subject + " is related to itself"});
+          errors.push_back({location_of(ref.where), subject() + " is related to itself"});
         } else {
           expect(ref, "related descriptor", "descriptor");
         }
@@ -223,7 +247,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
         const bool fits = country ? parent.level == "continent"
                                   : parent.level == "country" || parent.level == "region";
         if (!fits && entry.link->ref != id) {
-          errors.push_back({location_of(entry.link->where), subject + " (a " + entry.level + ") has parent \"" + entry.link->ref +
+          errors.push_back({location_of(entry.link->where), subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref +
                                                    "\", which is a " + parent.level + " (a " + entry.level +
                                                    "'s parent is " +
                                                    (country ? "a continent" : "a country or a region") + ")"});
@@ -245,13 +269,18 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     return &f.translation_of->ref;
   };
   std::set<std::string> in_cycle;
-  for (const std::string& id : order_) {
-    Facts& facts = facts_.at(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const std::string& id = order_[i];
+    Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche) continue;
+    if (!next_of(facts)) {  // an original, or a fiche alone: most fiches, and no chain to follow
+      facts.group = id;
+      continue;
+    }
     std::vector<std::string> chain{id};
     std::string current = id;
     bool cycle = false;
-    while (const std::string* next = next_of(facts_.at(current))) {
+    while (const std::string* next = next_of(facts_at(current))) {
       if (*next == current) break;  // a translation of itself: reported by check_document
       const auto seen = std::find(chain.begin(), chain.end(), *next);
       if (seen != chain.end()) {
@@ -269,12 +298,13 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     }
     if (!cycle) facts.group = current;
   }
-  for (const std::string& id : order_) {
-    const Facts& facts = facts_.at(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const std::string& id = order_[i];
+    const Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
     std::vector<std::string>& group = groups_[facts.group];
     const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
-      return facts_.at(other).lang == facts.lang;
+      return facts_at(other).lang == facts.lang;
     });
     if (same_language != group.end()) {
       const SourceLocation where = location_of(facts.translation_of ? facts.translation_of->where : facts.where);
@@ -314,7 +344,7 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
 
 std::vector<Diagnostic> ReferenceGraph::check_references() {
   std::vector<Diagnostic> errors;
-  for (const std::string& id : order_) check_document(id, facts_.at(id), errors);
+  for (std::size_t i = 0; i < order_.size(); ++i) check_document(order_[i], facts_[i], errors);
   for (const std::string& id : entry_order_) check_entry(id, entries_.at(id), errors);
   check_translations(errors);
   check_place_cycles(errors);
@@ -329,7 +359,7 @@ Xapian::docid ReferenceGraph::docid_of(const std::string& id) const {
 
 std::size_t ReferenceGraph::count(schema::DocType type) const {
   return static_cast<std::size_t>(
-      std::count_if(facts_.begin(), facts_.end(), [type](const auto& entry) { return entry.second.doc_type == type; }));
+      std::count_if(facts_.begin(), facts_.end(), [type](const Facts& facts) { return facts.doc_type == type; }));
 }
 
 std::size_t ReferenceGraph::count(ThesaurusKind kind) const {
@@ -351,7 +381,7 @@ std::vector<std::string> ReferenceGraph::place_and_ancestors(const std::string& 
 schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   using schema::DocType;
   using schema::Facet;
-  const Facts& self = facts_.at(id);
+  const Facts& self = facts_at(id);
   std::set<int> years;
   std::set<std::string> types, kinds, partners, dossiers, descriptors, places, authors;
   const auto add_years = [&years](const Facts& f) {
@@ -360,7 +390,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   const auto add_partner = [&](const std::string& org_id) {
     partners.insert(org_id);
-    kinds.insert(facts_.at(org_id).kind);
+    kinds.insert(facts_at(org_id).kind);
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
@@ -369,7 +399,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
     for (const Ref& link : f.refs) {
-      const Facts& target = facts_.at(link.ref);
+      const Facts& target = facts_at(link.ref);
       if (target.doc_type == DocType::Organisation) {
         add_partner(link.ref);
       } else if (target.doc_type == DocType::Project) {
@@ -388,14 +418,14 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
       for (const std::string& project_id : it->second) {
-        const Facts& project = facts_.at(project_id);
+        const Facts& project = facts_at(project_id);
         add_years(project);
         types.insert(project.type);
       }
     }
     if (const auto it = dossiers_of_.find(org_id); it != dossiers_of_.end()) {
       for (const std::string& dossier_id : it->second) {
-        add_years(facts_.at(dossier_id));
+        add_years(facts_at(dossier_id));
         types.insert(std::string(schema::kProjectTypes[0]));  // "dossier"
         dossiers.insert(dossier_id);
       }
@@ -427,7 +457,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       for (const Ref& ref : self.dossiers) {
         types.insert(std::string(schema::kProjectTypes[0]));
         dossiers.insert(ref.ref);
-        add_organisations_of(facts_.at(ref.ref));
+        add_organisations_of(facts_at(ref.ref));
       }
       add_own_refs(self);
       break;
@@ -449,13 +479,13 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
 }
 
 DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
-  const Facts& self = facts_.at(id);
+  const Facts& self = facts_at(id);
   DerivedFields derived;
   derived.facets = facets_of(id);
   if (const auto group = groups_.find(self.group); !self.group.empty() && group != groups_.end()) {
     for (schema::Lang lang : schema::kLangs) {
       for (const std::string& other : group->second) {
-        if (other != id && facts_.at(other).lang == lang) derived.translations.push_back({lang, other});
+        if (other != id && facts_at(other).lang == lang) derived.translations.push_back({lang, other});
       }
     }
   }
@@ -476,20 +506,35 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
   return derived;
 }
 
+namespace {
+
+// The facet whose values are the ids of a kind of entry, or of a type of document (none for the others).
+schema::Facet value_facet(ThesaurusKind kind) {
+  return kind == ThesaurusKind::Person ? schema::Facet::Author
+         : kind == ThesaurusKind::Descriptor ? schema::Facet::Descriptor
+                                             : schema::Facet::Place;
+}
+
+std::optional<schema::Facet> value_facet(schema::DocType type) {
+  if (type == schema::DocType::Dossier) return schema::Facet::Dossier;
+  if (type == schema::DocType::Organisation) return schema::Facet::Partner;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<schema::Facet> ReferenceGraph::value_facet_of(const std::string& id) const {
+  if (const Entry* entry = find_entry(id)) return value_facet(entry->kind);
+  if (const Facts* facts = find(id)) return value_facet(facts->doc_type);
+  return std::nullopt;
+}
+
 schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
-  using schema::Facet;
   schema::FacetDictionary::Lists lists;
-  const auto list = [&lists](Facet facet) -> std::vector<std::string>& { return lists[schema::index_of(facet)]; };
   // The values facets_of() can give: a thesaurus entry of the facet's kind, a dossier, an organisation.
-  for (const auto& [id, entry] : entries_) {
-    list(entry.kind == ThesaurusKind::Person       ? Facet::Author
-         : entry.kind == ThesaurusKind::Descriptor ? Facet::Descriptor
-                                                   : Facet::Place)
-        .push_back(id);
-  }
-  for (const auto& [id, facts] : facts_) {
-    if (facts.doc_type == schema::DocType::Dossier) list(Facet::Dossier).push_back(id);
-    if (facts.doc_type == schema::DocType::Organisation) list(Facet::Partner).push_back(id);
+  for (const auto& [id, entry] : entries_) lists[schema::index_of(value_facet(entry.kind))].push_back(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    if (const auto facet = value_facet(facts_[i].doc_type)) lists[schema::index_of(*facet)].push_back(order_[i]);
   }
   for (std::vector<std::string>& values : lists) std::sort(values.begin(), values.end());
   return schema::FacetDictionary(std::move(lists));
@@ -498,19 +543,14 @@ schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
 std::optional<std::pair<std::string, std::string>> ReferenceGraph::label_of(const std::string& id) const {
   using schema::Facet;
   if (const Entry* entry = find_entry(id)) {
-    const Facet facet = entry->kind == ThesaurusKind::Person       ? Facet::Author
-                        : entry->kind == ThesaurusKind::Descriptor ? Facet::Descriptor
-                                                                   : Facet::Place;
-    return std::make_pair(schema::label_key(facet, id), schema::encode_labels(entry->labels));
+    return std::make_pair(schema::label_key(value_facet(entry->kind), id), schema::encode_labels(entry->labels));
   }
   const Facts* facts = find(id);
-  if (!facts || (facts->doc_type != schema::DocType::Organisation && facts->doc_type != schema::DocType::Dossier)) {
-    return std::nullopt;
-  }
+  const std::optional<Facet> facet = facts ? value_facet(facts->doc_type) : std::nullopt;
+  if (!facet) return std::nullopt;
   schema::Labels labels;
   labels[static_cast<std::size_t>(facts->lang)] = facts->label;
-  const Facet facet = facts->doc_type == schema::DocType::Dossier ? Facet::Dossier : Facet::Partner;
-  return std::make_pair(schema::label_key(facet, id), schema::encode_labels(labels));
+  return std::make_pair(schema::label_key(*facet, id), schema::encode_labels(labels));
 }
 
 std::vector<std::pair<std::string, std::string>> ReferenceGraph::label_metadata() const {
@@ -533,17 +573,20 @@ void for_each_reference(const Refs& refs, F each) {
 
 }  // namespace
 
-void ReferenceGraph::index_referrers() const {
-  if (referrers_indexed_) return;
-  const auto add = [this](const std::string& from) {
-    return [this, &from](const std::string& to) {
-      std::vector<std::string>& list = referrers_[to];
-      if (list.empty() || list.back() != from) list.push_back(from);  // each referrer is indexed in one go
+std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referrers_among(
+    const std::unordered_set<std::string>& targets) const {
+  std::unordered_map<std::string, std::vector<std::string>> out;
+  if (targets.empty()) return out;
+  const auto add = [&](const std::string& from) {
+    return [&](const std::string& to) {
+      if (!targets.count(to)) return;
+      std::vector<std::string>& list = out[to];
+      if (list.empty() || list.back() != from) list.push_back(from);  // a referrer's references come together
     };
   };
-  for (const std::string& id : order_) {
-    const Facts& f = facts_.at(id);
-    const auto each = add(id);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const Facts& f = facts_[i];
+    const auto each = add(order_[i]);
     for (const auto* refs : {&f.refs, &f.authors, &f.descriptors, &f.places, &f.dossiers}) {
       for_each_reference(*refs, each);
     }
@@ -555,28 +598,22 @@ void ReferenceGraph::index_referrers() const {
     if (e.link) each(e.link->ref);
     for_each_reference(e.related, each);
   }
-  referrers_indexed_ = true;
+  return out;
 }
 
 std::vector<std::pair<std::string, std::vector<std::string>>> ReferenceGraph::referrers_of(
     const std::vector<std::string>& targets) const {
-  index_referrers();
+  const auto referrers = referrers_among({targets.begin(), targets.end()});
   std::vector<std::pair<std::string, std::vector<std::string>>> out;
   for (const std::string& target : targets) {
-    const auto it = referrers_.find(target);
-    out.emplace_back(target, it == referrers_.end() ? std::vector<std::string>{} : it->second);
+    const auto it = referrers.find(target);
+    out.emplace_back(target, it == referrers.end() ? std::vector<std::string>{} : it->second);
   }
   return out;
 }
 
 std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::string>& ids) const {
-  index_referrers();
   std::set<std::string> out;
-  const auto referrers = [this](const std::string& id) -> const std::vector<std::string>& {
-    static const std::vector<std::string> none;
-    const auto it = referrers_.find(id);
-    return it == referrers_.end() ? none : it->second;
-  };
   const auto add_document = [&](const std::string& id) {
     if (find(id)) out.insert(id);
   };
@@ -587,39 +624,51 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       for (const std::string& member : group->second) out.insert(member);
     }
   };
+  // Places below an entry read its labels through their descendants' facets: the hierarchy is walked down.
+  std::unordered_map<std::string, std::vector<std::string>> children;  // place -> the places whose parent it is
+  for (const std::string& id : entry_order_) {
+    const Entry& e = entries_.at(id);
+    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref].push_back(id);
+  }
+  std::unordered_set<std::string> named;  // the ids, and the places below an entry among them
   for (const std::string& id : ids) {
     add_document(id);
     add_group_of(id);
     if (const Facts* f = find(id)) {
-      for (const auto* refs : {&f->refs, &f->dossiers}) {
-        for (const Ref& ref : *refs) add_document(ref.ref);
+      // An organisation reads the projects and dossiers that name it (facets_of); what a resource or a fiche links
+      // to reads nothing of it.
+      if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
+        for (const Ref& ref : f->refs) add_document(ref.ref);
       }
       if (f->translation_of) {
         add_document(f->translation_of->ref);
         add_group_of(f->translation_of->ref);
       }
     }
-    // Places below an entry read its labels through their descendants' facets: walk down the hierarchy.
-    std::vector<std::string> named{id};
+    std::vector<std::string> below{id};
     if (find_entry(id)) {
-      for (std::size_t i = 0; i < named.size(); ++i) {
-        for (const std::string& child : referrers(named[i])) {
-          const Entry* e = find_entry(child);
-          if (e && e->kind == ThesaurusKind::Place && e->link && e->link->ref == named[i] &&
-              std::find(named.begin(), named.end(), child) == named.end()) {
-            named.push_back(child);
-          }
+      for (std::size_t i = 0; i < below.size(); ++i) {
+        const auto it = children.find(below[i]);
+        if (it == children.end()) continue;
+        for (const std::string& child : it->second) {
+          if (std::find(below.begin(), below.end(), child) == below.end()) below.push_back(child);
         }
       }
     }
-    for (const std::string& target : named) {
-      for (const std::string& first : referrers(target)) {
-        add_document(first);
-        add_group_of(first);
-        if (!find(first)) continue;
-        for (const std::string& second : referrers(first)) add_document(second);
-      }
+    named.insert(below.begin(), below.end());
+  }
+  // Those that refer to them, directly or through one more document: two scans of the references, not an index of
+  // them all (an update changes a few records of many).
+  std::unordered_set<std::string> first_documents;
+  for (const auto& [target, firsts] : referrers_among(named)) {
+    for (const std::string& first : firsts) {
+      add_document(first);
+      add_group_of(first);
+      if (find(first)) first_documents.insert(first);
     }
+  }
+  for (const auto& [first, seconds] : referrers_among(first_documents)) {
+    for (const std::string& second : seconds) add_document(second);
   }
   return {out.begin(), out.end()};
 }
