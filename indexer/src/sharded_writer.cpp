@@ -74,7 +74,6 @@ void ShardedWriter::finish(const WaitTick& tick) {
 }
 
 void ShardedWriter::work() {
-  DocumentBuilder builder(&dictionary_);  // one per thread: its stemmers remember the words they met
   for (;;) {
     Chunk chunk;
     {
@@ -92,6 +91,7 @@ void ShardedWriter::work() {
       std::snprintf(name, sizeof name, "/run-%010u", first);
       const std::string path = staging_dir_ + name;
       Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+      DocumentBuilder builder(&dictionary_);
       analysis::WrittenForms forms;  // how this run writes its words
       for (const ExportRecord& record : chunk.records) {
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the

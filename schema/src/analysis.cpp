@@ -6,8 +6,6 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
-#include <string>
-#include <unordered_map>
 
 #include <utf8proc.h>
 
@@ -205,26 +203,6 @@ class FoldedWordStemmer : public Xapian::StemImplementation {
   Xapian::Stem snowball_;
 };
 
-// FoldedWordStemmer remembering the stems it gave: a corpus's words repeat (most of a text is its commonest words), and
-// a hash look-up costs a fraction of restoring an ending and running Snowball. Bounded: forgets all when full.
-class CachingStemmer : public Xapian::StemImplementation {
- public:
-  explicit CachingStemmer(schema::Lang lang) : stemmer_(lang) {}
-
-  std::string operator()(const std::string& word) override {
-    if (const auto it = stems_.find(word); it != stems_.end()) return it->second;
-    if (stems_.size() >= kMaxWords) stems_.clear();
-    return stems_.emplace(word, stemmer_(word)).first->second;
-  }
-
-  std::string get_description() const override { return stemmer_.get_description(); }
-
- private:
-  static constexpr std::size_t kMaxWords = 1 << 18;
-  FoldedWordStemmer stemmer_;
-  std::unordered_map<std::string, std::string> stems_;
-};
-
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
@@ -296,8 +274,6 @@ std::string exact_term(std::string_view word) {
 }
 
 Xapian::Stem stemmer_for(schema::Lang lang) { return Xapian::Stem(new FoldedWordStemmer(lang)); }
-
-Xapian::Stem caching_stemmer_for(schema::Lang lang) { return Xapian::Stem(new CachingStemmer(lang)); }
 
 const std::vector<std::string>& stopwords_for(schema::Lang lang) {
   // Function words only: articles, prepositions, conjunctions, pronouns and auxiliaries so frequent that they carry

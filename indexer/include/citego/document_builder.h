@@ -33,9 +33,8 @@ class DocumentBuilder {
  private:
   const schema::FacetDictionary* ids_;
   Xapian::TermGenerator generator_;
-  std::array<Xapian::Stem, 4> stemmers_{
-      analysis::caching_stemmer_for(schema::Lang::Fr), analysis::caching_stemmer_for(schema::Lang::En),
-      analysis::caching_stemmer_for(schema::Lang::Es), analysis::caching_stemmer_for(schema::Lang::Pt)};
+  std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
+                                        analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
 };
 
 }  // namespace citego

@@ -36,9 +36,6 @@ bool is_valid_utf8(std::string_view text);
 // The stemmer of a language, for folded words: restores the accented endings its Snowball stemmer needs, stems, and
 // folds the stem.
 Xapian::Stem stemmer_for(schema::Lang lang);
-// The same stems, each word's remembered (up to a bound) for the next time it is met: for one thread indexing many
-// documents. Not for sharing between threads.
-Xapian::Stem caching_stemmer_for(schema::Lang lang);
 
 // The language's most common function words, folded ("a", "the", "de", "que", …), which queries leave out when
 // they have other words. Sorted, without duplicates.
