@@ -3,7 +3,8 @@
 #
 #   bench/speed/bench_index.sh [--keep] N [ROUNDS]        (ROUNDS defaults to 2)
 #
-# Environment: CITEGO_BUILD_DIR (default: build, relative to the repository root), BENCH_DIR (default: a new
+# Environment: CITEGO_BUILD_DIR (default: build, relative to the repository root), CITEGO_BASE_BUILD_DIR (another
+# build whose citego-index the tool "citego-base" runs, to compare two versions in one run), BENCH_DIR (default: a new
 # mktemp -d folder, removed at the end unless --keep; a BENCH_DIR you name is always kept), BENCH_TOOLS (default:
 # "citego scriptindex scriptindex-1000 fts5 pg sphinx": the indexers to run; a 1M-document run may leave out the slow
 # ones).
@@ -14,6 +15,7 @@
 # bench/RESULTS.md; reused when BENCH_DIR/corpus-N has the same stamp),
 # converts it once (export_to_peers.py), then each round rebuilds from scratch, under /usr/bin/time -v:
 #   citego        citego-index --db citego.db corpus-N/            (default settings: --jobs = cores, at most 8)
+#   citego-base   the same with CITEGO_BASE_BUILD_DIR's citego-index (not in the default BENCH_TOOLS)
 #   scriptindex   scriptindex --overwrite DB citego.index-script DUMP   (default flush threshold, 10000 docs)
 #   scriptindex   the same with XAPIAN_FLUSH_THRESHOLD=1000
 #   fts5          fts5_load.py --db fts5.sqlite TSV                 (contentless FTS5, one transaction)
@@ -82,6 +84,11 @@ cp "$BUILD/indexer/citego-index" "$BUILD/searcher/citego-search" "$BUILD/searche
 for b in citego-index citego-search citego-generate; do  # a copy taken mid-link would not run (--help: every tool has it)
   "$BIN/$b" --help >/dev/null 2>&1 || { echo "$BIN/$b (copied from $BUILD) does not run: is a build running?" >&2; exit 1; }
 done
+case " $TOOLS " in *" citego-base "*)
+  [ -n "${CITEGO_BASE_BUILD_DIR:-}" ] || { echo "citego-base needs CITEGO_BASE_BUILD_DIR" >&2; exit 2; }
+  cp "$CITEGO_BASE_BUILD_DIR/indexer/citego-index" "$BIN/citego-index-base"
+  "$BIN/citego-index-base" --help >/dev/null 2>&1 || { echo "$BIN/citego-index-base does not run" >&2; exit 1; } ;;
+esac
 SCRIPT=$HERE/citego.index-script
 TSV=$RES/index-$N.tsv
 MACHINE=$RES/machine-$N.txt
@@ -96,6 +103,7 @@ log() { echo "bench_index: $*" >&2; }
   echo "sqlite3: $(sqlite3 --version | cut -d' ' -f1), python3 $(python3 -c 'import sqlite3,sys;print(sys.version.split()[0], "with sqlite", sqlite3.sqlite_version)')"
   echo "repository: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" status --porcelain -- indexer searcher schema 2>/dev/null | grep -q . && echo ' (indexer/searcher/schema modified in the working tree)')"
   echo "binaries (copied from $BUILD): $(cd "$BIN" && for f in citego-index citego-search; do echo -n "$f $(date -r "$f" +%H:%M) sha256 $(sha256sum "$f" | cut -c1-12); "; done)"
+  [ -x "$BIN/citego-index-base" ] && echo "base citego-index (copied from $CITEGO_BASE_BUILD_DIR): sha256 $(sha256sum "$BIN/citego-index-base" | cut -c1-12)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$MACHINE"
 cat "$MACHINE" >&2
@@ -139,6 +147,11 @@ run_citego() {
   rm -rf "$DB/citego.db" "$DB/citego.db.generations" "$DB"/citego.db.link-*
   run_timed "$1" "$2" citego-index default "$DB/citego.db.generations" -- "$BIN/citego-index" --db "$DB/citego.db" "$CORPUS"
 }
+run_citego_base() {
+  rm -rf "$DB/citego-base.db" "$DB/citego-base.db.generations" "$DB"/citego-base.db.link-*
+  run_timed "$1" "$2" citego-index base "$DB/citego-base.db.generations" -- \
+    "$BIN/citego-index-base" --db "$DB/citego-base.db" "$CORPUS"
+}
 run_scriptindex() {
   rm -rf "$DB/scriptindex-default.db"
   run_timed "$1" "$2" scriptindex default "$DB/scriptindex-default.db" -- \
@@ -168,15 +181,16 @@ order=()
 for tool in $TOOLS; do
   case "$tool" in
     citego) order+=(run_citego) ;;
+    citego-base) order+=(run_citego_base) ;;
     scriptindex) order+=(run_scriptindex) ;;
     scriptindex-1000) order+=(run_scriptindex_1000) ;;
     fts5) order+=(run_fts5) ;;
     pg) order+=(run_pg) ;;
     sphinx) order+=(run_sphinx) ;;
-    *) echo "unknown tool in BENCH_TOOLS: $tool (citego, scriptindex, scriptindex-1000, fts5, pg, sphinx)" >&2; exit 2 ;;
+    *) echo "unknown tool in BENCH_TOOLS: $tool (citego, citego-base, scriptindex, scriptindex-1000, fts5, pg, sphinx)" >&2; exit 2 ;;
   esac
 done
-if [ "${order[*]}" != run_citego ]; then  # the peers read the corpus converted once
+if [ -n "$(printf '%s\n' "${order[@]}" | grep -v '^run_citego')" ]; then  # the peers read the corpus converted once
   run_timed 0 0 convert export_to_peers "" -- \
     python3 "$HERE/export_to_peers.py" --dump "$PEERS/docs.dump" --tsv "$PEERS/docs.tsv" "$CORPUS"
 fi

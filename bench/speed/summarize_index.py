@@ -11,10 +11,11 @@ import csv
 import statistics
 import sys
 
-INDEXERS = [("citego-index", "default"), ("scriptindex", "default"), ("scriptindex", "flush1000"),
+INDEXERS = [("citego-index", "default"), ("citego-index", "base"), ("scriptindex", "default"), ("scriptindex", "flush1000"),
             ("fts5", "contentless"), ("postgresql", "gin+unaccent"), ("sphinx", "4-languages")]
 LABEL = {
     ("citego-index", "default"): "citego-index (default: --jobs = cores, compacts before publishing)",
+    ("citego-index", "base"): "citego-index of the base build (CITEGO_BASE_BUILD_DIR), same settings",
     ("scriptindex", "default"): "scriptindex, default flush (10000 docs)",
     ("scriptindex", "flush1000"): "scriptindex, `XAPIAN_FLUSH_THRESHOLD=1000`",
     ("fts5", "contentless"): "FTS5 contentless (python3 + sqlite3), one transaction",
