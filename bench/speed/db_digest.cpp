@@ -1,9 +1,8 @@
 // A digest of everything a search reads from a citego database: every term with its collection frequency, every
 // posting with its wdf and positions, every document's data and values, the metadata (but the build time) and the
 // spelling table. Two databases with the same digest answer every query alike, so a change to how the indexer writes
-// is checked by building the same corpus with both versions. Build and run (it only needs libxapian):
-//   g++ -O2 -std=c++17 bench/speed/db_digest.cpp -o /tmp/db_digest $(xapian-config --cxxflags --libs)
-//   /tmp/db_digest DB
+// is checked by building the same corpus with both versions. Built with the project; run:
+//   build/bench/db_digest DB
 #include <xapian.h>
 
 #include <functional>

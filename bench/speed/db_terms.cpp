@@ -1,7 +1,6 @@
 // Terms, wdf and positions per document of a citego database, by kind of term, and how many stems equal a word of
-// their own document. Build and run (not part of the CMake build; it only needs libxapian):
-//   g++ -O2 -std=c++17 bench/speed/db_terms.cpp -o /tmp/db_terms $(xapian-config --cxxflags --libs)
-//   /tmp/db_terms DB
+// their own document. Built with the project (build/bench/db_terms); run:
+//   build/bench/db_terms DB
 #include <xapian.h>
 
 #include <array>
