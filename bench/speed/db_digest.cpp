@@ -22,7 +22,7 @@ class Digest {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: db_digest DB\n";
     return 2;
@@ -58,4 +58,14 @@ int main(int argc, char** argv) {
   std::cout << "documents " << db.get_doccount() << ", terms " << terms << ", postings " << postings << ", positions "
             << positions << ", spelling words " << spellings << "; digests: index " << std::hex << index.value()
             << ", documents " << documents.value() << ", metadata and spelling " << rest.value() << "\n";
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const Xapian::Error& e) {
+    std::cerr << "db_digest: " << e.get_description() << "\n";
+    return 1;
+  }
 }

@@ -26,7 +26,7 @@ std::string kind_of(const std::string& term) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: db_terms DB\n";
     return 2;
@@ -63,4 +63,14 @@ int main(int argc, char** argv) {
   }
   std::cout << "| all | " << total[0] / docs << " | " << total[1] / docs << " | " << total[2] / docs << " | "
             << total[3] / docs << " |\n";
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const Xapian::Error& e) {
+    std::cerr << "db_terms: " << e.get_description() << "\n";
+    return 1;
+  }
 }
