@@ -88,7 +88,9 @@ def main():
                 "related": base + filters + ["--related", fiches[i % len(fiches)]],
             }
             for kind, command in commands.items():  # each must succeed before it is timed
-                subprocess.run(command, check=True, capture_output=True)
+                # with a long deadline: a first request on a cold page cache may take seconds, and it warms it
+                at = command.index("--") if "--" in command else len(command)
+                subprocess.run(command[:at] + ["--deadline", "60"] + command[at:], check=True, capture_output=True)
             # Rounds interleave the four kinds (plain, facet, collapse, related, then again), so that the noise of a
             # shared machine falls on all of them alike; hyperfine would time all runs of one kind, then the next.
             times = {kind: [] for kind in commands}
