@@ -241,17 +241,6 @@ std::string encode_facet_values(const std::vector<std::string>& values) {
   return out;
 }
 
-std::vector<std::string_view> decode_facet_values(std::string_view data) {
-  std::vector<std::string_view> values;
-  while (!data.empty()) {
-    const std::size_t end = data.find('\n');
-    if (end == std::string_view::npos || end == 0) throw std::invalid_argument("corrupt facet value list");
-    values.push_back(data.substr(0, end));
-    data.remove_prefix(end + 1);
-  }
-  return values;
-}
-
 std::vector<std::uint32_t> facet_value_ends(std::string_view data) {
   if (data.size() > UINT32_MAX) throw std::invalid_argument("corrupt facet value list");
   std::vector<std::uint32_t> ends;
@@ -278,6 +267,16 @@ std::vector<std::uint32_t> facet_value_ends(std::string_view data) {
   for (std::size_t i = 1; i < ends.size() && !empty_value; ++i) empty_value = ends[i] == ends[i - 1] + 1;
   if (!ends_with_newline || empty_value) throw std::invalid_argument("corrupt facet value list");
   return ends;
+}
+
+std::vector<std::string_view> decode_facet_values(std::string_view data) {
+  std::vector<std::string_view> values;
+  std::uint32_t start = 0;
+  for (const std::uint32_t end : facet_value_ends(data)) {
+    values.push_back(data.substr(start, end - start));
+    start = end + 1;
+  }
+  return values;
 }
 
 std::string pack_facet_ids(const FacetValues& facets, const FacetDictionary& dictionary) {

@@ -310,8 +310,8 @@ std::string facet_values_key(Facet facet);
 std::string encode_facet_values(const std::vector<std::string>& values);
 // Throws std::invalid_argument on data encode_facet_values cannot have written.
 std::vector<std::string_view> decode_facet_values(std::string_view data);
-// Where each value decode_facet_values gives ends (the offset of its '\n'), without building the values: a searcher
-// reads lists of tens of thousands of values per process. Throws as decode_facet_values does.
+// Where each value of the list ends (the offset of its '\n'), without building the values: a searcher reads lists of
+// tens of thousands of values per process; decode_facet_values is built on it. Throws as decode_facet_values does.
 std::vector<std::uint32_t> facet_value_ends(std::string_view data);
 
 // Id slot layout: for each value of each facet, in the order of pack_facets, one varint (7 bits a byte, least
