@@ -1,6 +1,7 @@
 // Exports of every hit: `--format csv --all` and `--format jsonl --all` write each hit of a search once, in rank
 // order, page after page, with the count on stderr; --csv-bom starts the CSV with a UTF-8 byte-order mark. The
 // oracle is Xapian's own count of the database's documents, and the one-page outputs of the same search.
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -73,6 +74,46 @@ TEST_F(ExportCli, JsonlAllIsTheJsonHitsOneALine) {
   EXPECT_EQ(one.exit_code, 0);
   EXPECT_EQ(one.err, "");
   EXPECT_EQ(one.out, all.out.substr(0, all.out.find('\n', all.out.find('\n') + 1) + 1));
+}
+
+// The pages one search writes with --limit 100, from `offset` on, until a page is short: the lines of each without
+// the CSV header.
+std::string pages_from(std::vector<std::string> args, std::size_t offset) {
+  std::string out;
+  for (;; offset += 100) {
+    std::vector<std::string> page = args;
+    page.insert(page.end() - 1, {"--limit", "100", "--offset", std::to_string(offset)});
+    page.insert(page.begin(), {"--db", library_database()});
+    const RunResult r = run(search_binary(), page);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string lines = args[1] == "csv" ? r.out.substr(r.out.find('\n') + 1) : r.out;
+    const std::size_t count = static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+    out += lines;
+    if (count < 100 || r.exit_code != 0) return out;
+  }
+}
+
+TEST_F(ExportCli, AllIsThePagesOneAfterAnotherInEveryOrder) {
+  // Year order settles ties of one year and one weight by id, also across --offset; a collapsed export lists the
+  // translation groups as its pages do.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--format", "csv", "le OR la OR de OR the OR of OR el OR o"},
+           {"--format", "jsonl", "--sort", "year", "le OR la OR de OR the OR of OR el OR o"},
+           {"--format", "csv", "--collapse", "translation", "--prefer-lang", "en,fr", "le OR la OR de OR the OR of OR el OR o"}}) {
+    for (const std::size_t offset : {0, 37, 99}) {
+      std::vector<std::string> all = args;
+      all.insert(all.end() - 1, {"--all", "--offset", std::to_string(offset)});
+      const RunResult exported = search(all);
+      ASSERT_EQ(exported.exit_code, 0) << exported.err;
+      const std::string rows = args[1] == "csv" ? exported.out.substr(exported.out.find('\n') + 1) : exported.out;
+      const std::string expected = pages_from(args, offset);
+      EXPECT_GT(std::count(expected.begin(), expected.end(), '\n') + offset, 100) << args[2];  // more than one page
+      EXPECT_TRUE(rows == expected) << args[2] << " from " << offset << ":\n" << rows.substr(0, 300) << "\n"
+                                    << expected.substr(0, 300);
+      EXPECT_EQ(exported.err, "citego-search: " + std::to_string(std::count(rows.begin(), rows.end(), '\n')) +
+                                  " results written\n");
+    }
+  }
 }
 
 TEST_F(ExportCli, CsvBomStartsTheCsv) {

@@ -132,27 +132,28 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     }
     if (line.csv_bom) streams.out << kCsvByteOrderMark;
     if (line.all) {
-      // Every hit, one page of kMaxLimit at a time, each written before the next is read: the memory a page takes,
-      // whatever the number of hits. Each page has the request's deadline.
+      // Every hit, written a page at a time; each page is read within the request's deadline.
       if (format == OutputFormat::Csv) streams.out << csv_header();
-      request.limit = kMaxLimit;
+      streams.err << warning_lines(request.warnings);
+      struct WriteFailed {};
       std::size_t written = 0;
-      for (bool first = true;; first = false) {
-        if (!first && streams.deadline_stop) {
-          streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,
-                                     refusal(deadline_exceeded(request.deadline_seconds), format));
-          armed = true;
-        }
-        const SearchResponse page = searcher.search(request);
+      try {
+        written = searcher.export_all(request, [&](const SearchResponse& page) {
+          disarm();
+          streams.out << export_lines(page, format);
+          streams.out.flush();
+          if (!streams.out) throw WriteFailed{};
+          if (streams.deadline_stop) {
+            streams.deadline_stop->arm(request.deadline_seconds + kDeadlineGraceSeconds,
+                                       refusal(deadline_exceeded(request.deadline_seconds), format));
+            armed = true;
+          }
+        });
+      } catch (const WriteFailed&) {
         disarm();
-        if (first) streams.err << warning_lines(page.warnings);
-        streams.out << export_lines(page, format);
-        streams.out.flush();
-        if (!streams.out) return kExitRuntime;
-        written += page.hits.size();
-        if (page.hits.size() < request.limit) break;
-        request.offset += request.limit;
+        return kExitRuntime;
       }
+      disarm();
       streams.err << "citego-search: " << written << (written == 1 ? " result" : " results") << " written\n";
       return kExitOk;
     }

@@ -480,11 +480,9 @@ void fill_facet(SearchPass& pass, Facet facet, const FacetTally& counter, const 
   }
 }
 
-// Pass 1: the hits, the total, and the counts of every facet that is not filtered (with the year ranges when the year
-// is not filtered).
-std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
+// The weighting, order and collapse of the ranked match of a search (its page, or every hit of an export).
+void order_matches(Xapian::Enquire& enquire, const SearchPass& pass) {
   const SearchRequest& request = pass.request;
-  Xapian::Enquire enquire(pass.db);
   enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   if (pass.related_key && !request.sort) {
@@ -493,6 +491,14 @@ std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
     apply_sort(enquire, request, pass.plan.browse, pass.remote);
   }
   if (request.collapse == Collapse::Translation) enquire.set_collapse_key(schema::kSlotTranslationGroup);
+}
+
+// Pass 1: the hits, the total, and the counts of every facet that is not filtered (with the year ranges when the year
+// is not filtered).
+std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
+  const SearchRequest& request = pass.request;
+  Xapian::Enquire enquire(pass.db);
+  order_matches(enquire, pass);
   std::array<bool, schema::kFacetCount> unfiltered{};
   for (const schema::FacetSpec& spec : schema::kFacets) {
     unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
@@ -850,9 +856,7 @@ void Searcher::open_shard_set() {
   }
 }
 
-SearchResponse Searcher::search(const SearchRequest& request) const {
-  const auto started = std::chrono::steady_clock::now();
-  const Deadline deadline(request.deadline_seconds);
+QueryPlan Searcher::plan_of(const SearchRequest& request) const {
   if (remote_ && !request.related.empty()) {
     throw SearchError("remote_unsupported", "--related is not available over remote shards (its order is computed by docid)",
                       kExitUsage);
@@ -865,6 +869,29 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
       throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
     }
   }
+  return plan;
+}
+
+// Runs `work`, which reads the database, and gives what it throws as a SearchError.
+template <typename Work>
+void Searcher::reading(Work&& work) const {
+  try {
+    work();
+  } catch (const Xapian::NetworkError& e) {
+    shard_lost_ = true;
+    throw SearchError("shard_unavailable", "reading " + path_ + " failed: a shard does not answer: " + e.get_description(),
+                      kExitRuntime);
+  } catch (const Xapian::Error& e) {
+    throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
+  } catch (const std::invalid_argument& e) {
+    throw SearchError("database_error", "reading " + path_ + " failed: " + e.what(), kExitRuntime);
+  }
+}
+
+SearchResponse Searcher::search(const SearchRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  const Deadline deadline(request.deadline_seconds);
+  QueryPlan plan = plan_of(request);
   deadline.check();
 
   SearchResponse response;
@@ -875,7 +902,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.relaxed = plan.relaxed;
   response.warnings = request.warnings;
   response.related = request.related;
-  try {
+  reading([&] {
     std::unique_ptr<SharedDescriptorKey> related_key;
     if (!request.related.empty()) related_key = relate(db_, request.related, plan);
     const Xapian::doccount all = db_.get_doccount();
@@ -897,19 +924,94 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
         worth_suggesting(response.total, suggestion_hits(plan.correction, pass, known_years_, response.total))) {
       response.suggestion = plan.correction;
     }
-  } catch (const Xapian::NetworkError& e) {
-    shard_lost_ = true;
-    throw SearchError("shard_unavailable", "reading " + path_ + " failed: a shard does not answer: " + e.get_description(),
-                      kExitRuntime);
-  } catch (const Xapian::Error& e) {
-    throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
-  } catch (const std::invalid_argument& e) {
-    throw SearchError("database_error", "reading " + path_ + " failed: " + e.what(), kExitRuntime);
-  }
+  });
   if (request.with_timing) {
     response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
   return response;
+}
+
+std::size_t Searcher::export_all(const SearchRequest& request,
+                                 const std::function<void(const SearchResponse&)>& write) const {
+  QueryPlan plan = plan_of(request);
+  std::size_t written = 0;
+  reading([&] {
+    std::unique_ptr<SharedDescriptorKey> related_key;
+    if (!request.related.empty()) related_key = relate(db_, request.related, plan);
+    const Xapian::doccount all = db_.get_doccount();
+    const bool timed = may_run_long(plan.filtered(), !plan.wildcards.empty(), all);
+    const auto pass_within = [&](const Deadline& deadline, const SearchRequest& asked) {
+      return SearchPass{db_,     asked,    plan, facet_table_.get(), facet_ids_.get(), remote_, deadline, all, timed,
+                        LabelReader(catalogue_, label_table_.get()), related_key.get()};
+    };
+    // The match, within the request's deadline: counted first, so that Xapian, which sets aside a rank entry for
+    // each hit it may return, sets aside as many as there are hits, not as many as there are documents.
+    const Deadline match_deadline(request.deadline_seconds);
+    SearchPass pass = pass_within(match_deadline, request);
+    Xapian::Enquire count(db_);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    count.set_query(plan.filtered());
+    const Xapian::doccount matches = exhaustive_mset(count, 0, 0, all, timed, match_deadline).get_matches_lower_bound();
+    const auto first = static_cast<Xapian::doccount>(page_of(request, all).first);
+    if (first >= matches) return;
+    Xapian::Enquire enquire(db_);
+    order_matches(enquire, pass);
+    enquire.set_query(plan.filtered());
+    const bool collapsed = request.collapse != Collapse::None;
+    const Xapian::MSet mset = exhaustive_mset(enquire, 0, matches, all, timed, match_deadline, collapsed);
+    // The hits in order, from rank 0 (so that a run of year ties across --offset is settled as a page settles it),
+    // 100 to a page; each page is read and written within a deadline of its own.
+    const bool settle = year_ties_settled(request, plan);
+    std::vector<PageHit> ready;  // settled, not yet written
+    std::vector<std::pair<std::string, PageHit>> tied;  // a run of one year and one weight, with each hit's id
+    Xapian::doccount rank = 0;
+    std::optional<Deadline> page_deadline(std::in_place, request.deadline_seconds);
+    const auto write_ready = [&](bool last) {
+      while (ready.size() >= kMaxLimit || (last && !ready.empty())) {
+        const std::size_t n = std::min(ready.size(), kMaxLimit);
+        SearchRequest asked = request;
+        asked.offset = first + written;
+        SearchPass page_pass = pass_within(*page_deadline, asked);
+        SearchResponse page;
+        assemble_hits(page_pass, {ready.begin(), ready.begin() + static_cast<std::ptrdiff_t>(n)}, page);
+        write(page);
+        written += n;
+        ready.erase(ready.begin(), ready.begin() + static_cast<std::ptrdiff_t>(n));
+        page_deadline.emplace(request.deadline_seconds);
+      }
+    };
+    const auto keep = [&](PageHit hit) {
+      if (rank++ >= first) ready.push_back(std::move(hit));
+      write_ready(false);
+    };
+    const auto settle_ties = [&] {
+      std::stable_sort(tied.begin(), tied.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [id, hit] : tied) keep(std::move(hit));
+      tied.clear();
+    };
+    std::string tie_year;
+    double tie_weight = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      page_deadline->check();
+      // A remote shard sends the documents asked for together: 100 at a time.
+      if (const Xapian::doccount i = it.get_rank(); i % kMaxLimit == 0) {
+        mset.fetch(it, i + kMaxLimit < mset.size() ? mset[i + kMaxLimit] : mset.end());
+      }
+      PageHit hit{it.get_document(), it.get_weight()};
+      if (!settle) {
+        keep(std::move(hit));
+        continue;
+      }
+      std::string year = it.get_sort_key();
+      if (!tied.empty() && (year != tie_year || hit.weight != tie_weight)) settle_ties();
+      tie_year = std::move(year);
+      tie_weight = hit.weight;
+      tied.emplace_back(hit.document.get_value(schema::kSlotId), std::move(hit));
+    }
+    settle_ties();
+    write_ready(true);
+  });
+  return written;
 }
 
 }  // namespace citego

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -125,6 +126,12 @@ class Searcher {
   // Throws SearchError for a bad query or options, and "database_error" when reading fails.
   SearchResponse search(const SearchRequest& request) const;
 
+  // --all: every hit from request.offset on, in the order of `search`'s pages, handed to `write` 100 at a time (a
+  // response with its hits only); returns how many. One match ranks every hit within the request's deadline (Xapian
+  // keeps a rank entry of each: docid, weight and sort key); documents are read a page at a time, each page within a
+  // deadline of its own. Throws as `search` does.
+  std::size_t export_all(const SearchRequest& request, const std::function<void(const SearchResponse&)>& write) const;
+
   const Xapian::Database& database() const { return db_; }
   // Whether a search lost the connection to a remote shard: the next one needs a new Searcher (which connects again).
   bool shard_lost() const { return shard_lost_; }
@@ -133,6 +140,10 @@ class Searcher {
   // For a set of shards: whether one is remote, and the set's `spelling` database (shard_set.h), which gives
   // suggestions (spelling_: it, then the shards) and labels (catalogue_). Else both are db_.
   void open_shard_set();
+  // The request's query plan (validated), expanded with --expand.
+  QueryPlan plan_of(const SearchRequest& request) const;
+  template <typename Work>
+  void reading(Work&& work) const;
 
   std::string path_;
   Xapian::Database db_;
