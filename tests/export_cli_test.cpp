@@ -99,7 +99,8 @@ TEST_F(ExportCli, AllIsThePagesOneAfterAnotherInEveryOrder) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--format", "csv", "le OR la OR de OR the OR of OR el OR o"},
            {"--format", "jsonl", "--sort", "year", "le OR la OR de OR the OR of OR el OR o"},
-           {"--format", "csv", "--collapse", "translation", "--prefer-lang", "en,fr", "le OR la OR de OR the OR of OR el OR o"}}) {
+           {"--format", "csv", "--collapse", "translation", "--prefer-lang", "en,fr",
+            "le OR la OR de OR the OR of OR el OR o"}}) {
     for (const std::size_t offset : {0, 37, 99}) {
       std::vector<std::string> all = args;
       all.insert(all.end() - 1, {"--all", "--offset", std::to_string(offset)});
@@ -108,10 +109,11 @@ TEST_F(ExportCli, AllIsThePagesOneAfterAnotherInEveryOrder) {
       const std::string rows = args[1] == "csv" ? exported.out.substr(exported.out.find('\n') + 1) : exported.out;
       const std::string expected = pages_from(args, offset);
       EXPECT_GT(std::count(expected.begin(), expected.end(), '\n') + offset, 100) << args[2];  // more than one page
-      EXPECT_TRUE(rows == expected) << args[2] << " from " << offset << ":\n" << rows.substr(0, 300) << "\n"
+      EXPECT_TRUE(rows == expected) << args[2] << " from " << offset << ":\n"
+                                    << rows.substr(0, 300) << "\n"
                                     << expected.substr(0, 300);
-      EXPECT_EQ(exported.err, "citego-search: " + std::to_string(std::count(rows.begin(), rows.end(), '\n')) +
-                                  " results written\n");
+      EXPECT_EQ(exported.err,
+                "citego-search: " + std::to_string(std::count(rows.begin(), rows.end(), '\n')) + " results written\n");
     }
   }
 }
@@ -127,8 +129,9 @@ TEST_F(ExportCli, CsvBomStartsTheCsv) {
 }
 
 TEST_F(ExportCli, AllAndCsvBomRefuseOtherFormats) {
-  const std::string all_usage = "citego-search: --all writes every hit as --format csv or jsonl, without --limit or "
-                                "--batch\nTry 'citego-search --help'.\n";
+  const std::string all_usage =
+      "citego-search: --all writes every hit as --format csv or jsonl, without --limit or "
+      "--batch\nTry 'citego-search --help'.\n";
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--all", "x"}, {"--format", "text", "--all", "x"}, {"--format", "csv", "--all", "--limit", "5", "x"}}) {
     const RunResult r = search(args);
@@ -137,8 +140,9 @@ TEST_F(ExportCli, AllAndCsvBomRefuseOtherFormats) {
   }
   const RunResult json = search({"--format", "json", "--all", "x"});
   EXPECT_EQ(json.exit_code, 2);
-  EXPECT_EQ(json.out, "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--all writes every hit as --format csv "
-                      "or jsonl, without --limit or --batch\"}}\n");
+  EXPECT_EQ(json.out,
+            "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--all writes every hit as --format csv "
+            "or jsonl, without --limit or --batch\"}}\n");
   const RunResult bom = search({"--format", "jsonl", "--csv-bom", "x"});
   EXPECT_EQ(bom.exit_code, 2);
   EXPECT_EQ(bom.out, "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--csv-bom needs --format csv\"}}\n");
