@@ -274,6 +274,48 @@ class GroupCounter : public Xapian::MatchSpy {
   Xapian::doccount documents_ = 0;
 };
 
+// --all in relevance order, a window at a time: the best `size` matches that rank after `after` (a higher weight
+// first, then the smaller id, as set_sort_by_relevance_then_value(kSlotId) orders them), kept in a bounded heap
+// while one match shows the spy every matching document with its weight.
+class ExportWindow : public Xapian::MatchSpy {
+ public:
+  struct Ranked {
+    double weight = 0;
+    std::string id;
+    Xapian::docid did = 0;
+  };
+  ExportWindow(std::size_t size, const std::optional<Ranked>& after) : size_(size), after_(after) {}
+
+  void operator()(const Xapian::Document& doc, double weight) override {
+    if (after_ && weight > after_->weight) return;                       // written already
+    if (heap_.size() == size_ && weight < heap_.front().weight) return;  // after the window
+    std::string id = doc.get_value(schema::kSlotId);
+    Ranked hit{weight, std::move(id), doc.get_docid()};
+    if (after_ && !before(*after_, hit)) return;
+    if (heap_.size() == size_) {
+      if (!before(hit, heap_.front())) return;
+      std::pop_heap(heap_.begin(), heap_.end(), before);
+      heap_.back() = std::move(hit);
+    } else {
+      heap_.push_back(std::move(hit));
+    }
+    std::push_heap(heap_.begin(), heap_.end(), before);  // the last of the window on top
+  }
+  // The window, best first.
+  std::vector<Ranked> best_first() {
+    std::sort_heap(heap_.begin(), heap_.end(), before);
+    return std::move(heap_);
+  }
+
+ private:
+  static bool before(const Ranked& a, const Ranked& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.id < b.id;
+  }
+  std::size_t size_;
+  std::optional<Ranked> after_;
+  std::vector<Ranked> heap_;
+};
+
 // Hits that tie are ordered by id (schema::kSlotId), never by docid: an updated database and a rebuilt one give the
 // same order. A browse has no relevance, so its year order is year then id; a query sorted by year orders by year
 // then relevance, and hits of one year and one weight by docid (Xapian sorts on a value, then relevance, no more).
@@ -933,8 +975,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   return response;
 }
 
-std::size_t Searcher::export_all(const SearchRequest& request,
-                                 const std::function<void(const SearchResponse&)>& write) const {
+std::size_t Searcher::export_all(const SearchRequest& request, const std::function<void(const SearchResponse&)>& write,
+                                 std::size_t window_size) const {
   QueryPlan plan = plan_of(request);
   std::size_t written = 0;
   reading([&] {
@@ -965,16 +1007,9 @@ std::size_t Searcher::export_all(const SearchRequest& request,
     const Xapian::doccount matches = exhaustive_mset(count, 0, 0, all, timed, match_deadline).get_matches_lower_bound();
     const auto first = static_cast<Xapian::doccount>(page_of(request, all).first);
     if (first >= matches) return;
-    Xapian::Enquire enquire(db_);
-    order_matches(enquire, pass);
-    enquire.set_query(plan.filtered());
-    const bool collapsed = request.collapse != Collapse::None;
-    const Xapian::MSet mset = exhaustive_mset(enquire, 0, matches, all, timed, match_deadline, collapsed);
     // The hits in order, from rank 0 (so that a run of year ties across --offset is settled as a page settles it),
     // 100 to a page; each page is read and written within a deadline of its own.
-    const bool settle = year_ties_settled(request, plan);
-    std::vector<PageHit> ready;                         // settled, not yet written
-    std::vector<std::pair<std::string, PageHit>> tied;  // a run of one year and one weight, with each hit's id
+    std::vector<PageHit> ready;  // in order, not yet written
     Xapian::doccount rank = 0;
     std::optional<Deadline> page_deadline(std::in_place, request.deadline_seconds);
     const auto write_ready = [&](bool last) {
@@ -995,6 +1030,43 @@ std::size_t Searcher::export_all(const SearchRequest& request,
       if (rank++ >= first) ready.push_back(std::move(hit));
       write_ready(false);
     };
+    const SortOrder order = request.sort.value_or(plan.browse ? SortOrder::YearDescending : SortOrder::Relevance);
+    if (order == SortOrder::Relevance && !related_key && request.collapse == Collapse::None && !remote_) {
+      // Relevance order (the default): a window of window_size hits per match, so that memory does not grow with
+      // the hits (Xapian's MSet of them all would keep a rank entry of each); each match within a deadline of its
+      // own.
+      std::optional<ExportWindow::Ranked> after;
+      for (;;) {
+        const Deadline window_deadline(request.deadline_seconds);
+        ExportWindow spy(window_size, after);
+        Xapian::Enquire enquire(db_);
+        order_matches(enquire, pass);
+        enquire.set_query(plan.filtered());
+        enquire.add_matchspy(&spy);
+        exhaustive_mset(enquire, 0, 0, all, timed, window_deadline);
+        enquire.clear_matchspies();
+        std::vector<ExportWindow::Ranked> window = spy.best_first();
+        for (const ExportWindow::Ranked& hit : window) {
+          page_deadline->check();
+          if (rank >= first) {
+            keep({db_.get_document(hit.did, Xapian::DOC_ASSUME_VALID), hit.weight});
+          } else {
+            ++rank;
+          }
+        }
+        if (window.size() < window_size) break;
+        after = std::move(window.back());
+      }
+      write_ready(true);
+      return;
+    }
+    Xapian::Enquire enquire(db_);
+    order_matches(enquire, pass);
+    enquire.set_query(plan.filtered());
+    const bool collapsed = request.collapse != Collapse::None;
+    const Xapian::MSet mset = exhaustive_mset(enquire, 0, matches, all, timed, match_deadline, collapsed);
+    const bool settle = year_ties_settled(request, plan);
+    std::vector<std::pair<std::string, PageHit>> tied;  // a run of one year and one weight, with each hit's id
     const auto settle_ties = [&] {
       std::stable_sort(tied.begin(), tied.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& [id, hit] : tied) keep(std::move(hit));
