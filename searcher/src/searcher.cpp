@@ -2,10 +2,14 @@
 #include "citego/searcher.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -303,16 +307,52 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 
 // --related: the sort key of a document, from the descriptors it shares with the given one. Each shared descriptor
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
+// The key is the weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes sort as the numbers do,
+// and the matcher, which asks the key of every match, gets it for a look-up and a copy (sortable_serialise costs
+// several times that).
 class SharedDescriptorKey : public Xapian::KeyMaker {
  public:
   explicit SharedDescriptorKey(std::vector<double> weights) : weights_(std::move(weights)) {}
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid did = doc.get_docid();
-    return Xapian::sortable_serialise(did < weights_.size() ? weights_[did] : 0.0);
+    const double weight = did < weights_.size() ? weights_[did] : 0.0;
+    static_assert(sizeof(double) == sizeof(std::uint64_t) && std::numeric_limits<double>::is_iec559);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &weight, sizeof bits);
+    if constexpr (std::endian::native == std::endian::little) bits = __builtin_bswap64(bits);
+    return std::string(reinterpret_cast<const char*>(&bits), sizeof bits);
   }
 
  private:
-  std::vector<double> weights_;  // by docid
+  std::vector<double> weights_;  // by docid, each 0 or more
+};
+
+// --related: the documents that share a descriptor with the given one, as a list of docids computed beforehand (an
+// OR of the descriptors' terms walks a tree of posting lists for each of its matches). No weight: their order is the
+// key's.
+class DocidListSource : public Xapian::PostingSource {
+ public:
+  explicit DocidListSource(std::shared_ptr<const std::vector<Xapian::docid>> docids) : docids_(std::move(docids)) {}
+  Xapian::doccount get_termfreq_min() const override { return size(); }
+  Xapian::doccount get_termfreq_est() const override { return size(); }
+  Xapian::doccount get_termfreq_max() const override { return size(); }
+  void init(const Xapian::Database&) override { at_ = kBefore; }
+  void next(double) override { at_ = at_ == kBefore ? 0 : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override {
+    if (at_ == kBefore) at_ = 0;
+    const auto from = docids_->begin() + static_cast<std::ptrdiff_t>(std::min(at_, docids_->size()));
+    at_ = static_cast<std::size_t>(std::lower_bound(from, docids_->end(), did) - docids_->begin());
+  }
+  bool at_end() const override { return at_ != kBefore && at_ >= docids_->size(); }
+  Xapian::docid get_docid() const override { return (*docids_)[at_]; }
+  PostingSource* clone() const override { return new DocidListSource(docids_); }
+  std::string get_description() const override { return "DocidListSource(" + std::to_string(size()) + ")"; }
+
+ private:
+  static constexpr std::size_t kBefore = SIZE_MAX;
+  Xapian::doccount size() const { return static_cast<Xapian::doccount>(docids_->size()); }
+  std::shared_ptr<const std::vector<Xapian::docid>> docids_;  // ascending
+  std::size_t at_ = kBefore;
 };
 
 // What the stages of one search share.
@@ -729,10 +769,13 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   for (const std::string& descriptor : facets[Facet::Descriptor]) {
     const std::string term = schema::facet_term(Facet::Descriptor, descriptor);
     const double idf = std::log(1.0 + documents / std::max<double>(db.get_termfreq(term), 1.0));
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-      if (!left_out.count(*it)) weights[*it] += idf;
-    }
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) weights[*it] += idf;
     descriptors.emplace_back(term);
+  }
+  for (const Xapian::docid did : left_out) weights[did] = 0.0;
+  auto sharing = std::make_shared<std::vector<Xapian::docid>>();  // in docid order
+  for (std::size_t did = 0; did < weights.size(); ++did) {
+    if (weights[did] > 0) sharing->push_back(static_cast<Xapian::docid>(did));
   }
   // The text terms of the document that best tell it apart (unprefixed words: no field, stem or boolean term).
   struct TextTerms : Xapian::ExpandDecider {
@@ -746,8 +789,11 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   Xapian::Enquire enquire(db);
   const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &text_terms);
   const Xapian::Query text(Xapian::Query::OP_OR, eset.begin(), eset.end());
-  const Xapian::Query shared(Xapian::Query::OP_SCALE_WEIGHT,
-                             Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
+  // A combined database (several local shards) gives a posting source each shard's docids: there, the terms.
+  const Xapian::Query shared =
+      db.size() == 1 ? Xapian::Query((new DocidListSource(std::move(sharing)))->release())
+                     : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                     Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
   plan.match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, shared, text),
                              Xapian::Query(Xapian::Query::OP_OR, versions.begin(), versions.end()));
   plan.browse = false;
