@@ -307,15 +307,31 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 
 // --related: the sort key of a document, from the descriptors it shares with the given one. Each shared descriptor
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
-// The key is the weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes sort as the numbers do,
-// and the matcher, which asks the key of every match, gets it for a look-up and a copy (sortable_serialise costs
-// several times that).
+// The weights of the descriptors that are not common are summed beforehand, by docid, from their short posting
+// lists; a common descriptor's (kRelatedCommonShare) is added as the matcher asks the key of a document, by moving
+// its posting list forward to the document (the matcher meets documents in ascending docid order), so that its
+// whole posting list (a third of the library for some) is not read for the few documents listed. The key is the
+// weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes sort as the numbers do.
 class SharedDescriptorKey : public Xapian::KeyMaker {
  public:
-  explicit SharedDescriptorKey(std::vector<double> weights) : weights_(std::move(weights)) {}
+  struct Common {
+    std::string term;
+    double idf;
+  };
+  SharedDescriptorKey(Xapian::Database db, std::vector<double> weights, const std::vector<Common>& common)
+      : db_(std::move(db)), weights_(std::move(weights)) {
+    for (const Common& c : common) common_.push_back({c, db_.postlist_begin(c.term)});
+  }
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid did = doc.get_docid();
-    const double weight = did < weights_.size() ? weights_[did] : 0.0;
+    double weight = did < weights_.size() ? weights_[did] : 0.0;
+    for (Walk& walk : common_) {
+      if (did < last_) walk.at = db_.postlist_begin(walk.common.term);  // a step back: read it again
+      const Xapian::PostingIterator end = db_.postlist_end(walk.common.term);
+      if (walk.at != end && *walk.at < did) walk.at.skip_to(did);
+      if (walk.at != end && *walk.at == did) weight += walk.common.idf;
+    }
+    last_ = did;
     static_assert(sizeof(double) == sizeof(std::uint64_t) && std::numeric_limits<double>::is_iec559);
     std::uint64_t bits = 0;
     std::memcpy(&bits, &weight, sizeof bits);
@@ -324,7 +340,14 @@ class SharedDescriptorKey : public Xapian::KeyMaker {
   }
 
  private:
-  std::vector<double> weights_;  // by docid, each 0 or more
+  struct Walk {
+    Common common;
+    Xapian::PostingIterator at;
+  };
+  Xapian::Database db_;
+  std::vector<double> weights_;  // by docid, each 0 or more: the descriptors that are not common
+  mutable std::vector<Walk> common_;
+  mutable Xapian::docid last_ = 0;
 };
 
 // --related: the documents that share a descriptor with the given one, as a list of docids computed beforehand (an
@@ -742,10 +765,10 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
   return hits;
 }
 
-// --related ID: the plan's match becomes the documents that share a descriptor with ID or one of its kRelatedTerms
-// best terms (Xapian's relevance feedback: the ESet of an RSet holding ID alone), without ID and its translations; the key that
-// sorts those sharing descriptors first is returned. Throws SearchError("unknown_document", …) when no document has
-// the id.
+// --related ID: the plan's match becomes the documents that share with ID a descriptor that is not common (see
+// kRelatedCommonShare) or one of its kRelatedTerms best terms (Xapian's relevance feedback: the ESet of an RSet holding
+// ID alone), without ID and its translations; the key that sorts them by the weight of every descriptor they share
+// is returned. Throws SearchError("unknown_document", …) when no document has the id.
 std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const std::string& id, QueryPlan& plan) {
   const std::string self_term = schema::id_term(id);
   const Xapian::PostingIterator posting = db.postlist_begin(self_term);
@@ -765,10 +788,17 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   }
   const double documents = db.get_doccount();
   std::vector<double> weights(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0.0);
-  std::vector<Xapian::Query> descriptors;
+  const Xapian::doccount most = std::max(db.get_doccount() / kRelatedCommonShare, kRelatedCommonFloor);
+  std::vector<Xapian::Query> descriptors;  // those not common
+  std::vector<SharedDescriptorKey::Common> common;
   for (const std::string& descriptor : facets[Facet::Descriptor]) {
     const std::string term = schema::facet_term(Facet::Descriptor, descriptor);
-    const double idf = std::log(1.0 + documents / std::max<double>(db.get_termfreq(term), 1.0));
+    const Xapian::doccount df = db.get_termfreq(term);
+    const double idf = std::log(1.0 + documents / std::max<double>(df, 1.0));
+    if (df > most) {
+      common.push_back({term, idf});
+      continue;
+    }
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) weights[*it] += idf;
     descriptors.emplace_back(term);
   }
@@ -800,7 +830,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   plan.relaxed = false;
   plan.correction.clear();
   plan.wildcards.clear();
-  return std::make_unique<SharedDescriptorKey>(std::move(weights));
+  return std::make_unique<SharedDescriptorKey>(db, std::move(weights), common);
 }
 
 }  // namespace
