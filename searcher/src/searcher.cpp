@@ -655,7 +655,9 @@ Hit make_hit(SearchPass& pass, const Xapian::Document& doc, double weight, std::
   hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
   const bool summary_has_mark =
       std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
-  if (!summary_has_mark && !hit.stored.body.empty()) {
+  // With no word to mark (--related, a browse), the body's snippet is its opening: needed only without a summary's.
+  const bool nothing_to_mark = matched.exact.empty() && matched.stems.empty() && matched.prefixes.empty();
+  if (!summary_has_mark && !hit.stored.body.empty() && (!nothing_to_mark || hit.snippet.empty())) {
     Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
     const bool body_has_mark =
         std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
