@@ -307,8 +307,8 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 
 // --related: the sort key of a document, from the descriptors it shares with the given one. Each shared descriptor
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
-// The weights of the descriptors that are not common are summed beforehand, by docid, from their short posting
-// lists; a common descriptor's (kRelatedCommonShare) is added as the matcher asks the key of a document, by moving
+// The weights of the descriptors that are not common are summed beforehand, for the documents of their short posting
+// lists (`sharing`, in docid order, and `weights`, beside it); a common descriptor's (kRelatedCommonShare) is added as the matcher asks the key of a document, by moving
 // its posting list forward to the document (the matcher meets documents in ascending docid order), so that its
 // whole posting list (a third of the library for some) is not read for the few documents listed. The key is the
 // weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes sort as the numbers do.
@@ -318,13 +318,16 @@ class SharedDescriptorKey : public Xapian::KeyMaker {
     std::string term;
     double idf;
   };
-  SharedDescriptorKey(Xapian::Database db, std::vector<double> weights, const std::vector<Common>& common)
-      : db_(std::move(db)), weights_(std::move(weights)) {
+  SharedDescriptorKey(Xapian::Database db, std::shared_ptr<const std::vector<Xapian::docid>> sharing,
+                      std::vector<double> weights, const std::vector<Common>& common)
+      : db_(std::move(db)), sharing_(std::move(sharing)), weights_(std::move(weights)) {
     for (const Common& c : common) common_.push_back({c, db_.postlist_begin(c.term)});
   }
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid did = doc.get_docid();
-    double weight = did < weights_.size() ? weights_[did] : 0.0;
+    if (did < last_) at_ = 0;
+    while (at_ < sharing_->size() && (*sharing_)[at_] < did) ++at_;
+    double weight = at_ < sharing_->size() && (*sharing_)[at_] == did ? weights_[at_] : 0.0;
     for (Walk& walk : common_) {
       if (did < last_) walk.at = db_.postlist_begin(walk.common.term);  // a step back: read it again
       const Xapian::PostingIterator end = db_.postlist_end(walk.common.term);
@@ -345,7 +348,9 @@ class SharedDescriptorKey : public Xapian::KeyMaker {
     Xapian::PostingIterator at;
   };
   Xapian::Database db_;
-  std::vector<double> weights_;  // by docid, each 0 or more: the descriptors that are not common
+  std::shared_ptr<const std::vector<Xapian::docid>> sharing_;  // ascending
+  std::vector<double> weights_;  // of each of sharing_, above 0: the descriptors that are not common
+  mutable std::size_t at_ = 0;   // in sharing_
   mutable std::vector<Walk> common_;
   mutable Xapian::docid last_ = 0;
 };
@@ -789,7 +794,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
     if (const Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term)) left_out.insert(*it);
   }
   const double documents = db.get_doccount();
-  std::vector<double> weights(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0.0);
+  std::vector<std::pair<Xapian::docid, double>> postings;  // of the descriptors that are not common, in their order
   const Xapian::doccount most = std::max(db.get_doccount() / kRelatedCommonShare, kRelatedCommonFloor);
   std::vector<Xapian::Query> descriptors;  // those not common
   std::vector<SharedDescriptorKey::Common> common;
@@ -801,13 +806,23 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
       common.push_back({term, idf});
       continue;
     }
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) weights[*it] += idf;
+    const auto before = static_cast<std::ptrdiff_t>(postings.size());
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) postings.emplace_back(*it, idf);
+    // In docid order, each document's postings in the descriptors' order (a merge is stable: earlier ones first).
+    std::inplace_merge(postings.begin(), postings.begin() + before, postings.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
     descriptors.emplace_back(term);
   }
-  for (const Xapian::docid did : left_out) weights[did] = 0.0;
-  auto sharing = std::make_shared<std::vector<Xapian::docid>>();  // in docid order
-  for (std::size_t did = 0; did < weights.size(); ++did) {
-    if (weights[did] > 0) sharing->push_back(static_cast<Xapian::docid>(did));
+  // Each document's weight, summed in the descriptors' order.
+  auto sharing = std::make_shared<std::vector<Xapian::docid>>();
+  std::vector<double> weights;
+  for (std::size_t i = 0; i < postings.size();) {
+    const Xapian::docid did = postings[i].first;
+    double weight = 0.0;
+    for (; i < postings.size() && postings[i].first == did; ++i) weight += postings[i].second;
+    if (left_out.count(did)) continue;
+    sharing->push_back(did);
+    weights.push_back(weight);
   }
   // The text terms of the document that best tell it apart (unprefixed words: no field, stem or boolean term).
   struct TextTerms : Xapian::ExpandDecider {
@@ -823,7 +838,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   const Xapian::Query text(Xapian::Query::OP_OR, eset.begin(), eset.end());
   // A combined database (several local shards) gives a posting source each shard's docids: there, the terms.
   const Xapian::Query shared =
-      db.size() == 1 ? Xapian::Query((new DocidListSource(std::move(sharing)))->release())
+      db.size() == 1 ? Xapian::Query((new DocidListSource(sharing))->release())
                      : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                      Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
   plan.match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, shared, text),
@@ -832,7 +847,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   plan.relaxed = false;
   plan.correction.clear();
   plan.wildcards.clear();
-  return std::make_unique<SharedDescriptorKey>(db, std::move(weights), common);
+  return std::make_unique<SharedDescriptorKey>(db, std::move(sharing), std::move(weights), common);
 }
 
 }  // namespace
