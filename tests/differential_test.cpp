@@ -6,6 +6,7 @@
 // And focused tests of labels, selected values, year ranges and label words on small hand-made databases.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <random>
@@ -614,6 +615,110 @@ TEST_P(LabelWords, TheQueryLanguageFiltersOnEveryIdFacetIgnoringCase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Counters, LabelWords, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
+
+// --related on a library where one descriptor is common (kRelatedCommonShare): 400 fiches, the given one (fic-000,
+// no text of its own, so no text term lists a document) with a common descriptor held by about 60 % of them, one held
+// by about 20 % and a rare one. The oracle: the documents sharing one of its descriptors that are not common, ordered
+// by the weight of every descriptor they share, the common one included; the facets count that list.
+class Related : public ::testing::TestWithParam<bool> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    documents_ = new std::vector<HandDocument>();
+    std::mt19937 rng(20261201);
+    for (std::size_t i = 0; i < 400; ++i) {
+      HandDocument d;
+      d.id = numbered_fiche(i);
+      d.lang = schema::kLangs[rng() % schema::kLangs.size()];
+      d.title = i == 0 ? "" : "fiche";
+      std::set<std::string> descriptors = {"dsc-other-" + std::to_string(rng() % 20)};
+      if (i == 0 || rng() % 10 < 6) descriptors.insert("dsc-common");
+      if (i == 0 || rng() % 10 < 2) descriptors.insert("dsc-mid");
+      if (i == 0 || rng() % 100 < 3) descriptors.insert("dsc-rare");
+      d.facets[Facet::DocType] = {"fiche"};
+      d.facets[Facet::Lang] = {std::string(schema::code_of(d.lang))};
+      d.facets[Facet::Descriptor] = sorted_values(descriptors);
+      d.descriptors = d.facets[Facet::Descriptor];
+      documents_->push_back(std::move(d));
+    }
+    write_hand_database(*dir_ / "db", *documents_, {});
+  }
+  static void TearDownTestSuite() {
+    delete documents_;
+    delete dir_;
+  }
+  static std::string numbered_fiche(std::size_t n) {
+    std::string digits = std::to_string(n);
+    return "fic-" + std::string(3 - std::min<std::size_t>(3, digits.size()), '0') + digits;
+  }
+  static TempDir* dir_;
+  static std::vector<HandDocument>* documents_;
+};
+
+TempDir* Related::dir_ = nullptr;
+std::vector<HandDocument>* Related::documents_ = nullptr;
+
+TEST_P(Related, ACommonDescriptorAddsItsWeightButListsNoDocumentOnItsOwn) {
+  const std::vector<HandDocument>& documents = *documents_;
+  const std::size_t n = documents.size();
+  std::map<std::string, std::size_t> df;
+  for (const HandDocument& d : documents) {
+    for (const std::string& v : d.facets[Facet::Descriptor]) ++df[v];
+  }
+  const std::size_t most = std::max<std::size_t>(n / kRelatedCommonShare, kRelatedCommonFloor);
+  ASSERT_GT(df["dsc-common"], most);  // the library exercises the rule
+  ASSERT_LE(df["dsc-mid"], most);
+  ASSERT_GT(df["dsc-mid"], n / 10);  // more than a tenth, below the floor: not common
+  const std::vector<std::string>& given = documents[0].facets[Facet::Descriptor];
+  std::map<std::string, double> weight;      // of every document sharing a descriptor
+  std::map<std::string, std::size_t> langs;  // of the expected list
+  std::set<std::string> expected;
+  for (std::size_t i = 1; i < n; ++i) {
+    bool listed = false;
+    for (const std::string& v : documents[i].facets[Facet::Descriptor]) {
+      if (std::find(given.begin(), given.end(), v) == given.end()) continue;
+      weight[documents[i].id] += std::log(1.0 + static_cast<double>(n) / static_cast<double>(df[v]));
+      listed = listed || df[v] <= most;
+    }
+    if (!listed) continue;
+    expected.insert(documents[i].id);
+    ++langs[documents[i].facets[Facet::Lang][0]];
+  }
+  const Searcher searcher(*dir_ / "db", /*facet_table=*/GetParam());
+  std::set<std::string> seen;
+  double previous = INFINITY;
+  std::size_t sharing_common = 0;
+  for (std::size_t offset = 0;; offset += kMaxLimit) {
+    SearchRequest request;
+    request.related = documents[0].id;
+    request.offset = offset;
+    request.limit = kMaxLimit;
+    const SearchResponse response = searcher.search(request);
+    ASSERT_EQ(response.total, expected.size());
+    ASSERT_TRUE(response.facets_exact);
+    if (offset == 0) {
+      std::map<std::string, std::size_t> counted;
+      for (const FacetCount& c : facet_of(response, Facet::Lang)) counted[c.value] = c.count;
+      EXPECT_EQ(counted, langs);
+    }
+    for (const Hit& hit : response.hits) {
+      const std::string& id = hit.stored.id;
+      EXPECT_TRUE(expected.count(id)) << id << " shares only the common descriptor";
+      EXPECT_TRUE(seen.insert(id).second) << id;
+      EXPECT_LE(weight[id], previous + 1e-9) << id << " ranks after a document of less weight";
+      previous = weight[id];
+      const std::vector<std::string>& mine = hit.facets[Facet::Descriptor];
+      sharing_common += std::find(mine.begin(), mine.end(), "dsc-common") != mine.end();
+    }
+    if (response.hits.size() < kMaxLimit) break;
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_GT(sharing_common, 0u);  // the common descriptor's weight orders some of them
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, Related, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
 

@@ -219,6 +219,7 @@ FacetCounter::FacetCounter(const Xapian::Database& db, std::array<bool, schema::
       counted_(counted),
       buckets_(std::move(buckets)) {
   if (table_) id_counts_.assign(table_->size(), 0);
+  every_facet_counted_ = std::all_of(counted_.begin(), counted_.end(), [](bool c) { return c; });
   if (ids_) {
     // One array for the counted facets' ids, each facet's from id_base_[facet].
     for (std::size_t f = 0; f < schema::kFacetCount; ++f)
@@ -279,6 +280,10 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
   }
   if (table_) {
     const std::span<const std::uint32_t> ids = table_->ids_of(doc.get_docid());
+    if (!counting_buckets_ && every_facet_counted_) {
+      for (const std::uint32_t id : ids) ++id_counts_[id];  // a query without filters: no facet to leave out
+      return;
+    }
     if (!counting_buckets_) {
       for (const std::uint32_t id : ids) {
         if (counted_[table_->facet_of(id)]) ++id_counts_[id];

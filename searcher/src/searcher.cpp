@@ -2,10 +2,14 @@
 #include "citego/searcher.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -343,16 +347,81 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 
 // --related: the sort key of a document, from the descriptors it shares with the given one. Each shared descriptor
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
+// The weights of the descriptors that are not common are summed beforehand, for the documents of their short posting
+// lists (`sharing`, in docid order, and `weights`, beside it); a common descriptor's (kRelatedCommonShare) is added as
+// the matcher asks the key of a document, by moving its posting list forward to the document (the matcher meets
+// documents in ascending docid order), so that its whole posting list (a third of the library for some) is not read for
+// the few documents listed. The key is the weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes
+// sort as the numbers do.
 class SharedDescriptorKey : public Xapian::KeyMaker {
  public:
-  explicit SharedDescriptorKey(std::vector<double> weights) : weights_(std::move(weights)) {}
+  struct Common {
+    std::string term;
+    double idf;
+  };
+  SharedDescriptorKey(Xapian::Database db, std::shared_ptr<const std::vector<Xapian::docid>> sharing,
+                      std::vector<double> weights, const std::vector<Common>& common)
+      : db_(std::move(db)), sharing_(std::move(sharing)), weights_(std::move(weights)) {
+    for (const Common& c : common) common_.push_back({c, db_.postlist_begin(c.term)});
+  }
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid did = doc.get_docid();
-    return Xapian::sortable_serialise(did < weights_.size() ? weights_[did] : 0.0);
+    if (did < last_) at_ = 0;
+    while (at_ < sharing_->size() && (*sharing_)[at_] < did) ++at_;
+    double weight = at_ < sharing_->size() && (*sharing_)[at_] == did ? weights_[at_] : 0.0;
+    for (Walk& walk : common_) {
+      if (did < last_) walk.at = db_.postlist_begin(walk.common.term);  // a step back: read it again
+      const Xapian::PostingIterator end = db_.postlist_end(walk.common.term);
+      if (walk.at != end && *walk.at < did) walk.at.skip_to(did);
+      if (walk.at != end && *walk.at == did) weight += walk.common.idf;
+    }
+    last_ = did;
+    static_assert(sizeof(double) == sizeof(std::uint64_t) && std::numeric_limits<double>::is_iec559);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &weight, sizeof bits);
+    if constexpr (std::endian::native == std::endian::little) bits = __builtin_bswap64(bits);
+    return std::string(reinterpret_cast<const char*>(&bits), sizeof bits);
   }
 
  private:
-  std::vector<double> weights_;  // by docid
+  struct Walk {
+    Common common;
+    Xapian::PostingIterator at;
+  };
+  Xapian::Database db_;
+  std::shared_ptr<const std::vector<Xapian::docid>> sharing_;  // ascending
+  std::vector<double> weights_;  // of each of sharing_, above 0: the descriptors that are not common
+  mutable std::size_t at_ = 0;   // in sharing_
+  mutable std::vector<Walk> common_;
+  mutable Xapian::docid last_ = 0;
+};
+
+// --related: the documents that share a descriptor with the given one, as a list of docids computed beforehand (an
+// OR of the descriptors' terms walks a tree of posting lists for each of its matches). No weight: their order is the
+// key's.
+class DocidListSource : public Xapian::PostingSource {
+ public:
+  explicit DocidListSource(std::shared_ptr<const std::vector<Xapian::docid>> docids) : docids_(std::move(docids)) {}
+  Xapian::doccount get_termfreq_min() const override { return size(); }
+  Xapian::doccount get_termfreq_est() const override { return size(); }
+  Xapian::doccount get_termfreq_max() const override { return size(); }
+  void init(const Xapian::Database&) override { at_ = kBefore; }
+  void next(double) override { at_ = at_ == kBefore ? 0 : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override {
+    if (at_ == kBefore) at_ = 0;
+    const auto from = docids_->begin() + static_cast<std::ptrdiff_t>(std::min(at_, docids_->size()));
+    at_ = static_cast<std::size_t>(std::lower_bound(from, docids_->end(), did) - docids_->begin());
+  }
+  bool at_end() const override { return at_ != kBefore && at_ >= docids_->size(); }
+  Xapian::docid get_docid() const override { return (*docids_)[at_]; }
+  PostingSource* clone() const override { return new DocidListSource(docids_); }
+  std::string get_description() const override { return "DocidListSource(" + std::to_string(size()) + ")"; }
+
+ private:
+  static constexpr std::size_t kBefore = SIZE_MAX;
+  Xapian::doccount size() const { return static_cast<Xapian::doccount>(docids_->size()); }
+  std::shared_ptr<const std::vector<Xapian::docid>> docids_;  // ascending
+  std::size_t at_ = kBefore;
 };
 
 // What the stages of one search share.
@@ -640,7 +709,9 @@ Hit make_hit(SearchPass& pass, const Xapian::Document& doc, double weight, std::
   hit.snippet = make_snippet(hit.stored.summary, hit.stored.lang, matched);
   const bool summary_has_mark =
       std::any_of(hit.snippet.begin(), hit.snippet.end(), [](const SnippetPart& p) { return p.marked; });
-  if (!summary_has_mark && !hit.stored.body.empty()) {
+  // With no word to mark (--related, a browse), the body's snippet is its opening: needed only without a summary's.
+  const bool nothing_to_mark = matched.exact.empty() && matched.stems.empty() && matched.prefixes.empty();
+  if (!summary_has_mark && !hit.stored.body.empty() && (!nothing_to_mark || hit.snippet.empty())) {
     Snippet from_body = make_snippet(hit.stored.body, hit.stored.lang, matched);
     const bool body_has_mark =
         std::any_of(from_body.begin(), from_body.end(), [](const SnippetPart& p) { return p.marked; });
@@ -750,10 +821,10 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
   return hits;
 }
 
-// --related ID: the plan's match becomes the documents that share a descriptor with ID or one of its kRelatedTerms
-// best terms (Xapian's relevance feedback: the ESet of an RSet holding ID alone), without ID and its translations; the
-// key that sorts those sharing descriptors first is returned. Throws SearchError("unknown_document", …) when no
-// document has the id.
+// --related ID: the plan's match becomes the documents that share with ID a descriptor that is not common (see
+// kRelatedCommonShare) or one of its kRelatedTerms best terms (Xapian's relevance feedback: the ESet of an RSet holding
+// ID alone), without ID and its translations; the key that sorts them by the weight of every descriptor they share
+// is returned. Throws SearchError("unknown_document", …) when no document has the id.
 std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const std::string& id, QueryPlan& plan) {
   const std::string self_term = schema::id_term(id);
   const Xapian::PostingIterator posting = db.postlist_begin(self_term);
@@ -772,15 +843,35 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
     if (const Xapian::PostingIterator it = db.postlist_begin(term); it != db.postlist_end(term)) left_out.insert(*it);
   }
   const double documents = db.get_doccount();
-  std::vector<double> weights(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0.0);
-  std::vector<Xapian::Query> descriptors;
+  std::vector<std::pair<Xapian::docid, double>> postings;  // of the descriptors that are not common, in their order
+  const Xapian::doccount most = std::max(db.get_doccount() / kRelatedCommonShare, kRelatedCommonFloor);
+  std::vector<Xapian::Query> descriptors;  // those not common
+  std::vector<SharedDescriptorKey::Common> common;
   for (const std::string& descriptor : facets[Facet::Descriptor]) {
     const std::string term = schema::facet_term(Facet::Descriptor, descriptor);
-    const double idf = std::log(1.0 + documents / std::max<double>(db.get_termfreq(term), 1.0));
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-      if (!left_out.count(*it)) weights[*it] += idf;
+    const Xapian::doccount df = db.get_termfreq(term);
+    const double idf = std::log(1.0 + documents / std::max<double>(df, 1.0));
+    if (df > most) {
+      common.push_back({term, idf});
+      continue;
     }
+    const auto before = static_cast<std::ptrdiff_t>(postings.size());
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) postings.emplace_back(*it, idf);
+    // In docid order, each document's postings in the descriptors' order (a merge is stable: earlier ones first).
+    std::inplace_merge(postings.begin(), postings.begin() + before, postings.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
     descriptors.emplace_back(term);
+  }
+  // Each document's weight, summed in the descriptors' order.
+  auto sharing = std::make_shared<std::vector<Xapian::docid>>();
+  std::vector<double> weights;
+  for (std::size_t i = 0; i < postings.size();) {
+    const Xapian::docid did = postings[i].first;
+    double weight = 0.0;
+    for (; i < postings.size() && postings[i].first == did; ++i) weight += postings[i].second;
+    if (left_out.count(did)) continue;
+    sharing->push_back(did);
+    weights.push_back(weight);
   }
   // The text terms of the document that best tell it apart (unprefixed words: no field, stem or boolean term).
   struct TextTerms : Xapian::ExpandDecider {
@@ -794,15 +885,18 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   Xapian::Enquire enquire(db);
   const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &text_terms);
   const Xapian::Query text(Xapian::Query::OP_OR, eset.begin(), eset.end());
-  const Xapian::Query shared(Xapian::Query::OP_SCALE_WEIGHT,
-                             Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
+  // A combined database (several local shards) gives a posting source each shard's docids: there, the terms.
+  const Xapian::Query shared =
+      db.size() == 1 ? Xapian::Query((new DocidListSource(sharing))->release())
+                     : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                     Xapian::Query(Xapian::Query::OP_OR, descriptors.begin(), descriptors.end()), 0.0);
   plan.match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, shared, text),
                              Xapian::Query(Xapian::Query::OP_OR, versions.begin(), versions.end()));
   plan.browse = false;
   plan.relaxed = false;
   plan.correction.clear();
   plan.wildcards.clear();
-  return std::make_unique<SharedDescriptorKey>(std::move(weights));
+  return std::make_unique<SharedDescriptorKey>(db, std::move(sharing), std::move(weights), common);
 }
 
 }  // namespace

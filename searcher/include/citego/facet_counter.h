@@ -184,6 +184,7 @@ class FacetCounter : public Xapian::MatchSpy, public FacetTally {
   bool streaming_ = false;
   Xapian::docid last_docid_ = 0;
   std::array<bool, schema::kFacetCount> counted_;
+  bool every_facet_counted_ = false;
   // Without a table: the values seen of each facet, and their counts by index (years: year_counts_).
   std::array<FacetValueIndex, schema::kFacetCount> values_seen_;
   std::array<std::vector<Xapian::doccount>, schema::kFacetCount> value_counts_;
@@ -230,6 +231,7 @@ class SlotFacetCounter : public FacetTally {
 
  private:
   std::array<bool, schema::kFacetCount> counted_;
+  bool every_facet_counted_ = false;
   YearBuckets buckets_;
   std::array<std::unique_ptr<Xapian::ValueCountMatchSpy>, schema::kFacetCount> spies_;  // of the counted facets
   Xapian::ValueCountMatchSpy groups_{schema::kSlotTranslationGroup};

@@ -29,6 +29,11 @@ inline constexpr double kBm25B = 0.75;
 
 // --related: how many of the given document's best text terms (Xapian's ESet) find documents close in text.
 inline constexpr Xapian::termcount kRelatedTerms = 10;
+// --related: a descriptor that more than one document in kRelatedCommonShare holds, and more than kRelatedCommonFloor
+// documents, is common: sharing it does not relate a document to the given one (so that a descriptor of a third of the
+// library does not list a third of the library), though it adds its weight to the order of the documents listed.
+inline constexpr Xapian::doccount kRelatedCommonShare = 10;
+inline constexpr Xapian::doccount kRelatedCommonFloor = 100;
 
 struct FacetCount {
   std::string value;
