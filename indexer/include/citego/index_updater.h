@@ -22,22 +22,22 @@
 namespace citego {
 
 struct UpdateRequest {
-  std::string db_path;                  // the live database (LiveDatabase)
-  std::vector<std::string> inputs;      // exports whose documents and entries are added or replaced by id
-  std::vector<std::string> deletions;   // ids of documents or entries to remove
+  std::string db_path;                 // the live database (LiveDatabase)
+  std::vector<std::string> inputs;     // exports whose documents and entries are added or replaced by id
+  std::vector<std::string> deletions;  // ids of documents or entries to remove
   std::size_t max_errors = 100;
 };
 
 struct UpdateSummary {
   std::size_t files = 0;
-  std::size_t added = 0;      // documents and entries that were not in the database
-  std::size_t replaced = 0;   // documents and entries given again
+  std::size_t added = 0;     // documents and entries that were not in the database
+  std::size_t replaced = 0;  // documents and entries given again
   std::size_t deleted = 0;
   std::size_t rebuilt = 0;    // documents written again because what they derive from changed (besides the inputs)
   std::size_t documents = 0;  // documents in the database afterwards
   double seconds = 0;
-  std::string generation;     // the live generation, updated in place, or for a shard set the new one
-  bool in_place = true;       // false: a shard set, published as a new generation
+  std::string generation;  // the live generation, updated in place, or for a shard set the new one
+  bool in_place = true;    // false: a shard set, published as a new generation
 };
 
 // Throws InputError (index_builder.h) for faults in the inputs or the deletions (an unknown id, an id still referred

@@ -65,8 +65,8 @@ class ReferenceGraph {
   // For each id of `targets`, the documents and entries that refer to it (any reference: participants, links,
   // partners, authors, descriptors, places, dossiers, translation-of, affiliations, parents, related descriptors),
   // each in the order added.
-  std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(const std::vector<std::string>& targets)
-      const;
+  std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(
+      const std::vector<std::string>& targets) const;
   // The documents whose derived_of() may read the facts of any of `ids` (documents or entries, present or not): the
   // documents themselves, the organisations a project or a dossier among them names (which read its years and
   // type), those that refer to them directly or through one more document, their translation groups, and for a
@@ -109,18 +109,18 @@ class ReferenceGraph {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     Where where;
-    std::string label;         // organisations: acronym, else name; dossiers: title
-    std::string kind;          // organisations
-    std::string type;          // projects: project type; fiches: fiche type
-    int first_year = 0;        // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
+    std::string label;   // organisations: acronym, else name; dossiers: title
+    std::string kind;    // organisations
+    std::string type;    // projects: project type; fiches: fiche type
+    int first_year = 0;  // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
-    std::vector<Ref> refs;         // participants, links (resources, fiches) or partners (dossiers)
-    std::vector<Ref> authors;      // fiches, dossiers (the coordinator first): references to persons
-    std::vector<Ref> descriptors;  // fiches, dossiers
-    std::vector<Ref> places;       // fiches, dossiers
-    std::vector<Ref> dossiers;     // fiches
+    std::vector<Ref> refs;              // participants, links (resources, fiches) or partners (dossiers)
+    std::vector<Ref> authors;           // fiches, dossiers (the coordinator first): references to persons
+    std::vector<Ref> descriptors;       // fiches, dossiers
+    std::vector<Ref> places;            // fiches, dossiers
+    std::vector<Ref> dossiers;          // fiches
     std::optional<Ref> translation_of;  // fiches
-    std::string group;                   // fiches: the id of the translation group's original (set by checks)
+    std::string group;                  // fiches: the id of the translation group's original (set by checks)
     Xapian::docid docid = 0;
   };
 
@@ -128,9 +128,9 @@ class ReferenceGraph {
     ThesaurusKind kind = ThesaurusKind::Descriptor;
     Where where;
     schema::Labels labels;
-    std::string level;                   // places
-    std::optional<Ref> link;             // persons: affiliation; places: parent
-    std::vector<Ref> related;            // descriptors
+    std::string level;         // places
+    std::optional<Ref> link;   // persons: affiliation; places: parent
+    std::vector<Ref> related;  // descriptors
   };
 
   Where where_of(const SourceLocation& location);  // interns the file's name
@@ -154,7 +154,7 @@ class ReferenceGraph {
   // A place and its ancestors, nearest first (a place hierarchy without cycles).
   std::vector<std::string> place_and_ancestors(const std::string& id) const;
 
-  std::vector<std::string> files_;                         // the files named by Where::file
+  std::vector<std::string> files_;                             // the files named by Where::file
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
   // small nodes, and the facts side by side, cost fewer cache misses than a table holding the facts). A deque, not a
@@ -163,8 +163,8 @@ class ReferenceGraph {
   std::vector<std::string> order_;
   std::unordered_map<std::string, std::uint32_t> position_;
   std::unordered_map<std::string, Entry> entries_;
-  std::vector<std::string> entry_order_;                                  // thesaurus ids in the order added
-  std::string site_;                                                      // set_site()
+  std::vector<std::string> entry_order_;                                   // thesaurus ids in the order added
+  std::string site_;                                                       // set_site()
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
   std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches
