@@ -78,6 +78,7 @@ int run_librarian_command(const po::variables_map& vm) {
     return usage("an INPUT is given with --delete, --stats or --rollback (add documents with --update)");
   }
   if (vm.count("update") && inputs.empty()) return usage("--update needs an INPUT");
+  if (vm.count("site")) return usage("--site is given to a build; an update keeps the database's site");
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json") return usage("--format must be text or json");
   const bool quiet = vm.count("quiet") > 0;
@@ -93,11 +94,6 @@ int run_librarian_command(const po::variables_map& vm) {
       const std::string to = live.rollback();
       if (!quiet) std::cerr << "citego-index: " << db << " is generation " << to << " again (was " << from << ")\n";
       return kExitOk;
-    }
-    if (std::filesystem::exists(std::filesystem::path(db) / "XAPIANDB")) {
-      std::cerr << "citego-index: " << db << " is a shard set (--shards): --update and --delete change one "
-                << "database; rebuild the set with --shards; " << db << " is unchanged\n";
-      return kExitFailure;
     }
     UpdateRequest request;
     request.db_path = db;
@@ -119,7 +115,8 @@ int run_librarian_command(const po::variables_map& vm) {
     if (!quiet) {
       std::cerr << "citego-index: " << s.added << " added, " << s.replaced << " replaced, " << s.deleted << " deleted, "
                 << s.rebuilt << " rebuilt for their derived facets; " << s.documents << " documents in " << db
-                << " (generation " << s.generation << ", updated in place) in ";
+                << " (generation " << s.generation << (s.in_place ? ", updated in place" : ", a new shard set")
+                << ") in ";
       std::cerr.precision(2);
       std::cerr << std::fixed << s.seconds << " s\n";
     }

@@ -22,6 +22,7 @@
 
 #include "citego/index_builder.h"
 #include "citego/live_database.h"
+#include "citego/schema.h"
 #include "librarian.h"
 
 namespace po = boost::program_options;
@@ -190,7 +191,9 @@ int main(int argc, char** argv) {
       "documents per staging run written by one thread")(
       "shards", po::value<unsigned>()->value_name("N"),
       "publish a set of N shards, 1 to 64, by a stable hash of each id (README, \"Running shards\")")(
-      "quiet,q", "print errors only: no progress, no summary")(
+      "site", po::value<std::string>()->value_name("NAME"),
+      "the site the documents belong to (a-z, 0-9, '-', '.'; default: none): the site facet of a search over "
+      "several sites' databases")("quiet,q", "print errors only: no progress, no summary")(
       "progress", "show progress even when standard error is no terminal (one line a second)")(
       "verbose,v", "also print where the time went (check, write, merge)")("help,h", "show this help and exit")(
       "version", "show the version and exit");
@@ -232,6 +235,8 @@ int main(int argc, char** argv) {
     usage_error = "--jobs must be between 1 and 64";
   } else if (vm.count("shards") && (vm["shards"].as<unsigned>() < 1 || vm["shards"].as<unsigned>() > kMaxJobs)) {
     usage_error = "--shards must be between 1 and 64";
+  } else if (vm.count("site") && !citego::schema::is_site_name(vm["site"].as<std::string>())) {
+    usage_error = "--site must be 1 to 64 of a-z, 0-9, '-' and '.', starting with a letter or a digit";
   } else if (vm["chunk"].as<std::size_t>() < 1) {
     usage_error = "--chunk must be at least 1";
   } else if (vm.count("keep") && vm["keep"].as<std::size_t>() < 2) {
@@ -252,6 +257,7 @@ int main(int argc, char** argv) {
   request.chunk_size = vm["chunk"].as<std::size_t>();
   if (vm.count("keep")) request.keep = vm["keep"].as<std::size_t>();
   if (vm.count("shards")) request.shards = vm["shards"].as<unsigned>();
+  if (vm.count("site")) request.site = vm["site"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
 
   const bool terminal = ::isatty(STDERR_FILENO);

@@ -233,7 +233,7 @@ INSTANTIATE_TEST_SUITE_P(
         FilterErrorCase{"colour=red",
                         "unknown facet \"colour\" (expected year, project_type or type, organisation_kind or kind, "
                         "doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or person, "
-                        "dossier, or partner)"}));
+                        "dossier, partner, or site)"}));
 
 TEST(SearchRequest, YearFiltersAcceptPointsAndOpenRanges) {
   SearchRequest request;

@@ -264,10 +264,21 @@ TEST(ResponseJson, EveryFacetOfTheSchemaIsListedInOrder) {
   const json facets = parsed(to_json(SearchResponse{}))["facets"];
   std::vector<std::string> expected;
   for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (spec.facet == Facet::Site) continue;  // listed only when the database has sites (below)
     expected.emplace_back(spec.name);
     EXPECT_EQ(facets[spec.name], json::array()) << spec.name;
   }
   EXPECT_EQ(keys_of(facets), expected);
+}
+
+TEST(ResponseJson, TheSiteFacetIsListedOnlyWhenTheDatabaseHasSites) {
+  SearchResponse r;
+  EXPECT_FALSE(parsed(to_json(r))["facets"].contains("site"));
+  r.listed[schema::index_of(Facet::Site)] = true;
+  r.facets[schema::index_of(Facet::Site)] = {{"autre", 3, "", false}, {"citego", 2, "", true}};
+  const json facets = parsed(to_json(r))["facets"];
+  EXPECT_EQ(keys_of(facets).back(), "site");
+  EXPECT_EQ(facets["site"].dump(), R"([{"value":"autre","count":3},{"value":"citego","count":2,"selected":true}])");
 }
 
 TEST(ResponseJson, LabelledFacetsHaveLabelsAndSelectedValuesSaySo) {

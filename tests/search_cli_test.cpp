@@ -462,7 +462,7 @@ TEST_F(SearchCli, TextErrorsGoToStderrOnly) {
   EXPECT_EQ(r.err,
             "citego-search: unknown facet \"language\" (expected year, project_type or type, organisation_kind "
             "or kind, doc_type or doctype, lang, fiche_type or fiche, descriptor or descr, place, author or "
-            "person, dossier, or partner)\n");
+            "person, dossier, partner, or site)\n");
 }
 
 TEST_F(SearchCli, FilterValuesIgnoreCase) {

@@ -8,21 +8,29 @@ with citego-index --shards, starts three xapian-tcpsrv (Xapian's stock server) o
 shard of a 3-shard set, and writes a stub naming them. Then REQUESTS (default 260) seeded random requests (words of
 the documents, a misspelt word, phrases, filters on every facet, both year orders, pages, year buckets,
 collapsed translations, facet searches) must give the same bytes and exit status from the one database, from the
-2-shard set opened locally, and from the remote set (at least 200 of them); a query with a wildcard, which each
+2-shard set opened locally, from the remote set and from a stub of its first shard local and the others remote (at
+least 200 of them); a query with a wildcard, which each
 shard expands to its own most frequent words, an answer from each. The one database is the oracle: it is counted by the facet id
 path (FacetIds), the shards by the facet set slots (SlotFacetCounter) or the packed strings. Then a shard is stopped
 (SIGSTOP: it accepts connections and answers nothing) and the search must end within its deadline with
 deadline_exceeded, and a shard is killed and it must end with shard_unavailable, never with partial counts.
+
+Sites: the bundled and the generated corpus built as two sites (--site), combined by a local stub and by a remote
+one, must count and filter each site's documents as Python's XML parser counts them in the exports. Updates: an
+--update and a --delete on a 2-shard set must answer as a rebuild with --shards 2 of the final exports.
 """
+import collections
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 
 def fail(message):
@@ -67,6 +75,166 @@ def vocabulary(search, db):
                 words.add(word)
     values = {facet: [v["value"] for v in counts] for facet, counts in hits["facets"].items()}
     return sorted(words), values
+
+
+DOC_TYPES = ("organisation", "project", "resource", "dossier", "fiche")
+
+
+def count_documents(inputs):
+    """The oracle of the site counts: the documents of the exports by type, and their ids, read with Python's XML
+    parser (the children of each export's root element that are documents)."""
+    counts = collections.Counter()
+    ids = set()
+    for path in inputs:
+        files = sorted(os.path.join(path, f) for f in os.listdir(path) if f.lower().endswith(".xml")) \
+            if os.path.isdir(path) else [path]
+        for name in files:
+            for child in ET.parse(name).getroot():
+                tag = child.tag.split("}")[-1]
+                if tag in DOC_TYPES:
+                    counts[tag] += 1
+                    ids.add(child.get("id"))
+    return counts, ids
+
+
+def serve(path, servers):
+    """Starts xapian-tcpsrv on a free port of 127.0.0.1 for the database at `path`; returns its stub line."""
+    port = free_port()
+    server = subprocess.Popen(["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(port), path],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)  # it signals its own process group
+    servers.append(server)
+    wait_listening(port, server)
+    return "remote 127.0.0.1:%d\n" % port
+
+
+def answer(search, db, args):
+    got = run([search, "--db", db, "--format", "json"] + args + ["--"], check=False)
+    if got.returncode != 0:
+        fail("%s %s: exit %d: %s" % (db, " ".join(args), got.returncode, got.stderr.decode()))
+    return got.stdout
+
+
+def check_sites(index, search, tmp, corpora, servers):
+    """Two sites' databases (citego-index --site) in one stub, local and through xapian-tcpsrv: the site facet and
+    --filter site= give the documents of each site's exports, counted by type from the XML."""
+    sites = {"citego": corpora["bundled"], "autre": corpora["generated"]}
+    oracle = {name: count_documents(inputs) for name, inputs in sites.items()}
+    if oracle["citego"][1] & oracle["autre"][1]:
+        fail("the two sites' exports share ids")
+    local = os.path.join(tmp, "sites-local")
+    remote = os.path.join(tmp, "sites-remote")
+    os.mkdir(local)
+    os.mkdir(remote)
+    local_lines, remote_lines, spellings = [], [], []
+    for name, inputs in sites.items():
+        db = os.path.join(tmp, "site-" + name)
+        run([index, "-q", "--shards", "1", "--site", name, "--db", db] + inputs)
+        local_lines.append("auto %s\n" % os.path.join(db, "shard-1"))
+        remote_lines.append(serve(os.path.join(db, "shard-1"), servers))
+        spellings.append(os.path.join(db, "spelling"))
+        # One site's database alone lists its site; a database built without --site has no site key.
+        alone = json.loads(answer(search, db, ["--limit", "0"]))
+        total = sum(oracle[name][0].values())
+        if alone["facets"].get("site") != [{"value": name, "count": total}]:
+            fail("site %s alone: %s" % (name, alone["facets"].get("site")))
+    if "site" in json.loads(answer(search, os.path.join(tmp, "bundled-one"), ["--limit", "0"]))["facets"]:
+        fail("a database built without --site lists a site facet")
+    # The README's recipe: one spelling database made of the sites' own.
+    run(["xapian-compact", "-q"] + spellings + [os.path.join(local, "spelling")])
+    os.symlink(os.path.join(local, "spelling"), os.path.join(remote, "spelling"))
+    for stub, lines in ((local, local_lines), (remote, remote_lines)):
+        with open(os.path.join(stub, "XAPIANDB"), "w") as out:
+            out.writelines(lines)
+
+    def expect(args, total, facets):
+        for stub in (local, remote):
+            got = json.loads(answer(search, stub, ["--limit", "0", "--facet-limit", "0"] + args))
+            counts = {f: {v["value"]: v["count"] for v in got["facets"][f]} for f in facets}
+            if got["total"] != total or counts != facets:
+                fail("%s %s: total %d, %s; want %d, %s" % (stub, " ".join(args), got["total"], counts, total, facets))
+
+    types = {name: {t: n for t, n in oracle[name][0].items() if n} for name in sites}
+    sizes = {name: sum(types[name].values()) for name in sites}
+    everything = collections.Counter(oracle["citego"][0]) + collections.Counter(oracle["autre"][0])
+    expect([], sum(sizes.values()), {"site": sizes, "doc_type": dict(everything)})
+    for name in sites:
+        # Multi-select: the site facet still counts both sites; doc_type counts the filtered site's documents.
+        expect(["--filter", "site=" + name], sizes[name], {"site": sizes, "doc_type": types[name]})
+        expect(["--", "site:" + name.upper()], sizes[name], {"doc_type": types[name]})
+        for doc_type, n in types[name].items():
+            others = {other: types[other].get(doc_type, 0) for other in sites}
+            expect(["--filter", "site=" + name, "--filter", "doc_type=" + doc_type], n,
+                   {"site": {k: v for k, v in others.items() if v}, "doc_type": types[name]})
+    expect(["--filter", "site=citego", "--filter", "site=autre"], sum(sizes.values()), {"site": sizes})
+    expect(["--filter", "site=nowhere"], 0, {"site": dict(sizes, nowhere=0)})
+    # Queries: each site's count is that site's database's own total, and local and remote give the same bytes.
+    compared = 0
+    for word in ("gouvernance", "territoire", "economie", "participation", "public", "local"):
+        alone = {name: json.loads(answer(search, os.path.join(tmp, "site-" + name), ["--limit", "0", word]))["total"]
+                 for name in sites}
+        want = {name: n for name, n in alone.items() if n}
+        expect([word], sum(alone.values()), {"site": want})
+        for args in (["--limit", "5", word], ["--filter", "site=autre", "--sort", "-year", word],
+                     ["--filter", "site=citego", "--filter", "lang=fr", "--offset", "2", word]):
+            if answer(search, local, args) != answer(search, remote, args):
+                fail("two sites: local and remote stubs differ for %s" % " ".join(args))
+            compared += 1
+    print("two sites (%s): counts and filters as the exports', local and remote; %d requests the same bytes" % (
+        ", ".join("%s %d documents" % (name, sizes[name]) for name in sites), compared))
+
+
+def check_update(index, search, tmp, source, args_list):
+    """--update and --delete on a 2-shard set: the same bytes, for every request of `args_list`, as a rebuild with
+    --shards 2 of the final exports."""
+    library = os.path.join(source, "corpus", "library")
+    work = os.path.join(tmp, "update")
+    initial, final = os.path.join(work, "initial"), os.path.join(work, "final")
+    os.makedirs(initial)
+    os.makedirs(final)
+    held, changed = "fiches-informality.xml", "fiches-moocs.xml"  # added by an update; a title changed
+
+    def write(path, text):
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+
+    texts = {}
+    for name in sorted(os.listdir(library)):
+        with open(os.path.join(library, name), encoding="utf-8") as f:
+            texts[name] = f.read()
+        if name != held:
+            write(os.path.join(initial, name), texts[name])
+        if name == changed:
+            texts[name] = texts[name].replace("<title>", "<title>Nouveau titre : ", 1)
+        write(os.path.join(final, name), texts[name])
+    corpus = os.path.join(source, "corpus")
+    db = os.path.join(work, "set.db")
+    run([index, "-q", "--shards", "2", "--db", db, corpus, initial])
+    run([index, "-q", "--update", "--db", db, os.path.join(final, held), os.path.join(final, changed)])
+    # The first fiche of the added file that no document refers to is deleted (a refused --delete changes nothing).
+    for deleted in re.findall(r'<fiche id="([^"]+)"', texts[held]):
+        if run([index, "-q", "--delete", deleted, "--db", db], check=False).returncode == 0:
+            break
+    else:
+        fail("no fiche of %s could be deleted" % held)
+    write(os.path.join(final, held),
+          re.sub(r'\s*<fiche id="%s".*?</fiche>' % re.escape(deleted), "", texts[held], count=1, flags=re.S))
+    rebuilt = os.path.join(work, "rebuilt.db")
+    run([index, "-q", "--shards", "2", "--db", rebuilt, corpus, final])
+    with open(os.path.join(db, "XAPIANDB")) as stub:
+        if stub.read() != "auto shard-1\nauto shard-2\n":
+            fail("the updated set's stub changed")
+    extra = [["--limit", "100", "--"], ["--", "nouveau", "titre"], ["--", "id:" + deleted],
+             ["--filter", "doc_type=fiche", "--sort", "-year", "--limit", "25", "--"]]
+    for args in extra + [a for a in args_list if not any(w.endswith("*") for w in a)]:
+        args = ["--format", "json"] + args if args[0] != "--format" else args
+        want = run([search, "--db", rebuilt] + args, check=False)
+        got = run([search, "--db", db] + args, check=False)
+        if (got.returncode, got.stdout) != (want.returncode, want.stdout):
+            fail("updated set differs from a rebuild for %s:\n%s\nwant:\n%s" % (
+                " ".join(args), got.stdout.decode()[:2000], want.stdout.decode()[:2000]))
+    print("an update and a delete (%s) on a 2-shard set: generation %s, the same bytes as a rebuild for %d requests"
+          % (deleted, os.readlink(db).rsplit("/", 1)[-1], len(extra) + len(args_list)))
 
 
 def requests(rng, words, values, count):
@@ -155,12 +323,18 @@ def main():
                 with open(os.path.join(remote, "XAPIANDB"), "w") as stub:
                     stub.writelines(lines)
                 os.symlink(os.path.join(three, "spelling"), os.path.join(remote, "spelling"))
+                # A stub mixing both: the first shard local, the others through their servers.
+                mixed = os.path.join(tmp, name + "-mixed")
+                os.mkdir(mixed)
+                with open(os.path.join(mixed, "XAPIANDB"), "w") as stub:
+                    stub.writelines(["auto %s\n" % os.path.join(three, "shard-1")] + lines[1:])
+                os.symlink(os.path.join(three, "spelling"), os.path.join(mixed, "spelling"))
                 words, values = vocabulary(search, one)
                 for args in requests(rng, words, values, count // 2):
                     want = run([search, "--db", one] + args, check=False)
                     if want.returncode not in (0, 2):
                         fail("one database: %s: exit %d: %s" % (args, want.returncode, want.stderr.decode()))
-                    for layout in (two, remote):
+                    for layout in (two, remote, mixed):
                         got = run([search, "--db", layout] + args, check=False)
                         if any(word.endswith("*") for word in args):
                             # Each shard expands a wildcard itself, to its own most frequent words and with its own
@@ -176,8 +350,8 @@ def main():
                                 got.stderr.decode()))
                     total += 1
             compared = total - wildcards
-            print("%d requests: %d the same bytes from one database, 2 local shards and 3 remote shards; %d with a "
-                  "wildcard answered by each" % (total, compared, wildcards))
+            print("%d requests: %d the same bytes from one database, 2 local shards, 3 remote shards and 3 shards of "
+                  "which 1 local; %d with a wildcard answered by each" % (total, compared, wildcards))
             if compared < 200:
                 fail("only %d requests compared byte for byte" % compared)
 
@@ -201,6 +375,9 @@ def main():
             if got.returncode != 1 or answer.get("error", {}).get("code") != "shard_unavailable":
                 fail("killed shard: exit %d: %s" % (got.returncode, got.stdout.decode()))
             print("a killed shard: shard_unavailable, exit 1: " + answer["error"]["message"])
+            check_sites(index, search, tmp, corpora, servers)
+            words, values = vocabulary(search, os.path.join(tmp, "bundled-one"))
+            check_update(index, search, tmp, source, requests(rng, words, values, 40))
         finally:
             for server in servers:
                 if server.poll() is None:

@@ -68,6 +68,7 @@ DatabaseStats database_stats(const std::string& path, std::size_t top) {
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
       values.emplace_back((*t).substr(prefix.size()), t.get_termfreq());
     }
+    if (values.empty() && !spec.always_listed) continue;  // no site: no line, as a search lists none
     const auto more = [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     };

@@ -326,6 +326,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   RunningBuild running(live);
   live.set_keep(request.keep);
   std::filesystem::create_directories(live.staging_path());
+  graph.set_site(request.site);
   ShardedWriter writer(live.staging_path(), request.jobs, graph);
   state = BuildProgress{BuildPhase::Write, 0, graph.size(), files.size(), {}};
   report();
@@ -369,6 +370,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},
                    {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
                    {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
+  if (!request.site.empty()) metadata.insert({std::string(schema::kMetaSite), request.site});
   state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};
   report();
   // A shard set is split from the whole database, so that each document has the derived facets of the whole build.

@@ -22,6 +22,7 @@
 #include "citego/record_store.h"
 #include "citego/reference_graph.h"
 #include "citego/schema.h"
+#include "citego/shard_set.h"
 #include "citego/sharded_writer.h"
 
 namespace citego {
@@ -132,7 +133,17 @@ UpdateSummary update_index(const UpdateRequest& request) {
                             "--db " +
                             request.db_path + " INPUT...)");
   }
-  Xapian::WritableDatabase db(live.live_generation_path(), Xapian::DB_OPEN);
+  // A shard set is changed whole: joined into one database in the staging folder, changed there as one database is,
+  // then split by the same hash into a new generation that is published as a build's is (shard_set.h). Every shard
+  // changes, or none: the set a searcher opens is the generation PATH links to.
+  std::string path = live.live_generation_path();
+  unsigned shards = 0;
+  if (is_shard_set(path)) {
+    std::filesystem::create_directories(live.staging_path());
+    path = live.staging_path() + "/whole";
+    shards = join_shard_set(live.live_generation_path(), path);
+  }
+  Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
   if (db.get_metadata(std::string(schema::kMetaSchemaVersion)) != std::to_string(schema::kSchemaVersion) ||
       db.metadata_keys_begin(std::string(kFactPrefix)) == db.metadata_keys_end(std::string(kFactPrefix))) {
     throw LiveDatabaseError(request.db_path +
@@ -147,6 +158,7 @@ UpdateSummary update_index(const UpdateRequest& request) {
   const std::set<std::string> deleted(request.deletions.begin(), request.deletions.end());
   std::unordered_map<std::string, StoredFact> old;  // the kept facts of the ids given or deleted
   ReferenceGraph graph;
+  graph.set_site(db.get_metadata(std::string(schema::kMetaSite)));  // an update keeps the database's site
   try {
     graph.reserve(std::stoul(db.get_metadata(std::string(schema::kMetaDocumentCount))));
   } catch (const std::logic_error&) {
@@ -296,9 +308,14 @@ UpdateSummary update_index(const UpdateRequest& request) {
   db.set_metadata(std::string(schema::kMetaUpdatedAt), utc_now());
   db.commit_transaction();
   db.close();
+  if (shards > 0) {
+    write_shard_set(path, live.generation_path(), shards);
+    live.publish();
+  }
 
   summary.documents = graph.size();
-  summary.generation = live.live_generation_name();
+  summary.generation = shards > 0 ? live.generation_name() : live.live_generation_name();
+  summary.in_place = shards == 0;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -473,6 +473,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   facets[Facet::Author].assign(authors.begin(), authors.end());
   facets[Facet::Dossier].assign(dossiers.begin(), dossiers.end());
   facets[Facet::Partner].assign(partners.begin(), partners.end());
+  if (!site_.empty()) facets[Facet::Site].push_back(site_);
   return facets;
 }
 
@@ -534,6 +535,7 @@ schema::FacetDictionary ReferenceGraph::facet_dictionary() const {
   for (std::size_t i = 0; i < order_.size(); ++i) {
     if (const auto facet = value_facet(facts_[i].doc_type)) lists[schema::index_of(*facet)].push_back(order_[i]);
   }
+  if (!site_.empty()) lists[schema::index_of(schema::Facet::Site)].push_back(site_);
   for (std::vector<std::string>& values : lists) std::sort(values.begin(), values.end());
   return schema::FacetDictionary(std::move(lists));
 }

@@ -18,6 +18,29 @@ namespace citego {
 
 std::string shard_name(unsigned index) { return "shard-" + std::to_string(index + 1); }
 
+bool is_shard_set(const std::string& path) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(path) / "XAPIANDB", ec);
+}
+
+unsigned join_shard_set(const std::string& set, const std::string& whole) {
+  Xapian::Database sources((fs::path(set) / "spelling").string());
+  unsigned shards = 0;
+  std::error_code ec;
+  for (; fs::is_directory(fs::path(set) / shard_name(shards), ec); ++shards) {
+    sources.add_database(Xapian::Database((fs::path(set) / shard_name(shards)).string()));
+  }
+  if (shards == 0) throw std::invalid_argument(set + " has no " + shard_name(0));
+  // A metadata key of several sources keeps the first source's value (Xapian::Compactor): spelling's, which holds
+  // every entry but a shard's own number.
+  sources.compact(whole);
+  Xapian::WritableDatabase joined(whole, Xapian::DB_OPEN);
+  joined.set_metadata(std::string(schema::kMetaShard), "");
+  joined.commit();
+  joined.close();
+  return shards;
+}
+
 void write_shard_set(const std::string& whole, const std::string& set, unsigned shards) {
   if (shards == 0) throw std::invalid_argument("a shard set has at least one shard");
   const Xapian::Database source(whole);

@@ -121,6 +121,13 @@ std::string facet_names_for_messages() {
   return out;
 }
 
+bool is_site_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  const auto letter_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!letter_or_digit(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return letter_or_digit(c) || c == '-' || c == '.'; });
+}
+
 std::string facet_term(Facet facet, std::string_view value) {
   return std::string(spec_of(facet).term_prefix) + std::string(value);
 }

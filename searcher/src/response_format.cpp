@@ -274,6 +274,7 @@ std::string to_json(const SearchResponse& response) {
   w.end_array();
   w.key("facets").begin_object();
   for (const schema::FacetSpec& spec : schema::kFacets) {
+    if (!response.listed[schema::index_of(spec.facet)]) continue;
     w.key(spec.name).begin_array();
     for (const FacetCount& c : response.facets[schema::index_of(spec.facet)]) write_facet_value(w, spec, c);
     w.end_array();

@@ -429,9 +429,10 @@ struct SearchPass {
   const Xapian::Database& db;
   const SearchRequest& request;
   const QueryPlan& plan;
-  const FacetTable* table;  // may be null
-  const FacetIds* ids;      // may be null
-  bool remote;              // a shard is remote: counted by SlotFacetCounter, browsed on the shard slots
+  const FacetTable* table;                              // may be null
+  const FacetIds* ids;                                  // may be null
+  const std::array<bool, schema::kFacetCount>& listed;  // the facets counted (SearchResponse::listed)
+  bool remote;  // a shard is remote: counted by SlotFacetCounter, browsed on the shard slots
   const Deadline& deadline;
   Xapian::doccount all;  // documents in the database
   bool timed;            // the matches may run long: they get Xapian's time limit
@@ -613,7 +614,8 @@ std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
   order_matches(enquire, pass);
   std::array<bool, schema::kFacetCount> unfiltered{};
   for (const schema::FacetSpec& spec : schema::kFacets) {
-    unfiltered[schema::index_of(spec.facet)] = !request.ranking_only && !request.has_filter(spec.facet);
+    const std::size_t f = schema::index_of(spec.facet);
+    unfiltered[f] = pass.listed[f] && !request.ranking_only && !request.has_filter(spec.facet);
   }
   PassCounter counter(pass, unfiltered);
   enquire.set_query(pass.plan.filtered());
@@ -670,7 +672,7 @@ std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
 // with the year's pass).
 void count_filtered_facets(SearchPass& pass, SearchResponse& response) {
   for (const schema::FacetSpec& spec : schema::kFacets) {
-    if (!pass.request.has_filter(spec.facet)) continue;
+    if (!pass.request.has_filter(spec.facet) || !pass.listed[schema::index_of(spec.facet)]) continue;
     std::array<bool, schema::kFacetCount> only{};
     only[schema::index_of(spec.facet)] = true;
     PassCounter own(pass, only);
@@ -943,6 +945,12 @@ Searcher::Searcher(const std::string& path, bool facet_table) : path_(path) {
     for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
       known_years_.push_back(std::stoi((*it).substr(prefix.size())));
     }
+    // A facet listed only when the database has values of it: whether one of its terms is there.
+    for (const schema::FacetSpec& spec : schema::kFacets) {
+      if (spec.always_listed) continue;
+      const std::string terms(spec.term_prefix);
+      listed_[schema::index_of(spec.facet)] = db_.allterms_begin(terms) != db_.allterms_end(terms);
+    }
     if (facet_table) {
       // A combined database is counted without a table (FacetCounter).
       if (db_.size() == 1 && !remote_) facet_table_ = std::make_shared<const FacetTable>(db_);
@@ -1040,6 +1048,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.relaxed = plan.relaxed;
   response.warnings = request.warnings;
   response.related = request.related;
+  response.listed = listed_;
   reading([&] {
     std::unique_ptr<SharedDescriptorKey> related_key;
     if (!request.related.empty()) related_key = relate(db_, request.related, plan);
@@ -1049,6 +1058,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
                     plan,
                     facet_table_.get(),
                     facet_ids_.get(),
+                    listed_,
                     remote_,
                     deadline,
                     all,
@@ -1084,6 +1094,7 @@ std::size_t Searcher::export_all(const SearchRequest& request, const std::functi
                         plan,
                         facet_table_.get(),
                         facet_ids_.get(),
+                        listed_,
                         remote_,
                         deadline,
                         all,

@@ -54,6 +54,7 @@ struct IndexRequest {
   bool allow_shrink = false;        // publish even when more than half of the live documents would go
   std::size_t keep = 2;             // generations left after publishing (LiveDatabase::set_keep)
   unsigned shards = 0;              // 0: one database; N: a set of N shards (write_shard_set, shard_set.h)
+  std::string site;                 // the site of every document (schema::is_site_name), or none
 };
 
 struct IndexSummary {

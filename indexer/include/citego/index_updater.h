@@ -8,6 +8,11 @@
 // leaves the state before), and readers notice the new revision by the generation directory's change time (the
 // server opens a database again when it changes). No new generation is made, so an update costs what it changes, not
 // the size of the database; --rollback goes back to the generation the last build replaced.
+//
+// A shard set (citego-index --shards, shard_set.h) is not changed in place: it is joined into one database in the
+// staging folder (join_shard_set), changed there in the same way, split by the same hash into a new generation
+// (write_shard_set) and published as a build is, so that every shard changes or none, and derived facets stay those
+// of the whole. That costs a copy of the set, not what the update changes.
 #pragma once
 
 #include <cstddef>
@@ -31,7 +36,8 @@ struct UpdateSummary {
   std::size_t rebuilt = 0;    // documents written again because what they derive from changed (besides the inputs)
   std::size_t documents = 0;  // documents in the database afterwards
   double seconds = 0;
-  std::string generation;  // the live generation, updated in place
+  std::string generation;  // the live generation, updated in place, or for a shard set the new one
+  bool in_place = true;    // false: a shard set, published as a new generation
 };
 
 // Throws InputError (index_builder.h) for faults in the inputs or the deletions (an unknown id, an id still referred

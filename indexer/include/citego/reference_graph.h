@@ -82,6 +82,11 @@ class ReferenceGraph {
   // organisation), or none for another id.
   std::optional<schema::Facet> value_facet_of(const std::string& id) const;
 
+  // The site every document belongs to (citego-index --site, schema::kMetaSite): its `site` facet value, and the one
+  // value of that facet's list in facet_dictionary(). Empty (the default): no site, the facet has no value.
+  void set_site(std::string site) { site_ = std::move(site); }
+  const std::string& site() const { return site_; }
+
   std::size_t size() const { return order_.size(); }
   std::size_t count(schema::DocType type) const;
   std::size_t count(ThesaurusKind kind) const;
@@ -159,6 +164,7 @@ class ReferenceGraph {
   std::unordered_map<std::string, std::uint32_t> position_;
   std::unordered_map<std::string, Entry> entries_;
   std::vector<std::string> entry_order_;                                   // thesaurus ids in the order added
+  std::string site_;                                                       // set_site()
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
   std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches

@@ -11,7 +11,8 @@
 // (record_store.h) are in `spelling` alone.
 //
 // Used by build_index (index_builder.h) on the generation it is about to publish, so that the set is published
-// atomically, all shards at once.
+// atomically, all shards at once, and by update_index (index_updater.h), which joins the live set into one
+// database, changes it, and splits it into a new generation, published the same way.
 #pragma once
 
 #include <string>
@@ -25,5 +26,16 @@ void write_shard_set(const std::string& whole, const std::string& set, unsigned 
 
 // The name of shard `index` (0-based) in a set: "shard-1", "shard-2", …
 std::string shard_name(unsigned index);
+
+// Whether the database folder at `path` is a shard set (it has the stub file XAPIANDB).
+bool is_shard_set(const std::string& path);
+
+// The set at `set` joined into one database at `whole`, which must not exist (its parent must), for an update
+// (index_updater.h) to change as it changes one database before write_shard_set() splits it again: Xapian's
+// compaction of `spelling`, then shard-1 … shard-N (docids renumbered, one shard after the other). The whole takes
+// spelling's metadata (every entry of the set, the records kept for updates included; a shard's own
+// schema::kMetaShard is dropped) and its spelling table, and every shard's documents, shard slots included. Returns
+// N. Throws Xapian::Error when reading or writing fails, std::invalid_argument for a set without shard-1.
+unsigned join_shard_set(const std::string& set, const std::string& whole);
 
 }  // namespace citego

@@ -187,9 +187,10 @@ enum class Facet {
   Place,
   Author,
   Dossier,
-  Partner
+  Partner,
+  Site
 };
-inline constexpr std::size_t kFacetCount = 11;
+inline constexpr std::size_t kFacetCount = 12;
 
 // What values a facet takes.
 enum class ValueRule {
@@ -219,6 +220,9 @@ struct FacetSpec {
   LabelSource labels;
   bool in_hits;           // shown in each hit's "facets" (JSON, text) and as a CSV column
   std::string_view help;  // one line for --help
+  // A key of every response's "facets"; false: only when some document of the database has a value of the facet
+  // (FacetSpec of `site`, which a database has only when built with citego-index --site).
+  bool always_listed = true;
 };
 
 namespace detail {
@@ -289,7 +293,22 @@ inline constexpr std::array<FacetSpec, kFacetCount> kFacets = {{
      LabelSource::Organisation,
      true,
      "partner organisation, linked directly or through a project or dossier, by id"},
+    {Facet::Site,
+     "site",
+     "",
+     "XS",
+     'S',
+     ValueRule::Id,
+     {},
+     LabelSource::None,
+     false,
+     "site of the document (citego-index --site); listed when the database has sites",
+     false},
 }};
+
+// Whether `name` can be a site's name (citego-index --site, the `site` facet): 1 to 64 of a-z, 0-9, '-' and '.',
+// starting with a letter or a digit.
+bool is_site_name(std::string_view name);
 
 const FacetSpec& spec_of(Facet facet);
 std::optional<Facet> facet_from_name(std::string_view name);  // accepts name and short_name

@@ -95,6 +95,13 @@ struct FacetSearchResult {
   std::vector<std::string> matched_labels;  // by value: the label whose words matched (the request's language first)
 };
 
+// FacetSpec::always_listed of each facet.
+constexpr std::array<bool, schema::kFacetCount> always_listed_facets() {
+  std::array<bool, schema::kFacetCount> listed{};
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) listed[f] = schema::kFacets[f].always_listed;
+  return listed;
+}
+
 struct SearchResponse {
   std::string query;
   std::optional<schema::Lang> lang;
@@ -104,7 +111,10 @@ struct SearchResponse {
   std::size_t limit = 0;
   std::vector<Hit> hits;
   std::array<std::vector<FacetCount>, schema::kFacetCount> facets;  // per facet (schema::index_of)
-  std::vector<RangeCount> year_ranges;                              // --facet-ranges year=…, in the order asked
+  // Whether each facet is a key of "facets": every FacetSpec::always_listed facet, and the others when the database
+  // has a value of them (Searcher).
+  std::array<bool, schema::kFacetCount> listed = always_listed_facets();
+  std::vector<RangeCount> year_ranges;  // --facet-ranges year=…, in the order asked
   bool facets_exact = true;
   std::optional<std::string> suggestion;  // a corrected query that has hits
   bool relaxed = false;                   // the query did not parse and was searched as plain words
@@ -163,6 +173,7 @@ class Searcher {
   Xapian::Database catalogue_;
   Xapian::Database spelling_;
   std::vector<int> known_years_;
+  std::array<bool, schema::kFacetCount> listed_ = always_listed_facets();  // SearchResponse::listed
   std::shared_ptr<const FacetTable> facet_table_;
   std::shared_ptr<const FacetIds> facet_ids_;      // without facet_table, for a database with the facet id slot
   std::shared_ptr<const LabelTable> label_table_;  // with facet_table: every label, by label_key
