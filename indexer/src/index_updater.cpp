@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -27,6 +28,10 @@
 namespace citego {
 
 namespace {
+
+// The graph of an update whose process ends after it (UpdateRequest::exits_after): held here so that the leak checker
+// sees it as still in use, and freed by the process's end.
+const ReferenceGraph* graph_left_to_exit = nullptr;
 
 // Every facet that carries labels, so that the label of an id can be removed whatever it was.
 constexpr schema::Facet kLabelledFacets[] = {schema::Facet::Author, schema::Facet::Descriptor, schema::Facet::Place,
@@ -141,7 +146,8 @@ UpdateSummary update_index(const UpdateRequest& request) {
   for (const ThesaurusEntry& e : entries) given.insert(e.id);
   const std::set<std::string> deleted(request.deletions.begin(), request.deletions.end());
   std::unordered_map<std::string, StoredFact> old;  // the kept facts of the ids given or deleted
-  ReferenceGraph graph;
+  auto graph_memory = std::make_unique<ReferenceGraph>();
+  ReferenceGraph& graph = *graph_memory;
   try {
     graph.reserve(std::stoul(db.get_metadata(std::string(schema::kMetaDocumentCount))));
   } catch (const std::logic_error&) {
@@ -181,8 +187,13 @@ UpdateSummary update_index(const UpdateRequest& request) {
                             " in the same run)"});
     }
   }
+  std::vector<std::string> changed(given.begin(), given.end());
+  changed.insert(changed.end(), deleted.begin(), deleted.end());
+  std::sort(changed.begin(), changed.end());
   if (errors.empty()) {
-    for (Diagnostic& d : graph.check_references()) errors.push_back(std::move(d));
+    // The kept records were checked together when they were written: only what changed, and what refers to it, is
+    // checked again.
+    for (Diagnostic& d : graph.check_references_of(changed)) errors.push_back(std::move(d));
   }
   if (!errors.empty()) {
     const std::size_t total = errors.size();
@@ -192,9 +203,6 @@ UpdateSummary update_index(const UpdateRequest& request) {
 
   // Who must be written again: every reader of a changed record, as it is now and as it was (those that referred to
   // it still do, or changed themselves; those it referred to are read again below).
-  std::vector<std::string> changed(given.begin(), given.end());
-  changed.insert(changed.end(), deleted.begin(), deleted.end());
-  std::sort(changed.begin(), changed.end());
   std::vector<std::string> named, groups(changed);
   for (const auto& [id, fact] : old) add_references_of(fact, named, groups);
   std::vector<std::string> readers = graph.readers_of(groups);
@@ -295,6 +303,9 @@ UpdateSummary update_index(const UpdateRequest& request) {
 
   summary.documents = graph.size();
   summary.generation = live.live_generation_name();
+  if (request.exits_after) {
+    graph_left_to_exit = graph_memory.release();
+  }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -68,6 +68,11 @@ std::vector<ReferenceGraph::Ref> ReferenceGraph::refs_of(const std::vector<Refer
   return refs;
 }
 
+void ReferenceGraph::append(Facts& facts, std::size_t group, const std::vector<Reference>& references) {
+  for (const Reference& reference : references) facts.all.push_back(ref_of(reference));
+  facts.ends[group] = static_cast<std::uint32_t>(facts.all.size());
+}
+
 std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const SourceLocation& where) const {
   const Where* first = nullptr;
   if (const Facts* facts = find(id)) first = &facts->where;
@@ -77,13 +82,21 @@ std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const
 }
 
 std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
-  if (auto d = duplicate(record.id, record.where)) return d;
+  // One look-up in the table of documents both finds a duplicate and makes room for the new one.
+  const auto [position, added] = position_.try_emplace(record.id, static_cast<std::uint32_t>(order_.size()));
+  if (!added || find_entry(record.id)) {
+    const Where& first = added ? find_entry(record.id)->where : facts_[position->second].where;
+    if (added) position_.erase(position);
+    return Diagnostic{record.where, "duplicate id \"" + record.id + "\" (first defined at " +
+                                        to_string(location_of(first)) + ")"};
+  }
   using schema::DocType;
   Facts facts;
   facts.doc_type = record.doc_type;
   facts.lang = record.lang;
   facts.where = where_of(record.where);
   facts.kind = record.kind;
+  const std::vector<Reference>* refs = nullptr;  // group 0 of facts.all
   switch (record.doc_type) {
     case DocType::Organisation:
       facts.label = record.acronym.empty() ? record.title : record.acronym;
@@ -92,35 +105,42 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       facts.type = record.project_type;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = refs_of(record.participants);
+      refs = &record.participants;
       for (const Reference& participant : record.participants) add_unique(projects_of_[participant.ref], record.id);
       break;
     case DocType::Resource:
       facts.first_year = facts.last_year = record.year.value_or(0);
-      facts.refs = refs_of(record.links);
+      refs = &record.links;
       break;
     case DocType::Dossier:
       facts.label = record.title;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = refs_of(record.partners);
+      refs = &record.partners;
       for (const Reference& partner : record.partners) add_unique(dossiers_of_[partner.ref], record.id);
-      if (record.coordinator) facts.authors.push_back(ref_of(*record.coordinator));
       break;
     case DocType::Fiche:
       facts.type = record.fiche_type;
       facts.first_year = facts.last_year = record.date ? record.date->year : 0;
-      facts.refs = refs_of(record.links);
-      facts.dossiers = refs_of(record.dossiers);
+      refs = &record.links;
       facts.translation_of = ref_of(record.translation_of);
       break;
   }
+  std::size_t size = (refs ? refs->size() : 0) + record.author_refs.size() + record.descriptors.size() +
+                     record.places.size() + record.dossiers.size() + (record.coordinator ? 1 : 0);
+  facts.all.reserve(size);
+  if (refs) append(facts, 0, *refs);
+  facts.ends[0] = static_cast<std::uint32_t>(facts.all.size());
+  if (record.doc_type == DocType::Dossier && record.coordinator) facts.all.push_back(ref_of(*record.coordinator));
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.authors.push_back(Ref{author.ref, where_of(author.where)});
+    if (!author.ref.empty()) facts.all.push_back(Ref{author.ref, where_of(author.where)});
   }
-  facts.descriptors = refs_of(record.descriptors);
-  facts.places = refs_of(record.places);
-  position_.emplace(record.id, static_cast<std::uint32_t>(order_.size()));
+  facts.ends[1] = static_cast<std::uint32_t>(facts.all.size());
+  append(facts, 2, record.descriptors);
+  append(facts, 3, record.places);
+  if (record.doc_type == DocType::Fiche) append(facts, 4, record.dossiers);
+  facts.ends[4] = static_cast<std::uint32_t>(facts.all.size());
+  facts.all.shrink_to_fit();
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
   facts_.push_back(std::move(facts));
@@ -192,7 +212,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
     expect_kind(element, id, ref, role, expected, errors);
   };
-  for (const Ref& ref : facts.refs) {
+  for (const Ref& ref : facts.refs()) {
     if (facts.doc_type == DocType::Project) {
       expect(ref, "participant", "organisation");
     } else if (facts.doc_type == DocType::Dossier) {
@@ -208,10 +228,10 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
       }
     }
   }
-  for (const Ref& ref : facts.authors) expect(ref, "author", "person");
-  for (const Ref& ref : facts.descriptors) expect(ref, "descriptor", "descriptor");
-  for (const Ref& ref : facts.places) expect(ref, "place", "place");
-  for (const Ref& ref : facts.dossiers) expect(ref, "dossier", "dossier");
+  for (const Ref& ref : facts.authors()) expect(ref, "author", "person");
+  for (const Ref& ref : facts.descriptors()) expect(ref, "descriptor", "descriptor");
+  for (const Ref& ref : facts.places()) expect(ref, "place", "place");
+  for (const Ref& ref : facts.dossiers()) expect(ref, "dossier", "dossier");
   if (facts.translation_of) {
     if (facts.translation_of->ref == id) {
       errors.push_back({location_of(facts.translation_of->where), subject() + " is a translation of itself"});
@@ -269,6 +289,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     return &f.translation_of->ref;
   };
   std::set<std::string> in_cycle;
+  std::unordered_set<std::string> translated;  // the originals of groups of two fiches or more
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const std::string& id = order_[i];
     Facts& facts = facts_[i];
@@ -296,12 +317,17 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
       chain.push_back(*next);
       current = *next;
     }
-    if (!cycle) facts.group = current;
+    if (!cycle) {
+      facts.group = current;
+      translated.insert(current);
+    }
   }
+  // groups_ holds the groups of two fiches or more: a fiche alone (most) has no translation to list or check.
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const std::string& id = order_[i];
     const Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
+    if (facts.group == id && !translated.count(id)) continue;
     std::vector<std::string>& group = groups_[facts.group];
     const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
       return facts_at(other).lang == facts.lang;
@@ -342,13 +368,33 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
   }
 }
 
-std::vector<Diagnostic> ReferenceGraph::check_references() {
+std::vector<Diagnostic> ReferenceGraph::check(const std::vector<std::uint32_t>& positions,
+                                              const std::unordered_set<std::string>* entries) {
   std::vector<Diagnostic> errors;
-  for (std::size_t i = 0; i < order_.size(); ++i) check_document(order_[i], facts_[i], errors);
-  for (const std::string& id : entry_order_) check_entry(id, entries_.at(id), errors);
+  for (const std::uint32_t i : positions) check_document(order_[i], facts_[i], errors);
+  for (const std::string& id : entry_order_) {
+    if (!entries || entries->count(id)) check_entry(id, entries_.at(id), errors);
+  }
   check_translations(errors);
   check_place_cycles(errors);
   return errors;
+}
+
+std::vector<Diagnostic> ReferenceGraph::check_references() {
+  std::vector<std::uint32_t> positions(order_.size());
+  for (std::size_t i = 0; i < positions.size(); ++i) positions[i] = static_cast<std::uint32_t>(i);
+  return check(positions, nullptr);
+}
+
+std::vector<Diagnostic> ReferenceGraph::check_references_of(const std::vector<std::string>& changed) {
+  std::unordered_set<std::string> ids(changed.begin(), changed.end());
+  for (const auto& [target, referrers] : referrers_among(ids)) ids.insert(referrers.begin(), referrers.end());
+  std::vector<std::uint32_t> positions;
+  for (const std::string& id : ids) {
+    if (const auto it = position_.find(id); it != position_.end()) positions.push_back(it->second);
+  }
+  std::sort(positions.begin(), positions.end());
+  return check(positions, &ids);
 }
 
 Xapian::docid ReferenceGraph::docid_of(const std::string& id) const {
@@ -394,11 +440,11 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
-    for (const Ref& ref : f.refs) add_partner(ref.ref);
+    for (const Ref& ref : f.refs()) add_partner(ref.ref);
   };
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
-    for (const Ref& link : f.refs) {
+    for (const Ref& link : f.refs()) {
       const Facts& target = facts_at(link.ref);
       if (target.doc_type == DocType::Organisation) {
         add_partner(link.ref);
@@ -409,11 +455,11 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
     }
   };
   const auto add_own_refs = [&](const Facts& f) {
-    for (const Ref& ref : f.descriptors) descriptors.insert(ref.ref);
-    for (const Ref& ref : f.places) {
+    for (const Ref& ref : f.descriptors()) descriptors.insert(ref.ref);
+    for (const Ref& ref : f.places()) {
       for (const std::string& place : place_and_ancestors(ref.ref)) places.insert(place);
     }
-    for (const Ref& ref : f.authors) authors.insert(ref.ref);
+    for (const Ref& ref : f.authors()) authors.insert(ref.ref);
   };
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
@@ -454,7 +500,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       break;
     case DocType::Fiche:
       add_links(self);
-      for (const Ref& ref : self.dossiers) {
+      for (const Ref& ref : self.dossiers()) {
         types.insert(std::string(schema::kProjectTypes[0]));
         dossiers.insert(ref.ref);
         add_organisations_of(facts_at(ref.ref));
@@ -489,12 +535,12 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
       }
     }
   }
-  for (const Ref& author : self.authors) {
+  for (const Ref& author : self.authors()) {
     derived.authors.push_back({author.ref, entries_.at(author.ref).labels[0]});
   }
   // Label words: the document's descriptors, and its places with their ancestors, each label in its language.
   std::set<std::string> labelled;
-  for (const Ref& ref : self.descriptors) labelled.insert(ref.ref);
+  for (const Ref& ref : self.descriptors()) labelled.insert(ref.ref);
   for (const std::string& place : derived.facets[schema::Facet::Place]) labelled.insert(place);
   for (const std::string& entry_id : labelled) {
     const schema::Labels& labels = entries_.at(entry_id).labels;
@@ -587,9 +633,7 @@ std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referr
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const Facts& f = facts_[i];
     const auto each = add(order_[i]);
-    for (const auto* refs : {&f.refs, &f.authors, &f.descriptors, &f.places, &f.dossiers}) {
-      for_each_reference(*refs, each);
-    }
+    for_each_reference(f.all, each);
     if (f.translation_of) each(f.translation_of->ref);
   }
   for (const std::string& id : entry_order_) {
@@ -638,7 +682,7 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       // An organisation reads the projects and dossiers that name it (facets_of); what a resource or a fiche links
       // to reads nothing of it.
       if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
-        for (const Ref& ref : f->refs) add_document(ref.ref);
+        for (const Ref& ref : f->refs()) add_document(ref.ref);
       }
       if (f->translation_of) {
         add_document(f->translation_of->ref);
