@@ -154,14 +154,15 @@ UpdateSummary update_index(const UpdateRequest& request) {
     // no count: the tables grow as they are filled
   }
   // Each kept fact goes to the graph as it is read (in id order, then the inputs), and is not kept besides.
+  StoredFact kept;
   for (auto key = db.metadata_keys_begin(std::string(kFactPrefix)); key != db.metadata_keys_end(std::string(kFactPrefix));
        ++key) {
-    StoredFact fact = decode_fact(db.get_metadata(*key));
-    const std::string& id = id_of(fact);
+    decode_fact(db.get_metadata(*key), kept);
+    const std::string& id = id_of(kept);
     if (given.count(id) || deleted.count(id)) {
-      old.emplace(id, std::move(fact));
+      old.emplace(id, kept);
     } else {
-      std::visit([&graph](const auto& f) { graph.add(f); }, fact);
+      std::visit([&graph](const auto& f) { graph.add(f); }, kept);
     }
   }
   for (const std::string& id : deleted) {
