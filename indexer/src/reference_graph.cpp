@@ -68,6 +68,12 @@ std::vector<ReferenceGraph::Ref> ReferenceGraph::refs_of(const std::vector<Refer
   return refs;
 }
 
+std::uint32_t ReferenceGraph::word_index(const std::string& word) {
+  const auto [it, added] = word_indexes_.try_emplace(word, static_cast<std::uint32_t>(words_.size()));
+  if (added) words_.push_back(word);
+  return it->second;
+}
+
 void ReferenceGraph::append(Facts& facts, std::size_t group, const std::vector<Reference>& references) {
   for (const Reference& reference : references) facts.all.push_back(ref_of(reference));
   facts.ends[group] = static_cast<std::uint32_t>(facts.all.size());
@@ -91,18 +97,19 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
                                         to_string(location_of(first)) + ")"};
   }
   using schema::DocType;
+  static_assert(sizeof(Facts) <= 128, "four facts to a node of facts_ (a std::deque's nodes hold 512 bytes)");
   Facts facts;
   facts.doc_type = record.doc_type;
   facts.lang = record.lang;
   facts.where = where_of(record.where);
-  facts.kind = record.kind;
+  facts.kind = word_index(record.kind);
   const std::vector<Reference>* refs = nullptr;  // group 0 of facts.all
   switch (record.doc_type) {
     case DocType::Organisation:
       facts.label = record.acronym.empty() ? record.title : record.acronym;
       break;
     case DocType::Project:
-      facts.type = record.project_type;
+      facts.type = word_index(record.project_type);
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
       refs = &record.participants;
@@ -120,14 +127,14 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
       for (const Reference& partner : record.partners) add_unique(dossiers_of_[partner.ref], record.id);
       break;
     case DocType::Fiche:
-      facts.type = record.fiche_type;
+      facts.type = word_index(record.fiche_type);
       facts.first_year = facts.last_year = record.date ? record.date->year : 0;
       refs = &record.links;
-      facts.translation_of = ref_of(record.translation_of);
       break;
   }
   std::size_t size = (refs ? refs->size() : 0) + record.author_refs.size() + record.descriptors.size() +
-                     record.places.size() + record.dossiers.size() + (record.coordinator ? 1 : 0);
+                     record.places.size() + record.dossiers.size() + (record.coordinator ? 1 : 0) +
+                     (record.translation_of ? 1 : 0);
   facts.all.reserve(size);
   if (refs) append(facts, 0, *refs);
   facts.ends[0] = static_cast<std::uint32_t>(facts.all.size());
@@ -140,6 +147,8 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   append(facts, 3, record.places);
   if (record.doc_type == DocType::Fiche) append(facts, 4, record.dossiers);
   facts.ends[4] = static_cast<std::uint32_t>(facts.all.size());
+  if (record.doc_type == DocType::Fiche && record.translation_of) facts.all.push_back(ref_of(*record.translation_of));
+  facts.ends[5] = static_cast<std::uint32_t>(facts.all.size());
   facts.all.shrink_to_fit();
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
@@ -232,11 +241,11 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   for (const Ref& ref : facts.descriptors()) expect(ref, "descriptor", "descriptor");
   for (const Ref& ref : facts.places()) expect(ref, "place", "place");
   for (const Ref& ref : facts.dossiers()) expect(ref, "dossier", "dossier");
-  if (facts.translation_of) {
-    if (facts.translation_of->ref == id) {
-      errors.push_back({location_of(facts.translation_of->where), subject() + " is a translation of itself"});
+  if (const Ref* translation_of = facts.translation_of()) {
+    if (translation_of->ref == id) {
+      errors.push_back({location_of(translation_of->where), subject() + " is a translation of itself"});
     } else {
-      expect(*facts.translation_of, "translation-of", "fiche");
+      expect(*translation_of, "translation-of", "fiche");
     }
   }
 }
@@ -283,10 +292,11 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
 void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
   using schema::DocType;
   const auto next_of = [&](const Facts& f) -> const std::string* {
-    if (!f.translation_of || f.translation_of->ref.empty()) return nullptr;
-    const Facts* target = find(f.translation_of->ref);
+    const Ref* translation_of = f.translation_of();
+    if (!translation_of || translation_of->ref.empty()) return nullptr;
+    const Facts* target = find(translation_of->ref);
     if (!target || target->doc_type != DocType::Fiche) return nullptr;
-    return &f.translation_of->ref;
+    return &translation_of->ref;
   };
   std::set<std::string> in_cycle;
   std::unordered_set<std::string> translated;  // the originals of groups of two fiches or more
@@ -295,7 +305,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche) continue;
     if (!next_of(facts)) {  // an original, or a fiche alone: most fiches, and no chain to follow
-      facts.group = id;
+      facts.group = static_cast<std::uint32_t>(i);
       continue;
     }
     std::vector<std::string> chain{id};
@@ -308,7 +318,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
         if (seen == chain.begin() && !in_cycle.count(id)) {
           chain.push_back(*next);
           for (const std::string& member : chain) in_cycle.insert(member);
-          errors.push_back({location_of(facts.translation_of->where),
+          errors.push_back({location_of(facts.translation_of()->where),
                             subject_of("fiche", id) + ": translation-of forms a cycle (" + chain_of(chain) + ")"});
         }
         cycle = true;
@@ -318,7 +328,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
       current = *next;
     }
     if (!cycle) {
-      facts.group = current;
+      facts.group = position_.at(current);
       translated.insert(current);
     }
   }
@@ -326,14 +336,14 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const std::string& id = order_[i];
     const Facts& facts = facts_[i];
-    if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
-    if (facts.group == id && !translated.count(id)) continue;
-    std::vector<std::string>& group = groups_[facts.group];
+    if (facts.doc_type != DocType::Fiche || facts.group == kNoGroup) continue;
+    if (facts.group == i && !translated.count(id)) continue;
+    std::vector<std::string>& group = groups_[order_[facts.group]];
     const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
       return facts_at(other).lang == facts.lang;
     });
     if (same_language != group.end()) {
-      const SourceLocation where = location_of(facts.translation_of ? facts.translation_of->where : facts.where);
+      const SourceLocation where = location_of(facts.translation_of() ? facts.translation_of()->where : facts.where);
       errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
                                    ", like \"" + *same_language +
                                    "\" of the same translation group (a group holds one fiche per language)"});
@@ -436,7 +446,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   const auto add_partner = [&](const std::string& org_id) {
     partners.insert(org_id);
-    kinds.insert(facts_at(org_id).kind);
+    kinds.insert(word(facts_at(org_id).kind));
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
@@ -449,7 +459,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       if (target.doc_type == DocType::Organisation) {
         add_partner(link.ref);
       } else if (target.doc_type == DocType::Project) {
-        types.insert(target.type);
+        types.insert(word(target.type));
         add_organisations_of(target);
       }
     }
@@ -466,7 +476,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       for (const std::string& project_id : it->second) {
         const Facts& project = facts_at(project_id);
         add_years(project);
-        types.insert(project.type);
+        types.insert(word(project.type));
       }
     }
     if (const auto it = dossiers_of_.find(org_id); it != dossiers_of_.end()) {
@@ -481,12 +491,12 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   add_years(self);
   switch (self.doc_type) {
     case DocType::Organisation:
-      kinds.insert(self.kind);
+      kinds.insert(word(self.kind));
       partners.insert(id);
       projects_and_dossiers_of(id);
       break;
     case DocType::Project:
-      types.insert(self.type);
+      types.insert(word(self.type));
       add_organisations_of(self);
       break;
     case DocType::Resource:
@@ -515,7 +525,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   facets[Facet::OrganisationKind].assign(kinds.begin(), kinds.end());
   facets[Facet::DocType].emplace_back(schema::name_of(self.doc_type));
   facets[Facet::Lang].emplace_back(schema::code_of(self.lang));
-  if (self.doc_type == DocType::Fiche) facets[Facet::FicheType].push_back(self.type);
+  if (self.doc_type == DocType::Fiche) facets[Facet::FicheType].push_back(word(self.type));
   facets[Facet::Descriptor].assign(descriptors.begin(), descriptors.end());
   facets[Facet::Place].assign(places.begin(), places.end());
   facets[Facet::Author].assign(authors.begin(), authors.end());
@@ -528,7 +538,8 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
   const Facts& self = facts_at(id);
   DerivedFields derived;
   derived.facets = facets_of(id);
-  if (const auto group = groups_.find(self.group); !self.group.empty() && group != groups_.end()) {
+  const std::string* original = group_of(self);
+  if (const auto group = original ? groups_.find(*original) : groups_.end(); group != groups_.end()) {
     for (schema::Lang lang : schema::kLangs) {
       for (const std::string& other : group->second) {
         if (other != id && facts_at(other).lang == lang) derived.translations.push_back({lang, other});
@@ -633,8 +644,7 @@ std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referr
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const Facts& f = facts_[i];
     const auto each = add(order_[i]);
-    for_each_reference(f.all, each);
-    if (f.translation_of) each(f.translation_of->ref);
+    for_each_reference(f.all, each);  // translation-of included
   }
   for (const std::string& id : entry_order_) {
     const Entry& e = entries_.at(id);
@@ -663,8 +673,9 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
   };
   const auto add_group_of = [&](const std::string& id) {
     const Facts* f = find(id);
-    if (!f || f->group.empty()) return;
-    if (const auto group = groups_.find(f->group); group != groups_.end()) {
+    const std::string* original = f ? group_of(*f) : nullptr;
+    if (!original) return;
+    if (const auto group = groups_.find(*original); group != groups_.end()) {
       for (const std::string& member : group->second) out.insert(member);
     }
   };
@@ -684,9 +695,9 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
         for (const Ref& ref : f->refs()) add_document(ref.ref);
       }
-      if (f->translation_of) {
-        add_document(f->translation_of->ref);
-        add_group_of(f->translation_of->ref);
+      if (const Ref* translation_of = f->translation_of()) {
+        add_document(translation_of->ref);
+        add_group_of(translation_of->ref);
       }
     }
     std::vector<std::string> below{id};

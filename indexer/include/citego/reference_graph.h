@@ -108,21 +108,22 @@ class ReferenceGraph {
     Where where;
   };
 
+  static constexpr std::uint32_t kNoGroup = UINT32_MAX;
+  // A document's facts in 120 bytes, so that a node of facts_ (512 bytes) holds four.
   struct Facts {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     Where where;
     std::string label;         // organisations: acronym, else name; dossiers: title
-    std::string kind;          // organisations
-    std::string type;          // projects: project type; fiches: fiche type
+    std::uint32_t kind = 0;    // organisations: the kind, as an index in words_
+    std::uint32_t type = 0;    // projects: project type; fiches: fiche type (an index in words_)
     int first_year = 0;        // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
     // The references, one group after the other in one vector (one allocation for a document, not one a group):
     // group g is all[ends[g - 1], ends[g]).
     std::vector<Ref> all;
-    std::array<std::uint32_t, 5> ends{};
-    std::optional<Ref> translation_of;  // fiches
-    std::string group;                   // fiches: the id of the translation group's original (set by checks)
+    std::array<std::uint32_t, 6> ends{};
+    std::uint32_t group = kNoGroup;  // fiches: the position of the translation group's original (set by checks)
     Xapian::docid docid = 0;
 
     std::span<const Ref> refs() const { return part(0); }         // participants, links (resources, fiches) or
@@ -131,6 +132,10 @@ class ReferenceGraph {
     std::span<const Ref> descriptors() const { return part(2); }  // fiches, dossiers
     std::span<const Ref> places() const { return part(3); }       // fiches, dossiers
     std::span<const Ref> dossiers() const { return part(4); }     // fiches
+    const Ref* translation_of() const {                          // fiches
+      const std::span<const Ref> p = part(5);
+      return p.empty() ? nullptr : &p.front();
+    }
     std::span<const Ref> part(std::size_t g) const {
       const std::uint32_t begin = g == 0 ? 0 : ends[g - 1];
       return std::span<const Ref>(all).subspan(begin, ends[g] - begin);
@@ -172,6 +177,15 @@ class ReferenceGraph {
   // A place and its ancestors, nearest first (a place hierarchy without cycles).
   std::vector<std::string> place_and_ancestors(const std::string& id) const;
 
+  std::uint32_t word_index(const std::string& word);  // interns a kind or a type
+  const std::string& word(std::uint32_t index) const { return words_[index]; }
+  // The id of the original of a fiche's translation group, or none.
+  const std::string* group_of(const Facts& facts) const {
+    return facts.group == kNoGroup ? nullptr : &order_[facts.group];
+  }
+
+  std::vector<std::string> words_{""};                     // the kinds and types named by Facts::kind and type
+  std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
   std::vector<std::string> files_;                         // the files named by Where::file
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
