@@ -48,12 +48,16 @@ ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
   return Where{static_cast<std::uint32_t>(files_.size() - 1), location.line, location.column};
 }
 
+const std::string* ReferenceGraph::intern(const std::string& id) {
+  return &*referred_.insert(id).first;
+}
+
 SourceLocation ReferenceGraph::location_of(const Where& where) const {
   return SourceLocation{files_.at(where.file), where.line, where.column};
 }
 
 ReferenceGraph::Ref ReferenceGraph::ref_of(const Reference& reference) {
-  return Ref{reference.ref, where_of(reference.where)};
+  return Ref{intern(reference.ref), where_of(reference.where)};
 }
 
 std::optional<ReferenceGraph::Ref> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
@@ -140,7 +144,7 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   facts.ends[0] = static_cast<std::uint32_t>(facts.all.size());
   if (record.doc_type == DocType::Dossier && record.coordinator) facts.all.push_back(ref_of(*record.coordinator));
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.all.push_back(Ref{author.ref, where_of(author.where)});
+    if (!author.ref.empty()) facts.all.push_back(Ref{intern(author.ref), where_of(author.where)});
   }
   facts.ends[1] = static_cast<std::uint32_t>(facts.all.size());
   append(facts, 2, record.descriptors);
@@ -194,10 +198,10 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
   const auto as_document = [&] {
-    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+    if (const Facts* target = find(ref.ref())) actual = schema::name_of(target->doc_type);
   };
   const auto as_entry = [&] {
-    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+    if (const Entry* target = find_entry(ref.ref())) actual = name_of(target->kind);
   };
   const bool entry_kind = expected == name_of(ThesaurusKind::Person) || expected == name_of(ThesaurusKind::Descriptor) ||
                           expected == name_of(ThesaurusKind::Place);
@@ -206,9 +210,9 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   if (actual == expected) return true;
   const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
-    errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+    errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref() + "\""});
   } else {
-    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref + "\", which is " +
+    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref() + "\", which is " +
                                      with_article(actual) + ", not " + with_article(expected)});
   }
   return false;
@@ -227,11 +231,11 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else if (facts.doc_type == DocType::Dossier) {
       expect(ref, "partner", "organisation");
     } else {
-      const Facts* target = find(ref.ref);
+      const Facts* target = find(ref.ref());
       if (!target) {
-        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref + "\""});
+        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref() + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref + "\", which is a " +
+        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref() + "\", which is a " +
                                          std::string(schema::name_of(target->doc_type)) +
                                          " (links name projects or organisations)"});
       }
@@ -242,7 +246,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   for (const Ref& ref : facts.places()) expect(ref, "place", "place");
   for (const Ref& ref : facts.dossiers()) expect(ref, "dossier", "dossier");
   if (const Ref* translation_of = facts.translation_of()) {
-    if (translation_of->ref == id) {
+    if (translation_of->ref() == id) {
       errors.push_back({location_of(translation_of->where), subject() + " is a translation of itself"});
     } else {
       expect(*translation_of, "translation-of", "fiche");
@@ -262,7 +266,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       break;
     case ThesaurusKind::Descriptor:
       for (const Ref& ref : entry.related) {
-        if (ref.ref == id) {
+        if (ref.ref() == id) {
           errors.push_back({location_of(ref.where), subject() + " is related to itself"});
         } else {
           expect(ref, "related descriptor", "descriptor");
@@ -271,12 +275,12 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       break;
     case ThesaurusKind::Place:
       if (entry.link && expect(*entry.link, "parent", "place")) {
-        const Entry& parent = entries_.at(entry.link->ref);
+        const Entry& parent = entries_.at(entry.link->ref());
         const bool country = entry.level == "country";
         const bool fits = country ? parent.level == "continent"
                                   : parent.level == "country" || parent.level == "region";
-        if (!fits && entry.link->ref != id) {
-          errors.push_back({location_of(entry.link->where), subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref +
+        if (!fits && entry.link->ref() != id) {
+          errors.push_back({location_of(entry.link->where), subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref() +
                                                    "\", which is a " + parent.level + " (a " + entry.level +
                                                    "'s parent is " +
                                                    (country ? "a continent" : "a country or a region") + ")"});
@@ -293,10 +297,10 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
   using schema::DocType;
   const auto next_of = [&](const Facts& f) -> const std::string* {
     const Ref* translation_of = f.translation_of();
-    if (!translation_of || translation_of->ref.empty()) return nullptr;
-    const Facts* target = find(translation_of->ref);
+    if (!translation_of || translation_of->ref().empty()) return nullptr;
+    const Facts* target = find(translation_of->ref());
     if (!target || target->doc_type != DocType::Fiche) return nullptr;
-    return &translation_of->ref;
+    return &translation_of->ref();
   };
   std::set<std::string> in_cycle;
   std::unordered_set<std::string> translated;  // the originals of groups of two fiches or more
@@ -360,9 +364,9 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
     std::vector<std::string> chain{id};
     const Entry* current = &entry;
     while (current->link) {
-      const Entry* parent = find_entry(current->link->ref);
+      const Entry* parent = find_entry(current->link->ref());
       if (!parent || parent->kind != ThesaurusKind::Place) break;
-      const std::string& parent_id = current->link->ref;
+      const std::string& parent_id = current->link->ref();
       if (std::find(chain.begin(), chain.end(), parent_id) != chain.end()) {
         if (parent_id == id) {
           chain.push_back(parent_id);
@@ -427,8 +431,8 @@ std::vector<std::string> ReferenceGraph::place_and_ancestors(const std::string& 
   std::vector<std::string> out{id};
   const Entry* current = &entries_.at(id);
   while (current->link && out.size() <= entries_.size()) {
-    out.push_back(current->link->ref);
-    current = &entries_.at(current->link->ref);
+    out.push_back(current->link->ref());
+    current = &entries_.at(current->link->ref());
   }
   return out;
 }
@@ -450,14 +454,14 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
-    for (const Ref& ref : f.refs()) add_partner(ref.ref);
+    for (const Ref& ref : f.refs()) add_partner(ref.ref());
   };
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
     for (const Ref& link : f.refs()) {
-      const Facts& target = facts_at(link.ref);
+      const Facts& target = facts_at(link.ref());
       if (target.doc_type == DocType::Organisation) {
-        add_partner(link.ref);
+        add_partner(link.ref());
       } else if (target.doc_type == DocType::Project) {
         types.insert(word(target.type));
         add_organisations_of(target);
@@ -465,11 +469,11 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
     }
   };
   const auto add_own_refs = [&](const Facts& f) {
-    for (const Ref& ref : f.descriptors()) descriptors.insert(ref.ref);
+    for (const Ref& ref : f.descriptors()) descriptors.insert(ref.ref());
     for (const Ref& ref : f.places()) {
-      for (const std::string& place : place_and_ancestors(ref.ref)) places.insert(place);
+      for (const std::string& place : place_and_ancestors(ref.ref())) places.insert(place);
     }
-    for (const Ref& ref : f.authors()) authors.insert(ref.ref);
+    for (const Ref& ref : f.authors()) authors.insert(ref.ref());
   };
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
@@ -512,8 +516,8 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       add_links(self);
       for (const Ref& ref : self.dossiers()) {
         types.insert(std::string(schema::kProjectTypes[0]));
-        dossiers.insert(ref.ref);
-        add_organisations_of(facts_at(ref.ref));
+        dossiers.insert(ref.ref());
+        add_organisations_of(facts_at(ref.ref()));
       }
       add_own_refs(self);
       break;
@@ -547,11 +551,11 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
     }
   }
   for (const Ref& author : self.authors()) {
-    derived.authors.push_back({author.ref, entries_.at(author.ref).labels[0]});
+    derived.authors.push_back({author.ref(), entries_.at(author.ref()).labels[0]});
   }
   // Label words: the document's descriptors, and its places with their ancestors, each label in its language.
   std::set<std::string> labelled;
-  for (const Ref& ref : self.descriptors()) labelled.insert(ref.ref);
+  for (const Ref& ref : self.descriptors()) labelled.insert(ref.ref());
   for (const std::string& place : derived.facets[schema::Facet::Place]) labelled.insert(place);
   for (const std::string& entry_id : labelled) {
     const schema::Labels& labels = entries_.at(entry_id).labels;
@@ -625,7 +629,7 @@ namespace {
 // Every reference a document's facts hold.
 template <typename Refs, typename F>
 void for_each_reference(const Refs& refs, F each) {
-  for (const auto& ref : refs) each(ref.ref);
+  for (const auto& ref : refs) each(ref.ref());
 }
 
 }  // namespace
@@ -649,7 +653,7 @@ std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referr
   for (const std::string& id : entry_order_) {
     const Entry& e = entries_.at(id);
     const auto each = add(id);
-    if (e.link) each(e.link->ref);
+    if (e.link) each(e.link->ref());
     for_each_reference(e.related, each);
   }
   return out;
@@ -683,7 +687,7 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
   std::unordered_map<std::string, std::vector<std::string>> children;  // place -> the places whose parent it is
   for (const std::string& id : entry_order_) {
     const Entry& e = entries_.at(id);
-    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref].push_back(id);
+    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref()].push_back(id);
   }
   std::unordered_set<std::string> named;  // the ids, and the places below an entry among them
   for (const std::string& id : ids) {
@@ -693,11 +697,11 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       // An organisation reads the projects and dossiers that name it (facets_of); what a resource or a fiche links
       // to reads nothing of it.
       if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
-        for (const Ref& ref : f->refs()) add_document(ref.ref);
+        for (const Ref& ref : f->refs()) add_document(ref.ref());
       }
       if (const Ref* translation_of = f->translation_of()) {
-        add_document(translation_of->ref);
-        add_group_of(translation_of->ref);
+        add_document(translation_of->ref());
+        add_group_of(translation_of->ref());
       }
     }
     std::vector<std::string> below{id};

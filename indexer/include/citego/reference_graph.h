@@ -31,6 +31,13 @@ namespace citego {
 
 class ReferenceGraph {
  public:
+  ReferenceGraph() = default;
+  // Not copied: its references point into its own table of ids (a move keeps them valid).
+  ReferenceGraph(const ReferenceGraph&) = delete;
+  ReferenceGraph& operator=(const ReferenceGraph&) = delete;
+  ReferenceGraph(ReferenceGraph&&) = default;
+  ReferenceGraph& operator=(ReferenceGraph&&) = default;
+
   // Records a document's facts and gives it the next docid (1, 2, …). Returns a diagnostic (and keeps the first) when
   // its id was added before, as a document or a thesaurus entry.
   std::optional<Diagnostic> add(const ExportRecord& record);
@@ -102,10 +109,12 @@ class ReferenceGraph {
     int line = 0;
     int column = 0;
   };
-  // A Reference as the graph keeps it: no facet depends on a role.
+  // A Reference as the graph keeps it, in 24 bytes: its target id once for every reference to it (in referred_), and
+  // no role (no facet depends on one).
   struct Ref {
-    std::string ref;
+    const std::string* id = nullptr;
     Where where;
+    const std::string& ref() const { return *id; }
   };
 
   static constexpr std::uint32_t kNoGroup = UINT32_MAX;
@@ -153,6 +162,7 @@ class ReferenceGraph {
 
   Where where_of(const SourceLocation& location);  // interns the file's name
   SourceLocation location_of(const Where& where) const;
+  const std::string* intern(const std::string& id);  // the id's one copy in referred_
   Ref ref_of(const Reference& reference);
   std::optional<Ref> ref_of(const std::optional<Reference>& reference);
   std::vector<Ref> refs_of(const std::vector<Reference>& references);
@@ -186,6 +196,8 @@ class ReferenceGraph {
 
   std::vector<std::string> words_{""};                     // the kinds and types named by Facts::kind and type
   std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
+  // Every id a reference names, once: the elements of a node-based set do not move, so a Ref points to one.
+  std::unordered_set<std::string> referred_;
   std::vector<std::string> files_;                         // the files named by Where::file
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
