@@ -77,8 +77,10 @@ int make(const std::string& path, std::size_t documents, bool v1) {
   std::vector<int> parent;
   for (std::size_t i = 0; i < 300; ++i) {
     place_ids.push_back(numbered("plc-", i));
-    parent.push_back(i < 5 ? -1 : i < 55 ? static_cast<int>(i % 5) : i < 105 ? static_cast<int>(5 + i % 50)
-                                                                             : static_cast<int>(5 + i % 100));
+    parent.push_back(i < 5     ? -1
+                     : i < 55  ? static_cast<int>(i % 5)
+                     : i < 105 ? static_cast<int>(5 + i % 50)
+                               : static_cast<int>(5 + i % 100));
   }
   Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
   // Every value the documents can take, each id facet's in byte order, as ReferenceGraph::facet_dictionary gives.
@@ -107,7 +109,8 @@ int make(const std::string& path, std::size_t documents, bool v1) {
     record.id = numbered("doc-", n);
     record.doc_type = schema::kDocTypes[text_rng() % 5];
     record.lang = schema::kLangs[text_rng() % 4];
-    for (std::size_t i = 0, k = 3 + text_rng() % 6; i < k; ++i) record.title += "w" + std::to_string(words(text_rng)) + " ";
+    for (std::size_t i = 0, k = 3 + text_rng() % 6; i < k; ++i)
+      record.title += "w" + std::to_string(words(text_rng)) + " ";
     for (std::size_t i = 0; i < 20; ++i) record.summary += "w" + std::to_string(words(text_rng)) + " ";
     schema::FacetValues facets;
     std::set<std::string> years;
@@ -123,7 +126,8 @@ int make(const std::string& path, std::size_t documents, bool v1) {
     facets[Facet::OrganisationKind] = sorted(kinds);
     std::vector<std::string> own_descriptors, own_places;
     if (!v1) {
-      if (record.doc_type == schema::DocType::Fiche) facets[Facet::FicheType] = {std::string(schema::kFicheTypes[below(6)])};
+      if (record.doc_type == schema::DocType::Fiche)
+        facets[Facet::FicheType] = {std::string(schema::kFicheTypes[below(6)])};
       std::set<std::string> d, p, a, o, r;
       for (std::size_t i = below(7); i > 0; --i) d.insert(numbered("dsc-", descriptors(rng)));
       for (std::size_t i = below(3); i > 0; --i) {
@@ -178,13 +182,13 @@ int count(const std::string& path, int rounds, const std::string& only) {
   const auto started = std::chrono::steady_clock::now();
   const citego::FacetTable table(db);
   std::cout << "FacetTable of " << db.get_doccount() << " documents: "
-            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()
-            << " ms\n";
+            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count() << " ms\n";
   std::array<bool, schema::kFacetCount> every{};
   every.fill(true);
-  const std::vector<std::pair<std::string, Xapian::Query>> queries = {
-      {"browse", Xapian::Query::MatchAll}, {"w1", Xapian::Query("Zw1")}, {"w30", Xapian::Query("Zw30")},
-      {"w300", Xapian::Query("Zw300")}};
+  const std::vector<std::pair<std::string, Xapian::Query>> queries = {{"browse", Xapian::Query::MatchAll},
+                                                                      {"w1", Xapian::Query("Zw1")},
+                                                                      {"w30", Xapian::Query("Zw30")},
+                                                                      {"w300", Xapian::Query("Zw300")}};
   const std::shared_ptr<const citego::FacetIds> ids = citego::FacetIds::load(db);
   for (const std::string way : {"slot", "ids", "table"}) {
     if (!only.empty() && only != way) continue;

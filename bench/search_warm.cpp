@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
     for (const citego::SearchRequest& request : requests) bytes += citego::to_json(searcher.search(request)).size();
   }
   const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-  std::cout << requests.size() << " queries x " << rounds << " rounds: "
-            << micros / static_cast<double>(rounds * static_cast<int>(requests.size())) << " us/query (" << bytes
-            << " bytes of JSON)\n";
+  std::cout << requests.size() << " queries x " << rounds
+            << " rounds: " << micros / static_cast<double>(rounds * static_cast<int>(requests.size())) << " us/query ("
+            << bytes << " bytes of JSON)\n";
   return 0;
 }

@@ -6,8 +6,8 @@
 // whose folded form gets the same stem from plain Snowball and from citego's stemmer (analysis::stemmer_for).
 #include <cctype>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "citego/analysis.h"
 

@@ -47,18 +47,17 @@ bool read_ids(const std::string& file, std::vector<std::string>& ids) {
 }  // namespace
 
 void add_librarian_options(po::options_description& options) {
-  options.add_options()
-      ("update", "add or replace the documents of the inputs in the database at PATH, by id, keeping the others")
-      ("delete", po::value<std::vector<std::string>>()->multitoken()->value_name("ID..."),
-       "remove these documents or entries (with or without --update)")
-      ("delete-from", po::value<std::string>()->value_name("FILE"),
-       "remove the ids listed in FILE, one a line ('#' starts a comment line)")
-      ("stats", "say what the database at PATH holds, and exit")
-      ("rollback", "make the generation before the live one live again, and exit")
-      ("keep", po::value<std::size_t>()->value_name("N"),
-       "generations a build leaves, the live one included (at least 2; default 2)")
-      ("format", po::value<std::string>()->default_value("text")->value_name("FORMAT"),
-       "--stats output: text or json");
+  options.add_options()(
+      "update", "add or replace the documents of the inputs in the database at PATH, by id, keeping the others")(
+      "delete", po::value<std::vector<std::string>>()->multitoken()->value_name("ID..."),
+      "remove these documents or entries (with or without --update)")(
+      "delete-from", po::value<std::string>()->value_name("FILE"),
+      "remove the ids listed in FILE, one a line ('#' starts a comment line)")(
+      "stats", "say what the database at PATH holds, and exit")(
+      "rollback", "make the generation before the live one live again, and exit")(
+      "keep", po::value<std::size_t>()->value_name("N"),
+      "generations a build leaves, the live one included (at least 2; default 2)")(
+      "format", po::value<std::string>()->default_value("text")->value_name("FORMAT"), "--stats output: text or json");
 }
 
 bool is_librarian_command(const po::variables_map& vm) {
@@ -119,9 +118,9 @@ int run_librarian_command(const po::variables_map& vm) {
     request.exits_after = true;  // this process ends after the update
     const UpdateSummary s = update_index(request);
     if (!quiet) {
-      std::cerr << "citego-index: " << s.added << " added, " << s.replaced << " replaced, " << s.deleted
-                << " deleted, " << s.rebuilt << " rebuilt for their derived facets; " << s.documents
-                << " documents in " << db << " (generation " << s.generation << ", updated in place) in ";
+      std::cerr << "citego-index: " << s.added << " added, " << s.replaced << " replaced, " << s.deleted << " deleted, "
+                << s.rebuilt << " rebuilt for their derived facets; " << s.documents << " documents in " << db
+                << " (generation " << s.generation << ", updated in place) in ";
       std::cerr.precision(2);
       std::cerr << std::fixed << s.seconds << " s\n";
     }
@@ -132,8 +131,8 @@ int run_librarian_command(const po::variables_map& vm) {
   } catch (const LiveDatabaseError& e) {
     std::cerr << "citego-index: " << e.what() << "\n";
   } catch (const Xapian::Error& e) {
-    std::cerr << "citego-index: cannot " << (vm.count("stats") ? "read" : "write") << " the database: "
-              << e.get_description() << "; " << db << " is unchanged\n";
+    std::cerr << "citego-index: cannot " << (vm.count("stats") ? "read" : "write")
+              << " the database: " << e.get_description() << "; " << db << " is unchanged\n";
   } catch (const std::exception& e) {
     std::cerr << "citego-index: " << e.what() << "; " << db << " is unchanged\n";
   }

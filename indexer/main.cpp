@@ -7,12 +7,12 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,7 +149,8 @@ void wait_for_interruption(std::string db_path, bool terminal) {
   if (sigwait(&signals, &signal) != 0) return;
   interrupted = true;
   const bool removed = citego::abandon_running_build();
-  const std::string message = std::string(terminal ? "\r\033[K" : "") + "citego-index: " + std::string(signal == SIGINT ? "interrupted" : "terminated") +
+  const std::string message = std::string(terminal ? "\r\033[K" : "") +
+                              "citego-index: " + std::string(signal == SIGINT ? "interrupted" : "terminated") +
                               (removed ? "; removed the unfinished build" : "") +
                               (db_path.empty() ? "" : "; " + db_path + " is unchanged") + "\n";
   [[maybe_unused]] const ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
@@ -178,24 +179,21 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &interruptions, nullptr);
 
   po::options_description visible("Options");
-  visible.add_options()
-      ("db", po::value<std::string>()->value_name("PATH"),
-       "database to build and publish (required, except with --check)")
-      ("check", "check the inputs as a build would (and, with --db, the shrink rule) and write nothing")
-      ("allow-shrink", "publish even when more than half of the live database's documents would go")
-      ("max-errors", po::value<std::size_t>()->default_value(100)->value_name("N"),
-       "stop reading after N errors in the inputs")
-      ("jobs,j", po::value<unsigned>()->value_name("N"),
-       "writer threads, 1 to 64 (default: 1 per core, up to 8)")
-      ("chunk", po::value<std::size_t>()->default_value(1000)->value_name("N"),
-       "documents per staging run written by one thread")
-      ("shards", po::value<unsigned>()->value_name("N"),
-       "publish a set of N shards, 1 to 64, by a stable hash of each id (README, \"Running shards\")")
-      ("quiet,q", "print errors only: no progress, no summary")
-      ("progress", "show progress even when standard error is no terminal (one line a second)")
-      ("verbose,v", "also print where the time went (check, write, merge)")
-      ("help,h", "show this help and exit")
-      ("version", "show the version and exit");
+  visible.add_options()("db", po::value<std::string>()->value_name("PATH"),
+                        "database to build and publish (required, except with --check)")(
+      "check", "check the inputs as a build would (and, with --db, the shrink rule) and write nothing")(
+      "allow-shrink", "publish even when more than half of the live database's documents would go")(
+      "max-errors", po::value<std::size_t>()->default_value(100)->value_name("N"),
+      "stop reading after N errors in the inputs")("jobs,j", po::value<unsigned>()->value_name("N"),
+                                                   "writer threads, 1 to 64 (default: 1 per core, up to 8)")(
+      "chunk", po::value<std::size_t>()->default_value(1000)->value_name("N"),
+      "documents per staging run written by one thread")(
+      "shards", po::value<unsigned>()->value_name("N"),
+      "publish a set of N shards, 1 to 64, by a stable hash of each id (README, \"Running shards\")")(
+      "quiet,q", "print errors only: no progress, no summary")(
+      "progress", "show progress even when standard error is no terminal (one line a second)")(
+      "verbose,v", "also print where the time went (check, write, merge)")("help,h", "show this help and exit")(
+      "version", "show the version and exit");
   citego::add_librarian_options(visible);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(), "input");
@@ -209,7 +207,8 @@ int main(int argc, char** argv) {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "citego-index: " << e.what() << "\n" << "Try 'citego-index --help'.\n";
+    std::cerr << "citego-index: " << e.what() << "\n"
+              << "Try 'citego-index --help'.\n";
     return kExitUsage;
   }
   if (vm.count("help")) {
@@ -249,8 +248,7 @@ int main(int argc, char** argv) {
   request.allow_shrink = vm.count("allow-shrink") > 0;
   request.inputs = vm["input"].as<std::vector<std::string>>();
   request.max_errors = std::max<std::size_t>(1, vm["max-errors"].as<std::size_t>());
-  request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>()
-                                  : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  request.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   request.chunk_size = vm["chunk"].as<std::size_t>();
   if (vm.count("keep")) request.keep = vm["keep"].as<std::size_t>();
   if (vm.count("shards")) request.shards = vm["shards"].as<unsigned>();

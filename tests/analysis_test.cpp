@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <random>
 #include <ostream>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -58,7 +58,8 @@ TEST(Fold, RemovesAccentsKeepsCaseAndDropsElisions) {
       {"Ç'aurait été", "aurait ete"},
       {"quoiqu'inquiète", "inquiete"},
       {"Quoiqu’il", "il"},
-      {"puisqu'elle presqu'île quelqu'un jusqu’ici lorsqu'on entr'acte parce qu'il", "elle ile un ici on acte parce il"},
+      {"puisqu'elle presqu'île quelqu'un jusqu’ici lorsqu'on entr'acte parce qu'il",
+       "elle ile un ici on acte parce il"},
       {"quelqu", "quelqu"},            // no apostrophe: a word
       {"jusqu'", "jusqu'"},            // no word after it
       {"presque'île", "presque'ile"},  // not an elided form
@@ -67,7 +68,7 @@ TEST(Fold, RemovesAccentsKeepsCaseAndDropsElisions) {
       {"d'aujourd'hui", "aujourd'hui"},
       {"rock'n'roll", "rock'n'roll"},  // "n'" inside a word is no elision
       {"O'Brien", "O'Brien"},
-      {"l'", "l'"},                    // no word to split from
+      {"l'", "l'"},  // no word to split from
       {"Le pouvoir d’agir des habitants", "Le pouvoir agir des habitants"},
   };
   for (const TextCase& c : cases) {
@@ -79,12 +80,16 @@ TEST(Fold, RemovesAccentsKeepsCaseAndDropsElisions) {
 TEST(Fold, ReplacesInvalidUtf8AndNeverThrows) {
   const std::string r(kReplacement);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"a\xff" "b", "a" + r + "b"},
-      {"\xC3", r},                             // truncated two-byte sequence
+      {"a\xff"
+       "b",
+       "a" + r + "b"},
+      {"\xC3", r},                              // truncated two-byte sequence
       {"caf\xC3\xA9\xE2\x82", "cafe" + r + r},  // valid "é", then a truncated three-byte sequence
       {"\xC0\xAF", r + r},                      // overlong encoding of '/'
       {"\xED\xA0\x80", r + r + r},              // UTF-16 surrogate
-      {"l'\xFF" "conomie", r + "conomie"},
+      {"l'\xFF"
+       "conomie",
+       r + "conomie"},
   };
   for (const auto& [input, expected] : cases) {
     SCOPED_TRACE(::testing::PrintToString(input));
@@ -117,7 +122,8 @@ std::string compose_whole_text(const std::string& text) {
   utf8proc_uint8_t* mapped = nullptr;
   const utf8proc_ssize_t n = utf8proc_map(
       reinterpret_cast<const utf8proc_uint8_t*>(expanded.data()), static_cast<utf8proc_ssize_t>(expanded.size()),
-      &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK));
+      &mapped,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK));
   std::string out(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(n));
   std::free(mapped);
   return out;
@@ -146,9 +152,8 @@ TEST(Fold, FoldsLatinTextLikeUnicodeCompositionOfTheWhole) {
 
 TEST(ExactTerm, IsFoldedAndLowerCased) {
   const std::vector<TextCase> cases = {
-      {"Économie", "economie"}, {"ÉCONOMIES", "economies"}, {"Œuvre", "oeuvre"},
-      {"Aujourd’hui", "aujourd'hui"}, {"Peña", "pena"},   {"Participação", "participacao"},
-      {"MOOC", "mooc"},
+      {"Économie", "economie"}, {"ÉCONOMIES", "economies"},       {"Œuvre", "oeuvre"}, {"Aujourd’hui", "aujourd'hui"},
+      {"Peña", "pena"},         {"Participação", "participacao"}, {"MOOC", "mooc"},
   };
   for (const TextCase& c : cases) {
     SCOPED_TRACE(c.input);
@@ -161,15 +166,15 @@ TEST(IsValidUtf8, AcceptsUtf8AndRejectsInvalidSequences) {
       {"", true},
       {"abc", true},
       {"café", true},
-      {kReplacement, true},          // a real U+FFFD is valid
-      {"\xF0\x9F\x98\x80", true},    // four-byte character
+      {kReplacement, true},        // a real U+FFFD is valid
+      {"\xF0\x9F\x98\x80", true},  // four-byte character
       {"\xFF", false},
-      {"a\x80", false},              // lone continuation byte
-      {"\xC0\xAF", false},           // overlong
-      {"\xED\xA0\x80", false},       // surrogate
-      {"\xE2\x82", false},           // truncated
-      {"\xF4\x90\x80\x80", false},   // beyond U+10FFFF
-      {"\xC3\xA9\xC3", false},       // valid then truncated
+      {"a\x80", false},             // lone continuation byte
+      {"\xC0\xAF", false},          // overlong
+      {"\xED\xA0\x80", false},      // surrogate
+      {"\xE2\x82", false},          // truncated
+      {"\xF4\x90\x80\x80", false},  // beyond U+10FFFF
+      {"\xC3\xA9\xC3", false},      // valid then truncated
   };
   for (const auto& [input, valid] : cases) {
     SCOPED_TRACE(::testing::PrintToString(std::string(input)));
@@ -265,14 +270,13 @@ void expect_tokens(std::string_view text, const std::vector<ExpectedToken>& expe
 
 TEST(Tokenize, GivesByteOffsetsIntoAccentedTextAndSkipsElisions) {
   // "L’" is 1 + 3 bytes, "É" and "à" and "é" 2 bytes each.
-  expect_tokens("L’Économie d'agir, aujourd'hui jusqu'à l'élaboration.",
-                {
-                    {"Économie", 4, "economie"},
-                    {"agir", 16, "agir"},
-                    {"aujourd'hui", 22, "aujourd'hui"},
-                    {"à", 40, "a"},
-                    {"élaboration", 45, "elaboration"},
-                });
+  expect_tokens("L’Économie d'agir, aujourd'hui jusqu'à l'élaboration.", {
+                                                                             {"Économie", 4, "economie"},
+                                                                             {"agir", 16, "agir"},
+                                                                             {"aujourd'hui", 22, "aujourd'hui"},
+                                                                             {"à", 40, "a"},
+                                                                             {"élaboration", 45, "elaboration"},
+                                                                         });
 }
 
 TEST(Tokenize, SkipsEveryElidedFormAsTheIndexerDoes) {
@@ -282,11 +286,14 @@ TEST(Tokenize, SkipsEveryElidedFormAsTheIndexerDoes) {
 
 TEST(Tokenize, KeepsApostrophesInsideWordsAndSkipsInvalidBytes) {
   expect_tokens("rock'n'roll O’Brien qu’il", {
-                                                  {"rock'n'roll", 0, "rock'n'roll"},
-                                                  {"O’Brien", 12, "o'brien"},
-                                                  {"il", 27, "il"},
-                                              });
-  expect_tokens("a\xff" "b café", {{"a", 0, "a"}, {"b", 2, "b"}, {"café", 4, "cafe"}});
+                                                 {"rock'n'roll", 0, "rock'n'roll"},
+                                                 {"O’Brien", 12, "o'brien"},
+                                                 {"il", 27, "il"},
+                                             });
+  expect_tokens(
+      "a\xff"
+      "b café",
+      {{"a", 0, "a"}, {"b", 2, "b"}, {"café", 4, "cafe"}});
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,9 +335,9 @@ TEST(IndexField, WritesExactAndStemmedTermsWithAndWithoutTheFieldPrefix) {
   // Title: weight 4 and positions after the first field gap (100); "S" terms with weight 1 at the same positions.
   // Summary (no prefix): weight 2, positions one gap after the title's last word. Elisions leave no term.
   const std::map<std::string, TermInfo> expected = {
-      {"economie", {4, {101}}},  {"sociale", {4, {102}}}, {"Zeconom", {4 + 2, {}}}, {"Zsocial", {4, {}}},
-      {"Seconomie", {1, {101}}}, {"Ssociale", {1, {102}}},   {"ZSeconom", {1, {}}},    {"ZSsocial", {1, {}}},
-      {"economies", {2, {203}}}, {"echelle", {2, {204}}}, {"Zechel", {2, {}}},
+      {"economie", {4, {101}}},  {"sociale", {4, {102}}},  {"Zeconom", {4 + 2, {}}}, {"Zsocial", {4, {}}},
+      {"Seconomie", {1, {101}}}, {"Ssociale", {1, {102}}}, {"ZSeconom", {1, {}}},    {"ZSsocial", {1, {}}},
+      {"economies", {2, {203}}}, {"echelle", {2, {204}}},  {"Zechel", {2, {}}},
   };
   EXPECT_EQ(terms_of(doc), expected);
 }
@@ -338,15 +345,15 @@ TEST(IndexField, WritesExactAndStemmedTermsWithAndWithoutTheFieldPrefix) {
 TEST(IndexField, UsesEachFieldsPrefixAndTheDocumentLanguage) {
   const auto author = terms_of(index_fields(Lang::Pt, {{Field::Author, "João Conceição"}}));
   const std::map<std::string, TermInfo> expected_author = {
-      {"joao", {2, {101}}}, {"conceicao", {2, {102}}}, {"Zjoa", {2, {}}},  {"Zconceica", {2, {}}},
-      {"Ajoao", {1, {101}}}, {"Aconceicao", {1, {102}}},   {"ZAjoa", {1, {}}}, {"ZAconceica", {1, {}}},
+      {"joao", {2, {101}}},  {"conceicao", {2, {102}}},  {"Zjoa", {2, {}}},  {"Zconceica", {2, {}}},
+      {"Ajoao", {1, {101}}}, {"Aconceicao", {1, {102}}}, {"ZAjoa", {1, {}}}, {"ZAconceica", {1, {}}},
   };
   EXPECT_EQ(author, expected_author);
 
   const auto keyword = terms_of(index_fields(Lang::En, {{Field::Keyword, "participatory budgeting"}}));
   const std::map<std::string, TermInfo> expected_keyword = {
-      {"participatory", {3, {101}}}, {"budgeting", {3, {102}}}, {"Zparticipatori", {3, {}}}, {"Zbudget", {3, {}}},
-      {"Kparticipatory", {1, {101}}}, {"Kbudgeting", {1, {102}}},   {"ZKparticipatori", {1, {}}}, {"ZKbudget", {1, {}}},
+      {"participatory", {3, {101}}},  {"budgeting", {3, {102}}},  {"Zparticipatori", {3, {}}},  {"Zbudget", {3, {}}},
+      {"Kparticipatory", {1, {101}}}, {"Kbudgeting", {1, {102}}}, {"ZKparticipatori", {1, {}}}, {"ZKbudget", {1, {}}},
   };
   EXPECT_EQ(keyword, expected_keyword);
 
@@ -363,8 +370,7 @@ TEST(IndexField, ExactTermsAreTheTokensOfTheText) {
     if (!info.positions.empty()) indexed.insert(term);
   }
   EXPECT_EQ(indexed, token_terms);
-  const std::set<std::string> expected = {"economie", "aujourd'hui", "a",      "rock'n'roll",
-                                          "et",       "il",          "oeuvre", "pena"};
+  const std::set<std::string> expected = {"economie", "aujourd'hui", "a", "rock'n'roll", "et", "il", "oeuvre", "pena"};
   EXPECT_EQ(token_terms, expected);
 }
 

@@ -87,7 +87,8 @@ inline std::vector<BrokenFixture> version_2_reference_fixtures() {
        "dangling-descriptor.xml:10:7: error: <fiche> \"fic-broken-dangling-descriptor\" refers to unknown descriptor "
        "\"dsc-missing\"\n"},
       {"dangling-place.xml",
-       "dangling-place.xml:10:7: error: <fiche> \"fic-broken-dangling-place\" refers to unknown place \"plc-missing\"\n"},
+       "dangling-place.xml:10:7: error: <fiche> \"fic-broken-dangling-place\" refers to unknown place "
+       "\"plc-missing\"\n"},
       {"translation-same-lang.xml",
        "translation-same-lang.xml:14:5: error: <fiche> \"fic-broken-same-lang\" is in fr, like \"fic-broken-original\" "
        "of the same translation group (a group holds one fiche per language)\n"},

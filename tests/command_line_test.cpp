@@ -1,12 +1,12 @@
 // citego-search's command line: every option, its forms, and the usage errors.
 #include "citego/command_line.h"
 
-#include "citego/batch.h"
-
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "citego/batch.h"
 
 namespace {
 
@@ -47,10 +47,10 @@ TEST(CommandLine, DefaultsWithoutOptions) {
 }
 
 TEST(CommandLine, EveryOptionInBothForms) {
-  const CommandLine line = parse({"--db", "x.db", "--format=csv", "--lang", "pt", "--filter", "type=mooc",
-                                  "--filter=year=2016..2018", "--sort", "-year", "--offset=20", "--limit", "5",
-                                  "--facet-limit", "0", "--facet-ranges=year=2010..2019", "--and", "--timing",
-                                  "--run-tag=t1"});
+  const CommandLine line =
+      parse({"--db", "x.db", "--format=csv", "--lang", "pt", "--filter", "type=mooc", "--filter=year=2016..2018",
+             "--sort", "-year", "--offset=20", "--limit", "5", "--facet-limit", "0", "--facet-ranges=year=2010..2019",
+             "--and", "--timing", "--run-tag=t1"});
   citego::SearchRequest expected;
   expected.lang = citego::schema::Lang::Pt;
   citego::add_filter(expected, "type=mooc");
@@ -86,8 +86,8 @@ TEST(CommandLine, PrefixesHelpVersionAndBatch) {
   EXPECT_EQ(serve.socket_group, "");
   EXPECT_EQ(serve.worker_requests, 10000u);
   EXPECT_EQ(parse({"--serve", "s", "--threads", "5"}).workers, 5u);  // the option's former name
-  const CommandLine web = parse({"--serve", "s", "--socket-mode", "0666", "--socket-group", "www-data",
-                                 "--worker-requests", "50"});
+  const CommandLine web =
+      parse({"--serve", "s", "--socket-mode", "0666", "--socket-group", "www-data", "--worker-requests", "50"});
   EXPECT_EQ(web.socket_mode, 0666u);
   EXPECT_EQ(web.socket_group, "www-data");
   EXPECT_EQ(web.worker_requests, 50u);
@@ -125,8 +125,8 @@ TEST(CommandLine, UsageErrors) {
             "the argument ('7777') for option '--socket-mode' is invalid (an octal mode such as 660)");
   EXPECT_EQ(usage_error({"--serve", "s", "--worker-requests", "0"}), "--worker-requests must be at least 1");
   for (const char* bad : {"0", "0.001", "601", "1e2", "-1", ".5", "2.", "1.2.3", ""}) {
-    EXPECT_EQ(usage_error({"--deadline", bad, "x"}), std::string("the argument ('") + bad +
-                                                      "') for option '--deadline' is invalid (seconds, 0.01 to 600)");
+    EXPECT_EQ(usage_error({"--deadline", bad, "x"}),
+              std::string("the argument ('") + bad + "') for option '--deadline' is invalid (seconds, 0.01 to 600)");
   }
   // A prefix that names two options.
   EXPECT_EQ(usage_error({"--facet", "0"}), "option '--facet' is ambiguous");

@@ -50,7 +50,7 @@ Corpus load_corpus(const std::vector<std::string>& files) {
 struct Filter {
   Facet facet;
   std::set<std::string> values;
-  std::string spec;             // as given to --filter
+  std::string spec;                    // as given to --filter
   std::set<std::string> unknown = {};  // values outside the vocabulary: they allow nothing, and are listed with 0
 };
 
@@ -83,8 +83,9 @@ TempDir* Differential::dir_ = nullptr;
 Corpus* Differential::corpus_ = nullptr;
 
 Filter random_filter(std::mt19937& rng) {
-  const std::vector<std::string> kinds = {"citizens-association", "training-organisation", "foundation",
-                                          "higher-education", "research-centre", "public-body", "think-tank"};
+  const std::vector<std::string> kinds = {
+      "citizens-association", "training-organisation", "foundation", "higher-education",
+      "research-centre",      "public-body",           "think-tank"};
   const std::vector<std::string> types = {"dossier", "mooc", "showcase"};
   const std::vector<std::string> doc_types = {"organisation", "project", "resource"};
   const std::vector<std::string> langs = {"fr", "en", "es", "pt"};
@@ -104,13 +105,22 @@ Filter random_filter(std::mt19937& rng) {
       for (int y = first; y <= last; ++y) f.values.insert(std::to_string(y));
       return f;
     }
-    case 1: { const std::string v = pick(types); return {Facet::ProjectType, {v}, "project_type=" + any_case(v)}; }
+    case 1: {
+      const std::string v = pick(types);
+      return {Facet::ProjectType, {v}, "project_type=" + any_case(v)};
+    }
     case 2: {
       const std::string v = pick(kinds);
       return {Facet::OrganisationKind, {v}, "organisation_kind=" + any_case(v)};
     }
-    case 3: { const std::string v = pick(doc_types); return {Facet::DocType, {v}, "doc_type=" + any_case(v)}; }
-    case 4: { const std::string v = pick(langs); return {Facet::Lang, {v}, "lang=" + any_case(v)}; }
+    case 3: {
+      const std::string v = pick(doc_types);
+      return {Facet::DocType, {v}, "doc_type=" + any_case(v)};
+    }
+    case 4: {
+      const std::string v = pick(langs);
+      return {Facet::Lang, {v}, "lang=" + any_case(v)};
+    }
     default:  // outside the vocabulary (a bad year lists nothing)
       if (rng() % 2) return {Facet::Year, {}, "year=20x6"};
       return {Facet::ProjectType, {}, "type=webinar", {"webinar"}};
@@ -261,7 +271,8 @@ void write_hand_database(const std::string& path, const std::vector<HandDocument
     doc.set_data(schema::encode_stored(stored));
     if (label_words) {
       words.set_document(doc);
-      for (const auto& [facet, ids] : {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
+      for (const auto& [facet, ids] :
+           {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
         for (const std::string& id : *ids) {
           const auto found = labels.find({facet, id});
           if (found == labels.end()) continue;
@@ -277,7 +288,8 @@ void write_hand_database(const std::string& path, const std::vector<HandDocument
     }
     db.add_document(doc);
   }
-  for (const auto& [key, value] : labels) db.set_metadata(schema::label_key(key.first, key.second), schema::encode_labels(value));
+  for (const auto& [key, value] : labels)
+    db.set_metadata(schema::label_key(key.first, key.second), schema::encode_labels(value));
   db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
   db.commit();
 }
@@ -298,8 +310,9 @@ std::map<std::string, std::string> labels_of(const std::vector<FacetCount>& coun
 class Labels : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    HandDocument a{"fic-a", schema::DocType::Fiche, schema::Lang::En, "Housing in Lyon", {}, {"dsc-housing", "dsc-none"},
-                   {"plc-lyon"}, {"dos-x"}, ""};
+    HandDocument a{"fic-a", schema::DocType::Fiche,      schema::Lang::En, "Housing in Lyon",
+                   {},      {"dsc-housing", "dsc-none"}, {"plc-lyon"},     {"dos-x"},
+                   ""};
     a.facets[Facet::DocType] = {"fiche"};
     a.facets[Facet::Lang] = {"en"};
     a.facets[Facet::Year] = {"2017"};
@@ -337,9 +350,11 @@ TEST_P(Labels, FacetValuesAreLabelledInTheRequestsLanguageAndAMissingLabelIsEmpt
   // No Spanish label: the first of fr, en, es, pt that exists.
   EXPECT_EQ(labels_of(facet_of(es, Facet::Descriptor)),
             (std::map<std::string, std::string>{{"dsc-housing", "logement"}, {"dsc-none", ""}}));
-  EXPECT_EQ(labels_of(facet_of(es, Facet::Place)),
-            (std::map<std::string, std::string>{{"plc-europe", "Europa"}, {"plc-fr", "Francia"}, {"plc-lyon", "Lyon"}}));
-  EXPECT_EQ(labels_of(facet_of(es, Facet::Author)), (std::map<std::string, std::string>{{"per-marie", "Marie Dupont"}}));
+  EXPECT_EQ(
+      labels_of(facet_of(es, Facet::Place)),
+      (std::map<std::string, std::string>{{"plc-europe", "Europa"}, {"plc-fr", "Francia"}, {"plc-lyon", "Lyon"}}));
+  EXPECT_EQ(labels_of(facet_of(es, Facet::Author)),
+            (std::map<std::string, std::string>{{"per-marie", "Marie Dupont"}}));
   EXPECT_EQ(labels_of(facet_of(es, Facet::Dossier)), (std::map<std::string, std::string>{{"dos-x", "Power to act"}}));
   EXPECT_EQ(labels_of(facet_of(es, Facet::Partner)), (std::map<std::string, std::string>{{"org-y", "RTES"}}));
   EXPECT_EQ(labels_of(facet_of(es, Facet::Lang)), (std::map<std::string, std::string>{{"en", ""}, {"pt", ""}}));
@@ -384,9 +399,11 @@ INSTANTIATE_TEST_SUITE_P(Counters, Labels, ::testing::Bool(), [](const ::testing
 class Selected : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    const std::vector<std::pair<std::string, std::vector<std::string>>> docs = {
-        {"2014", {"dsc-a", "dsc-b"}}, {"2016", {"dsc-a"}}, {"2016", {"dsc-a", "dsc-c"}}, {"2017", {"dsc-b"}},
-        {"2019", {"dsc-a", "dsc-d"}}};
+    const std::vector<std::pair<std::string, std::vector<std::string>>> docs = {{"2014", {"dsc-a", "dsc-b"}},
+                                                                                {"2016", {"dsc-a"}},
+                                                                                {"2016", {"dsc-a", "dsc-c"}},
+                                                                                {"2017", {"dsc-b"}},
+                                                                                {"2019", {"dsc-a", "dsc-d"}}};
     std::vector<HandDocument> documents;
     for (std::size_t i = 0; i < docs.size(); ++i) {
       HandDocument d;
@@ -434,13 +451,17 @@ TEST_P(Selected, FilteredValuesAreListedAndSelectedWhateverTheLimit) {
 TEST_P(Selected, AYearRangeSelectsItsYearsThatHaveCountsAndAYearAloneIsListed) {
   EXPECT_EQ(shown(Facet::Year, {"year=2015..2018"}, 10),
             (Shown{{"2014", {1, false}}, {"2016", {2, true}}, {"2017", {1, true}}, {"2019", {1, false}}}));
-  EXPECT_EQ(shown(Facet::Year, {"year=..2016"}, 1), (Shown{{"2019", {1, false}}, {"2016", {2, true}}, {"2014", {1, true}}}));
+  EXPECT_EQ(shown(Facet::Year, {"year=..2016"}, 1),
+            (Shown{{"2019", {1, false}}, {"2016", {2, true}}, {"2014", {1, true}}}));
   // A year alone is listed even when no document has it; a year filter that does not parse selects nothing.
-  EXPECT_EQ(shown(Facet::Year, {"year=1850", "year=20x6"}, 10),
-            (Shown{{"1850", {0, true}}, {"2014", {1, false}}, {"2016", {2, false}}, {"2017", {1, false}},
-                   {"2019", {1, false}}}));
+  EXPECT_EQ(shown(Facet::Year, {"year=1850", "year=20x6"}, 10), (Shown{{"1850", {0, true}},
+                                                                       {"2014", {1, false}},
+                                                                       {"2016", {2, false}},
+                                                                       {"2017", {1, false}},
+                                                                       {"2019", {1, false}}}));
   // The other facets' filters count: years of the documents with dsc-b.
-  EXPECT_EQ(shown(Facet::Year, {"year=2017", "descriptor=dsc-b"}, 10), (Shown{{"2014", {1, false}}, {"2017", {1, true}}}));
+  EXPECT_EQ(shown(Facet::Year, {"year=2017", "descriptor=dsc-b"}, 10),
+            (Shown{{"2014", {1, false}}, {"2017", {1, true}}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Counters, Selected, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
@@ -450,8 +471,11 @@ INSTANTIATE_TEST_SUITE_P(Counters, Selected, ::testing::Bool(), [](const ::testi
 class YearRanges : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    const std::vector<std::pair<std::vector<std::string>, std::string>> docs = {
-        {{"2014"}, "dsc-a"}, {{"2016", "2017"}, "dsc-a"}, {{"2016"}, "dsc-b"}, {{"2009", "2021"}, "dsc-a"}, {{}, "dsc-a"}};
+    const std::vector<std::pair<std::vector<std::string>, std::string>> docs = {{{"2014"}, "dsc-a"},
+                                                                                {{"2016", "2017"}, "dsc-a"},
+                                                                                {{"2016"}, "dsc-b"},
+                                                                                {{"2009", "2021"}, "dsc-a"},
+                                                                                {{}, "dsc-a"}};
     std::vector<HandDocument> documents;
     for (std::size_t i = 0; i < docs.size(); ++i) {
       HandDocument d;
@@ -482,12 +506,13 @@ TEST_P(YearRanges, ADocumentCountsOnceInEachRangeHoldingOneOfItsYears) {
                                      {"2016..2017", 2016, 2017, 2},
                                      {"1990..1999", 1990, 1999, 0}}));
   // Every decade from the oldest year to the newest, the empty ones between included.
-  EXPECT_EQ(ranges("year=decades"), (std::vector<RangeCount>{{"2000..2009", 2000, 2009, 1},
-                                                               {"2010..2019", 2010, 2019, 3},
-                                                               {"2020..2029", 2020, 2029, 1}}));
+  EXPECT_EQ(ranges("year=decades"),
+            (std::vector<RangeCount>{
+                {"2000..2009", 2000, 2009, 1}, {"2010..2019", 2010, 2019, 3}, {"2020..2029", 2020, 2029, 1}}));
   EXPECT_EQ(ranges("year=decades", {"descriptor=dsc-b"}), (std::vector<RangeCount>{{"2010..2019", 2010, 2019, 1}}));
   EXPECT_TRUE(ranges("year=decades", {"descriptor=dsc-none"}).empty());
-  EXPECT_EQ(ranges("year=1990..1999", {"descriptor=dsc-none"}), (std::vector<RangeCount>{{"1990..1999", 1990, 1999, 0}}));
+  EXPECT_EQ(ranges("year=1990..1999", {"descriptor=dsc-none"}),
+            (std::vector<RangeCount>{{"1990..1999", 1990, 1999, 0}}));
 }
 
 TEST_P(YearRanges, WithAYearFilterTheyAreCountedWithTheOtherFacetsFiltersOnly) {
@@ -495,9 +520,8 @@ TEST_P(YearRanges, WithAYearFilterTheyAreCountedWithTheOtherFacetsFiltersOnly) {
   EXPECT_EQ(ranges("year=2010..2014,2015..2019", {"year=2014"}),
             (std::vector<RangeCount>{{"2010..2014", 2010, 2014, 1}, {"2015..2019", 2015, 2019, 2}}));
   EXPECT_EQ(ranges("year=decades", {"year=2014", "descriptor=dsc-a"}),
-            (std::vector<RangeCount>{{"2000..2009", 2000, 2009, 1},
-                                     {"2010..2019", 2010, 2019, 2},
-                                     {"2020..2029", 2020, 2029, 1}}));
+            (std::vector<RangeCount>{
+                {"2000..2009", 2000, 2009, 1}, {"2010..2019", 2010, 2019, 2}, {"2020..2029", 2020, 2029, 1}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Counters, YearRanges, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
@@ -509,8 +533,8 @@ INSTANTIATE_TEST_SUITE_P(Counters, YearRanges, ::testing::Bool(), [](const ::tes
 class LabelWords : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    auto fiche = [](std::string id, std::string title, std::vector<std::string> descriptors, std::vector<std::string> places,
-                    std::vector<std::string> place_facet) {
+    auto fiche = [](std::string id, std::string title, std::vector<std::string> descriptors,
+                    std::vector<std::string> places, std::vector<std::string> place_facet) {
       HandDocument d;
       d.id = std::move(id);
       d.title = std::move(title);
@@ -527,7 +551,8 @@ class LabelWords : public ::testing::TestWithParam<bool> {
         fiche("fic-text", "Housing cooperatives", {}, {}, {}),
         fiche("fic-body", "Cooperatives", {}, {}, {}),
         fiche("fic-label", "Cooperatives of Lyon", {"dsc-housing"}, {"plc-lyon"}, {"plc-europe", "plc-fr", "plc-lyon"}),
-        fiche("fic-none", "Cooperatives of Dakar", {"dsc-commons"}, {"plc-dakar"}, {"plc-africa", "plc-dakar", "plc-sn"}),
+        fiche("fic-none", "Cooperatives of Dakar", {"dsc-commons"}, {"plc-dakar"},
+              {"plc-africa", "plc-dakar", "plc-sn"}),
     };
     const HandLabels labels = {
         {{Facet::Descriptor, "dsc-housing"}, {"logement", "housing", "vivienda", "habitação"}},
@@ -636,14 +661,16 @@ RandomLibrary random_library(std::mt19937& rng, std::size_t count) {
           library.places.push_back({parents.back(), country});
         }
       }
-      for (std::size_t t = 0; t < 4; ++t) library.places.push_back({numbered("plc-city-", (c * 3 + k) * 4 + t), parents[t % parents.size()]});
+      for (std::size_t t = 0; t < 4; ++t)
+        library.places.push_back({numbered("plc-city-", (c * 3 + k) * 4 + t), parents[t % parents.size()]});
     }
   }
   const auto ancestors_of = [&library](std::string id) {
     std::set<std::string> out;
     while (!id.empty()) {
       out.insert(id);
-      const auto place = std::find_if(library.places.begin(), library.places.end(), [&id](const Place& p) { return p.id == id; });
+      const auto place =
+          std::find_if(library.places.begin(), library.places.end(), [&id](const Place& p) { return p.id == id; });
       id = place->parent;
     }
     return out;
@@ -652,7 +679,9 @@ RandomLibrary random_library(std::mt19937& rng, std::size_t count) {
   const auto random_labels = [&](bool words) {
     schema::Labels labels;
     for (std::string& label : labels) {
-      if (below(10) < 6) label = words ? kWords[below(kWords.size())] + " " + kWords[below(kWords.size())] : "Name " + std::to_string(below(1000));
+      if (below(10) < 6)
+        label = words ? kWords[below(kWords.size())] + " " + kWords[below(kWords.size())]
+                      : "Name " + std::to_string(below(1000));
     }
     return labels;
   };
@@ -714,7 +743,8 @@ RandomLibrary random_library(std::mt19937& rng, std::size_t count) {
     d.dossiers = {dossiers.begin(), dossiers.end()};
     d.facets[Facet::Dossier] = sorted_values(dossiers);
     d.facets[Facet::Partner] = sorted_values(some(4, [&] { return numbered("org-", below(80)); }));
-    for (const auto& [facet, ids] : {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
+    for (const auto& [facet, ids] :
+         {std::pair{Facet::Descriptor, &d.descriptors}, std::pair{Facet::Place, &d.places}}) {
       for (const std::string& id : *ids) {
         const auto found = library.labels.find({facet, id});
         if (found == library.labels.end()) continue;
@@ -771,12 +801,19 @@ RandomFilter random_v2_filter(std::mt19937& rng, const RandomLibrary& library) {
     const int first = 1993 + static_cast<int>(below(34));
     const int last = first + static_cast<int>(below(6));
     switch (below(5)) {
-      case 0: return {spec.facet, "year=" + std::to_string(first), {}, YearRange{first, first}, std::to_string(first)};
-      case 1: return {spec.facet, "year=.." + std::to_string(first), {}, YearRange{schema::kMinYear, first}, ""};
-      case 2: return {spec.facet, "year=" + std::to_string(first) + "..", {}, YearRange{first, schema::kMaxYear}, ""};
-      case 3: return {spec.facet, "year=19x5", {}, kNoYears, "", true};
+      case 0:
+        return {spec.facet, "year=" + std::to_string(first), {}, YearRange{first, first}, std::to_string(first)};
+      case 1:
+        return {spec.facet, "year=.." + std::to_string(first), {}, YearRange{schema::kMinYear, first}, ""};
+      case 2:
+        return {spec.facet, "year=" + std::to_string(first) + "..", {}, YearRange{first, schema::kMaxYear}, ""};
+      case 3:
+        return {spec.facet, "year=19x5", {}, kNoYears, "", true};
       default:
-        return {spec.facet, "year=" + std::to_string(first) + ".." + std::to_string(last), {}, YearRange{first, last},
+        return {spec.facet,
+                "year=" + std::to_string(first) + ".." + std::to_string(last),
+                {},
+                YearRange{first, last},
                 first == last ? std::to_string(first) : ""};
     }
   }
@@ -819,8 +856,11 @@ RandomQuery random_query(std::mt19937& rng, const RandomLibrary& library) {
   const std::string a = kWords[below(kWords.size())];
   const std::string b = kWords[below(kWords.size())];
   switch (below(7)) {
-    case 0: return {"", DefaultOperator::Or, [](const HandDocument&, const std::set<std::string>&) { return true; }};
-    case 1: return {a, DefaultOperator::Or, [a](const HandDocument&, const std::set<std::string>& w) { return w.count(a) > 0; }};
+    case 0:
+      return {"", DefaultOperator::Or, [](const HandDocument&, const std::set<std::string>&) { return true; }};
+    case 1:
+      return {a, DefaultOperator::Or,
+              [a](const HandDocument&, const std::set<std::string>& w) { return w.count(a) > 0; }};
     case 2:
       return {a + " OR " + b, DefaultOperator::Or,
               [a, b](const HandDocument&, const std::set<std::string>& w) { return w.count(a) || w.count(b); }};
@@ -834,20 +874,23 @@ RandomQuery random_query(std::mt19937& rng, const RandomLibrary& library) {
     case 5: {
       // A word and a filter of the query language on an id facet, typed in any case: part of the match, so it
       // restricts every facet's counts.
-      const Facet facet = std::array{Facet::Place, Facet::Descriptor, Facet::Author, Facet::Dossier, Facet::Partner}[below(5)];
+      const Facet facet =
+          std::array{Facet::Place, Facet::Descriptor, Facet::Author, Facet::Dossier, Facet::Partner}[below(5)];
       const HandDocument& d = library.documents[below(library.documents.size())];
       const std::vector<std::string>& values = d.facets[facet];
       if (values.empty()) break;
       const std::string value = values[below(values.size())];
       const schema::FacetSpec& spec = schema::spec_of(facet);
-      const std::string prefix(!spec.short_name.empty() && (below(2) || facet == Facet::Author) ? spec.short_name : spec.name);
+      const std::string prefix(!spec.short_name.empty() && (below(2) || facet == Facet::Author) ? spec.short_name
+                                                                                                : spec.name);
       return {a + " " + prefix + ":" + random_case(rng, value), DefaultOperator::Or,
               [a, facet, value](const HandDocument& doc, const std::set<std::string>& w) {
                 const std::vector<std::string>& v = doc.facets[facet];
                 return w.count(a) && std::find(v.begin(), v.end(), value) != v.end();
               }};
     }
-    default: break;
+    default:
+      break;
   }
   return {a, DefaultOperator::Or, [a](const HandDocument&, const std::set<std::string>& w) { return w.count(a) > 0; }};
 }
@@ -966,7 +1009,8 @@ TEST_P(RandomLibraryDifferential, EveryFacetRangeLabelAndHitEqualsBruteForce) {
       for (std::size_t i = 0; i < ordered.size(); ++i) {
         const auto& [value, count] = ordered[i];
         if (request.facet_limit == 0 || i < request.facet_limit || selected(value)) {
-          expected[value] = {count, selected(value), expected_label(library.labels, facet, value, request.lang, std::nullopt)};
+          expected[value] = {count, selected(value),
+                             expected_label(library.labels, facet, value, request.lang, std::nullopt)};
         }
       }
       if (own != filters.end()) {
@@ -977,7 +1021,8 @@ TEST_P(RandomLibraryDifferential, EveryFacetRangeLabelAndHitEqualsBruteForce) {
         }
       }
       ShownCounts got;
-      for (const FacetCount& c : response.facets[schema::index_of(facet)]) got[c.value] = {c.count, c.selected, c.label};
+      for (const FacetCount& c : response.facets[schema::index_of(facet)])
+        got[c.value] = {c.count, c.selected, c.label};
       ASSERT_EQ(got, expected) << spec.name;
       ASSERT_EQ(response.facets[schema::index_of(facet)].size(), expected.size()) << spec.name << ": a value twice";
 
@@ -992,7 +1037,8 @@ TEST_P(RandomLibraryDifferential, EveryFacetRangeLabelAndHitEqualsBruteForce) {
         }));
       };
       for (const YearRange& b : buckets) {
-        ranges.push_back({std::to_string(b.first) + ".." + std::to_string(b.last), b.first, b.last, count_in(b.first, b.last)});
+        ranges.push_back(
+            {std::to_string(b.first) + ".." + std::to_string(b.last), b.first, b.last, count_in(b.first, b.last)});
       }
       if (decades && !counts.empty()) {
         const int oldest = std::stoi(counts.begin()->first);
@@ -1011,7 +1057,8 @@ TEST_P(RandomLibraryDifferential, EveryFacetRangeLabelAndHitEqualsBruteForce) {
                                             [&hit](const HandDocument& doc) { return doc.id == hit.stored.id; });
       const auto refs = [&](Facet facet, const std::vector<std::string>& ids) {
         std::vector<LabelledRef> out;
-        for (const std::string& id : ids) out.push_back({id, expected_label(library.labels, facet, id, request.lang, d.lang)});
+        for (const std::string& id : ids)
+          out.push_back({id, expected_label(library.labels, facet, id, request.lang, d.lang)});
         return out;
       };
       ASSERT_EQ(hit.descriptors, refs(Facet::Descriptor, d.descriptors));

@@ -78,7 +78,8 @@ TEST_P(DocExamples, EveryOutputShownIsTheBinarys) {
     const std::string shown = doc.substr(from, to - from);
     if (update_golden()) {
       // A tail that is still the output's end stays as it is; another becomes the output's last line.
-      const bool still_true = out.size() >= shown.size() && out.compare(out.size() - shown.size(), shown.size(), shown) == 0;
+      const bool still_true =
+          out.size() >= shown.size() && out.compare(out.size() - shown.size(), shown.size(), shown) == 0;
       const std::string block = !is_tail ? out : still_true ? shown : out.substr(out.rfind('\n', out.size() - 2) + 1);
       doc.replace(from, to - from, block);
       at = from + block.size();
@@ -86,7 +87,8 @@ TEST_P(DocExamples, EveryOutputShownIsTheBinarys) {
       if (is_tail) {
         EXPECT_TRUE(out.size() >= shown.size() && out.compare(out.size() - shown.size(), shown.size(), shown) == 0)
             << path << ": the output of citego-search " << command << " does not end with the block shown:\n"
-            << shown << "\nit ends with:\n" << out.substr(out.size() > 400 ? out.size() - 400 : 0)
+            << shown << "\nit ends with:\n"
+            << out.substr(out.size() > 400 ? out.size() - 400 : 0)
             << "\nregenerate: CITEGO_UPDATE_GOLDEN=1 ctest --test-dir build -R DocExamples";
       } else {
         EXPECT_EQ(shown, out) << path << ": the block shown is not the output of citego-search " << command

@@ -14,7 +14,6 @@
 
 namespace {
 
-using citego::test::stored_document;
 using citego::DocumentBuilder;
 using citego::ExportRecord;
 using citego::schema::DocType;
@@ -22,6 +21,7 @@ using citego::schema::Facet;
 using citego::schema::FacetValues;
 using citego::schema::Lang;
 using citego::schema::StoredDocument;
+using citego::test::stored_document;
 
 ExportRecord sample_project() {
   ExportRecord r;
@@ -135,13 +135,10 @@ TEST(DocumentBuilder, GivesADocumentWithoutYearTheNoYearKey) {
 TEST(DocumentBuilder, StoresWhatAHitShows) {
   DocumentBuilder builder;
   const Xapian::Document doc = builder.build(sample_project(), sample_project_facets());
-  const StoredDocument expected = stored_document("prj-fx-democratie-participative",
-                                DocType::Project,
-                                Lang::Fr,
-                                "Démocratie participative",
-                                "https://example.org/fixtures/dossier",
-                                "Un dossier comparatif.",
-                                "Il montre qu'il n'existe pas de modèle unique.");
+  const StoredDocument expected =
+      stored_document("prj-fx-democratie-participative", DocType::Project, Lang::Fr, "Démocratie participative",
+                      "https://example.org/fixtures/dossier", "Un dossier comparatif.",
+                      "Il montre qu'il n'existe pas de modèle unique.");
   EXPECT_EQ(citego::schema::decode_stored(doc.get_data()), expected);
 
   ExportRecord org;
@@ -161,10 +158,9 @@ TEST(DocumentBuilder, IndexesEachFieldUnderItsPrefixInTheRecordsLanguage) {
   const Xapian::Document doc = builder.build(sample_resource(), sample_resource_facets());
   // Title, author and keywords: exact and stemmed (Portuguese) terms under the field prefixes, weight 1 each.
   const std::map<std::string, Xapian::termcount> expected = {
-      {"Sorcamento", 1},     {"Sparticipativo", 1},   {"ZSorcament", 1},  {"ZSparticip", 1},
-      {"Ajoao", 1},          {"Aconceicao", 1},       {"ZAjoa", 1},       {"ZAconceica", 1},
-      {"Kdemocracia", 1},    {"Kparticipativa", 1},   {"Kcidades", 1},    {"ZKdemocrac", 1},
-      {"ZKparticip", 1},     {"ZKcidad", 1},
+      {"Sorcamento", 1}, {"Sparticipativo", 1}, {"ZSorcament", 1}, {"ZSparticip", 1},  {"Ajoao", 1},
+      {"Aconceicao", 1}, {"ZAjoa", 1},          {"ZAconceica", 1}, {"Kdemocracia", 1}, {"Kparticipativa", 1},
+      {"Kcidades", 1},   {"ZKdemocrac", 1},     {"ZKparticip", 1}, {"ZKcidad", 1},
   };
   EXPECT_EQ(terms_starting_with(doc, {"S", "A", "K", "ZS", "ZA", "ZK"}), expected);
   // Unprefixed terms: field weights (title 4, author 2, keyword 3, body 1) and positions a field gap apart.

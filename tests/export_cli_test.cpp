@@ -86,8 +86,9 @@ TEST_F(ExportCli, CsvBomStartsTheCsv) {
 }
 
 TEST_F(ExportCli, AllAndCsvBomRefuseOtherFormats) {
-  const std::string all_usage = "citego-search: --all writes every hit as --format csv or jsonl, without --limit or "
-                                "--batch\nTry 'citego-search --help'.\n";
+  const std::string all_usage =
+      "citego-search: --all writes every hit as --format csv or jsonl, without --limit or "
+      "--batch\nTry 'citego-search --help'.\n";
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--all", "x"}, {"--format", "text", "--all", "x"}, {"--format", "csv", "--all", "--limit", "5", "x"}}) {
     const RunResult r = search(args);
@@ -96,8 +97,9 @@ TEST_F(ExportCli, AllAndCsvBomRefuseOtherFormats) {
   }
   const RunResult json = search({"--format", "json", "--all", "x"});
   EXPECT_EQ(json.exit_code, 2);
-  EXPECT_EQ(json.out, "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--all writes every hit as --format csv "
-                      "or jsonl, without --limit or --batch\"}}\n");
+  EXPECT_EQ(json.out,
+            "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--all writes every hit as --format csv "
+            "or jsonl, without --limit or --batch\"}}\n");
   const RunResult bom = search({"--format", "jsonl", "--csv-bom", "x"});
   EXPECT_EQ(bom.exit_code, 2);
   EXPECT_EQ(bom.out, "{\"version\":2,\"error\":{\"code\":\"usage\",\"message\":\"--csv-bom needs --format csv\"}}\n");

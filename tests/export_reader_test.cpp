@@ -1,8 +1,5 @@
 // citego::parse_export: XML text to whole ExportRecords, and the exact diagnostic of every local fault.
 #include "citego/export_reader.h"
-#include "citego/xml_check.h"
-
-#include "broken_fixtures.h"
 
 #include <cstdio>
 #include <fstream>
@@ -15,6 +12,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "broken_fixtures.h"
+#include "citego/xml_check.h"
 
 namespace citego {
 
@@ -224,14 +224,17 @@ TEST(ParseExport, DocumentsInheritTheRootLanguageUnlessTheyOverrideIt) {
 }
 
 TEST(ParseExport, CollapsesXmlWhiteSpaceInText) {
-  const ExportRecord record = only_record(export_of(
-      "  <resource id=\"res-a\">\n"
-      "    <title>\n\t  Économie  \t sociale\r\n   et solidaire  </title>\n"
-      "    <summary>A\xC2\xA0" "B</summary>\n"  // a no-break space is not XML white space
-      "    <body> B\n\n  C </body>\n"
-      "  </resource>\n"));
+  const ExportRecord record =
+      only_record(export_of("  <resource id=\"res-a\">\n"
+                            "    <title>\n\t  Économie  \t sociale\r\n   et solidaire  </title>\n"
+                            "    <summary>A\xC2\xA0"
+                            "B</summary>\n"  // a no-break space is not XML white space
+                            "    <body> B\n\n  C </body>\n"
+                            "  </resource>\n"));
   EXPECT_EQ(record.title, "Économie sociale et solidaire");
-  EXPECT_EQ(record.summary, "A\xC2\xA0" "B");
+  EXPECT_EQ(record.summary,
+            "A\xC2\xA0"
+            "B");
   EXPECT_EQ(record.body, "B C");
 }
 
@@ -404,14 +407,14 @@ TEST(ParseExport, ReadsPlacesOfEveryLevel) {
     e.labels = std::move(labels);
     return e;
   };
-  EXPECT_EQ(parsed.entries,
-            (std::vector<ThesaurusEntry>{
-                place("plc-south-america", 2, "continent", "", std::nullopt, {"", "", "América del Sur", ""}),
-                place("plc-pe", 5, "country", "PE", "plc-south-america", {"Pérou", "Peru", "Perú", "Peru"}),
-                place("plc-lima-metropolitana", 9, "region", "", "plc-pe", {"", "", "Lima Metropolitana", ""}),
-                place("plc-villa-el-salvador", 12, "city", "", "plc-lima-metropolitana",
-                      {"", "", "Villa El Salvador", ""}),
-            }));
+  EXPECT_EQ(
+      parsed.entries,
+      (std::vector<ThesaurusEntry>{
+          place("plc-south-america", 2, "continent", "", std::nullopt, {"", "", "América del Sur", ""}),
+          place("plc-pe", 5, "country", "PE", "plc-south-america", {"Pérou", "Peru", "Perú", "Peru"}),
+          place("plc-lima-metropolitana", 9, "region", "", "plc-pe", {"", "", "Lima Metropolitana", ""}),
+          place("plc-villa-el-salvador", 12, "city", "", "plc-lima-metropolitana", {"", "", "Villa El Salvador", ""}),
+      }));
   EXPECT_TRUE(parsed.records.empty());
 }
 
@@ -567,15 +570,15 @@ std::vector<FaultCase> fault_cases() {
        export_of("  <resource id=\"res-a\">\n    <title>Bad \xFF byte</title>\n  </resource>\n"),
        {"t.xml:3:5: error: <resource> \"res-a\" has invalid UTF-8 in <title>"}},
       {"InvalidUtf8InKind",
-       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>m\xC3" "dia</kind>\n"
+       export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>m\xC3"
+                 "dia</kind>\n"
                  "  </organisation>\n"),
        {"t.xml:4:5: error: <organisation> \"org-a\" has invalid UTF-8 in <kind>"}},
       {"InvalidUtf8InAuthor",
-       resource_with("    <authors><author>Ana Sim\xF5" "es</author></authors>\n"),
+       resource_with("    <authors><author>Ana Sim\xF5"
+                     "es</author></authors>\n"),
        {"t.xml:4:14: error: <resource> \"res-a\" has invalid UTF-8 in <author>"}},
-      {"MissingId",
-       resource_with("", ""),
-       {"t.xml:2:3: error: <resource> has no id attribute"}},
+      {"MissingId", resource_with("", ""), {"t.xml:2:3: error: <resource> has no id attribute"}},
       {"InvalidId",
        resource_with("", R"(id="Res_1")"),
        {"t.xml:2:3: error: <resource> has an invalid id \"Res_1\" (expected lower-case letters, digits and '-', at "
@@ -653,19 +656,23 @@ std::vector<FaultCase> version_2_cases() {
        {"res-a"}},
 
       // Urls, in both versions
-      {"JavascriptUrl", resource_with("    <url>javascript:alert(document.cookie)</url>\n"),
+      {"JavascriptUrl",
+       resource_with("    <url>javascript:alert(document.cookie)</url>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has a <url> \"javascript:alert(document.cookie)\"" + kNoUrl}},
       {"UrlWithoutScheme",
        export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n"
                  "    <url>www.example.org</url>\n  </organisation>\n"),
        {"t.xml:5:5: error: <organisation> \"org-a\" has a <url> \"www.example.org\"" + kNoUrl}},
-      {"FileUrlInAFiche", fiche_with("    <url>file:///etc/passwd</url>\n"),
+      {"FileUrlInAFiche",
+       fiche_with("    <url>file:///etc/passwd</url>\n"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a <url> \"file:///etc/passwd\"" + kNoUrl}},
-      {"DataUrlInADossier", dossier_with("    <url>data:text/html,x</url>\n"),
+      {"DataUrlInADossier",
+       dossier_with("    <url>data:text/html,x</url>\n"),
        {"t.xml:4:5: error: <dossier> \"dos-a\" has a <url> \"data:text/html,x\"" + kNoUrl}},
 
       // Fiches
-      {"MissingFicheType", export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n  </fiche>\n"),
+      {"MissingFicheType",
+       export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n  </fiche>\n"),
        {"t.xml:2:3: error: <fiche> \"fic-a\" has no <type>"}},
       {"UnknownFicheType",
        export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n    <type>essay</type>\n  </fiche>\n"),
@@ -673,33 +680,46 @@ std::vector<FaultCase> version_2_cases() {
       {"ProjectTypeInAFiche",
        export_v2("  <fiche id=\"fic-a\">\n    <title>T</title>\n    <type>mooc</type>\n  </fiche>\n"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has an unknown type \"mooc\" (expected one of: " + kFicheTypes + ")"}},
-      {"DateWithSlashes", fiche_dated("14/03/2017"),
+      {"DateWithSlashes",
+       fiche_dated("14/03/2017"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"14/03/2017\"" + kNoDate}},
-      {"DateWithOneDigitMonth", fiche_dated("2017-3-14"),
+      {"DateWithOneDigitMonth",
+       fiche_dated("2017-3-14"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-3-14\"" + kNoDate}},
-      {"DateWithATime", fiche_dated("2017-03-14T10:00"),
+      {"DateWithATime",
+       fiche_dated("2017-03-14T10:00"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-03-14T10:00\"" + kNoDate}},
-      {"DateOfAYearTooEarly", fiche_dated("0999-05"),
+      {"DateOfAYearTooEarly",
+       fiche_dated("0999-05"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"0999-05\" with a year outside 1000 to 2999"}},
-      {"DateOfAYearTooLate", fiche_dated("3000"),
+      {"DateOfAYearTooLate",
+       fiche_dated("3000"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"3000\" with a year outside 1000 to 2999"}},
-      {"DateOfMonth13", fiche_dated("2017-13"),
+      {"DateOfMonth13",
+       fiche_dated("2017-13"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-13\", which does not exist (months are 01 to 12)"}},
-      {"DateOfMonth00", fiche_dated("2017-00-10"),
+      {"DateOfMonth00",
+       fiche_dated("2017-00-10"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-00-10\", which does not exist (months are 01 to 12)"}},
-      {"February29OfACommonYear", fiche_dated("2019-02-29"),
+      {"February29OfACommonYear",
+       fiche_dated("2019-02-29"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2019-02-29\", which does not exist (2019-02 has 28 days)"}},
-      {"February29Of1900", fiche_dated("1900-02-29"),
+      {"February29Of1900",
+       fiche_dated("1900-02-29"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"1900-02-29\", which does not exist (1900-02 has 28 days)"}},
-      {"April31", fiche_dated("2017-04-31"),
+      {"April31",
+       fiche_dated("2017-04-31"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-04-31\", which does not exist (2017-04 has 30 days)"}},
-      {"Day00", fiche_dated("2017-01-00"),
+      {"Day00",
+       fiche_dated("2017-01-00"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a date \"2017-01-00\", which does not exist (2017-01 has 31 days)"}},
       {"EmptyDate", fiche_dated(" "), {"t.xml:4:5: error: <fiche> \"fic-a\" has an empty <date>"}},
-      {"AuthorWithRefAndText", fiche_with("    <authors><author ref=\"per-a\">Ana</author></authors>\n"),
+      {"AuthorWithRefAndText",
+       fiche_with("    <authors><author ref=\"per-a\">Ana</author></authors>\n"),
        {"t.xml:4:14: error: <fiche> \"fic-a\" has an <author> with both a ref and text (a person's ref or a name, "
         "not both)"}},
-      {"AuthorWithNeither", fiche_with("    <authors><author/><author> </author></authors>\n"),
+      {"AuthorWithNeither",
+       fiche_with("    <authors><author/><author> </author></authors>\n"),
        {"t.xml:4:14: error: <fiche> \"fic-a\" has an <author> with neither a ref nor text (a person's ref or a name)",
         "t.xml:4:23: error: <fiche> \"fic-a\" has an <author> with neither a ref nor text (a person's ref or a "
         "name)"}},
@@ -708,7 +728,8 @@ std::vector<FaultCase> version_2_cases() {
                   "    </authors>\n"),
        {"t.xml:5:7: error: <fiche> \"fic-a\" has a <author> with an invalid ref \"Per A\"",
         "t.xml:6:7: error: <fiche> \"fic-a\" has an unknown attribute role on <author>"}},
-      {"LongFreeTextAuthor", fiche_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
+      {"LongFreeTextAuthor",
+       fiche_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
        {"t.xml:4:14: error: <fiche> \"fic-a\" has a <author> longer than the limit of 200 characters"}},
       {"EmptyListsOfAFiche",
        fiche_with("    <authors/>\n    <dossiers/>\n    <links/>\n    <descriptors> </descriptors>\n    <places/>\n"
@@ -732,7 +753,8 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:4:21: error: <fiche> \"fic-a\" has an unknown attribute role on <place>",
         "t.xml:4:51: error: <fiche> \"fic-a\" has content inside <place>, which takes attributes only",
         "t.xml:5:5: error: <fiche> \"fic-a\" has a <translation-of> with an invalid ref \"FIC\""}},
-      {"TranslationOfWithoutRef", fiche_with("    <translation-of/>\n"),
+      {"TranslationOfWithoutRef",
+       fiche_with("    <translation-of/>\n"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a <translation-of> without ref"}},
       {"RepeatedTranslationOfAndDate",
        fiche_with("    <translation-of ref=\"fic-b\"/>\n    <date>2017</date>\n    <translation-of ref=\"fic-c\"/>\n"
@@ -746,15 +768,19 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:5:5: error: <fiche> \"fic-a\" has an unknown element <category>",
         "t.xml:6:5: error: <fiche> \"fic-a\" has an unknown element <coordinator>",
         "t.xml:7:5: error: <fiche> \"fic-a\" has an unknown element <year>"}},
-      {"EmptySource", fiche_with("    <source> </source>\n"),
+      {"EmptySource",
+       fiche_with("    <source> </source>\n"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has an empty <source>"}},
-      {"LongSource", fiche_with("    <source>" + std::string(1001, 's') + "</source>\n"),
+      {"LongSource",
+       fiche_with("    <source>" + std::string(1001, 's') + "</source>\n"),
        {"t.xml:4:5: error: <fiche> \"fic-a\" has a <source> longer than the limit of 1000 characters"}},
-      {"UnknownAttributeOfAFiche", fiche_with("", R"(id="fic-a" type="case")"),
+      {"UnknownAttributeOfAFiche",
+       fiche_with("", R"(id="fic-a" type="case")"),
        {"t.xml:2:3: error: <fiche> \"fic-a\" has an unknown attribute type"}},
 
       // Dossiers
-      {"DossierWithoutPeriod", export_v2("  <dossier id=\"dos-a\">\n    <title>T</title>\n  </dossier>\n"),
+      {"DossierWithoutPeriod",
+       export_v2("  <dossier id=\"dos-a\">\n    <title>T</title>\n  </dossier>\n"),
        {"t.xml:2:3: error: <dossier> \"dos-a\" has no <period>"}},
       {"DossierPeriodEndsBeforeItStarts",
        export_v2("  <dossier id=\"dos-a\">\n    <title>T</title>\n    <period start=\"2018\" end=\"2017\"/>\n"
@@ -768,7 +794,8 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:4:45: error: <dossier> \"dos-a\" has an unknown element <participant> in <partners>",
         "t.xml:5:5: error: <dossier> \"dos-a\" has a <coordinator> without ref",
         "t.xml:6:5: error: <dossier> \"dos-a\" has more than one <coordinator>"}},
-      {"CoordinatorWithContent", dossier_with("    <coordinator ref=\"per-a\">Ana</coordinator>\n"),
+      {"CoordinatorWithContent",
+       dossier_with("    <coordinator ref=\"per-a\">Ana</coordinator>\n"),
        {"t.xml:4:5: error: <dossier> \"dos-a\" has content inside <coordinator>, which takes attributes only"}},
       {"ElementsOfOtherKindsInADossier",
        dossier_with("    <type>dossier</type>\n    <participants><participant ref=\"org-a\"/></participants>\n"
@@ -779,7 +806,8 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:7:5: error: <dossier> \"dos-a\" has an unknown element <links>"}},
 
       // Persons
-      {"PersonWithoutName", export_v2("  <person id=\"per-a\">\n    <affiliation ref=\"org-a\"/>\n  </person>\n"),
+      {"PersonWithoutName",
+       export_v2("  <person id=\"per-a\">\n    <affiliation ref=\"org-a\"/>\n  </person>\n"),
        {"t.xml:2:3: error: <person> \"per-a\" has no <name>"}},
       {"PersonWithTwoAffiliations",
        export_v2("  <person id=\"per-a\"><name>N</name>\n    <affiliation ref=\"org-a\"/>\n"
@@ -792,9 +820,11 @@ std::vector<FaultCase> version_2_cases() {
         "t.xml:3:5: error: <person> \"per-a\" has an unknown attribute organisation on <affiliation>",
         "t.xml:3:5: error: <person> \"per-a\" has a <affiliation> without ref",
         "t.xml:4:5: error: <person> \"per-a\" has an unknown element <label>"}},
-      {"LongPersonName", export_v2("  <person id=\"per-a\"><name>" + std::string(201, 'n') + "</name></person>\n"),
+      {"LongPersonName",
+       export_v2("  <person id=\"per-a\"><name>" + std::string(201, 'n') + "</name></person>\n"),
        {"t.xml:2:22: error: <person> \"per-a\" has a <name> longer than the limit of 200 characters"}},
-      {"PersonWithoutId", export_v2("  <person><name>N</name></person>\n"),
+      {"PersonWithoutId",
+       export_v2("  <person><name>N</name></person>\n"),
        {"t.xml:2:3: error: <person> has no id attribute"}},
 
       // Descriptors and labels
@@ -802,7 +832,8 @@ std::vector<FaultCase> version_2_cases() {
        descriptor_with("    <label xml:lang=\"fr\">L</label>\n", R"(id="dsc-a" family="economy")"),
        {"t.xml:2:3: error: <descriptor> \"dsc-a\" has an unknown family \"economy\" (expected one of: territory, "
         "governance)"}},
-      {"DescriptorWithoutLabel", descriptor_with("    <related ref=\"dsc-b\"/>\n"),
+      {"DescriptorWithoutLabel",
+       descriptor_with("    <related ref=\"dsc-b\"/>\n"),
        {"t.xml:2:3: error: <descriptor> \"dsc-a\" has no <label>"}},
       {"DuplicateLabelLanguage",
        descriptor_with("    <label xml:lang=\"fr\">budget participatif</label>\n"
@@ -832,28 +863,37 @@ std::vector<FaultCase> version_2_cases() {
        {"t.xml:4:5: error: <descriptor> \"dsc-a\" has an unknown element <descriptors>"}},
 
       // Places
-      {"PlaceWithoutLevel", place_with(R"(id="plc-a" parent="plc-fr")"),
+      {"PlaceWithoutLevel",
+       place_with(R"(id="plc-a" parent="plc-fr")"),
        {"t.xml:2:3: error: <place> \"plc-a\" has no level attribute (expected one of: continent, country, region, "
         "city)"}},
-      {"UnknownPlaceLevel", place_with(R"(id="plc-a" level="town" parent="plc-fr")"),
+      {"UnknownPlaceLevel",
+       place_with(R"(id="plc-a" level="town" parent="plc-fr")"),
        {"t.xml:2:3: error: <place> \"plc-a\" has an unknown level \"town\" (expected one of: continent, country, "
         "region, city)"}},
-      {"CountryWithoutCode", place_with(R"(id="plc-fr" level="country" parent="plc-europe")"),
+      {"CountryWithoutCode",
+       place_with(R"(id="plc-fr" level="country" parent="plc-europe")"),
        {"t.xml:2:3: error: <place> \"plc-fr\" has no code attribute (a country needs its ISO 3166 alpha-2 code)"}},
-      {"CodeOnACity", place_with(R"(id="plc-lyon" level="city" code="FR" parent="plc-fr")"),
+      {"CodeOnACity",
+       place_with(R"(id="plc-lyon" level="city" code="FR" parent="plc-fr")"),
        {"t.xml:2:3: error: <place> \"plc-lyon\" has a code attribute, which only a country takes (its level is "
         "city)"}},
-      {"UnknownIsoCode", place_with(R"(id="plc-zz" level="country" code="ZZ" parent="plc-europe")"),
+      {"UnknownIsoCode",
+       place_with(R"(id="plc-zz" level="country" code="ZZ" parent="plc-europe")"),
        {"t.xml:2:3: error: <place> \"plc-zz\" has a code \"ZZ\" that is no country's ISO 3166 alpha-2 code"}},
-      {"LowerCaseIsoCode", place_with(R"(id="plc-fr" level="country" code="fr" parent="plc-europe")"),
+      {"LowerCaseIsoCode",
+       place_with(R"(id="plc-fr" level="country" code="fr" parent="plc-europe")"),
        {"t.xml:2:3: error: <place> \"plc-fr\" has a code \"fr\" that is not an ISO 3166 alpha-2 code (two capital "
         "letters)"}},
-      {"ContinentWithParent", place_with(R"(id="plc-europe" level="continent" parent="plc-world")"),
+      {"ContinentWithParent",
+       place_with(R"(id="plc-europe" level="continent" parent="plc-world")"),
        {"t.xml:2:3: error: <place> \"plc-europe\" has a parent attribute, which a continent does not take"}},
-      {"RegionWithoutParent", place_with(R"(id="plc-ile-de-france" level="region")"),
+      {"RegionWithoutParent",
+       place_with(R"(id="plc-ile-de-france" level="region")"),
        {"t.xml:2:3: error: <place> \"plc-ile-de-france\" has no parent attribute (only a continent has none; a "
         "region is inside another place)"}},
-      {"InvalidParent", place_with(R"(id="plc-lyon" level="city" parent="Plc FR")"),
+      {"InvalidParent",
+       place_with(R"(id="plc-lyon" level="city" parent="Plc FR")"),
        {"t.xml:2:3: error: <place> \"plc-lyon\" has an invalid parent \"Plc FR\" (expected lower-case letters, "
         "digits and '-', at most 64)"}},
       {"PlaceWithRelatedAndNoLabel",
@@ -898,8 +938,9 @@ const std::string kUtf8Only = "; citego-index reads UTF-8 only (convert it, e.g.
 const std::string kDeclaredOther =
     "; citego-index reads UTF-8, ISO-8859-1 and Windows-1252 (convert it, e.g. with iconv -f ";
 const std::string kNotAllowed = ", which XML does not allow";
-const std::string kTooLong = " longer than 1048576 bytes (the limit of one text node or attribute value; see "
-                             "schema/README.md)";
+const std::string kTooLong =
+    " longer than 1048576 bytes (the limit of one text node or attribute value; see "
+    "schema/README.md)";
 
 std::vector<FaultCase> strict_xml_cases() {
   return {
@@ -907,20 +948,28 @@ std::vector<FaultCase> strict_xml_cases() {
        export_of(kDocument) + "<citego-export version=\"1\" xml:lang=\"fr\">\n" +
            "  <resource id=\"res-b\"><title>B</title></resource>\n</citego-export>\n",
        {"t.xml:4:1: error: malformed XML: a second root element <citego-export> (an export has one root element)"}},
-      {"TextAfterTheRoot", export_of(kDocument) + "  more\n",
+      {"TextAfterTheRoot",
+       export_of(kDocument) + "  more\n",
        {"t.xml:4:3: error: malformed XML: text after the root element"}},
-      {"TextBeforeTheRoot", "x" + export_of(kDocument), {"t.xml:1:1: error: malformed XML: text before the root element"}},
-      {"EndTagAfterTheRoot", export_of(kDocument) + "</citego-export>\n",
+      {"TextBeforeTheRoot",
+       "x" + export_of(kDocument),
+       {"t.xml:1:1: error: malformed XML: text before the root element"}},
+      {"EndTagAfterTheRoot",
+       export_of(kDocument) + "</citego-export>\n",
        {"t.xml:4:1: error: malformed XML: an end tag </citego-export> with no element open"}},
-      {"XmlDeclarationAfterTheRoot", export_of(kDocument) + "<?xml version=\"1.0\"?>\n",
+      {"XmlDeclarationAfterTheRoot",
+       export_of(kDocument) + "<?xml version=\"1.0\"?>\n",
        {"t.xml:4:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
-      {"XmlDeclarationAfterWhiteSpace", "\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+      {"XmlDeclarationAfterWhiteSpace",
+       "\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + export_of(kDocument),
        {"t.xml:2:1: error: malformed XML: an XML declaration that is not at the start of the file"}},
-      {"Doctype", "<!DOCTYPE citego-export>\n" + export_of(kDocument),
+      {"Doctype",
+       "<!DOCTYPE citego-export>\n" + export_of(kDocument),
        {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
         "declarations)"}},
       {"EntityExpansion",
-       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n  <!ENTITY lol2 \"&lol;&lol;&lol;\">\n]>\n" +
+       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n  <!ENTITY lol2 "
+       "\"&lol;&lol;&lol;\">\n]>\n" +
            titled("&lol2;"),
        {"t.xml:2:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
         "declarations)"}},
@@ -928,84 +977,119 @@ std::vector<FaultCase> strict_xml_cases() {
        "<!DOCTYPE citego-export [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n" + titled("&xxe;"),
        {"t.xml:1:1: error: a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
         "declarations)"}},
-      {"UndeclaredEntity", titled("&lol9;"),
+      {"UndeclaredEntity",
+       titled("&lol9;"),
        {"t.xml:2:31: error: malformed XML: undeclared entity &lol9; (an export may use &lt; &gt; &amp; &quot; &apos; "
         "and character references only)"}},
-      {"AmpersandThatStartsNoReference", titled("Tom & Jerry"),
+      {"AmpersandThatStartsNoReference",
+       titled("Tom & Jerry"),
        {"t.xml:2:35: error: malformed XML: '&' that starts no entity or character reference (write &amp;)"}},
-      {"MalformedCharacterReference", titled("&#x;"),
+      {"MalformedCharacterReference",
+       titled("&#x;"),
        {"t.xml:2:31: error: malformed XML: a malformed character reference (expected &#digits; or &#xhex-digits;)"}},
-      {"NulCharacterReference", titled("A&#0;B"),
+      {"NulCharacterReference",
+       titled("A&#0;B"),
        {"t.xml:2:32: error: malformed XML: character reference &#0; is not a character XML allows"}},
-      {"ControlCharacterReference", titled("&#x1B;[31m"),
+      {"ControlCharacterReference",
+       titled("&#x1B;[31m"),
        {"t.xml:2:31: error: malformed XML: character reference &#x1B; is not a character XML allows"}},
-      {"NonCharacterReference", titled("&#xFFFE;"),
+      {"NonCharacterReference",
+       titled("&#xFFFE;"),
        {"t.xml:2:31: error: malformed XML: character reference &#xFFFE; is not a character XML allows"}},
-      {"SurrogateReference", titled("&#55296;"),
+      {"SurrogateReference",
+       titled("&#55296;"),
        {"t.xml:2:31: error: malformed XML: character reference &#55296; is not a character XML allows"}},
-      {"ReferenceBeyondUnicode", titled("&#x110000;"),
+      {"ReferenceBeyondUnicode",
+       titled("&#x110000;"),
        {"t.xml:2:31: error: malformed XML: character reference &#x110000; is not a character XML allows"}},
-      {"ReferenceInAnAttribute", export_of("  <resource id=\"res-&#1;\"><title>T</title></resource>\n"),
+      {"ReferenceInAnAttribute",
+       export_of("  <resource id=\"res-&#1;\"><title>T</title></resource>\n"),
        {"t.xml:2:21: error: malformed XML: character reference &#1; is not a character XML allows"}},
-      {"RawControlCharacter", titled("a\x1B[31mred"),
+      {"RawControlCharacter",
+       titled("a\x1B[31mred"),
        {"t.xml:2:32: error: malformed XML: control character U+001B" + kNotAllowed}},
-      {"RawNul", titled(std::string("a\0b", 3)), {"t.xml:2:32: error: malformed XML: control character U+0000" + kNotAllowed}},
+      {"RawNul",
+       titled(std::string("a\0b", 3)),
+       {"t.xml:2:32: error: malformed XML: control character U+0000" + kNotAllowed}},
       {"RawNonCharacter", titled("\xEF\xBF\xBF"), {"t.xml:2:31: error: malformed XML: character U+FFFF" + kNotAllowed}},
-      {"RawControlCharacterInAComment", export_of("  <!-- \x07 -->\n" + kDocument),
+      {"RawControlCharacterInAComment",
+       export_of("  <!-- \x07 -->\n" + kDocument),
        {"t.xml:2:8: error: malformed XML: control character U+0007" + kNotAllowed}},
-      {"InvalidUtf8InAnAttribute", export_of("  <resource id=\"res-\xFF\"><title>T</title></resource>\n"),
+      {"InvalidUtf8InAnAttribute",
+       export_of("  <resource id=\"res-\xFF\"><title>T</title></resource>\n"),
        {"t.xml:2:21: error: malformed XML: invalid UTF-8"}},
-      {"OverlongUtf8InAComment", export_of("  <!-- \xC0\xAF -->\n" + kDocument),
+      {"OverlongUtf8InAComment",
+       export_of("  <!-- \xC0\xAF -->\n" + kDocument),
        {"t.xml:2:8: error: malformed XML: invalid UTF-8"}},
-      {"EncodedSurrogateInAnElementName", export_of("  <resource\xED\xA0\x80 id=\"res-a\"/>\n"),
+      {"EncodedSurrogateInAnElementName",
+       export_of("  <resource\xED\xA0\x80 id=\"res-a\"/>\n"),
        {"t.xml:2:12: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
         "/>)"}},
-      {"ShiftJisDeclared", "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n" + export_of(kDocument),
+      {"ShiftJisDeclared",
+       "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n" + export_of(kDocument),
        {"t.xml:1:1: error: declares encoding \"Shift_JIS\"" + kDeclaredOther + "Shift_JIS -t UTF-8)"}},
-      {"Utf16Declared", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument),
+      {"Utf16Declared",
+       "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument),
        {"t.xml:1:1: error: declares encoding \"UTF-16\"" + kDeclaredOther + "UTF-16 -t UTF-8)"}},
       // Converted, then read: a fault is located in the file as it is (columns in characters).
-      {"Latin1DeclaredIsRead", "<?xml version=\"1.0\" encoding=\"latin1\"?>\n" + export_of(kDocument),
-       {}, {"res-a"}},
-      {"Latin1FaultAfterAccents", "<?xml version='1.0' encoding='ISO-8859-1' standalone='yes'?><citego-export "
+      {"Latin1DeclaredIsRead", "<?xml version=\"1.0\" encoding=\"latin1\"?>\n" + export_of(kDocument), {}, {"res-a"}},
+      {"Latin1FaultAfterAccents",
+       "<?xml version='1.0' encoding='ISO-8859-1' standalone='yes'?><citego-export "
        "version=\"1\" xml:lang=\"fr\"><organisation id=\"org-\xE9\"><name>Cit\xE9</name><kind>media</kind>"
        "</organisation></citego-export>",
        {"t.xml:1:102: error: <organisation> has an invalid id \"org-\xC3\xA9\" (expected lower-case letters, digits "
         "and '-', at most 64)"}},
-      {"Windows1252Undefined", "<?xml version=\"1.0\" encoding=\"CP1252\"?>\n<citego-export version=\"1\">\x80\x9D",
+      {"Windows1252Undefined",
+       "<?xml version=\"1.0\" encoding=\"CP1252\"?>\n<citego-export version=\"1\">\x80\x9D",
        {"t.xml:2:29: error: byte 0x9D is no character in Windows-1252, the encoding the file declares"}},
-      {"Utf16WithByteOrderMark", utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument), false, true),
+      {"Utf16WithByteOrderMark",
+       utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + export_of(kDocument), false, true),
        {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
-      {"Utf16WithoutByteOrderMark", utf16(export_of(kDocument), true, false),
+      {"Utf16WithoutByteOrderMark",
+       utf16(export_of(kDocument), true, false),
        {"t.xml:1:1: error: is UTF-16" + kUtf8Only + "UTF-16 -t UTF-8)"}},
-      {"XmlVersion11", "<?xml version=\"1.1\"?>\n" + export_of(kDocument),
+      {"XmlVersion11",
+       "<?xml version=\"1.1\"?>\n" + export_of(kDocument),
        {"t.xml:1:1: error: declares XML version \"1.1\"; exports are XML 1.0"}},
-      {"XmlDeclarationWithoutVersion", "<?xml encoding=\"UTF-8\"?>\n" + export_of(kDocument),
+      {"XmlDeclarationWithoutVersion",
+       "<?xml encoding=\"UTF-8\"?>\n" + export_of(kDocument),
        {"t.xml:1:1: error: malformed XML: a malformed XML declaration (expected <?xml version=\"1.0\" "
         "encoding=\"UTF-8\"?>)"}},
-      {"AttributeGivenTwice", export_of("  <resource id=\"res-a\" id=\"res-b\"><title>T</title></resource>\n"),
+      {"AttributeGivenTwice",
+       export_of("  <resource id=\"res-a\" id=\"res-b\"><title>T</title></resource>\n"),
        {"t.xml:2:24: error: malformed XML: attribute id given twice in <resource>"}},
-      {"LessThanInAnAttribute", export_of("  <resource id=\"a<b\"><title>T</title></resource>\n"),
+      {"LessThanInAnAttribute",
+       export_of("  <resource id=\"a<b\"><title>T</title></resource>\n"),
        {"t.xml:2:18: error: malformed XML: '<' in an attribute value (write &lt;)"}},
-      {"LessThanThatStartsNoTag", titled("a < b"), {"t.xml:2:33: error: malformed XML: '<' that starts no tag (write &lt;)"}},
+      {"LessThanThatStartsNoTag",
+       titled("a < b"),
+       {"t.xml:2:33: error: malformed XML: '<' that starts no tag (write &lt;)"}},
       {"CdataEndInText", titled("a ]]> b"), {"t.xml:2:33: error: malformed XML: \"]]>\" in text (write ]]&gt;)"}},
-      {"DoubleHyphenInAComment", export_of("  <!-- a -- b -->\n" + kDocument),
+      {"DoubleHyphenInAComment",
+       export_of("  <!-- a -- b -->\n" + kDocument),
        {"t.xml:2:10: error: malformed XML: \"--\" inside a comment"}},
-      {"UnclosedComment", export_of("  <!-- a\n" + kDocument),
+      {"UnclosedComment",
+       export_of("  <!-- a\n" + kDocument),
        {"t.xml:2:3: error: malformed XML: a comment that is not closed (expected -->)"}},
-      {"CdataOutsideTheRoot", export_of(kDocument) + "<![CDATA[x]]>\n",
+      {"CdataOutsideTheRoot",
+       export_of(kDocument) + "<![CDATA[x]]>\n",
        {"t.xml:4:1: error: malformed XML: a CDATA section outside the root element"}},
-      {"UnclosedAttributeValue", export_of("  <resource id=\"res-a><title>T</title></resource>\n"),
+      {"UnclosedAttributeValue",
+       export_of("  <resource id=\"res-a><title>T</title></resource>\n"),
        {"t.xml:2:16: error: malformed XML: an attribute value that is not closed"}},
-      {"UnclosedStartTag", export_of("  <resource id=\"res-a\""),
+      {"UnclosedStartTag",
+       export_of("  <resource id=\"res-a\""),
        {"t.xml:2:23: error: malformed XML: unexpected character in <resource> (expected a space, an attribute, > or "
         "/>)"}},
-      {"HugeTextNode", titled(std::string(citego::kMaxTextNodeBytes + 1, 'a')),
+      {"HugeTextNode",
+       titled(std::string(citego::kMaxTextNodeBytes + 1, 'a')),
        {"t.xml:2:31: error: a text node" + kTooLong}},
-      {"HugeCdataSection", titled("<![CDATA[" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "]]>"),
+      {"HugeCdataSection",
+       titled("<![CDATA[" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "]]>"),
        {"t.xml:2:31: error: a text node" + kTooLong}},
       {"HugeAttributeValue",
-       export_of("  <resource id=\"" + std::string(citego::kMaxTextNodeBytes + 1, 'a') + "\"><title>T</title></resource>\n"),
+       export_of("  <resource id=\"" + std::string(citego::kMaxTextNodeBytes + 1, 'a') +
+                 "\"><title>T</title></resource>\n"),
        {"t.xml:2:16: error: an attribute value" + kTooLong}},
   };
 }
@@ -1016,11 +1100,13 @@ INSTANTIATE_TEST_SUITE_P(StrictXml, ParseExportFault, ::testing::ValuesIn(strict
 TEST(ParseExport, ReadsWhatXmlAllows) {
   // A byte order mark, a full declaration, comments and processing instructions outside the root, the five
   // predefined entities, character references, CDATA, single quotes, and characters above U+FFFF.
-  const std::string xml = "\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- before -->\n"
-                          "<?citego keep?>\n" +
-                          export_of("  <resource id='res-a'><title>&lt;a&gt; &amp; &quot;b&apos; &#233;&#xE9;&#x1F600; "
-                                    "<![CDATA[<c> & ]]]]>\xF0\x9F\x98\x80</title></resource>\n") +
-                          "<!-- after --><?after?>\n";
+  const std::string xml =
+      "\xEF\xBB\xBF<?xml version='1.0' encoding='utf-8' standalone='yes'?>\n<!-- before -->\n"
+      "<?citego keep?>\n" +
+      export_of(
+          "  <resource id='res-a'><title>&lt;a&gt; &amp; &quot;b&apos; &#233;&#xE9;&#x1F600; "
+          "<![CDATA[<c> & ]]]]>\xF0\x9F\x98\x80</title></resource>\n") +
+      "<!-- after --><?after?>\n";
   const ExportRecord record = only_record(xml);
   EXPECT_EQ(record.id, "res-a");
   EXPECT_EQ(record.title, "<a> & \"b' éé\xF0\x9F\x98\x80 <c> & ]]\xF0\x9F\x98\x80");
@@ -1041,7 +1127,8 @@ const std::string kCut = std::string(80, 'A') + "…";
 
 std::vector<FaultCase> limit_cases() {
   return {
-      {"LongTitle", titled(accents(1001)),
+      {"LongTitle",
+       titled(accents(1001)),
        {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1000 characters"}},
       {"LongName",
        export_of("  <organisation id=\"org-a\">\n    <name>" + std::string(1001, 'n') +
@@ -1051,29 +1138,35 @@ std::vector<FaultCase> limit_cases() {
        export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <acronym>" + std::string(101, 'A') +
                  "</acronym>\n    <kind>media</kind>\n  </organisation>\n"),
        {"t.xml:4:5: error: <organisation> \"org-a\" has a <acronym> longer than the limit of 100 characters"}},
-      {"LongUrl", resource_with("    <url>https://example.org/" + std::string(1981, 'u') + "</url>\n"),
+      {"LongUrl",
+       resource_with("    <url>https://example.org/" + std::string(1981, 'u') + "</url>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has a <url> longer than the limit of 2000 characters"}},
-      {"LongSummary", resource_with("    <summary>" + accents(10001) + "</summary>\n"),
+      {"LongSummary",
+       resource_with("    <summary>" + accents(10001) + "</summary>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has a <summary> longer than the limit of 10000 characters"}},
       {"LongDescription",
        export_of("  <organisation id=\"org-a\">\n    <name>N</name>\n    <kind>media</kind>\n    <description>" +
                  std::string(10001, 'd') + "</description>\n  </organisation>\n"),
        {"t.xml:5:5: error: <organisation> \"org-a\" has a <description> longer than the limit of 10000 characters"}},
-      {"LongBody", resource_with("    <body>" + std::string(100001, 'b') + "</body>\n"),
+      {"LongBody",
+       resource_with("    <body>" + std::string(100001, 'b') + "</body>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has a <body> longer than the limit of 100000 characters"}},
-      {"LongAuthor", resource_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
+      {"LongAuthor",
+       resource_with("    <authors><author>" + std::string(201, 'a') + "</author></authors>\n"),
        {"t.xml:4:14: error: <resource> \"res-a\" has a <author> longer than the limit of 200 characters"}},
-      {"LongKeyword", resource_with("    <keywords><keyword>" + std::string(201, 'k') + "</keyword></keywords>\n"),
+      {"LongKeyword",
+       resource_with("    <keywords><keyword>" + std::string(201, 'k') + "</keyword></keywords>\n"),
        {"t.xml:4:15: error: <resource> \"res-a\" has a <keyword> longer than the limit of 200 characters"}},
       {"LongRole",
        export_of("  <project id=\"prj-a\"><title>T</title><type>mooc</type><period start=\"2016\"/>\n"
-                 "    <participants><participant ref=\"org-a\" role=\"" + std::string(101, 'r') +
-                 "\"/></participants></project>\n"),
+                 "    <participants><participant ref=\"org-a\" role=\"" +
+                 std::string(101, 'r') + "\"/></participants></project>\n"),
        {"t.xml:3:19: error: <project> \"prj-a\" has a role longer than the limit of 100 characters on <participant>"}},
       {"TextOverAMebibyteInParts",
        titled("<![CDATA[" + std::string(600000, 'a') + "]]><![CDATA[" + std::string(600000, 'a') + "]]>"),
        {"t.xml:2:24: error: <resource> \"res-a\" has a <title> longer than the limit of 1048576 bytes"}},
-      {"LongInvalidIdIsCut", resource_with("", "id=\"" + std::string(200, 'A') + "\""),
+      {"LongInvalidIdIsCut",
+       resource_with("", "id=\"" + std::string(200, 'A') + "\""),
        {"t.xml:2:3: error: <resource> has an invalid id \"" + kCut +
         "\" (expected lower-case letters, digits and '-', at most 64)"}},
       {"LongUnknownValueIsCut",
@@ -1081,9 +1174,11 @@ std::vector<FaultCase> limit_cases() {
                  "</kind>\n  </organisation>\n"),
        {"t.xml:4:5: error: <organisation> \"org-a\" has an unknown kind \"" + kCut + "\" (expected one of: " + kKinds +
         ")"}},
-      {"LongUnknownElementIsCut", resource_with("    <" + std::string(81, 'A') + "/>\n"),
+      {"LongUnknownElementIsCut",
+       resource_with("    <" + std::string(81, 'A') + "/>\n"),
        {"t.xml:4:5: error: <resource> \"res-a\" has an unknown element <" + kCut + ">"}},
-      {"ControlCharactersAreShownEscaped", resource_with("", "id=\"a&#10;b&#9;&#x85;\""),
+      {"ControlCharactersAreShownEscaped",
+       resource_with("", "id=\"a&#10;b&#9;&#x85;\""),
        {"t.xml:2:3: error: <resource> has an invalid id \"a\\nb\\t\\u0085\" (expected lower-case letters, digits and "
         "'-', at most 64)"}},
       {"TextInsideParticipants",
@@ -1131,19 +1226,19 @@ TEST(ParseExport, DropsFaultyDocumentsKeepsTheirSiblingsAndReportsEveryFault) {
 )");
   const ParsedExport parsed = parse(xml);
   EXPECT_EQ(ids_of(parsed), (std::vector<std::string>{"org-ok", "res-ok", "prj-ok"}));
-  EXPECT_EQ(messages_of(parsed),
-            (std::vector<std::string>{
-                "t.xml:8:5: error: <organisation> \"org-bad\" has an unknown kind \"ngo\" (expected one of: " + kKinds +
-                    ")",
-                "t.xml:9:5: error: <organisation> \"org-bad\" has a country \"France\" that is not an ISO 3166 alpha-2 "
-                "code (two capital letters)",
-                "t.xml:13:5: error: <project> \"prj-bad\" has an unknown type \"webinar\" (expected one of: dossier, "
-                "mooc, showcase)",
-                "t.xml:14:5: error: <project> \"prj-bad\" has a period that ends (2016) before it starts (2018)",
-                "t.xml:20:3: error: <resource> has an invalid id \"Res-Bad\" (expected lower-case letters, digits and "
-                "'-', at most 64)",
-                "t.xml:20:3: error: <resource> has no <title>",
-            }));
+  EXPECT_EQ(
+      messages_of(parsed),
+      (std::vector<std::string>{
+          "t.xml:8:5: error: <organisation> \"org-bad\" has an unknown kind \"ngo\" (expected one of: " + kKinds + ")",
+          "t.xml:9:5: error: <organisation> \"org-bad\" has a country \"France\" that is not an ISO 3166 alpha-2 "
+          "code (two capital letters)",
+          "t.xml:13:5: error: <project> \"prj-bad\" has an unknown type \"webinar\" (expected one of: dossier, "
+          "mooc, showcase)",
+          "t.xml:14:5: error: <project> \"prj-bad\" has a period that ends (2016) before it starts (2018)",
+          "t.xml:20:3: error: <resource> has an invalid id \"Res-Bad\" (expected lower-case letters, digits and "
+          "'-', at most 64)",
+          "t.xml:20:3: error: <resource> has no <title>",
+      }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1176,7 +1271,9 @@ TEST(ParseExport, LocatesEveryDocumentOfAMinifiedExport) {
 // ---------------------------------------------------------------------------------------------------------------
 // Files
 
-std::string source_path(std::string_view relative) { return std::string(CITEGO_SOURCE_DIR) + "/" + std::string(relative); }
+std::string source_path(std::string_view relative) {
+  return std::string(CITEGO_SOURCE_DIR) + "/" + std::string(relative);
+}
 
 // The bytes of a file of the source tree.
 std::string read_source(std::string_view relative) {
@@ -1188,9 +1285,9 @@ std::string read_source(std::string_view relative) {
 TEST(ParseExport, AVersion2FileHoldsVersion1DocumentsAsTheyWere) {
   // Every version 1 export of the corpus reads the same records when its root says version="2" (the same length,
   // so the same locations), and alongside a version 2 file in one run.
-  for (const std::string relative : {"corpus/fixtures/version1/citego-partners.xml",
-                                     "corpus/fixtures/multilingual/governance-en-es.xml",
-                                     "corpus/fixtures/multilingual/territoires-fr-pt.xml"}) {
+  for (const std::string relative :
+       {"corpus/fixtures/version1/citego-partners.xml", "corpus/fixtures/multilingual/governance-en-es.xml",
+        "corpus/fixtures/multilingual/territoires-fr-pt.xml"}) {
     const std::string text = read_source(relative);
     const std::size_t version = text.find("version=\"1\" xml:lang");
     ASSERT_NE(version, std::string::npos) << relative;
@@ -1244,10 +1341,10 @@ TEST(ReadExportFile, ReadsTheVersion2FixtureInARunWithVersion1Files) {
   EXPECT_EQ(run[0].records.size(), 5u);
   EXPECT_EQ(run[2].records.size(), 5u);
   EXPECT_TRUE(run[0].entries.empty());
-  EXPECT_EQ(ids_of(run[1]), (std::vector<std::string>{"org-fx-escuela-barrios", "prj-fx-mooc-presupuestos",
-                                                      "res-fx-guia-presupuestos", "dos-fx-presupuestos-barrios",
-                                                      "fic-fx-villa-presupuesto-es", "fic-fx-villa-presupuesto-fr",
-                                                      "fic-fx-partage-savoirs"}));
+  EXPECT_EQ(ids_of(run[1]),
+            (std::vector<std::string>{"org-fx-escuela-barrios", "prj-fx-mooc-presupuestos", "res-fx-guia-presupuestos",
+                                      "dos-fx-presupuestos-barrios", "fic-fx-villa-presupuesto-es",
+                                      "fic-fx-villa-presupuesto-fr", "fic-fx-partage-savoirs"}));
   EXPECT_EQ(entry_ids_of(run[1]),
             (std::vector<std::string>{"per-fx-rosa-quispe", "per-fx-claire-moreau", "dsc-fx-participatory-budgeting",
                                       "dsc-fx-participatory-democracy", "dsc-fx-informal-settlements",

@@ -2,8 +2,6 @@
 // FacetCounter reads from the id slot, against brute force over the packed strings of every matching document, for a
 // database of one shard and for a database combined from two (which must be counted from the strings of the documents
 // the matcher gives: it gives each shard's documents under the shard's own docids).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -13,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <xapian.h>
 
 #include "citego/facet_counter.h"

@@ -1,11 +1,11 @@
 // End-to-end tests of the citego-index binary: the real corpus, every broken fixture, and failures that must leave
 // the live database exactly as it was.
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -16,10 +16,10 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
-#include "citego/index_builder.h"
 #include "broken_fixtures.h"
-#include "corpus_generator.h"
+#include "citego/index_builder.h"
 #include "citego/schema.h"
+#include "corpus_generator.h"
 #include "test_support.h"
 
 namespace citego::test {
@@ -57,8 +57,9 @@ TEST(IndexCli, ASubfolderGivenAsAnInputIsNotNamedAsSkipped) {
   TempDir dir;
   const RunResult r = index({"--db", dir / "citego.db", "corpus/", "corpus/library/"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(r.err.starts_with("citego-index: note: not read, being subfolders: corpus/fixtures corpus/generator "
-                                "(give a subfolder as an INPUT to read it)\ncitego-index: 130 documents ("))
+  EXPECT_TRUE(
+      r.err.starts_with("citego-index: note: not read, being subfolders: corpus/fixtures corpus/generator "
+                        "(give a subfolder as an INPUT to read it)\ncitego-index: 130 documents ("))
       << r.err;
 }
 
@@ -131,14 +132,14 @@ TEST_P(IndexCliBroken, ReportsEveryErrorAndLeavesTheDatabaseUnchanged) {
   const RunResult r = index(args, source_dir() + "/" + kBroken);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, GetParam().expected_err + "citego-index: " + (GetParam().expected_err.find('\n') ==
-                                                                     GetParam().expected_err.size() - 1
-                                                                 ? "1 error"
-                                                                 : std::to_string(std::count(
-                                                                       GetParam().expected_err.begin(),
-                                                                       GetParam().expected_err.end(), '\n')) +
-                                                                       " errors") +
-                        " in the inputs; " + db_ + " is unchanged\n");
+  EXPECT_EQ(
+      r.err,
+      GetParam().expected_err + "citego-index: " +
+          (GetParam().expected_err.find('\n') == GetParam().expected_err.size() - 1
+               ? "1 error"
+               : std::to_string(std::count(GetParam().expected_err.begin(), GetParam().expected_err.end(), '\n')) +
+                     " errors") +
+          " in the inputs; " + db_ + " is unchanged\n");
   ExpectUnchanged();
 }
 
@@ -159,58 +160,78 @@ INSTANTIATE_TEST_SUITE_P(
                    "and 2\n"},
         BrokenCase{{"missing-title.xml"},
                    "missing-title.xml:11:3: error: <project> \"prj-broken-missing-title\" has no <title>\n"},
-        BrokenCase{{"bad-kind.xml"}, "bad-kind.xml:8:5: error: <organisation> \"org-broken-kind\" has an unknown kind "
-                                     "\"ngo\" (expected one of: " + kKinds + ")\n"},
-        BrokenCase{{"bad-type.xml"}, "bad-type.xml:8:5: error: <project> \"prj-broken-type\" has an unknown type "
-                                     "\"webinar\" (expected one of: dossier, mooc, showcase)\n"},
-        BrokenCase{{"bad-period.xml"}, "bad-period.xml:9:5: error: <project> \"prj-broken-period\" has a period that "
-                                       "ends (2016) before it starts (2018)\n"},
-        BrokenCase{{"bad-year.xml"}, "bad-year.xml:9:5: error: <resource> \"res-broken-year\" has a year \"20x6\", "
-                                     "which is not a year (four digits, 1000 to 2999)\n"},
-        BrokenCase{{"bad-lang.xml"}, "bad-lang.xml:6:3: error: <organisation> \"org-broken-lang\" has an unsupported "
-                                     "language \"de\" (expected fr, en, es or pt)\n"},
-        BrokenCase{{"dangling-ref.xml"}, "dangling-ref.xml:11:7: error: <project> \"prj-broken-dangling-ref\" refers "
-                                         "to unknown organisation \"org-missing\"\n"},
-        BrokenCase{{"dangling-link.xml"}, "dangling-link.xml:11:7: error: <resource> \"res-broken-dangling-link\" "
-                                          "links to unknown document \"prj-missing\"\n"},
-        BrokenCase{{"duplicate-id-a.xml", "duplicate-id-b.xml"},
-                   "duplicate-id-b.xml:6:3: error: duplicate id \"org-dup\" (first defined at duplicate-id-a.xml:6:3)\n"},
+        BrokenCase{{"bad-kind.xml"},
+                   "bad-kind.xml:8:5: error: <organisation> \"org-broken-kind\" has an unknown kind "
+                   "\"ngo\" (expected one of: " +
+                       kKinds + ")\n"},
+        BrokenCase{{"bad-type.xml"},
+                   "bad-type.xml:8:5: error: <project> \"prj-broken-type\" has an unknown type "
+                   "\"webinar\" (expected one of: dossier, mooc, showcase)\n"},
+        BrokenCase{{"bad-period.xml"},
+                   "bad-period.xml:9:5: error: <project> \"prj-broken-period\" has a period that "
+                   "ends (2016) before it starts (2018)\n"},
+        BrokenCase{{"bad-year.xml"},
+                   "bad-year.xml:9:5: error: <resource> \"res-broken-year\" has a year \"20x6\", "
+                   "which is not a year (four digits, 1000 to 2999)\n"},
+        BrokenCase{{"bad-lang.xml"},
+                   "bad-lang.xml:6:3: error: <organisation> \"org-broken-lang\" has an unsupported "
+                   "language \"de\" (expected fr, en, es or pt)\n"},
+        BrokenCase{{"dangling-ref.xml"},
+                   "dangling-ref.xml:11:7: error: <project> \"prj-broken-dangling-ref\" refers "
+                   "to unknown organisation \"org-missing\"\n"},
+        BrokenCase{{"dangling-link.xml"},
+                   "dangling-link.xml:11:7: error: <resource> \"res-broken-dangling-link\" "
+                   "links to unknown document \"prj-missing\"\n"},
+        BrokenCase{
+            {"duplicate-id-a.xml", "duplicate-id-b.xml"},
+            "duplicate-id-b.xml:6:3: error: duplicate id \"org-dup\" (first defined at duplicate-id-a.xml:6:3)\n"},
         BrokenCase{{"duplicate-id-same-file.xml"},
                    "duplicate-id-same-file.xml:11:3: error: duplicate id \"org-dup-same\" (first defined at "
                    "duplicate-id-same-file.xml:6:3)\n"},
-        BrokenCase{{"unknown-element.xml"}, "unknown-element.xml:9:5: error: <organisation> "
-                                            "\"org-broken-unknown-element\" has an unknown element <phone>\n"},
+        BrokenCase{{"unknown-element.xml"},
+                   "unknown-element.xml:9:5: error: <organisation> "
+                   "\"org-broken-unknown-element\" has an unknown element <phone>\n"},
         BrokenCase{{"missing-id.xml"}, "missing-id.xml:6:3: error: <resource> has no id attribute\n"},
         BrokenCase{{"empty-name.xml"},
                    "empty-name.xml:7:5: error: <organisation> \"org-broken-empty-name\" has an empty <name>\n"},
-        BrokenCase{{"multiple-faults.xml"},
-                   "multiple-faults.xml:8:5: error: <organisation> \"org-broken-multi\" has an unknown kind \"ngo\" "
-                   "(expected one of: " + kKinds + ")\n"
-                   "multiple-faults.xml:13:5: error: <project> \"prj-broken-multi-type\" has an unknown type "
-                   "\"webinar\" (expected one of: dossier, mooc, showcase)\n"
-                   "multiple-faults.xml:25:7: error: <project> \"prj-broken-multi-ref\" refers to unknown organisation "
-                   "\"org-missing\"\n"},
-        BrokenCase{{"second-root.xml"}, "second-root.xml:12:1: error: malformed XML: a second root element "
-                                        "<citego-export> (an export has one root element)\n"},
-        BrokenCase{{"text-after-root.xml"}, "text-after-root.xml:12:1: error: malformed XML: text after the root "
-                                            "element\n"},
-        BrokenCase{{"misplaced-declaration.xml"}, "misplaced-declaration.xml:12:1: error: malformed XML: an XML "
-                                                  "declaration that is not at the start of the file\n"},
+        BrokenCase{
+            {"multiple-faults.xml"},
+            "multiple-faults.xml:8:5: error: <organisation> \"org-broken-multi\" has an unknown kind \"ngo\" "
+            "(expected one of: " +
+                kKinds +
+                ")\n"
+                "multiple-faults.xml:13:5: error: <project> \"prj-broken-multi-type\" has an unknown type "
+                "\"webinar\" (expected one of: dossier, mooc, showcase)\n"
+                "multiple-faults.xml:25:7: error: <project> \"prj-broken-multi-ref\" refers to unknown organisation "
+                "\"org-missing\"\n"},
+        BrokenCase{{"second-root.xml"},
+                   "second-root.xml:12:1: error: malformed XML: a second root element "
+                   "<citego-export> (an export has one root element)\n"},
+        BrokenCase{{"text-after-root.xml"},
+                   "text-after-root.xml:12:1: error: malformed XML: text after the root "
+                   "element\n"},
+        BrokenCase{{"misplaced-declaration.xml"},
+                   "misplaced-declaration.xml:12:1: error: malformed XML: an XML "
+                   "declaration that is not at the start of the file\n"},
         BrokenCase{{"entity-expansion.xml"}, "entity-expansion.xml:4:1: error: " + kNoDoctype + "\n"},
         BrokenCase{{"external-entity.xml"}, "external-entity.xml:4:1: error: " + kNoDoctype + "\n"},
         BrokenCase{{"undeclared-entity.xml"},
                    "undeclared-entity.xml:7:19: error: malformed XML: undeclared entity &lol9; (an export may use &lt; "
                    "&gt; &amp; &quot; &apos; and character references only)\n"},
-        BrokenCase{{"nul-reference.xml"}, "nul-reference.xml:7:18: error: malformed XML: character reference &#0; is "
-                                          "not a character XML allows\n"},
-        BrokenCase{{"control-reference.xml"}, "control-reference.xml:7:19: error: malformed XML: character reference "
-                                              "&#x1B; is not a character XML allows\n"},
-        BrokenCase{{"foreign-encoding.xml"}, "foreign-encoding.xml:1:1: error: declares encoding \"Shift_JIS\"; "
-                                             "citego-index reads UTF-8, ISO-8859-1 and Windows-1252 (convert it, e.g. "
-                                             "with iconv -f Shift_JIS -t UTF-8)\n"},
-        BrokenCase{{"long-id.xml"}, "long-id.xml:6:3: error: <organisation> has an invalid id \"org-" +
-                                        std::string(76, 'x') + "…\" (expected lower-case letters, digits and '-', at "
-                                        "most 64)\n"},
+        BrokenCase{{"nul-reference.xml"},
+                   "nul-reference.xml:7:18: error: malformed XML: character reference &#0; is "
+                   "not a character XML allows\n"},
+        BrokenCase{{"control-reference.xml"},
+                   "control-reference.xml:7:19: error: malformed XML: character reference "
+                   "&#x1B; is not a character XML allows\n"},
+        BrokenCase{{"foreign-encoding.xml"},
+                   "foreign-encoding.xml:1:1: error: declares encoding \"Shift_JIS\"; "
+                   "citego-index reads UTF-8, ISO-8859-1 and Windows-1252 (convert it, e.g. "
+                   "with iconv -f Shift_JIS -t UTF-8)\n"},
+        BrokenCase{{"long-id.xml"},
+                   "long-id.xml:6:3: error: <organisation> has an invalid id \"org-" + std::string(76, 'x') +
+                       "…\" (expected lower-case letters, digits and '-', at "
+                       "most 64)\n"},
         BrokenCase{{"no-such-file.xml"}, "no-such-file.xml: error: no such file or folder\n"}));
 
 std::vector<BrokenCase> version_2_cases() {
@@ -318,9 +339,13 @@ TEST(IndexCli, ReadsLatin1AndWindows1252AsTheirUtf8) {
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     return dump_database(dir / (name + ".db"));
   };
-  const std::string utf8 = dump_of("utf8", export_naming("Cit\xC3\xA9 \xC3\x89" "cole"));
+  const std::string utf8 = dump_of("utf8", export_naming("Cit\xC3\xA9 \xC3\x89"
+                                                         "cole"));
   EXPECT_NE(dump_of("ascii", export_naming("Cite Ecole")), utf8);  // the accents reach the database
-  EXPECT_EQ(dump_of("latin1", declaring(export_naming("Cit\xE9 \xC9" "cole"), "ISO-8859-1")), utf8);
+  EXPECT_EQ(dump_of("latin1", declaring(export_naming("Cit\xE9 \xC9"
+                                                      "cole"),
+                                        "ISO-8859-1")),
+            utf8);
   // Windows-1252 has € at 0x80 and œ at 0x9C, where ISO-8859-1 has control characters.
   const std::string utf8_euro = dump_of("utf8-euro", export_naming("\xE2\x82\xAC \xC5\x93uvre Cit\xC3\xA9"));
   EXPECT_EQ(dump_of("cp1252", declaring(export_naming("\x80 \x9Cuvre Cit\xE9"), "cp1252")), utf8_euro);
@@ -338,8 +363,8 @@ TEST(IndexCli, CheckValidatesEverythingAndWritesNothing) {
   const RunResult valid = index({"--check", "corpus/citego-partners.xml"});
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
   EXPECT_EQ(valid.out, "");
-  EXPECT_TRUE(std::regex_match(valid.err, std::regex("citego-index: checked " + kBundledContents +
-                                                     "no errors; nothing written\n")))
+  EXPECT_TRUE(std::regex_match(
+      valid.err, std::regex("citego-index: checked " + kBundledContents + "no errors; nothing written\n")))
       << valid.err;
   // A local fault and a fault between records: the diagnostics of a build, exit 1, and no database.
   for (const std::string fixture : {"bad-kind.xml", "dangling-ref.xml"}) {
@@ -357,20 +382,25 @@ TEST(IndexCli, CheckValidatesEverythingAndWritesNothing) {
 
 TEST_F(LiveDatabaseFixture, ABuildThatRemovesMoreThanHalfIsRefused) {
   TempDir inputs;
-  write_file(inputs / "empty.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<citego-export version=\"2\" "
-                                   "xml:lang=\"fr\">\n</citego-export>\n");
+  write_file(inputs / "empty.xml",
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<citego-export version=\"2\" "
+             "xml:lang=\"fr\">\n</citego-export>\n");
   const RunResult empty = index({"--db", db_, inputs / "empty.xml"});
   EXPECT_EQ(empty.exit_code, 1);
-  EXPECT_EQ(empty.err, "citego-index: refusing to replace " + db_ + ": it has 21 documents and the inputs 0, so 21 "
-                       "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
-                       db_ + " is unchanged\n");
+  EXPECT_EQ(empty.err,
+            "citego-index: refusing to replace " + db_ +
+                ": it has 21 documents and the inputs 0, so 21 "
+                "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
+                db_ + " is unchanged\n");
   ExpectUnchanged();
   // The multilingual fixtures hold 10 documents: 11 of 21 would go. --check says so too.
   const RunResult ten = index({"--db", db_, "corpus/fixtures/multilingual"});
   EXPECT_EQ(ten.exit_code, 1);
-  EXPECT_EQ(ten.err, "citego-index: refusing to replace " + db_ + ": it has 21 documents and the inputs 10, so 11 "
-                     "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
-                     db_ + " is unchanged\n");
+  EXPECT_EQ(ten.err,
+            "citego-index: refusing to replace " + db_ +
+                ": it has 21 documents and the inputs 10, so 11 "
+                "would be removed (more than half); check the inputs, or give --allow-shrink to publish them; " +
+                db_ + " is unchanged\n");
   const RunResult checked = index({"--check", "--db", db_, "corpus/fixtures/multilingual"});
   EXPECT_EQ(checked.exit_code, 1);
   EXPECT_EQ(checked.err, ten.err);
@@ -383,7 +413,8 @@ TEST_F(LiveDatabaseFixture, ABuildThatRemovesMoreThanHalfIsRefused) {
   for (const std::size_t count : {4, 5}) {
     std::string organisations;
     for (std::size_t i = 0; i < count; ++i) {
-      organisations += "<organisation id=\"org-" + std::to_string(i) + "\"><name>Org</name><kind>media</kind>"
+      organisations += "<organisation id=\"org-" + std::to_string(i) +
+                       "\"><name>Org</name><kind>media</kind>"
                        "</organisation>\n";
     }
     write_file(inputs / "few.xml", "<?xml version=\"1.0\"?>\n<citego-export version=\"1\" xml:lang=\"fr\">\n" +
@@ -420,9 +451,13 @@ TEST(IndexCli, AFolderIsReadWhateverTheCaseOfXmlAndNamesTheSubfoldersItSkips) {
   fs::create_directories(dir / "only/sub");
   const RunResult none = index({"--db", dir / "db", dir / "only"});
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_EQ(none.err, dir / "only" + ": error: folder has no *.xml file (its subfolders are not read: give the ones "
-                      "to index as inputs of their own, such as " + dir / "only/sub" + ")\ncitego-index: 1 error in "
-                      "the inputs; " + dir / "db" + " is unchanged\n");
+  EXPECT_EQ(none.err, dir / "only" +
+                          ": error: folder has no *.xml file (its subfolders are not read: give the ones "
+                          "to index as inputs of their own, such as " +
+                          dir / "only/sub" +
+                          ")\ncitego-index: 1 error in "
+                          "the inputs; " +
+                          dir / "db" + " is unchanged\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -439,7 +474,8 @@ TEST(IndexCli, ShowsProgressOnAPipeOnlyWhenAsked) {
                                                      "citego-index: checking the references between documents\n"
                                                      "citego-index: writing: 0/21 documents\n"
                                                      "citego-index: merging the staging runs\n"
-                                                     "citego-index: " + kBundledContents + ".* is generation 000001\n")))
+                                                     "citego-index: " +
+                                                     kBundledContents + ".* is generation 000001\n")))
       << shown.err;
 }
 
@@ -564,13 +600,15 @@ void make_folder_of_faults(const fs::path& dir) {
   fs::create_directory(dir / "in/sub.xml");
 }
 
-const std::string kFifo = "is a named pipe (FIFO), which citego-index does not open (it could wait for a writer "
-                          "forever); give a file, or send the pipe to standard input and give /dev/stdin\n";
+const std::string kFifo =
+    "is a named pipe (FIFO), which citego-index does not open (it could wait for a writer "
+    "forever); give a file, or send the pipe to standard input and give /dev/stdin\n";
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, IndexCliUnreadable,
     ::testing::Values(
-        UnreadableCase{"NamedPipe", [](const fs::path& d) { make_fifo(d / "f.xml"); }, {"f.xml"}, "f.xml: error: " + kFifo},
+        UnreadableCase{
+            "NamedPipe", [](const fs::path& d) { make_fifo(d / "f.xml"); }, {"f.xml"}, "f.xml: error: " + kFifo},
         UnreadableCase{"NamedPipeInAFolder",
                        [](const fs::path& d) {
                          fs::create_directory(d / "in");
@@ -578,18 +616,29 @@ INSTANTIATE_TEST_SUITE_P(
                        },
                        {"in"},
                        "in/f.xml: error: " + kFifo},
-        UnreadableCase{"Device", [](const fs::path&) {}, {"/dev/null"}, "/dev/null: error: is a device, not an export file\n"},
-        UnreadableCase{"Socket", [](const fs::path& d) { make_socket(d / "s.xml"); }, {"s.xml"},
+        UnreadableCase{
+            "Device", [](const fs::path&) {}, {"/dev/null"}, "/dev/null: error: is a device, not an export file\n"},
+        UnreadableCase{"Socket",
+                       [](const fs::path& d) { make_socket(d / "s.xml"); },
+                       {"s.xml"},
                        "s.xml: error: is a socket, not an export file\n"},
-        UnreadableCase{"ReadError", [](const fs::path&) {}, {"/proc/self/mem"},
+        UnreadableCase{"ReadError",
+                       [](const fs::path&) {},
+                       {"/proc/self/mem"},
                        "/proc/self/mem: error: cannot read: Input/output error\n"},
-        UnreadableCase{"FolderNamedXml", [](const fs::path& d) { fs::create_directory(d / "d.xml"); }, {"d.xml"},
+        UnreadableCase{"FolderNamedXml",
+                       [](const fs::path& d) { fs::create_directory(d / "d.xml"); },
+                       {"d.xml"},
                        "d.xml: error: is a folder, not an export file (a folder given as input must not be named "
                        "*.xml)\n"},
-        UnreadableCase{"BrokenLinksInAFolder", make_folder_of_faults, {"in"},
+        UnreadableCase{"BrokenLinksInAFolder",
+                       make_folder_of_faults,
+                       {"in"},
                        "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"
                        "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"},
-        UnreadableCase{"BrokenLinksGivenDirectly", make_folder_of_faults, {"in/loop.xml", "in/gone.xml"},
+        UnreadableCase{"BrokenLinksGivenDirectly",
+                       make_folder_of_faults,
+                       {"in/loop.xml", "in/gone.xml"},
                        "in/loop.xml: error: cannot read: Too many levels of symbolic links\n"
                        "in/gone.xml: error: is a symbolic link to \"missing.xml\", which does not exist\n"}),
     [](const ::testing::TestParamInfo<UnreadableCase>& param_info) { return param_info.param.name; });
@@ -644,10 +693,12 @@ TEST_F(LiveDatabaseFixture, WriterThreadsThatCannotStartLeaveTheDatabaseUnchange
   GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit this test sets";
 #endif
   // 400 MB of address space leave room for the process but not for 64 thread stacks of 8 MiB.
-  const RunResult r = index({"--db", db_, "--jobs", "64", "corpus/"}, source_dir(), "ulimit -s 8192; ulimit -v 400000;");
+  const RunResult r =
+      index({"--db", db_, "--jobs", "64", "corpus/"}, source_dir(), "ulimit -s 8192; ulimit -v 400000;");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(std::regex_match(r.err, std::regex("citego-index: cannot start writer thread [0-9]+ of 64: Resource "
-                                                 "temporarily unavailable; " + db_ + " is unchanged\n")))
+                                                 "temporarily unavailable; " +
+                                                 db_ + " is unchanged\n")))
       << r.err;
   ExpectUnchanged();
 }
@@ -680,13 +731,14 @@ TEST_F(LiveDatabaseFixture, LeftoversOfAnInterruptedBuildAreRemovedByTheNext) {
 }
 
 TEST_F(LiveDatabaseFixture, StopsReportingAtTheErrorLimit) {
-  const RunResult r = index({"--db", db_, "--max-errors", "2", "multiple-faults.xml", "bad-kind.xml"},
-                            source_dir() + "/" + kBroken);
+  const RunResult r =
+      index({"--db", db_, "--max-errors", "2", "multiple-faults.xml", "bad-kind.xml"}, source_dir() + "/" + kBroken);
   EXPECT_EQ(r.exit_code, 1);
   // The third fault of multiple-faults.xml (a dangling reference) and bad-kind.xml are never reached.
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3);
-  EXPECT_TRUE(r.err.ends_with("citego-index: 2 errors in the inputs; reading stopped at the limit of 2 (--max-errors); " +
-                              db_ + " is unchanged\n"))
+  EXPECT_TRUE(
+      r.err.ends_with("citego-index: 2 errors in the inputs; reading stopped at the limit of 2 (--max-errors); " + db_ +
+                      " is unchanged\n"))
       << r.err;
   ExpectUnchanged();
 }

@@ -69,7 +69,7 @@ std::string LibrarySearch::db_;
 // with whether each matches, and the facet counts (documents).
 TEST_F(LibrarySearch, CollapsedTranslationsAreTheGroupsOfTheUncollapsedMatches) {
   const std::vector<std::vector<std::string>> requests = {
-      {},                                      // browse: every document
+      {},  // browse: every document
       {"monnaie"},
       {"--lang", "es", "moneda"},
       {"--lang", "pt", "--filter", "doc_type=fiche"},
@@ -124,8 +124,10 @@ TEST_F(LibrarySearch, CollapsedTranslationsAreTheGroupsOfTheUncollapsedMatches) 
       return a;
     }());
     EXPECT_EQ(first["total"], expected_groups.size());
-    EXPECT_EQ(first["collapse"], (json{{"by", "translation"}, {"total", "translation_groups"},
-                                       {"documents", documents.size()}, {"facets", "documents"}}));
+    EXPECT_EQ(first["collapse"], (json{{"by", "translation"},
+                                       {"total", "translation_groups"},
+                                       {"documents", documents.size()},
+                                       {"facets", "documents"}}));
     EXPECT_EQ(first["facets"], uncollapsed["facets"]);
     EXPECT_TRUE(first["total_exact"].get<bool>());
     EXPECT_TRUE(first["facets_exact"].get<bool>());
@@ -135,9 +137,8 @@ TEST_F(LibrarySearch, CollapsedTranslationsAreTheGroupsOfTheUncollapsedMatches) 
       EXPECT_EQ(group_of(hit), expected_groups[i]) << hit["id"];
       std::string expected = best[i];
       for (const std::string& lang : order) {
-        const auto in_lang = std::find_if(expected_groups[i].begin(), expected_groups[i].end(), [&](const auto& id) {
-          return matching.count(id) && lang_of[id] == lang;
-        });
+        const auto in_lang = std::find_if(expected_groups[i].begin(), expected_groups[i].end(),
+                                          [&](const auto& id) { return matching.count(id) && lang_of[id] == lang; });
         if (in_lang != expected_groups[i].end()) {
           expected = *in_lang;
           break;
@@ -225,8 +226,8 @@ TEST_F(LibrarySearch, RelatedFichesShareDescriptorsFirstRarerOnesWeighingMore) {
 
 TEST_F(LibrarySearch, RelatedToAnUnknownDocumentIsAnError) {
   const json r = search({"--related", "fic-nowhere"}, 2);
-  EXPECT_EQ(r["error"], (json{{"code", "unknown_document"},
-                              {"message", "--related: no document has the id \"fic-nowhere\""}}));
+  EXPECT_EQ(r["error"],
+            (json{{"code", "unknown_document"}, {"message", "--related: no document has the id \"fic-nowhere\""}}));
   EXPECT_EQ(search({"--related", "fic-notion-monnaie-complementaire", "monnaie"}, 2)["error"]["code"], "usage");
 }
 
@@ -273,7 +274,7 @@ TEST_F(LibrarySearch, FacetSearchFindsTheValuesWithALabelWordStartingSoInAnyLang
   };
   const std::vector<Case> cases = {
       {"descriptor", "terr", {}},
-      {"descriptor", "MONÉ", {}},                        // case and accents: the French and Spanish labels
+      {"descriptor", "MONÉ", {}},  // case and accents: the French and Spanish labels
       {"descriptor", "partic", {"--lang", "en", "budget"}},
       {"place", "bra", {"--filter", "doc_type=fiche"}},
       {"author", "m", {}},
@@ -289,9 +290,8 @@ TEST_F(LibrarySearch, FacetSearchFindsTheValuesWithALabelWordStartingSoInAnyLang
     std::vector<std::pair<int, std::string>> expected;  // (-count, value)
     for (const json& v : counts["facets"][c.facet]) {
       if (v["count"] == 0) continue;
-      const schema::Labels labels =
-          schema::decode_labels(db.get_metadata(std::string(schema::kMetaLabelPrefix) + c.facet + ":" +
-                                                v["value"].get<std::string>()));
+      const schema::Labels labels = schema::decode_labels(
+          db.get_metadata(std::string(schema::kMetaLabelPrefix) + c.facet + ":" + v["value"].get<std::string>()));
       if (std::any_of(labels.begin(), labels.end(),
                       [&](const std::string& l) { return has_word_starting(folded(l), prefix); })) {
         expected.push_back({-v["count"].get<int>(), v["value"]});

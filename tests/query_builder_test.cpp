@@ -1,7 +1,8 @@
 // Table-driven tests of QueryBuilder: request -> Xapian::Query::get_description(), without a database.
+#include "citego/query_builder.h"
+
 #include <gtest/gtest.h>
 
-#include "citego/query_builder.h"
 #include "citego/suggestion.h"
 
 namespace citego {
@@ -60,8 +61,7 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"place:PLC-OR id:ORG-AND-NOT", kFr, "Query(0 * (Qorg-and-not AND XPplc-or))"},
         // A facet's values are OR-ed under either of its names.
         QueryCase{"type:mooc project_type:dossier lang:fr", kFr, "Query(0 * (XLfr AND (XTmooc OR XTdossier)))"},
-        QueryCase{"place:\"PLC-NOT\" OR place:plc-fr", kFr,
-                  "Query((0 * XPplc-not OR 0 * XPplc-fr))"},
+        QueryCase{"place:\"PLC-NOT\" OR place:plc-fr", kFr, "Query((0 * XPplc-not OR 0 * XPplc-fr))"},
         QueryCase{"gouvern*", kFr, "Query(WILDCARD SYNONYM gouvern)"},
         QueryCase{"foo -bar +baz", kFr,
                   "Query((((((Zbaz OR 0 * baz) OR 0.5 * ZBbaz) AND_MAYBE ((Zfoo OR 0 * foo) OR 0.5 * ZBfoo)) "
@@ -104,9 +104,10 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"le", std::nullopt, "Query(((Zle OR 0.5 * ZBle) AND_MAYBE 0.25 * le))"},
         // Broken syntax is searched as plain words; control characters are blanks.
         QueryCase{"ville NOT", kFr,
-                  "Query(((((Zvill OR 0 * ville) OR 0.5 * ZBvill) OR not@2) AND_MAYBE 0.25 * (not OR ville)))",
-                  true},
-        QueryCase{"ville\x01" "cite", kFr,
+                  "Query(((((Zvill OR 0 * ville) OR 0.5 * ZBvill) OR not@2) AND_MAYBE 0.25 * (not OR ville)))", true},
+        QueryCase{"ville\x01"
+                  "cite",
+                  kFr,
                   "Query(((((Zvill OR 0 * ville) OR 0.5 * ZBvill) OR ((Zcit OR 0 * cite) OR 0.5 * ZBcit)) AND_MAYBE "
                   "0.25 * (cite OR ville)))"},
         QueryCase{"\"unbalanced", kFr, "Query((unbalanced@1 AND_MAYBE 0.25 * unbalanced))"},
@@ -115,8 +116,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "Query(((((Zcaf OR 0 * caf) OR 0.5 * ZBcaf) OR ((Zvill OR 0 * ville) OR 0.5 * ZBvill)) AND_MAYBE "
                   "0.25 * (caf OR ville)))"},
         // Nothing to search for.
-        QueryCase{"year:2020..", kFr, "Query()"},
-        QueryCase{"", kFr, "Query(<alldocuments>)"},
+        QueryCase{"year:2020..", kFr, "Query()"}, QueryCase{"", kFr, "Query(<alldocuments>)"},
         QueryCase{"  \t ", kFr, "Query(<alldocuments>)"}));
 
 // The words a suggestion may change, as typed: no field or filter name, filter value, operator, wildcard or number.
@@ -137,18 +137,15 @@ TEST_P(CorrectableWords, AreTheQuerysPlainWords) {
 INSTANTIATE_TEST_SUITE_P(
     Queries, CorrectableWords,
     ::testing::Values(WordsCase{"gouvernnance territoriale", {"gouvernnance", "territoriale"}},
-                      WordsCase{"title: démocratie", {"démocratie"}},
-                      WordsCase{"title:democratei", {"democratei"}},
-                      WordsCase{"kind:", {}},
-                      WordsCase{"Kind:foundation associaton", {"associaton"}},
+                      WordsCase{"title: démocratie", {"démocratie"}}, WordsCase{"title:democratei", {"democratei"}},
+                      WordsCase{"kind:", {}}, WordsCase{"Kind:foundation associaton", {"associaton"}},
                       WordsCase{"place:PLC-FR id:\"org x\" ville", {"ville"}},
                       WordsCase{"gouvern* AND ville NOT cité", {"ville", "cité"}},
                       WordsCase{"ELECTRON BEAM AND PLASMA", {"ELECTRON", "BEAM", "AND", "PLASMA"}},
                       WordsCase{"\"démocratie participative\" NEAR/3 (ville OR cité)",
                                 {"démocratie", "participative", "ville", "cité"}},
                       WordsCase{"year:2016..2018 l'économie -quoiqu'inquiète", {"économie", "inquiète"}},
-                      WordsCase{"2016 covid19 +budget", {"budget"}},
-                      WordsCase{"", {}}));
+                      WordsCase{"2016 covid19 +budget", {"budget"}}, WordsCase{"", {}}));
 
 TEST(WorthSuggesting, NeedsHitsAndTenTimesAsManyAsTheQuery) {
   struct Case {

@@ -135,9 +135,9 @@ TEST(RecordStore, BadBytesAreRefused) {
   // A record's stored data must be that of the same id.
   ExportRecord other = full_record();
   other.id = "fic-2";
-  EXPECT_THROW(citego::decode_record(citego::encode_record(full_record()),
-                                     citego::schema::encode_stored(stored_of(other))),
-               std::invalid_argument);
+  EXPECT_THROW(
+      citego::decode_record(citego::encode_record(full_record()), citego::schema::encode_stored(stored_of(other))),
+      std::invalid_argument);
 }
 
 }  // namespace

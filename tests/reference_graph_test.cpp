@@ -17,8 +17,8 @@ namespace {
 
 using citego::Diagnostic;
 using citego::ExportRecord;
-using citego::ReferenceGraph;
 using citego::Reference;
+using citego::ReferenceGraph;
 using citego::SourceLocation;
 using citego::schema::DocType;
 using citego::schema::Facet;
@@ -166,18 +166,17 @@ class DerivedFacets : public ::testing::Test {
 };
 
 TEST_F(DerivedFacets, OrganisationTakesYearsAndTypesFromItsProjects) {
-  EXPECT_EQ(graph_.facets_of("org-net"),
-            facets({"2014", "2015", "2016", "2017"}, {"dossier", "mooc"}, {"elected-officials-network"},
-                   "organisation", "fr", {"org-net"}));
+  EXPECT_EQ(graph_.facets_of("org-net"), facets({"2014", "2015", "2016", "2017"}, {"dossier", "mooc"},
+                                                {"elected-officials-network"}, "organisation", "fr", {"org-net"}));
   EXPECT_EQ(graph_.facets_of("org-uni"),
             facets({"2015", "2016", "2017"}, {"mooc"}, {"higher-education"}, "organisation", "es", {"org-uni"}));
   EXPECT_EQ(graph_.facets_of("org-lonely"), facets({}, {}, {"media"}, "organisation", "pt", {"org-lonely"}));
 }
 
 TEST_F(DerivedFacets, ProjectTakesEveryYearOfItsPeriodAndTheKindsOfItsParticipants) {
-  EXPECT_EQ(graph_.facets_of("prj-mooc"), facets({"2015", "2016", "2017"}, {"mooc"},
-                                                 {"elected-officials-network", "higher-education"}, "project", "fr",
-                                                 {"org-net", "org-uni"}));
+  EXPECT_EQ(graph_.facets_of("prj-mooc"),
+            facets({"2015", "2016", "2017"}, {"mooc"}, {"elected-officials-network", "higher-education"}, "project",
+                   "fr", {"org-net", "org-uni"}));
   EXPECT_EQ(graph_.facets_of("prj-dossier"),
             facets({"2014"}, {"dossier"}, {"elected-officials-network"}, "project", "fr", {"org-net"}));
 }
@@ -220,8 +219,8 @@ TEST(ReferenceGraph, DerivesFacetsAcrossTheMultilingualFixtures) {
   }
   EXPECT_EQ(messages_of(graph.check_references()), std::vector<std::string>{});
   EXPECT_EQ(graph.facets_of("org-fx-reseau-territoires"),
-            facets({"2014", "2015", "2016", "2017", "2018", "2019"}, {"dossier", "mooc"},
-                   {"elected-officials-network"}, "organisation", "fr", {"org-fx-reseau-territoires"}));
+            facets({"2014", "2015", "2016", "2017", "2018", "2019"}, {"dossier", "mooc"}, {"elected-officials-network"},
+                   "organisation", "fr", {"org-fx-reseau-territoires"}));
   EXPECT_EQ(graph.facets_of("res-fx-orcamento-participativo"),
             facets({"2020"}, {"mooc"}, {"elected-officials-network", "higher-education"}, "resource", "pt",
                    {"org-fx-reseau-territoires", "org-fx-universidad-gestion"}));
@@ -333,18 +332,23 @@ class Library : public ::testing::Test {
                             place("plc-rs", "region", "plc-br", {"", "", "", "Rio Grande do Sul"}),
                             place("plc-poa", "city", "plc-rs", {"Porto Alegre", "", "", ""}),
                         });
-    add_all(graph_, {
-                        organisation("org-net", "elected-officials-network"),
-                        organisation("org-uni", "higher-education", Lang::Es),
-                        project("prj-mooc", "mooc", 2016, std::nullopt, {"org-uni"}),
-                        dossier("dos-sse", 2016, 2017, {"org-net", "org-uni"}, "per-joe"),
-                        fiche("fic-fr", Lang::Fr, "case", 2018,
-                              {{"per-ana", "Collectif des habitants"}, {"dos-sse"}, {"prj-mooc"}, {"dsc-budget"},
-                               {"plc-poa"}, std::nullopt}),
-                        fiche("fic-pt", Lang::Pt, "case", 2019, {{"per-ana"}, {}, {}, {}, {}, "fic-fr"}),
-                        fiche("fic-en", Lang::En, "case", std::nullopt, {{}, {}, {"org-net"}, {}, {"plc-br"}, "fic-pt"}),
-                        fiche("fic-alone", Lang::En, "notion", 2015, {}),
-                    });
+    add_all(graph_,
+            {
+                organisation("org-net", "elected-officials-network"),
+                organisation("org-uni", "higher-education", Lang::Es),
+                project("prj-mooc", "mooc", 2016, std::nullopt, {"org-uni"}),
+                dossier("dos-sse", 2016, 2017, {"org-net", "org-uni"}, "per-joe"),
+                fiche("fic-fr", Lang::Fr, "case", 2018,
+                      {{"per-ana", "Collectif des habitants"},
+                       {"dos-sse"},
+                       {"prj-mooc"},
+                       {"dsc-budget"},
+                       {"plc-poa"},
+                       std::nullopt}),
+                fiche("fic-pt", Lang::Pt, "case", 2019, {{"per-ana"}, {}, {}, {}, {}, "fic-fr"}),
+                fiche("fic-en", Lang::En, "case", std::nullopt, {{}, {}, {"org-net"}, {}, {"plc-br"}, "fic-pt"}),
+                fiche("fic-alone", Lang::En, "notion", 2015, {}),
+            });
     ASSERT_EQ(messages_of(graph_.check_references()), std::vector<std::string>{});
   }
   ReferenceGraph graph_;
@@ -373,8 +377,8 @@ TEST_F(Library, ADossierAndItsPartnersShareYearsTypeAndTheDossier) {
   dossier_facets[Facet::Dossier] = {"dos-sse"};
   EXPECT_EQ(graph_.facets_of("dos-sse"), dossier_facets);
 
-  FacetValues uni = facets({"2016", "2017"}, {"dossier", "mooc"}, {"higher-education"}, "organisation", "es",
-                           {"org-uni"});
+  FacetValues uni =
+      facets({"2016", "2017"}, {"dossier", "mooc"}, {"higher-education"}, "organisation", "es", {"org-uni"});
   uni[Facet::Dossier] = {"dos-sse"};
   EXPECT_EQ(graph_.facets_of("org-uni"), uni);
 }
@@ -402,7 +406,8 @@ TEST_F(Library, AuthorsGetThePersonsNamesAndLabelWordsCoverDescriptorsAndPlaceAn
                                 {Lang::Fr, "Amérique du Sud"},
                                 {Lang::En, "South America"},
                             }));
-  EXPECT_EQ(graph_.derived_of("dos-sse").authors, (std::vector<citego::schema::StoredAuthor>{{"per-joe", "Joe Bloggs"}}));
+  EXPECT_EQ(graph_.derived_of("dos-sse").authors,
+            (std::vector<citego::schema::StoredAuthor>{{"per-joe", "Joe Bloggs"}}));
 }
 
 TEST_F(Library, LabelMetadataNamesEveryLabelledValue) {
@@ -623,7 +628,8 @@ TEST(ReferenceGraph, CheckReferencesOfGivesWhatTheWholeCheckGivesAfterAChange) {
   for (const citego::ThesaurusEntry& e : corpus.entries) {
     expect_same(e.id, static_cast<const citego::ThesaurusEntry*>(nullptr));
     citego::ThesaurusEntry other = e;
-    other.kind = e.kind == citego::ThesaurusKind::Place ? citego::ThesaurusKind::Descriptor : citego::ThesaurusKind::Place;
+    other.kind =
+        e.kind == citego::ThesaurusKind::Place ? citego::ThesaurusKind::Descriptor : citego::ThesaurusKind::Place;
     expect_same(e.id, &other);
   }
   EXPECT_GT(faulty, corpus.records.size());

@@ -63,8 +63,11 @@ TEST(Snippets, MarkWordsThatStartLikeAWildcard) {
   MatchedTerms terms;
   terms.prefixes = {"gouvern"};
   const Snippet snippet = make_snippet("La Gouvernance des territoires, gouverner ensemble.", schema::Lang::Fr, terms);
-  EXPECT_EQ(snippet, (Snippet{{"La ", false}, {"Gouvernance", true}, {" des territoires, ", false},
-                              {"gouverner", true}, {" ensemble.", false}}));
+  EXPECT_EQ(snippet, (Snippet{{"La ", false},
+                              {"Gouvernance", true},
+                              {" des territoires, ", false},
+                              {"gouverner", true},
+                              {" ensemble.", false}}));
 }
 
 TEST(Snippets, ArePlacedAroundTheWordsThatStartLikeAWildcard) {
@@ -98,16 +101,18 @@ TEST(DeadlineStop, IsArmedWithTheDeadlineErrorAndDisarmedBeforeTheAnswer) {
   std::ostringstream out;
   std::ostringstream err;
   std::istringstream in;
-  const int status = run_search_command({"--db", "/nonexistent/citego.db", "--deadline", "0.5", "--format", "json", "x"},
-                                        {out, err, in, false, &stop});
+  const int status = run_search_command(
+      {"--db", "/nonexistent/citego.db", "--deadline", "0.5", "--format", "json", "x"}, {out, err, in, false, &stop});
   EXPECT_EQ(status, kExitRuntime);  // no database: an error answer, after the watchdog was disarmed
   EXPECT_EQ(calls, (std::vector<std::string>{"arm", "disarm"}));
   EXPECT_DOUBLE_EQ(armed_seconds, 0.5 + kDeadlineGraceSeconds);
   EXPECT_EQ(late.status, kExitLimit);
-  EXPECT_EQ(late.out, "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did not finish "
-                      "within its deadline of 0.5 s: narrow the query, or allow more time with --deadline\"}}\n");
-  EXPECT_EQ(late.err, "citego-search: the search did not finish within its deadline of 0.5 s: narrow the query, or "
-                      "allow more time with --deadline\n");
+  EXPECT_EQ(late.out,
+            "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did not finish "
+            "within its deadline of 0.5 s: narrow the query, or allow more time with --deadline\"}}\n");
+  EXPECT_EQ(late.err,
+            "citego-search: the search did not finish within its deadline of 0.5 s: narrow the query, or "
+            "allow more time with --deadline\n");
   // Usage errors come before any search: nothing is armed.
   calls.clear();
   EXPECT_EQ(run_search_command({"--limit", "1000", "x"}, {out, err, in, false, &stop}), kExitUsage);
@@ -128,7 +133,8 @@ TEST(Watchdog, WritesTheAnswerAndEndsTheProcessWhenTheDeadlinePasses) {
   ::close(pipe_fds[1]);
   std::string got;
   char buffer[256];
-  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) got.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
+    got.append(buffer, static_cast<std::size_t>(n));
   ::close(pipe_fds[0]);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
@@ -190,7 +196,7 @@ TEST(WireCodec, RefusesWhatBreaksTheFormatOrItsLimits) {
   };
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\n"), WireStatus::Invalid);
   EXPECT_EQ(status_of("citego-search/2\n"), WireStatus::Invalid);
-  EXPECT_EQ(status_of(hand_written_request({"/"})), WireStatus::Invalid);              // fewer than two fields
+  EXPECT_EQ(status_of(hand_written_request({"/"})), WireStatus::Invalid);  // fewer than two fields
   // Field 1 is "TERMINAL WIDTH COLOUR": "0" or "1", at most 4 digits without a leading zero, "0" or "1".
   for (const char* style :
        {"yes", "0", "1", "1 80", "2 80 1", "1 80 2", "1 x 1", "1  1", "1 12345 1", "1 80 1 ", "1 080 1", "0 00 0"}) {

@@ -1,5 +1,7 @@
 // The output formats (response_format.h) on SearchResponse values built by hand: no database, no searcher. Each test
 // states the exact bytes a page, a terminal or a spreadsheet gets for one kind of hit or facet.
+#include "citego/response_format.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -10,7 +12,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "citego/response_format.h"
 #include "citego/schema.h"
 #include "citego/snippet.h"
 #include "citego/text_style.h"
@@ -113,13 +114,13 @@ SearchResponse fiche_response() {
                      {"plc-south-america", 1, "América del Sur", false},
                      {"plc-villa-el-salvador", 1, "Villa El Salvador", false}});
   set(Facet::Author, {{"per-rosa-quispe", 1, "Rosa Quispe", false}});
-  set(Facet::Dossier, {{"prj-power-to-act", 1,
-                        "How to construct inhabitants' and professionals' power to act on the city?", true},
-                       {"prj-sse-public-action", 1,
-                        "Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public "
-                        "action?",
-                        true},
-                       {"dos-atlantis", 0, "", true}});
+  set(Facet::Dossier,
+      {{"prj-power-to-act", 1, "How to construct inhabitants' and professionals' power to act on the city?", true},
+       {"prj-sse-public-action", 1,
+        "Social and Solidarity Economy, a tool for a multi-sectoral and multi-scale approach to public "
+        "action?",
+        true},
+       {"dos-atlantis", 0, "", true}});
   set(Facet::Partner, {{"org-appuii", 1, "APPUII", false},
                        {"org-centre-sud", 1, "Centre Sud – Situations Urbaines de Développement", false},
                        {"org-rtes", 1, "RTES", false}});
@@ -157,9 +158,27 @@ TEST(ResponseJson, BytesAreThoseOfNlohmannsDump) {
 // Strings with quotes, backslashes, control characters, accents and invalid UTF-8, at random, written as nlohmann's
 // dump() writes them (invalid UTF-8 replaced by U+FFFD).
 TEST(ResponseJson, StringsAreEscapedAsNlohmannEscapesThem) {
-  const std::vector<std::string> pieces{"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\x01", "\x1F", "\x7F",
-                                        "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\xA9",
-                                        "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF", "\xEF\xBF\xBD"};
+  const std::vector<std::string> pieces{"a",
+                                        "Z",
+                                        " ",
+                                        "\"",
+                                        "\\",
+                                        "/",
+                                        "\n",
+                                        "\t",
+                                        "\x01",
+                                        "\x1F",
+                                        "\x7F",
+                                        "\xC3\xA9",
+                                        "\xE2\x82\xAC",
+                                        "\xF0\x9F\x98\x80",
+                                        "\xC3",
+                                        "\xA9",
+                                        "\xC0\xAF",
+                                        "\xED\xA0\x80",
+                                        "\xF4\x90\x80\x80",
+                                        "\xFF",
+                                        "\xEF\xBF\xBD"};
   std::mt19937 random(11);
   for (int round = 0; round < 2000; ++round) {
     SearchResponse response;
@@ -267,9 +286,8 @@ TEST(ResponseJson, LabelledFacetsHaveLabelsAndSelectedValuesSaySo) {
 
 TEST(ResponseJson, FacetRangesOnlyWhenAsked) {
   const json with = parsed(to_json(fiche_response()));
-  EXPECT_EQ(with["facet_ranges"].dump(),
-            R"({"year":[{"range":"2010..2014","first":2010,"last":2014,"count":0},)"
-            R"({"range":"2015..2019","first":2015,"last":2019,"count":2}]})");
+  EXPECT_EQ(with["facet_ranges"].dump(), R"({"year":[{"range":"2010..2014","first":2010,"last":2014,"count":0},)"
+                                         R"({"range":"2015..2019","first":2015,"last":2019,"count":2}]})");
   SearchResponse without = fiche_response();
   without.year_ranges.clear();
   EXPECT_FALSE(parsed(to_json(without)).contains("facet_ranges"));
@@ -317,8 +335,7 @@ TEST(MarkWords, ATextWithoutWordsIsKeptAndAnEmptyOneIsEmpty) {
   const MatchedTerms terms = matched_terms_of({"economie"});
   EXPECT_EQ(mark_words("!!! ???", Lang::Fr, terms), (Snippet{{"!!! ???", false}}));
   EXPECT_EQ(mark_words("", Lang::Fr, terms), Snippet{});
-  EXPECT_EQ(mark_words("  Économie  ", Lang::Fr, terms),
-            (Snippet{{"  ", false}, {"Économie", true}, {"  ", false}}));
+  EXPECT_EQ(mark_words("  Économie  ", Lang::Fr, terms), (Snippet{{"  ", false}, {"Économie", true}, {"  ", false}}));
 }
 
 }  // namespace
@@ -431,8 +448,9 @@ TEST(ResponseText, WrappedToAWidthWithoutBreakingAWord) {
     EXPECT_LE(longest_word, 80u);
   }
   // The exact lines of one wrap: the next lines start under the text, past the rank.
-  EXPECT_EQ(wrap_text("12. Budget participatif de Porto Alegre  [fiche, fr]\n   descriptors: budget participatif\n", 24),
-            "12. Budget participatif\n    de Porto Alegre\n    [fiche, fr]\n   descriptors: budget\n   participatif\n");
+  EXPECT_EQ(
+      wrap_text("12. Budget participatif de Porto Alegre  [fiche, fr]\n   descriptors: budget participatif\n", 24),
+      "12. Budget participatif\n    de Porto Alegre\n    [fiche, fr]\n   descriptors: budget\n   participatif\n");
   EXPECT_EQ(wrap_text("économie économie\n", 17), "économie économie\n");  // 17 characters, 19 bytes: one line
   EXPECT_EQ(wrap_text("\033[1méconomie\033[0m sociale\n", 16), "\033[1méconomie\033[0m sociale\n");
   EXPECT_EQ(wrap_text("a anticonstitutionnellement b", 10), "a\nanticonstitutionnellement\nb");
@@ -453,24 +471,25 @@ TEST(TextStyle, WidthFromColumnsOrTheTerminalAndColourOnlyWhereItIsWanted) {
   };
   const Case cases[] = {
       {1, 120, nullptr, nullptr, "xterm-256color", 120, 1},
-      {1, 120, "72", nullptr, "xterm", 72, 1},         // COLUMNS wins
-      {0, 0, "72", nullptr, "xterm", 72, 0},           // a pipe with COLUMNS: wrapped, no colour
-      {0, 0, nullptr, nullptr, "xterm", 0, 0},         // a pipe: neither
-      {1, 120, "wide", nullptr, "xterm", 120, 1},      // COLUMNS that is not a width is ignored
-      {1, 120, "19", nullptr, "xterm", 120, 1},        // nor one below 20
-      {1, 120, "10000", nullptr, "xterm", 120, 1},     // nor one above 1000
+      {1, 120, "72", nullptr, "xterm", 72, 1},      // COLUMNS wins
+      {0, 0, "72", nullptr, "xterm", 72, 0},        // a pipe with COLUMNS: wrapped, no colour
+      {0, 0, nullptr, nullptr, "xterm", 0, 0},      // a pipe: neither
+      {1, 120, "wide", nullptr, "xterm", 120, 1},   // COLUMNS that is not a width is ignored
+      {1, 120, "19", nullptr, "xterm", 120, 1},     // nor one below 20
+      {1, 120, "10000", nullptr, "xterm", 120, 1},  // nor one above 1000
       {1, 120, "1000", nullptr, "xterm", 1000, 1},
-      {1, 5000, nullptr, nullptr, "xterm", 1000, 1},   // a huge terminal: 1000
-      {1, 0, nullptr, nullptr, "xterm", 0, 1},         // a terminal of unknown width: not wrapped
-      {1, 120, nullptr, "1", "xterm", 120, 0},         // NO_COLOR
-      {1, 120, nullptr, "", "xterm", 120, 1},          // NO_COLOR empty counts as unset
-      {1, 120, nullptr, nullptr, "dumb", 120, 0},      // TERM=dumb
+      {1, 5000, nullptr, nullptr, "xterm", 1000, 1},  // a huge terminal: 1000
+      {1, 0, nullptr, nullptr, "xterm", 0, 1},        // a terminal of unknown width: not wrapped
+      {1, 120, nullptr, "1", "xterm", 120, 0},        // NO_COLOR
+      {1, 120, nullptr, "", "xterm", 120, 1},         // NO_COLOR empty counts as unset
+      {1, 120, nullptr, nullptr, "dumb", 120, 0},     // TERM=dumb
       {1, 120, nullptr, nullptr, nullptr, 120, 1},
   };
   for (const Case& c : cases) {
     const citego_text_style style = citego_text_style_from(c.terminal, c.terminal_width, c.columns, c.no_color, c.term);
     EXPECT_EQ(style.width, c.width) << c.terminal << " " << (c.columns ? c.columns : "-");
-    EXPECT_EQ(style.colour, c.colour) << c.terminal << " " << (c.no_color ? c.no_color : "-") << (c.term ? c.term : "-");
+    EXPECT_EQ(style.colour, c.colour) << c.terminal << " " << (c.no_color ? c.no_color : "-")
+                                      << (c.term ? c.term : "-");
   }
 }
 
@@ -512,8 +531,9 @@ TEST(ResponseDoc, TheFicheExampleIsTheOutputOfToJson) {
   std::ostringstream text;
   text << in.rdbuf();
   std::string doc = text.str();
-  const std::string begin = "<!-- BEGIN fiche_response(): tests/response_format_test.cpp, "
-                            "ResponseDoc.TheFicheExampleIsTheOutputOfToJson -->\n```json\n";
+  const std::string begin =
+      "<!-- BEGIN fiche_response(): tests/response_format_test.cpp, "
+      "ResponseDoc.TheFicheExampleIsTheOutputOfToJson -->\n```json\n";
   const std::string end = "```\n<!-- END fiche_response() -->";
   const std::size_t from = doc.find(begin);
   ASSERT_NE(from, std::string::npos) << "no example marker in " << path;

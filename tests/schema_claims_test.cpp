@@ -76,7 +76,8 @@ TEST_F(SchemaClaims, APhraseInAFieldMatchesTheDocumentsWithThePhraseInThatField)
     if (std::regex_search(title, phrase)) expected.insert(hit["id"]);
   }
   ASSERT_GE(expected.size(), 2u);
-  const RunResult found = run(search_binary(), {"--db", db, "--format", "jsonl", "--all", "title:\"budget participatif\""});
+  const RunResult found =
+      run(search_binary(), {"--db", db, "--format", "jsonl", "--all", "title:\"budget participatif\""});
   ASSERT_EQ(found.exit_code, 0) << found.err;
   std::set<std::string> ids;
   std::istringstream hits(found.out);
@@ -98,7 +99,7 @@ TEST_F(SchemaClaims, TheSpellingTableHoldsWordsSeenTwiceAndNoNumbers) {
     if (number) {
       EXPECT_FALSE(kept) << term;
     } else if (db.get_collection_freq(term) >= 2 && term.size() > 1) {  // the table lists no one-letter word
-      EXPECT_TRUE(kept) << term;  // fewer than 50,000 words here: all are kept
+      EXPECT_TRUE(kept) << term;                                        // fewer than 50,000 words here: all are kept
     }
     if (db.get_collection_freq(term) == 1) {
       EXPECT_FALSE(kept) << term;

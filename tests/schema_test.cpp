@@ -1,6 +1,5 @@
 // citego::schema: names, terms, packed facets, stored data and the term prefixes.
 #include "citego/schema.h"
-#include "test_support.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,6 +10,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "test_support.h"
 
 namespace {
 
@@ -41,12 +42,12 @@ TEST(PackedFacets, EmptyValuesPackToNothing) {
 
 TEST(PackedFacets, CorruptInputThrows) {
   const std::vector<std::string_view> corrupt = {
-      "Y2014",              // no terminating newline
-      "\n",                 // entry without a facet code
-      "Y2014\n\nLfr\n",     // empty entry in the middle
-      "Q2014\n",            // unknown facet code
-      "Y2014\nLfr",         // last entry unterminated
-      "y2014\n",            // codes are upper case
+      "Y2014",           // no terminating newline
+      "\n",              // entry without a facet code
+      "Y2014\n\nLfr\n",  // empty entry in the middle
+      "Q2014\n",         // unknown facet code
+      "Y2014\nLfr",      // last entry unterminated
+      "y2014\n",         // codes are upper case
   };
   for (std::string_view input : corrupt) {
     SCOPED_TRACE(::testing::PrintToString(std::string(input)));
@@ -55,13 +56,11 @@ TEST(PackedFacets, CorruptInputThrows) {
 }
 
 TEST(StoredDocument, RoundTripsWithAccents) {
-  const StoredDocument doc = stored_document("res-fx-economie-solidaire",
-                           DocType::Resource,
-                           Lang::Fr,
-                           "L'Économie sociale et solidaire au service des territoires",
-                           "https://example.org/fixtures/économie",
-                           "Une analyse de la place de l'économie sociale et solidaire.",
-                           "Cette fiche analyse… l’action publique à l'échelle des régions.");
+  const StoredDocument doc = stored_document("res-fx-economie-solidaire", DocType::Resource, Lang::Fr,
+                                             "L'Économie sociale et solidaire au service des territoires",
+                                             "https://example.org/fixtures/économie",
+                                             "Une analyse de la place de l'économie sociale et solidaire.",
+                                             "Cette fiche analyse… l’action publique à l'échelle des régions.");
   EXPECT_EQ(decode_stored(encode_stored(doc)), doc);
 
   const StoredDocument empty = stored_document("org-a", DocType::Organisation, Lang::Pt, "", "", "", "");
@@ -74,9 +73,9 @@ TEST(StoredDocument, GarbageThrows) {
       {"empty", ""},
       {"text", "not msgpack at all"},
       {"truncated", valid.substr(0, valid.size() - 1)},
-      {"not a map", "\x93\x01\x02\x03"},                          // [1, 2, 3]
-      {"other schema version", "\x81\xA1v\x01"},                  // {"v": 1}
-      {"missing fields", "\x81\xA1v\x02"},                        // {"v": 2}
+      {"not a map", "\x93\x01\x02\x03"},          // [1, 2, 3]
+      {"other schema version", "\x81\xA1v\x01"},  // {"v": 1}
+      {"missing fields", "\x81\xA1v\x02"},        // {"v": 2}
   };
   for (const auto& [what, data] : garbage) {
     SCOPED_TRACE(what);
@@ -91,7 +90,9 @@ TEST(Labels, RoundTripAsMessagePackReadsThem) {
     std::string text;
     while (text.size() < length) text += text.size() % 7 == 0 ? "\xC3\xA9" : "a";  // é and a
     text.resize(length);
-    const Labels labels{"Gouvernance territoriale", "", text, "Governan\xC3\xA7" "a"};
+    const Labels labels{"Gouvernance territoriale", "", text,
+                        "Governan\xC3\xA7"
+                        "a"};
     const std::string data = encode_labels(labels);
     EXPECT_EQ(decode_labels(data), labels) << length;
     const auto reference = nlohmann::json::from_msgpack(data).get<Labels>();
@@ -105,7 +106,7 @@ TEST(Labels, CorruptDataThrows) {
   for (std::size_t cut = 0; cut < data.size(); ++cut) {
     EXPECT_THROW(decode_labels(data.substr(0, cut)), std::invalid_argument) << cut;
   }
-  EXPECT_THROW(decode_labels(data + "x"), std::invalid_argument);  // bytes after the array
+  EXPECT_THROW(decode_labels(data + "x"), std::invalid_argument);                      // bytes after the array
   const std::string three = std::string(1, '\x93') + data.substr(1, data.size() - 6);  // three strings
   EXPECT_THROW(decode_labels(three), std::invalid_argument);
   EXPECT_THROW(decode_labels("\x94\x01\x02\x03\x04"), std::invalid_argument);  // numbers, not strings

@@ -5,11 +5,10 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -23,8 +22,8 @@
 #include <gtest/gtest.h>
 
 #include "citego/search_wire.h"
-#include "corpus_generator.h"
 #include "citego/wire_codec.h"
+#include "corpus_generator.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -90,8 +89,8 @@ class ServerProcess {
 
 // The worker processes of a server: its children.
 std::vector<pid_t> workers_of(pid_t server) {
-  std::istringstream children(read_file("/proc/" + std::to_string(server) + "/task/" + std::to_string(server) +
-                                        "/children"));
+  std::istringstream children(
+      read_file("/proc/" + std::to_string(server) + "/task/" + std::to_string(server) + "/children"));
   std::vector<pid_t> pids;
   for (pid_t pid; children >> pid;) pids.push_back(pid);
   return pids;
@@ -169,11 +168,11 @@ class SearchServer : public ::testing::Test {
         {"--format", "text", "democratie participative"},
         {"--format", "csv", "--sort", "-year", "--limit", "3", ""},
         {"--format", "json", "--db", db_, "--lang", "es", "participaciones"},  // absolute --db
-        {"--format", "json", "--limit", "1000", "x"},                         // usage error
-        {"--format", "json", "--filter", "colour=red", "x"},                  // bad filter
+        {"--format", "json", "--limit", "1000", "x"},                          // usage error
+        {"--format", "json", "--filter", "colour=red", "x"},                   // bad filter
         {"--frobnicate"},
-        {"--format", "text", "--help"},                                       // citego-search's help
-        {"--format", "json", "--db", "elsewhere.db", "x"},                    // not the served database: declined
+        {"--format", "text", "--help"},                     // citego-search's help
+        {"--format", "json", "--db", "elsewhere.db", "x"},  // not the served database: declined
     };
   }
 
@@ -196,7 +195,8 @@ TEST_F(SearchServer, AnswersExactlyAsCitegoSearch) {
   EXPECT_NE(log.find(" workers); stop with SIGTERM or Ctrl-C\n"), std::string::npos) << log;
   // Every command was the server's but the one for another database, which the client ran itself.
   EXPECT_EQ(log.substr(log.find('\n') + 1), "citego-search: stopped serving " + db_ + " after " +
-                                                std::to_string(commands().size()) + " answered and 1 declined commands\n");
+                                                std::to_string(commands().size()) +
+                                                " answered and 1 declined commands\n");
 }
 
 // Collapsed translations, related fiches and facet look-up pass through the client like any other arguments.
@@ -250,14 +250,16 @@ TEST_F(SearchServer, ClientHasItsOwnHelpVersionAndErrors) {
   const RunResult late = run(client_binary(), {"--format", "json", "--socket", socket_, "x"}, dir_.path().string());
   EXPECT_EQ(late.exit_code, 2);
   EXPECT_EQ(late.out, "");
-  EXPECT_EQ(late.err, "citego-client: --socket must come first: citego-client --socket SOCKET [CITEGO-SEARCH "
-                      "ARGUMENTS...]\nTry 'citego-client --help'.\n");
+  EXPECT_EQ(late.err,
+            "citego-client: --socket must come first: citego-client --socket SOCKET [CITEGO-SEARCH "
+            "ARGUMENTS...]\nTry 'citego-client --help'.\n");
   const RunResult bare = run(client_binary(), {"--socket"}, dir_.path().string());
   EXPECT_EQ(bare.exit_code, 2);
   EXPECT_EQ(bare.err, "citego-client: option '--socket' needs a SOCKET\nTry 'citego-client --help'.\n");
   // After "--", "--socket" is a query word for citego-search.
   ExpectSameAsSearch({"--format", "json", "--", "--socket"}, "citego-client: no search server could be reached at " +
-                                                                 socket_ + " (No such file or directory); running "
+                                                                 socket_ +
+                                                                 " (No such file or directory); running "
                                                                  "citego-search\n");
 }
 
@@ -380,8 +382,8 @@ TEST_F(SearchServer, RefusesATakenSocketAndAMissingDatabase) {
   EXPECT_EQ(r.err, "citego-search: another server answers on " + socket_ + "\n");
   r = run(search_binary(), {"--serve", dir_ / "other.sock", "--db", dir_ / "nowhere.db"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "citego-search: no database at " + (dir_ / "nowhere.db") +
-                       " (build one with: citego-index --db " + (dir_ / "nowhere.db") + " corpus/)\n");
+  EXPECT_EQ(r.err, "citego-search: no database at " + (dir_ / "nowhere.db") + " (build one with: citego-index --db " +
+                       (dir_ / "nowhere.db") + " corpus/)\n");
   write_file(dir_ / "plain.txt", "x");
   r = run(search_binary(), {"--serve", dir_ / "plain.txt", "--db", db_});
   EXPECT_EQ(r.exit_code, 1);
@@ -420,8 +422,9 @@ TEST_F(SearchServer, AStuckWorkerHoldsBackOnlyItsOwnCommand) {
   ExpectSameAsSearch({"--format", "json", "économie"});
   const RunResult late = stuck.get();
   EXPECT_EQ(late.exit_code, 1);
-  EXPECT_EQ(late.out, "{\"version\":2,\"error\":{\"code\":\"no_answer\",\"message\":\"the search server accepted "
-                      "the command but gave no answer (a worker stopped; see the server's log)\"}}\n");
+  EXPECT_EQ(late.out,
+            "{\"version\":2,\"error\":{\"code\":\"no_answer\",\"message\":\"the search server accepted "
+            "the command but gave no answer (a worker stopped; see the server's log)\"}}\n");
   EXPECT_EQ(server.stop(), 0);
   const std::string log = read_file(dir_ / "server.log");
   EXPECT_NE(log.find(" after 1 answered and 0 declined commands; 1 stopped past their deadline\n"), std::string::npos)
@@ -452,8 +455,9 @@ TEST_F(SearchServer, ACrashingWorkerEndsOnlyItsOwnCommand) {
   const RunResult r = crashed.get();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");  // CSV has no error object; the message is on stderr
-  EXPECT_EQ(r.err, "citego-search: the search server accepted the command but gave no answer (a worker stopped; see the "
-                   "server's log)\n");
+  EXPECT_EQ(r.err,
+            "citego-search: the search server accepted the command but gave no answer (a worker stopped; see the "
+            "server's log)\n");
   ExpectSameAsSearch({"--format", "json", "mooc"});
   EXPECT_EQ(server.stop(), 0);
   const std::string log = read_file(dir_ / "server.log");
@@ -521,8 +525,9 @@ TEST_F(SearchServer, AFullQueueAnswersBusyAtOnce) {
   std::string out(out_length, '\0');
   ASSERT_EQ(::read(last, out.data(), out_length), static_cast<ssize_t>(out_length));
   EXPECT_EQ(status, 3);
-  EXPECT_EQ(out, "{\"version\":2,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
-                 "are waiting; try again shortly\"}}\n");
+  EXPECT_EQ(out,
+            "{\"version\":2,\"error\":{\"code\":\"busy\",\"message\":\"the search server is busy: 16 commands "
+            "are waiting; try again shortly\"}}\n");
   // The waiting ones are answered busy too once they cannot be started in time.
   const int waiting = fds[5];
   std::uint32_t wait_ms = 0;
@@ -567,7 +572,8 @@ TEST_F(SearchServer, WorkersAreReplacedAfterTheirShareOfCommandsAndNoCommandIsLo
   // queue is full, refused as busy), none lost in a worker's retirement.
   std::vector<std::future<RunResult>> clients;
   for (int i = 0; i < 20; ++i) {
-    clients.push_back(std::async(std::launch::async, [&] { return run(client_binary(), client_args, dir_.path().string()); }));
+    clients.push_back(
+        std::async(std::launch::async, [&] { return run(client_binary(), client_args, dir_.path().string()); }));
   }
   int answered = 0;
   for (auto& c : clients) {
@@ -669,11 +675,13 @@ TEST(Deadline, ARealSearchPastItsDeadlineIsTheDeadlineError) {
   generator::generate_corpus(options);
   const RunResult built = run(index_binary(), {"--db", dir / "citego.db", dir / "corpus"});
   ASSERT_EQ(built.exit_code, 0) << built.err;
-  const std::vector<std::string> args = {"--db", dir / "citego.db", "--format", "json", "--deadline", "0.01",
-                                         "--facet-limit", "0", "--limit", "100", "a* e* i* o* u* s* t* r*"};
-  const std::string expected = "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did "
-                               "not finish within its deadline of 0.01 s: narrow the query, or allow more time with "
-                               "--deadline\"}}\n";
+  const std::vector<std::string> args = {
+      "--db", dir / "citego.db",        "--format", "json", "--deadline", "0.01", "--facet-limit", "0", "--limit",
+      "100",  "a* e* i* o* u* s* t* r*"};
+  const std::string expected =
+      "{\"version\":2,\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"the search did "
+      "not finish within its deadline of 0.01 s: narrow the query, or allow more time with "
+      "--deadline\"}}\n";
   const RunResult direct = run(search_binary(), args, dir.path().string());
   EXPECT_EQ(direct.exit_code, 3);
   EXPECT_EQ(direct.out, expected);

@@ -10,7 +10,8 @@
 namespace citego::test {
 namespace {
 
-const std::vector<std::string> kQuery = {"--lang", "fr", "--limit", "3", "--facet-limit", "3", "budget", "participatif"};
+const std::vector<std::string> kQuery = {"--lang",        "fr", "--limit", "3",
+                                         "--facet-limit", "3",  "budget",  "participatif"};
 
 // `text` without carriage returns (a terminal's line ends) and ANSI escapes.
 std::string plain(std::string text) {

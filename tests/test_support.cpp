@@ -119,7 +119,8 @@ std::string dump_database(const std::string& path) {
   }
   for (auto id = db.postlist_begin(""); id != db.postlist_end(""); ++id) {
     const Xapian::Document doc = db.get_document(*id);
-    out << "doc " << *id << " data " << doc.get_data().size() << ":" << std::hash<std::string>{}(doc.get_data()) << "\n";
+    out << "doc " << *id << " data " << doc.get_data().size() << ":" << std::hash<std::string>{}(doc.get_data())
+        << "\n";
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       out << " " << *t << ":" << t.get_wdf();
       for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) out << "," << *p;

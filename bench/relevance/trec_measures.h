@@ -35,7 +35,7 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using Judgments = std::map<std::string, long>;  // docid -> grade, for one query
+using Judgments = std::map<std::string, long>;   // docid -> grade, for one query
 using Qrels = std::map<std::string, Judgments>;  // qid -> judgments; std::map orders qids as strcmp does
 
 struct Retrieved {
@@ -54,8 +54,8 @@ struct Measures {
 struct Evaluation {
   std::vector<std::pair<std::string, Measures>> per_query;  // every query of the qrels, in qid order
   Measures mean;                                            // mean over per_query
-  std::size_t queries_in_run_without_judgments = 0;        // ignored, as trec_eval does
-  std::size_t judged_queries_missing_from_run = 0;         // scored 0 (-c)
+  std::size_t queries_in_run_without_judgments = 0;         // ignored, as trec_eval does
+  std::size_t judged_queries_missing_from_run = 0;          // scored 0 (-c)
 };
 
 constexpr std::size_t kDefaultMaxDocs = 1000;  // trec_eval -M 1000

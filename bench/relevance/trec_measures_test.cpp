@@ -107,7 +107,7 @@ TEST(TrecMeasures, TiesGoByDocidDescending) {
   const auto ranked = citego::trec::rank({{"d1", 9.0}, {"d10", 9.0}, {"d9", 9.0}, {"a", 10.0}}, 1000);
   ASSERT_EQ(ranked.size(), 4u);
   EXPECT_EQ(ranked[0].doc, "a");
-  EXPECT_EQ(ranked[1].doc, "d9");   // string comparison: "d9" > "d10" > "d1"
+  EXPECT_EQ(ranked[1].doc, "d9");  // string comparison: "d9" > "d10" > "d1"
   EXPECT_EQ(ranked[2].doc, "d10");
   EXPECT_EQ(ranked[3].doc, "d1");
 }
@@ -165,11 +165,11 @@ TEST(TrecMeasures, FormatIsTrecEvals) {
 }
 
 TEST(TrecMeasures, MalformedInputsAreErrors) {
-  EXPECT_THROW(qrels_of("q1\td1\n"), FormatError);                  // too few fields
-  EXPECT_THROW(qrels_of("q1\td1\tx\n"), FormatError);               // grade not an integer
-  EXPECT_THROW(qrels_of("q1\td1\t1\nq1\td1\t0\n"), FormatError);    // judged twice
-  EXPECT_THROW(run_of("q1 Q0 d1 1 2.0\n"), FormatError);            // no tag
-  EXPECT_THROW(run_of("q1 Q0 d1 1 high test\n"), FormatError);      // score not a number
+  EXPECT_THROW(qrels_of("q1\td1\n"), FormatError);                // too few fields
+  EXPECT_THROW(qrels_of("q1\td1\tx\n"), FormatError);             // grade not an integer
+  EXPECT_THROW(qrels_of("q1\td1\t1\nq1\td1\t0\n"), FormatError);  // judged twice
+  EXPECT_THROW(run_of("q1 Q0 d1 1 2.0\n"), FormatError);          // no tag
+  EXPECT_THROW(run_of("q1 Q0 d1 1 high test\n"), FormatError);    // score not a number
   // A doc retrieved twice is an error for a judged query (as in trec_eval), ignored for an unjudged one.
   EXPECT_THROW(citego::trec::evaluate(qrels_of(kQrels), run_of("q1 Q0 d1 1 2 t\nq1 Q0 d1 2 1 t\n")), FormatError);
   EXPECT_NO_THROW(citego::trec::evaluate(qrels_of(kQrels), run_of("q9 Q0 d1 1 2 t\nq9 Q0 d1 2 1 t\n")));

@@ -3,11 +3,11 @@
 // spelling table. Two databases with the same digest answer every query alike, so a change to how the indexer writes
 // is checked by building the same corpus with both versions. Built with the project; run:
 //   build/bench/db_digest DB
-#include <xapian.h>
-
 #include <functional>
 #include <iostream>
 #include <string>
+
+#include <xapian.h>
 
 namespace {
 

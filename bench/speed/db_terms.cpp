@@ -1,12 +1,12 @@
 // Terms, wdf and positions per document of a citego database, by kind of term, and how many stems equal a word of
 // their own document. Built with the project (build/bench/db_terms); run:
 //   build/bench/db_terms DB
-#include <xapian.h>
-
 #include <array>
 #include <iostream>
 #include <map>
 #include <string>
+
+#include <xapian.h>
 
 namespace {
 

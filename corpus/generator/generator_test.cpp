@@ -1,7 +1,6 @@
 // Tests of citego-generate: the real binary's determinism, its command line, and what citego-index and xmllint make
 // of its files; version 2 read back with pugixml and checked against the format and the documented distributions;
 // plus the sampling and layout building blocks.
-#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,13 +13,15 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <pugixml.hpp>
 #include <random>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
 
 #include "citego/schema.h"
 #include "corpus_generator.h"

@@ -3,13 +3,14 @@
 //
 // Exit codes: 0 the files were written; 1 a runtime error (a missing word list, an unwritable folder); 2 the command
 // line is wrong.
-#include <boost/program_options.hpp>
 #include <charconv>
 #include <cstdint>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <string>
+
+#include <boost/program_options.hpp>
 
 #include "corpus_generator.h"
 

@@ -68,7 +68,9 @@ DatabaseStats database_stats(const std::string& path, std::size_t top) {
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
       values.emplace_back((*t).substr(prefix.size()), t.get_termfreq());
     }
-    const auto more = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
+    const auto more = [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    };
     const std::size_t shown = std::min(top, values.size());
     std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(shown), values.end(), more);
     values.resize(shown);
@@ -85,8 +87,8 @@ std::string stats_text(const DatabaseStats& s) {
     out << " " << g.name << " (" << g.bytes << " bytes" << (g.live ? ", live" : "") << ")";
   }
   out << "\nschema version: " << s.schema_version << "\nbuilt at: " << s.built_at
-      << "\nupdated at: " << (s.updated_at.empty() ? "never" : s.updated_at) << "\nindexer version: "
-      << s.indexer_version << "\ndocuments: " << s.documents << "\n";
+      << "\nupdated at: " << (s.updated_at.empty() ? "never" : s.updated_at)
+      << "\nindexer version: " << s.indexer_version << "\ndocuments: " << s.documents << "\n";
   const auto counts = [&out](const char* what, const std::vector<std::pair<std::string, std::uint64_t>>& list) {
     out << what << ":";
     for (const auto& [name, n] : list) out << " " << name << " " << n;

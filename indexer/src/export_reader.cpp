@@ -152,9 +152,7 @@ std::optional<ThesaurusKind> thesaurus_kind_from_name(std::string_view name) {
 }
 
 // Whether a document kind is new in version 2 of the format (the thesaurus entries all are).
-bool is_version_2(schema::DocType type) {
-  return type == schema::DocType::Dossier || type == schema::DocType::Fiche;
-}
+bool is_version_2(schema::DocType type) { return type == schema::DocType::Dossier || type == schema::DocType::Fiche; }
 
 // "<organisation>, <project> or <resource>": the elements a file of the version may hold, for messages.
 std::string top_level_elements(bool version_1) {
@@ -199,9 +197,7 @@ std::string collapse_space(std::string_view text) {
   return out;
 }
 
-bool is_text(const pugi::xml_node& node) {
-  return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
-}
+bool is_text(const pugi::xml_node& node) { return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata; }
 
 // Reads one top-level element, a document into an ExportRecord or a thesaurus entry into a ThesaurusEntry, reporting
 // its faults. Each message names the element as `<kind> "id"`, or `<kind>` while its id is unknown.
@@ -319,11 +315,16 @@ class ElementReader {
 
   static std::vector<const char*> required_children(schema::DocType type) {
     switch (type) {
-      case schema::DocType::Organisation: return {"name", "kind"};
-      case schema::DocType::Project: return {"title", "type", "period"};
-      case schema::DocType::Resource: return {"title"};
-      case schema::DocType::Dossier: return {"title", "period"};
-      case schema::DocType::Fiche: return {"title", "type"};
+      case schema::DocType::Organisation:
+        return {"name", "kind"};
+      case schema::DocType::Project:
+        return {"title", "type", "period"};
+      case schema::DocType::Resource:
+        return {"title"};
+      case schema::DocType::Dossier:
+        return {"title", "period"};
+      case schema::DocType::Fiche:
+        return {"title", "type"};
     }
     return {};
   }
@@ -341,8 +342,7 @@ class ElementReader {
         // Each part is at most kMaxTextNodeBytes (xml_check.h); many of them must not add up to a huge string.
         if (text.size() > kMaxTextNodeBytes) return too_long(node, std::to_string(kMaxTextNodeBytes) + " bytes");
       } else if (part.type() == pugi::node_element) {
-        error(part, "has an element <" + shown(part.name()) + "> inside <" + node.name() +
-                        ">, which holds text only");
+        error(part, "has an element <" + shown(part.name()) + "> inside <" + node.name() + ">, which holds text only");
       }
     }
     if (!analysis::is_valid_utf8(text)) {
@@ -389,8 +389,8 @@ class ElementReader {
   void check_one_of(const pugi::xml_node& node, std::string_view what, std::string_view value,
                     const std::array<std::string_view, N>& allowed) {
     if (!schema::is_one_of(value, allowed)) {
-      error(node, "has an unknown " + std::string(what) + " " + quote_value(value) + " (expected one of: " +
-                      schema::list_of(allowed) + ")");
+      error(node, "has an unknown " + std::string(what) + " " + quote_value(value) +
+                      " (expected one of: " + schema::list_of(allowed) + ")");
     }
   }
 
@@ -441,8 +441,8 @@ class ElementReader {
       date.day = std::stoi(std::string(t.substr(8, 2)));
       const int days = days_in_month(date.year, date.month);
       if (date.day < 1 || date.day > days) {
-        error(node, what + ", which does not exist (" + std::string(t.substr(0, 7)) + " has " +
-                        std::to_string(days) + " days)");
+        error(node, what + ", which does not exist (" + std::string(t.substr(0, 7)) + " has " + std::to_string(days) +
+                        " days)");
         return std::nullopt;
       }
     }
@@ -574,8 +574,8 @@ class ElementReader {
       error(node, "has a " + std::string(what) + " " + quote_value(code) +
                       " that is not an ISO 3166 alpha-2 code (two capital letters)");
     } else if (assigned && !schema::is_iso_country(code)) {
-      error(node, "has a " + std::string(what) + " " + quote_value(code) +
-                      " that is no country's ISO 3166 alpha-2 code");
+      error(node,
+            "has a " + std::string(what) + " " + quote_value(code) + " that is no country's ISO 3166 alpha-2 code");
     }
   }
 
@@ -691,8 +691,8 @@ class ElementReader {
     const bool continent = entry_.level == "continent";
     if (continent && has_parent) error(element_, "has a parent attribute, which a continent does not take");
     if (!continent && !has_parent) {
-      error(element_, "has no parent attribute (only a continent has none; a " + entry_.level +
-                          " is inside another place)");
+      error(element_,
+            "has no parent attribute (only a continent has none; a " + entry_.level + " is inside another place)");
     }
   }
 
@@ -741,11 +741,11 @@ class ElementReader {
   std::vector<Diagnostic>& errors_;
   // The element being read
   pugi::xml_node element_;
-  std::string tag_;          // "<fiche>"
-  std::string id_;           // once read and valid
-  bool version_2_ = false;   // whether its kind is new in version 2
-  ExportRecord record_;      // a document
-  ThesaurusEntry entry_;     // a thesaurus entry
+  std::string tag_;                    // "<fiche>"
+  std::string id_;                     // once read and valid
+  bool version_2_ = false;             // whether its kind is new in version 2
+  ExportRecord record_;                // a document
+  ThesaurusEntry entry_;               // a thesaurus entry
   std::array<bool, 4> labels_seen_{};  // by Lang
 };
 
@@ -760,8 +760,8 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
     const std::optional<XmlFault> fault = convert_to_utf8(xml, encoding, converted);
     xml = converted;
     if (fault) {
-      parsed.errors.push_back(Diagnostic{LineMap(xml, file).at(static_cast<std::ptrdiff_t>(fault->offset)),
-                                         fault->message});
+      parsed.errors.push_back(
+          Diagnostic{LineMap(xml, file).at(static_cast<std::ptrdiff_t>(fault->offset)), fault->message});
       return parsed;
     }
   }
@@ -793,14 +793,13 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
   }
   const pugi::xml_attribute version = root.attribute("version");
   if (!version) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no version attribute (expected " +
-                                                           versions_for_messages(true) + ")"});
+    parsed.errors.push_back(Diagnostic{
+        lines.at(root), "<citego-export> has no version attribute (expected " + versions_for_messages(true) + ")"});
     return parsed;
   }
   const auto& versions = schema::kExportFormatVersions;
   if (std::find(versions.begin(), versions.end(), std::string_view(version.value())) == versions.end()) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " +
-                                                           quote_value(version.value()) +
+    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has version " + quote_value(version.value()) +
                                                            "; this indexer reads versions " +
                                                            versions_for_messages(false)});
     return parsed;
@@ -820,14 +819,15 @@ ParsedExport parse_export(std::string_view xml, const std::string& file) {
       }
       root_lang = *lang;
     } else if (name.substr(0, 6) != "xmlns:" && name != "xmlns") {
-      parsed.errors.push_back(
-          Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + shown(name)});
+      parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has an unknown attribute " + shown(name)});
     }
   }
 
   if (!root.attribute("xml:lang")) {
-    parsed.errors.push_back(Diagnostic{lines.at(root), "<citego-export> has no xml:lang attribute (the documents' "
-                                                       "default language: " + languages_for_messages() + ")"});
+    parsed.errors.push_back(Diagnostic{lines.at(root),
+                                       "<citego-export> has no xml:lang attribute (the documents' "
+                                       "default language: " +
+                                           languages_for_messages() + ")"});
     return parsed;
   }
 

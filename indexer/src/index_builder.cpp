@@ -20,9 +20,9 @@
 #include "citego/live_database.h"
 #include "citego/record_store.h"
 #include "citego/reference_graph.h"
+#include "citego/schema.h"
 #include "citego/shard_set.h"
 #include "citego/sharded_writer.h"
-#include "citego/schema.h"
 
 namespace fs = std::filesystem;
 
@@ -87,9 +87,9 @@ std::string reread(const std::string& file, const CheckedInput& checked) {
   InputBytes input = read_input(file);
   if (input.error) throw InputError({std::move(*input.error)}, 1);
   if (input.bytes.size() != checked.size || digest_of(input.bytes) != checked.digest) {
-    throw InputError({{SourceLocation{file, 0, 0},
-                       "changed while being indexed (" + std::to_string(checked.size) + " bytes when checked, " +
-                           std::to_string(input.bytes.size()) + " bytes now); run citego-index again"}},
+    throw InputError({{SourceLocation{file, 0, 0}, "changed while being indexed (" + std::to_string(checked.size) +
+                                                       " bytes when checked, " + std::to_string(input.bytes.size()) +
+                                                       " bytes now); run citego-index again"}},
                      1);
   }
   return std::move(input.bytes);
@@ -98,15 +98,17 @@ std::string reread(const std::string& file, const CheckedInput& checked) {
 }  // namespace
 
 InputError::InputError(std::vector<Diagnostic> diagnostics, std::size_t total, bool stopped)
-    : std::runtime_error(summary_of(diagnostics, total, stopped)), diagnostics_(std::move(diagnostics)), total_(total) {}
+    : std::runtime_error(summary_of(diagnostics, total, stopped)),
+      diagnostics_(std::move(diagnostics)),
+      total_(total) {}
 
 namespace {
 
 // Whether `path` names an export by its extension: ".xml" in any case.
 bool has_xml_extension(const fs::path& path) {
   const std::string extension = path.extension().string();
-  return extension.size() == 4 && extension[0] == '.' && (extension[1] | 0x20) == 'x' &&
-         (extension[2] | 0x20) == 'm' && (extension[3] | 0x20) == 'l';
+  return extension.size() == 4 && extension[0] == '.' && (extension[1] | 0x20) == 'x' && (extension[2] | 0x20) == 'm' &&
+         (extension[3] | 0x20) == 'l';
 }
 
 }  // namespace
@@ -226,7 +228,8 @@ void check_database_folder(std::string db_path) {
   if (folder.empty()) return;
   std::error_code ec;
   if (fs::is_directory(folder, ec)) return;
-  if (fs::exists(folder, ec)) throw LiveDatabaseError("cannot create " + db_path + ": " + folder.string() + " is not a folder");
+  if (fs::exists(folder, ec))
+    throw LiveDatabaseError("cannot create " + db_path + ": " + folder.string() + " is not a folder");
   throw LiveDatabaseError("cannot create " + db_path + ": its folder " + folder.string() +
                           " does not exist (citego-index creates the database, not the folders it is in)");
 }
@@ -362,10 +365,10 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   for (auto& entry : writer.facet_dictionary().metadata()) metadata.insert(std::move(entry));
   metadata.insert(entry_facts.begin(), entry_facts.end());
   metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
-                                   {std::string(schema::kMetaBuiltAt), utc_now()},
-                                   {std::string(schema::kMetaInputCount), std::to_string(files.size())},
-                                   {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
-                                   {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
+                   {std::string(schema::kMetaBuiltAt), utc_now()},
+                   {std::string(schema::kMetaInputCount), std::to_string(files.size())},
+                   {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
+                   {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
   state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};
   report();
   // A shard set is split from the whole database, so that each document has the derived facets of the whole build.

@@ -125,18 +125,23 @@ UpdateSummary update_index(const UpdateRequest& request) {
 
   std::error_code ec;
   if (!std::filesystem::is_symlink(std::filesystem::symlink_status(request.db_path, ec))) {
-    throw LiveDatabaseError("there is no database at " + request.db_path + " to change; build it first (citego-index "
-                            "--db " + request.db_path + " INPUT...)");
+    throw LiveDatabaseError("there is no database at " + request.db_path +
+                            " to change; build it first (citego-index "
+                            "--db " +
+                            request.db_path + " INPUT...)");
   }
   LiveDatabase live(request.db_path);
   if (live.live_generation_path().empty()) {
-    throw LiveDatabaseError("there is no database at " + request.db_path + " to update; build it first (citego-index "
-                            "--db " + request.db_path + " INPUT...)");
+    throw LiveDatabaseError("there is no database at " + request.db_path +
+                            " to update; build it first (citego-index "
+                            "--db " +
+                            request.db_path + " INPUT...)");
   }
   Xapian::WritableDatabase db(live.live_generation_path(), Xapian::DB_OPEN);
   if (db.get_metadata(std::string(schema::kMetaSchemaVersion)) != std::to_string(schema::kSchemaVersion) ||
       db.metadata_keys_begin(std::string(kFactPrefix)) == db.metadata_keys_end(std::string(kFactPrefix))) {
-    throw LiveDatabaseError(request.db_path + " was built by another version of citego-index, without the records an "
+    throw LiveDatabaseError(request.db_path +
+                            " was built by another version of citego-index, without the records an "
                             "update needs; build it again from all the exports");
   }
 
@@ -155,8 +160,8 @@ UpdateSummary update_index(const UpdateRequest& request) {
   }
   // Each kept fact goes to the graph as it is read (in id order, then the inputs), and is not kept besides.
   StoredFact kept;
-  for (auto key = db.metadata_keys_begin(std::string(kFactPrefix)); key != db.metadata_keys_end(std::string(kFactPrefix));
-       ++key) {
+  for (auto key = db.metadata_keys_begin(std::string(kFactPrefix));
+       key != db.metadata_keys_end(std::string(kFactPrefix)); ++key) {
     decode_fact(db.get_metadata(*key), kept);
     const std::string& id = id_of(kept);
     if (given.count(id) || deleted.count(id)) {
@@ -183,9 +188,8 @@ UpdateSummary update_index(const UpdateRequest& request) {
       if (referrers.empty()) continue;
       errors.push_back({SourceLocation{"--delete", 0, 0},
                         "cannot delete \"" + id + "\": " + quoted_list(referrers) +
-                            (referrers.size() == 1 ? " refers" : " refer") +
-                            " to it (delete or update " + (referrers.size() == 1 ? "it" : "them") +
-                            " in the same run)"});
+                            (referrers.size() == 1 ? " refers" : " refer") + " to it (delete or update " +
+                            (referrers.size() == 1 ? "it" : "them") + " in the same run)"});
     }
   }
   std::vector<std::string> changed(given.begin(), given.end());

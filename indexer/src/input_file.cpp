@@ -52,8 +52,9 @@ InputBytes read_input(const std::string& path) {
   struct stat link {};
   if (::lstat(path.c_str(), &link) != 0) return refuse(cannot_read(errno));
   if (S_ISFIFO(link.st_mode)) {
-    return refuse("is a named pipe (FIFO), which citego-index does not open (it could wait for a writer forever); "
-                  "give a file, or send the pipe to standard input and give /dev/stdin");
+    return refuse(
+        "is a named pipe (FIFO), which citego-index does not open (it could wait for a writer forever); "
+        "give a file, or send the pipe to standard input and give /dev/stdin");
   }
   struct stat target {};
   if (::stat(path.c_str(), &target) != 0) return refuse(unreachable_reason(path, errno));

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_set>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace citego {
 
@@ -31,7 +31,6 @@ std::string chain_of(const std::vector<std::string>& ids) {
   return out;
 }
 
-
 }  // namespace
 
 void ReferenceGraph::reserve(std::size_t documents) {
@@ -48,9 +47,7 @@ ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
   return Where{static_cast<std::uint32_t>(files_.size() - 1), location.line, location.column};
 }
 
-const std::string* ReferenceGraph::intern(const std::string& id) {
-  return &*referred_.insert(id).first;
-}
+const std::string* ReferenceGraph::intern(const std::string& id) { return &*referred_.insert(id).first; }
 
 SourceLocation ReferenceGraph::location_of(const Where& where) const {
   return SourceLocation{files_.at(where.file), where.line, where.column};
@@ -97,8 +94,8 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
   if (!added || find_entry(record.id)) {
     const Where& first = added ? find_entry(record.id)->where : facts_[position->second].where;
     if (added) position_.erase(position);
-    return Diagnostic{record.where, "duplicate id \"" + record.id + "\" (first defined at " +
-                                        to_string(location_of(first)) + ")"};
+    return Diagnostic{record.where,
+                      "duplicate id \"" + record.id + "\" (first defined at " + to_string(location_of(first)) + ")"};
   }
   using schema::DocType;
   static_assert(sizeof(Facts) <= 128, "four facts to a node of facts_ (a std::deque's nodes hold 512 bytes)");
@@ -192,9 +189,8 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
 }
 
 // A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
-bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const Ref& ref,
-                                 std::string_view role, std::string_view expected,
-                                 std::vector<Diagnostic>& errors) const {
+bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const Ref& ref, std::string_view role,
+                                 std::string_view expected, std::vector<Diagnostic>& errors) const {
   // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
   const auto as_document = [&] {
@@ -203,17 +199,19 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   const auto as_entry = [&] {
     if (const Entry* target = find_entry(ref.ref())) actual = name_of(target->kind);
   };
-  const bool entry_kind = expected == name_of(ThesaurusKind::Person) || expected == name_of(ThesaurusKind::Descriptor) ||
-                          expected == name_of(ThesaurusKind::Place);
+  const bool entry_kind = expected == name_of(ThesaurusKind::Person) ||
+                          expected == name_of(ThesaurusKind::Descriptor) || expected == name_of(ThesaurusKind::Place);
   entry_kind ? as_entry() : as_document();
   if (actual.empty()) entry_kind ? as_document() : as_entry();
   if (actual == expected) return true;
   const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
-    errors.push_back({location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref() + "\""});
+    errors.push_back(
+        {location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref() + "\""});
   } else {
-    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref() + "\", which is " +
-                                     with_article(actual) + ", not " + with_article(expected)});
+    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref() +
+                                                  "\", which is " + with_article(actual) + ", not " +
+                                                  with_article(expected)});
   }
   return false;
 }
@@ -236,8 +234,8 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
         errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref() + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
         errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref() + "\", which is a " +
-                                         std::string(schema::name_of(target->doc_type)) +
-                                         " (links name projects or organisations)"});
+                                                      std::string(schema::name_of(target->doc_type)) +
+                                                      " (links name projects or organisations)"});
       }
     }
   }
@@ -277,13 +275,12 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       if (entry.link && expect(*entry.link, "parent", "place")) {
         const Entry& parent = entries_.at(entry.link->ref());
         const bool country = entry.level == "country";
-        const bool fits = country ? parent.level == "continent"
-                                  : parent.level == "country" || parent.level == "region";
+        const bool fits = country ? parent.level == "continent" : parent.level == "country" || parent.level == "region";
         if (!fits && entry.link->ref() != id) {
-          errors.push_back({location_of(entry.link->where), subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref() +
-                                                   "\", which is a " + parent.level + " (a " + entry.level +
-                                                   "'s parent is " +
-                                                   (country ? "a continent" : "a country or a region") + ")"});
+          errors.push_back({location_of(entry.link->where),
+                            subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref() +
+                                "\", which is a " + parent.level + " (a " + entry.level + "'s parent is " +
+                                (country ? "a continent" : "a country or a region") + ")"});
         }
       }
       break;
@@ -343,9 +340,8 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     if (facts.doc_type != DocType::Fiche || facts.group == kNoGroup) continue;
     if (facts.group == i && !translated.count(id)) continue;
     std::vector<std::string>& group = groups_[order_[facts.group]];
-    const auto same_language = std::find_if(group.begin(), group.end(), [&](const std::string& other) {
-      return facts_at(other).lang == facts.lang;
-    });
+    const auto same_language = std::find_if(
+        group.begin(), group.end(), [&](const std::string& other) { return facts_at(other).lang == facts.lang; });
     if (same_language != group.end()) {
       const SourceLocation where = location_of(facts.translation_of() ? facts.translation_of()->where : facts.where);
       errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
@@ -571,7 +567,7 @@ namespace {
 
 // The facet whose values are the ids of a kind of entry, or of a type of document (none for the others).
 schema::Facet value_facet(ThesaurusKind kind) {
-  return kind == ThesaurusKind::Person ? schema::Facet::Author
+  return kind == ThesaurusKind::Person       ? schema::Facet::Author
          : kind == ThesaurusKind::Descriptor ? schema::Facet::Descriptor
                                              : schema::Facet::Place;
 }

@@ -27,7 +27,8 @@ void write_shard_set(const std::string& whole, const std::string& set, unsigned 
     out.push_back(std::make_unique<Xapian::WritableDatabase>((fs::path(set) / shard_name(k)).string(),
                                                              Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS));
   }
-  Xapian::WritableDatabase spelling((fs::path(set) / "spelling").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+  Xapian::WritableDatabase spelling((fs::path(set) / "spelling").string(),
+                                    Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
   // Documents in docid order, so that each shard keeps the build's order.
   for (auto it = source.postlist_begin(""); it != source.postlist_end(""); ++it) {
     Xapian::Document doc = source.get_document(*it);

@@ -27,8 +27,8 @@ ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const Refer
   } catch (const std::system_error& e) {
     // No destructor runs for a half-built object, and joinable threads must not be destroyed (std::terminate).
     stop_and_join();
-    throw std::system_error(e.code(), "cannot start writer thread " + std::to_string(threads_.size() + 1) + " of " +
-                                          std::to_string(count));
+    throw std::system_error(
+        e.code(), "cannot start writer thread " + std::to_string(threads_.size() + 1) + " of " + std::to_string(count));
   }
 }
 

@@ -243,8 +243,9 @@ class Scanner {
     const std::size_t start = i_;
     const std::size_t end = s_.find("?>", start);
     const auto malformed = [&] {
-      return fail(start, "malformed XML: a malformed XML declaration (expected <?xml version=\"1.0\" "
-                         "encoding=\"UTF-8\"?>)");
+      return fail(start,
+                  "malformed XML: a malformed XML declaration (expected <?xml version=\"1.0\" "
+                  "encoding=\"UTF-8\"?>)");
     };
     if (end == npos) return malformed();
     static constexpr std::array<std::string_view, 3> kNames = {"version", "encoding", "standalone"};
@@ -256,7 +257,8 @@ class Scanner {
       if (p == spaced) return malformed();
       std::size_t q = p;
       while (q < end && s_[q] >= 'a' && s_[q] <= 'z') ++q;
-      const auto found = std::find(kNames.begin() + static_cast<std::ptrdiff_t>(next), kNames.end(), s_.substr(p, q - p));
+      const auto found =
+          std::find(kNames.begin() + static_cast<std::ptrdiff_t>(next), kNames.end(), s_.substr(p, q - p));
       if (found == kNames.end() || (next == 0 && found != kNames.begin())) return malformed();
       next = static_cast<std::size_t>(found - kNames.begin()) + 1;
       p = std::min(skip_space(q), end);
@@ -270,12 +272,13 @@ class Scanner {
       if (*found == "version" && value != "1.0") {
         return fail(start, "declares XML version " + quote_value(value) + "; exports are XML 1.0");
       }
-      if (*found == "encoding" && !std::equal(value.begin(), value.end(), std::string_view("UTF-8").begin(),
-                                              std::string_view("UTF-8").end(), [](char a, char b) {
-                                                return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b;
-                                              })) {
-        return fail(start, "declares encoding " + quote_value(value) + "; citego-index reads UTF-8, ISO-8859-1 and "
-                           "Windows-1252 (convert it, e.g. with iconv -f " + shown(value) + " -t UTF-8)");
+      if (*found == "encoding" &&
+          !std::equal(value.begin(), value.end(), std::string_view("UTF-8").begin(), std::string_view("UTF-8").end(),
+                      [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b; })) {
+        return fail(start, "declares encoding " + quote_value(value) +
+                               "; citego-index reads UTF-8, ISO-8859-1 and "
+                               "Windows-1252 (convert it, e.g. with iconv -f " +
+                               shown(value) + " -t UTF-8)");
       }
       if (*found == "standalone" && value != "yes" && value != "no") return malformed();
     }
@@ -291,8 +294,9 @@ class Scanner {
     } else if (starts_with(start, "<![CDATA[")) {
       cdata(start);
     } else if (starts_with(start, "<!")) {
-      fail(start, "a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
-                  "declarations)");
+      fail(start,
+           "a DOCTYPE or another markup declaration, which an export may not have (no DTD, no entity "
+           "declarations)");
     } else if (starts_with(start, "<?")) {
       processing_instruction(start);
     } else if (starts_with(start, "</")) {
@@ -369,8 +373,9 @@ class Scanner {
     const std::string_view name = s_.substr(name_start, end - name_start);
     const std::size_t p = skip_space(end);
     if (p >= s_.size() || s_[p] != '>') {
-      fail(p < s_.size() ? p : start, "malformed XML: unexpected " + (p < s_.size() ? "character" : std::string("end")) +
-                                          " in </" + shown(name) + "> (expected >)");
+      fail(p < s_.size() ? p : start, "malformed XML: unexpected " +
+                                          (p < s_.size() ? "character" : std::string("end")) + " in </" + shown(name) +
+                                          "> (expected >)");
       return;
     }
     if (depth_ == 0) {
@@ -413,7 +418,8 @@ class Scanner {
       }
       const std::size_t attribute_end = p == spaced ? p : name_end(p, s_.size());
       if (attribute_end == p) {
-        fail(p, "malformed XML: unexpected character in <" + shown(name) + "> (expected a space, an attribute, > or />)");
+        fail(p,
+             "malformed XML: unexpected character in <" + shown(name) + "> (expected a space, an attribute, > or />)");
         return;
       }
       const std::string_view attribute = s_.substr(p, attribute_end - p);
@@ -527,15 +533,15 @@ std::pair<std::size_t, std::size_t> encoding_name_span(std::string_view xml) {
 
 bool same_ignoring_case(std::string_view a, std::string_view b) {
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 // Windows-1252's characters for 0x80 to 0x9F; 0 where it defines none.
-constexpr std::array<char16_t, 32> kWindows1252High = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+constexpr std::array<char16_t, 32> kWindows1252High = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                                       0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {

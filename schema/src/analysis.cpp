@@ -42,10 +42,9 @@ utf8proc_int32_t decode_at(std::string_view text, std::size_t pos, std::size_t& 
 // Step 3 of fold(): Unicode compatibility composition with combining marks removed ("é" -> "e", "ﬁ" -> "fi").
 std::string compose_without_marks(std::string_view clean) {
   utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()),
-                   &mapped, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                                           UTF8PROC_STRIPMARK));
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(clean.data()), static_cast<utf8proc_ssize_t>(clean.size()), &mapped,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK));
   if (n < 0) {
     // Only possible on allocation failure: the input is valid UTF-8 by construction.
     throw std::runtime_error(std::string("text folding failed: ") + utf8proc_errmsg(n));
@@ -77,18 +76,30 @@ bool is_apostrophe(utf8proc_int32_t cp) { return cp == '\'' || cp == 0x2019 || c
 // Letters that Unicode decomposition leaves whole but a reader sees as accented or as two letters.
 const char* expand_letter(utf8proc_int32_t cp) {
   switch (cp) {
-    case 0x0153: return "oe";  // œ
-    case 0x0152: return "OE";  // Œ
-    case 0x00E6: return "ae";  // æ
-    case 0x00C6: return "AE";  // Æ
-    case 0x00DF: return "ss";  // ß
-    case 0x00F8: return "o";   // ø
-    case 0x00D8: return "O";   // Ø
-    case 0x0142: return "l";   // ł
-    case 0x0141: return "L";   // Ł
-    case 0x0111: return "d";   // đ
-    case 0x0110: return "D";   // Đ
-    default: return nullptr;
+    case 0x0153:
+      return "oe";  // œ
+    case 0x0152:
+      return "OE";  // Œ
+    case 0x00E6:
+      return "ae";  // æ
+    case 0x00C6:
+      return "AE";  // Æ
+    case 0x00DF:
+      return "ss";  // ß
+    case 0x00F8:
+      return "o";  // ø
+    case 0x00D8:
+      return "O";  // Ø
+    case 0x0142:
+      return "l";  // ł
+    case 0x0141:
+      return "L";  // Ł
+    case 0x0111:
+      return "d";  // đ
+    case 0x0110:
+      return "D";  // Đ
+    default:
+      return nullptr;
   }
 }
 
@@ -98,11 +109,12 @@ bool is_word_byte(unsigned char c) { return is_ascii_alpha(c) || (c >= '0' && c 
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// French elided words, lower case: the letter forms (le, la -> l'; de -> d'; je -> j'; me -> m'; ne -> n'; se, si -> s';
-// te -> t'; ce -> c'; ça -> ç'), que -> qu' (and parce qu'), and the compounds of que, whose e is elided too: jusqu',
-// lorsqu', puisqu', quoiqu', quelqu' (quelqu'un), presqu' (presqu'île), and entr' of the older spelling (entr'acte).
+// French elided words, lower case: the letter forms (le, la -> l'; de -> d'; je -> j'; me -> m'; ne -> n'; se, si ->
+// s'; te -> t'; ce -> c'; ça -> ç'), que -> qu' (and parce qu'), and the compounds of que, whose e is elided too:
+// jusqu', lorsqu', puisqu', quoiqu', quelqu' (quelqu'un), presqu' (presqu'île), and entr' of the older spelling
+// (entr'acte).
 constexpr std::array<std::string_view, 18> kElisions = {
-    "l", "d", "j", "m", "n", "s", "t", "c", "\xC3\xA7" /* ç */, "\xC3\x87" /* Ç */,
+    "l",  "d",     "j",      "m",      "n",      "s",      "t",      "c",   "\xC3\xA7" /* ç */, "\xC3\x87" /* Ç */,
     "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "quelqu", "presqu", "entr"};
 constexpr std::size_t kLongestElision = 6;
 
@@ -178,19 +190,27 @@ std::string restore_ending(const std::string& word, const std::array<EndingRule,
 
 class FoldedWordStemmer : public Xapian::StemImplementation {
  public:
-  explicit FoldedWordStemmer(schema::Lang lang)
-      : lang_(lang), snowball_(std::string(schema::stemmer_name_of(lang))) {}
+  explicit FoldedWordStemmer(schema::Lang lang) : lang_(lang), snowball_(std::string(schema::stemmer_name_of(lang))) {}
 
   std::string operator()(const std::string& word) override {
     std::string input;
     switch (lang_) {
-      case schema::Lang::Fr: input = restore_ending(word, kFrenchEndings); break;
-      case schema::Lang::Es: input = restore_ending(word, kSpanishEndings); break;
-      case schema::Lang::Pt: input = restore_ending(word, kPortugueseEndings); break;
-      case schema::Lang::En: input = word; break;
+      case schema::Lang::Fr:
+        input = restore_ending(word, kFrenchEndings);
+        break;
+      case schema::Lang::Es:
+        input = restore_ending(word, kSpanishEndings);
+        break;
+      case schema::Lang::Pt:
+        input = restore_ending(word, kPortugueseEndings);
+        break;
+      case schema::Lang::En:
+        input = word;
+        break;
     }
     std::string stem = snowball_(input);
-    const bool ascii = std::all_of(stem.begin(), stem.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const bool ascii =
+        std::all_of(stem.begin(), stem.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     return ascii ? stem : exact_term(stem);
   }
 
@@ -262,9 +282,8 @@ std::string fold(std::string_view text) {
 
 std::string exact_term(std::string_view word) {
   // Fast path for the most common case, a plain ASCII word: folding leaves it as it is.
-  const bool plain = std::all_of(word.begin(), word.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x80 && c != '\'';
-  });
+  const bool plain =
+      std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\''; });
   if (plain) {
     std::string lower(word);
     for (char& c : lower) c = ascii_lower(c);
@@ -309,9 +328,7 @@ const std::vector<std::string>& stopwords_for(schema::Lang lang) {
   return lists[static_cast<std::size_t>(lang)];
 }
 
-std::string stem_term(schema::Lang lang, std::string_view exact) {
-  return stemmer_for(lang)(std::string(exact));
-}
+std::string stem_term(schema::Lang lang, std::string_view exact) { return stemmer_for(lang)(std::string(exact)); }
 
 void configure_indexer(Xapian::TermGenerator& generator, schema::Lang lang) {
   generator.set_stemmer(stemmer_for(lang));

@@ -1,6 +1,5 @@
 // Names, terms and encodings of the schema (see citego/schema.h).
 #include "citego/schema.h"
-#include "citego/record.h"
 
 #include <algorithm>
 #include <array>
@@ -11,6 +10,8 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "citego/record.h"
 
 namespace citego::schema {
 
@@ -33,20 +34,20 @@ const LangSpec& lang_spec(Lang lang) { return kLangSpecs[static_cast<std::size_t
 
 // The 249 codes ISO 3166-1 assigns (officially assigned alpha-2 elements), sorted.
 constexpr std::array<std::string_view, 249> kIsoCountries = {
-    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD",
-    "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA",
-    "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE",
-    "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA",
-    "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK",
-    "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP",
-    "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT",
-    "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS",
-    "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ",
-    "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS",
-    "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
-    "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
-    "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA",
-    "ZM", "ZW"};
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB",
+    "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY",
+    "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX",
+    "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK",
+    "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS",
+    "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR",
+    "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA",
+    "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE",
+    "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM",
+    "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG",
+    "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF",
+    "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY",
+    "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"};
 
 }  // namespace
 
@@ -56,11 +57,16 @@ bool is_iso_country(std::string_view code) {
 
 std::string_view name_of(DocType type) {
   switch (type) {
-    case DocType::Organisation: return "organisation";
-    case DocType::Project: return "project";
-    case DocType::Resource: return "resource";
-    case DocType::Dossier: return "dossier";
-    case DocType::Fiche: return "fiche";
+    case DocType::Organisation:
+      return "organisation";
+    case DocType::Project:
+      return "project";
+    case DocType::Resource:
+      return "resource";
+    case DocType::Dossier:
+      return "dossier";
+    case DocType::Fiche:
+      return "fiche";
   }
   throw std::logic_error("unknown DocType");
 }
@@ -137,8 +143,8 @@ FacetValues unpack_facets(std::string_view packed) {
     const std::size_t end = packed.find('\n');
     if (end == std::string_view::npos || end == 0) throw std::invalid_argument("corrupt packed facet value");
     const char code = packed[0];
-    const auto spec = std::find_if(kFacets.begin(), kFacets.end(),
-                                   [code](const FacetSpec& s) { return s.packed_code == code; });
+    const auto spec =
+        std::find_if(kFacets.begin(), kFacets.end(), [code](const FacetSpec& s) { return s.packed_code == code; });
     if (spec == kFacets.end()) throw std::invalid_argument("unknown facet code in packed facet value");
     facets[spec->facet].emplace_back(packed.substr(1, end - 1));
     packed.remove_prefix(end + 1);
@@ -323,11 +329,16 @@ std::optional<Labels> decode_msgpack_strings(std::string_view data) {
     const unsigned char head = byte(at++);
     std::size_t length = 0;
     std::size_t width = 0;  // bytes of the length after the head
-    if ((head & 0xE0) == 0xA0) length = head & 0x1F;
-    else if (head == 0xD9) width = 1;
-    else if (head == 0xDA) width = 2;
-    else if (head == 0xDB) width = 4;
-    else return std::nullopt;
+    if ((head & 0xE0) == 0xA0)
+      length = head & 0x1F;
+    else if (head == 0xD9)
+      width = 1;
+    else if (head == 0xDA)
+      width = 2;
+    else if (head == 0xDB)
+      width = 4;
+    else
+      return std::nullopt;
     if (data.size() - at < width) return std::nullopt;
     for (; width > 0; --width) length = length << 8 | byte(at++);
     if (data.size() - at < length) return std::nullopt;
@@ -391,14 +402,8 @@ std::string translation_group_key(std::string_view id, const std::vector<StoredT
 // Stored data is a MessagePack map with short keys; "v" is the schema version that wrote it.
 std::string encode_stored(const StoredDocument& doc) {
   nlohmann::json j = {
-      {"v", kSchemaVersion},
-      {"id", doc.id},
-      {"t", name_of(doc.doc_type)},
-      {"l", code_of(doc.lang)},
-      {"ti", doc.title},
-      {"u", doc.url},
-      {"s", doc.summary},
-      {"b", doc.body},
+      {"v", kSchemaVersion}, {"id", doc.id}, {"t", name_of(doc.doc_type)}, {"l", code_of(doc.lang)},
+      {"ti", doc.title},     {"u", doc.url}, {"s", doc.summary},           {"b", doc.body},
   };
   // Version 2 documents only, so that the others keep their size.
   if (!doc.fiche_type.empty()) j["ft"] = doc.fiche_type;
@@ -447,7 +452,8 @@ StoredDocument decode_stored(std::string_view data) {
     doc.date = j.value("d", std::string());
     doc.source = j.value("so", std::string());
     if (j.contains("a")) {
-      for (const nlohmann::json& a : j.at("a")) doc.authors.push_back({a.at(0).get<std::string>(), a.at(1).get<std::string>()});
+      for (const nlohmann::json& a : j.at("a"))
+        doc.authors.push_back({a.at(0).get<std::string>(), a.at(1).get<std::string>()});
     }
     if (j.contains("de")) doc.descriptors = j.at("de").get<std::vector<std::string>>();
     if (j.contains("p")) doc.places = j.at("p").get<std::vector<std::string>>();
@@ -471,9 +477,12 @@ namespace citego {
 
 std::string_view name_of(ThesaurusKind kind) {
   switch (kind) {
-    case ThesaurusKind::Person: return "person";
-    case ThesaurusKind::Descriptor: return "descriptor";
-    case ThesaurusKind::Place: return "place";
+    case ThesaurusKind::Person:
+      return "person";
+    case ThesaurusKind::Descriptor:
+      return "descriptor";
+    case ThesaurusKind::Place:
+      return "place";
   }
   throw std::logic_error("unknown ThesaurusKind");
 }

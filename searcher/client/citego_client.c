@@ -7,10 +7,10 @@
  * (which must come first) or the CITEGO_SOCKET environment variable. When no server can be reached (none named, none
  * running, a socket it may not connect to, a server that closes the connection before replying) or the server
  * declines the command (another database, a --batch run, an --all export), it runs citego-search itself: the one
- * beside it, else the one on PATH. When a socket was named but no server could be reached there, it first writes one line to standard
- * error saying why. A command the server accepted is never run again here: if its answer does not come in the time
- * the server gave, the client gives the answer the server sent with its acceptance (an error). Written in C with the
- * C library only, so that it starts as fast as a process can.
+ * beside it, else the one on PATH. When a socket was named but no server could be reached there, it first writes one
+ * line to standard error saying why. A command the server accepted is never run again here: if its answer does not come
+ * in the time the server gave, the client gives the answer the server sent with its acceptance (an error). Written in C
+ * with the C library only, so that it starts as fast as a process can.
  */
 #include <errno.h>
 #include <limits.h>

@@ -106,8 +106,36 @@ std::string search_help() {
 namespace {
 
 enum OptionId : int {
-  kDb = 256, kFormat, kLang, kFilter, kSort, kOffset, kLimit, kFacetLimit, kFacetRanges, kCollapse, kPreferLang, kRelated, kFacetSearch, kAnd, kExpand, kTiming, kDeadline, kBatch, kRunTag,
-  kServe, kWorkers, kThreads, kSocketMode, kSocketGroup, kWorkerRequests, kMaxDeadline, kHelp, kVersion, kAll, kCsvBom
+  kDb = 256,
+  kFormat,
+  kLang,
+  kFilter,
+  kSort,
+  kOffset,
+  kLimit,
+  kFacetLimit,
+  kFacetRanges,
+  kCollapse,
+  kPreferLang,
+  kRelated,
+  kFacetSearch,
+  kAnd,
+  kExpand,
+  kTiming,
+  kDeadline,
+  kBatch,
+  kRunTag,
+  kServe,
+  kWorkers,
+  kThreads,
+  kSocketMode,
+  kSocketGroup,
+  kWorkerRequests,
+  kMaxDeadline,
+  kHelp,
+  kVersion,
+  kAll,
+  kCsvBom
 };
 
 constexpr std::array<option, 31> kOptions = {{
@@ -164,8 +192,8 @@ double parse_deadline(const char* value, const char* name) {
   for (char c : text) ok = ok && ((c >= '0' && c <= '9') || c == '.');
   const double seconds = ok ? std::strtod(value, nullptr) : 0;
   if (!ok || seconds < kMinDeadlineSeconds || seconds > kMaxDeadlineSeconds) {
-    throw usage(std::string("the argument ('") + value + "') for option '--" + name + "' is invalid (seconds, 0.01 to " +
-                std::to_string(static_cast<int>(kMaxDeadlineSeconds)) + ")");
+    throw usage(std::string("the argument ('") + value + "') for option '--" + name +
+                "' is invalid (seconds, 0.01 to " + std::to_string(static_cast<int>(kMaxDeadlineSeconds)) + ")");
   }
   return seconds;
 }
@@ -180,7 +208,8 @@ unsigned parse_mode(const char* value) {
     mode = mode * 8 + static_cast<unsigned>(c - '0');
   }
   if (!ok || mode > 0777) {
-    throw usage(std::string("the argument ('") + value + "') for option '--socket-mode' is invalid (an octal mode such "
+    throw usage(std::string("the argument ('") + value +
+                "') for option '--socket-mode' is invalid (an octal mode such "
                 "as 660)");
   }
   return mode;
@@ -223,38 +252,74 @@ CommandLine parse_command_line(int argc, char** argv) {
     if (id == -1) break;
     const char* const name = id >= kDb && id <= kCsvBom ? kOptions[static_cast<std::size_t>(id - kDb)].name : "";
     switch (id) {
-      case kDb: line.db = optarg; break;
-      case kFormat: line.format = parse_format(optarg); break;
+      case kDb:
+        line.db = optarg;
+        break;
+      case kFormat:
+        line.format = parse_format(optarg);
+        break;
       case kLang:
         line.request.lang = schema::lang_from_code(ascii_lower(optarg));  // as the site passes it on: FR is fr
         if (!line.request.lang) {
           throw usage("unknown language \"" + std::string(optarg) + "\" (expected fr, en, es or pt)");
         }
         break;
-      case kFilter: add_filter(line.request, optarg); break;
-      case kSort: line.request.sort = parse_sort(optarg); break;
-      case kOffset: line.request.offset = parse_count(optarg, name); break;
+      case kFilter:
+        add_filter(line.request, optarg);
+        break;
+      case kSort:
+        line.request.sort = parse_sort(optarg);
+        break;
+      case kOffset:
+        line.request.offset = parse_count(optarg, name);
+        break;
       case kLimit:
         line.request.limit = parse_count(optarg, name);
         limit_given = true;
         break;
-      case kFacetLimit: line.request.facet_limit = parse_count(optarg, name); break;
-      case kFacetRanges: add_facet_ranges(line.request, optarg); break;
-      case kCollapse: line.request.collapse = parse_collapse(optarg); break;
-      case kPreferLang: line.request.prefer_langs = parse_prefer_langs(optarg); break;
+      case kFacetLimit:
+        line.request.facet_limit = parse_count(optarg, name);
+        break;
+      case kFacetRanges:
+        add_facet_ranges(line.request, optarg);
+        break;
+      case kCollapse:
+        line.request.collapse = parse_collapse(optarg);
+        break;
+      case kPreferLang:
+        line.request.prefer_langs = parse_prefer_langs(optarg);
+        break;
       case kRelated:
         line.request.related = ascii_lower(optarg);  // ids are lower case, as --filter takes them
         if (line.request.related.empty()) throw usage("--related needs a document id");
         break;
-      case kFacetSearch: line.request.facet_search = parse_facet_search(optarg); break;
-      case kAnd: line.request.default_operator = DefaultOperator::And; break;
-      case kExpand: line.request.expand = true; break;
-      case kTiming: line.request.with_timing = true; break;
-      case kDeadline: line.request.deadline_seconds = parse_deadline(optarg, name); break;
-      case kMaxDeadline: line.max_deadline = parse_deadline(optarg, name); break;
-      case kBatch: line.batch = optarg; break;
-      case kRunTag: line.run_tag = optarg; break;
-      case kServe: line.serve = optarg; break;
+      case kFacetSearch:
+        line.request.facet_search = parse_facet_search(optarg);
+        break;
+      case kAnd:
+        line.request.default_operator = DefaultOperator::And;
+        break;
+      case kExpand:
+        line.request.expand = true;
+        break;
+      case kTiming:
+        line.request.with_timing = true;
+        break;
+      case kDeadline:
+        line.request.deadline_seconds = parse_deadline(optarg, name);
+        break;
+      case kMaxDeadline:
+        line.max_deadline = parse_deadline(optarg, name);
+        break;
+      case kBatch:
+        line.batch = optarg;
+        break;
+      case kRunTag:
+        line.run_tag = optarg;
+        break;
+      case kServe:
+        line.serve = optarg;
+        break;
       case kWorkers:
       case kThreads: {
         const std::size_t workers = parse_count(optarg, name);
@@ -262,7 +327,9 @@ CommandLine parse_command_line(int argc, char** argv) {
         line.workers = static_cast<unsigned>(workers);
         break;
       }
-      case kSocketMode: line.socket_mode = parse_mode(optarg); break;
+      case kSocketMode:
+        line.socket_mode = parse_mode(optarg);
+        break;
       case kSocketGroup:
         line.socket_group = optarg;
         if (line.socket_group.empty()) throw usage("--socket-group needs a group name or number");
@@ -274,10 +341,18 @@ CommandLine parse_command_line(int argc, char** argv) {
         break;
       }
       case 'h':
-      case kHelp: line.help = true; break;
-      case kVersion: line.version = true; break;
-      case kAll: line.all = true; break;
-      case kCsvBom: line.csv_bom = true; break;
+      case kHelp:
+        line.help = true;
+        break;
+      case kVersion:
+        line.version = true;
+        break;
+      case kAll:
+        line.all = true;
+        break;
+      case kCsvBom:
+        line.csv_bom = true;
+        break;
       case ':':
         throw usage("the required argument for option '" + written_option(last_seen(argc, argv)) + "' is missing");
       default: {

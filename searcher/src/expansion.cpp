@@ -13,7 +13,8 @@ namespace {
 class PlainStems : public Xapian::ExpandDecider {
  public:
   bool operator()(const std::string& term) const override {
-    if (term.size() <= schema::kPrefixStem.size() || term.compare(0, schema::kPrefixStem.size(), schema::kPrefixStem) != 0) {
+    if (term.size() <= schema::kPrefixStem.size() ||
+        term.compare(0, schema::kPrefixStem.size(), schema::kPrefixStem) != 0) {
       return false;
     }
     const char c = term[schema::kPrefixStem.size()];
@@ -38,9 +39,10 @@ Xapian::Query expanded(const Xapian::Database& db, const Xapian::Query& match, c
   std::vector<Xapian::Query> terms;
   for (auto it = best.begin(); it != best.end(); ++it) terms.emplace_back(*it);
   if (terms.empty()) return match;
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, match,
-                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                     Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), kExpansionWeight));
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, match,
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                    kExpansionWeight));
 }
 
 }  // namespace citego

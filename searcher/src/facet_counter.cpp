@@ -80,7 +80,8 @@ std::uint64_t value_hash(std::string_view text) {
   std::uint64_t h = n;
   std::uint64_t tail = 0;
   if (n >= 8) {
-    for (std::size_t at = 0; at + 8 <= n; at += 8) h = std::rotl((h ^ load.operator()<8>(at)) * 0x9E3779B97F4A7C15ull, 31);
+    for (std::size_t at = 0; at + 8 <= n; at += 8)
+      h = std::rotl((h ^ load.operator()<8>(at)) * 0x9E3779B97F4A7C15ull, 31);
     if (n % 8 != 0) tail = load.operator()<8>(n - 8);
   } else if (n >= 4) {
     tail = load.operator()<4>(0) | load.operator()<4>(n - 4) << 32;
@@ -253,7 +254,8 @@ void FacetCounter::count_year(int year) {
 
 // Once a document's years are all read: each range holding one of them counts it.
 void FacetCounter::count_buckets() {
-  for (std::uint64_t mask = document_mask_; mask != 0; mask &= mask - 1) ++range_counts_[static_cast<std::size_t>(std::countr_zero(mask))];
+  for (std::uint64_t mask = document_mask_; mask != 0; mask &= mask - 1)
+    ++range_counts_[static_cast<std::size_t>(std::countr_zero(mask))];
   document_mask_ = 0;
 }
 
@@ -350,7 +352,8 @@ SlotFacetCounter::SlotFacetCounter(std::array<bool, schema::kFacetCount> counted
   if (buckets_.ranges.size() > kMaxYearBuckets) throw std::invalid_argument("more year buckets than kMaxYearBuckets");
   for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
     if (counted_[f])
-      spies_[f] = std::make_unique<Xapian::ValueCountMatchSpy>(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f));
+      spies_[f] =
+          std::make_unique<Xapian::ValueCountMatchSpy>(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f));
   }
 }
 

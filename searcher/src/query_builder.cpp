@@ -112,7 +112,8 @@ Xapian::Query rewrite_stems(const Xapian::Query& query, const std::array<Xapian:
       text = synonym_of(stems);
     }
     if (!plain) return text;
-    return Query(Query::OP_OR, text, Query(Query::OP_SCALE_WEIGHT, synonym_of(label_stems_of(stems)), kLabelWordWeight));
+    return Query(Query::OP_OR, text,
+                 Query(Query::OP_SCALE_WEIGHT, synonym_of(label_stems_of(stems)), kLabelWordWeight));
   }
   switch (op) {
     case Query::OP_AND:
@@ -155,7 +156,9 @@ const std::vector<BooleanPrefix>& boolean_prefixes() {
   return prefixes;
 }
 
-bool is_word_byte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
+bool is_word_byte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+}
 
 // Lower-cases the value after each boolean prefix of `text` ("place:PLC-OR" is "place:plc-or"): facet values and ids
 // are lower case, and QueryParser keeps a boolean term as written, so without this a value holding an operator word
@@ -177,7 +180,9 @@ void lower_boolean_values(std::string& text) {
 // What each wildcard of normalised query text starts with: the word before each '*' that ends a word.
 std::vector<std::string> wildcards_of(std::string_view text) {
   std::vector<std::string> prefixes;
-  const auto in_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; };
+  const auto in_word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+  };
   for (std::size_t star = text.find('*'); star != std::string_view::npos; star = text.find('*', star + 1)) {
     std::size_t begin = star;
     while (begin > 0 && in_word(text[begin - 1])) --begin;
@@ -221,7 +226,8 @@ Xapian::Query QueryPlan::filtered(std::optional<schema::Facet> except) const {
     if (const auto& f = filters[schema::index_of(spec.facet)]) parts.push_back(*f);
   }
   if (parts.empty()) return match;
-  return Xapian::Query(Xapian::Query::OP_FILTER, match, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+  return Xapian::Query(Xapian::Query::OP_FILTER, match,
+                       Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
 }
 
 QueryBuilder::QueryBuilder(std::vector<int> known_years, const Xapian::Database* db)
@@ -249,7 +255,8 @@ std::string QueryBuilder::normalise(std::string_view text) {
     while (end < folded.size() && std::isalpha(static_cast<unsigned char>(folded[end]))) ++end;
     const bool standalone_start = i == 0 || !std::isalnum(static_cast<unsigned char>(folded[i - 1]));
     if (!(operators && standalone_start && is_operator(std::string_view(folded).substr(i, end - i)))) {
-      for (std::size_t k = i; k < end; ++k) folded[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(folded[k])));
+      for (std::size_t k = i; k < end; ++k)
+        folded[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(folded[k])));
     }
     i = end;
   }
@@ -289,8 +296,8 @@ Xapian::Query QueryBuilder::parse(const std::string& text, std::optional<schema:
 Xapian::Query QueryBuilder::parse_text(const std::string& text, const SearchRequest& request, unsigned flags) const {
   using Xapian::Query;
   const auto stem_some = Xapian::QueryParser::STEM_SOME;
-  const Query stemmed = rewrite_stems(parse(text, request.lang, request.default_operator, flags, stem_some), stemmers_,
-                                     request.lang);
+  const Query stemmed =
+      rewrite_stems(parse(text, request.lang, request.default_operator, flags, stem_some), stemmers_, request.lang);
   // Exact-term boost: the unprefixed terms of an unstemmed parse.
   const Query plain = parse(text, request.lang, request.default_operator, flags, Xapian::QueryParser::STEM_NONE);
   std::vector<std::string> exact;
@@ -311,13 +318,14 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
     plan.browse = true;
     plan.match = Xapian::Query::MatchAll;
   } else {
-    const unsigned full = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                          Xapian::QueryParser::FLAG_PURE_NOT;
+    const unsigned full =
+        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PURE_NOT;
     // Each wildcard is expanded by every matching pass (the hits, and one more per filtered facet).
     plan.wildcards = wildcards_of(text);
     if (plan.wildcards.size() > kMaxWildcards) {
-      throw SearchError("query_too_broad", "the query has " + std::to_string(plan.wildcards.size()) +
-                                               " wildcards; at most " + std::to_string(kMaxWildcards) + " are allowed",
+      throw SearchError("query_too_broad",
+                        "the query has " + std::to_string(plan.wildcards.size()) + " wildcards; at most " +
+                            std::to_string(kMaxWildcards) + " are allowed",
                         kExitUsage);
     }
     try {
@@ -343,9 +351,9 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
         std::count_if(plan.match.get_unique_terms_begin(), plan.match.get_unique_terms_end(),
                       [&label_stem](const std::string& term) { return term.rfind(label_stem, 0) != 0; }));
     if (terms > kMaxQueryTerms) {
-      throw SearchError("query_too_long", "the query has " + std::to_string(terms) +
-                                              " distinct terms, stems included; the limit is " +
-                                              std::to_string(kMaxQueryTerms),
+      throw SearchError("query_too_long",
+                        "the query has " + std::to_string(terms) + " distinct terms, stems included; the limit is " +
+                            std::to_string(kMaxQueryTerms),
                         kExitUsage);
     }
   }

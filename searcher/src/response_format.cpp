@@ -26,12 +26,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -110,10 +121,7 @@ class JsonWriter {
   JsonWriter& value(bool b) { return raw(b ? "true" : "false"); }
   JsonWriter& value(double number) { return raw(nlohmann::json(number).dump()); }
   template <typename Int>
-    requires std::is_integral_v<Int>
-  JsonWriter& value(Int number) {
-    return raw(std::to_string(number));
-  }
+  requires std::is_integral_v<Int> JsonWriter& value(Int number) { return raw(std::to_string(number)); }
   JsonWriter& null() { return raw("null"); }
   JsonWriter& string_or_null(const std::string& text) { return text.empty() ? null() : value(text); }
   JsonWriter& strings(const std::vector<std::string>& texts) {
@@ -150,9 +158,8 @@ class JsonWriter {
     first_.back() = false;
   }
   void write_string(std::string_view text) {
-    const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
+    const bool plain = std::none_of(
+        text.begin(), text.end(), [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
     if (plain && analysis::is_valid_utf8(text)) {
       out_ += '"';
       out_ += text;
@@ -182,7 +189,8 @@ std::vector<LabelledRef> dossiers_of(const Hit& hit) { return labelled(hit.dossi
 
 void write_refs(JsonWriter& w, const std::vector<LabelledRef>& refs) {
   w.begin_array();
-  for (const LabelledRef& r : refs) w.begin_object().key("id").value(r.id).key("label").string_or_null(r.label).end_object();
+  for (const LabelledRef& r : refs)
+    w.begin_object().key("id").value(r.id).key("label").string_or_null(r.label).end_object();
   w.end_array();
 }
 
@@ -352,12 +360,18 @@ std::string refs_text(const std::vector<LabelledRef>& refs) {
 // the lists of its own descriptors, places and dossiers (by label) theirs. The facet line then leaves the facet out.
 bool shown_above(const Hit& hit, Facet facet) {
   switch (facet) {
-    case Facet::FicheType: return !hit.stored.fiche_type.empty();
-    case Facet::Author: return !hit.stored.authors.empty();
-    case Facet::Descriptor: return !descriptors_of(hit).empty();
-    case Facet::Place: return !places_of(hit).empty();
-    case Facet::Dossier: return !dossiers_of(hit).empty();
-    default: return false;
+    case Facet::FicheType:
+      return !hit.stored.fiche_type.empty();
+    case Facet::Author:
+      return !hit.stored.authors.empty();
+    case Facet::Descriptor:
+      return !descriptors_of(hit).empty();
+    case Facet::Place:
+      return !places_of(hit).empty();
+    case Facet::Dossier:
+      return !dossiers_of(hit).empty();
+    default:
+      return false;
   }
 }
 
@@ -365,7 +379,8 @@ void hit_text(std::ostream& out, const Hit& hit, bool collapsed, bool ansi) {
   const schema::StoredDocument& doc = hit.stored;
   const std::string bold = ansi ? "\033[1m" : "";
   const std::string reset = ansi ? "\033[0m" : "";
-  out << "\n" << hit.rank << ". " << bold << doc.title << reset << "  [" << schema::name_of(doc.doc_type) << ", "
+  out << "\n"
+      << hit.rank << ". " << bold << doc.title << reset << "  [" << schema::name_of(doc.doc_type) << ", "
       << schema::code_of(doc.lang) << "]  " << doc.id << "  score " << format_score(hit.score) << "\n";
   std::vector<std::string> about;
   if (!doc.fiche_type.empty()) about.push_back("fiche: " + doc.fiche_type);
@@ -492,8 +507,8 @@ std::string wrapped_line(std::string_view line, std::size_t width) {
 void facet_search_text(std::ostream& out, const SearchResponse& response) {
   if (!response.facet_search) return;
   const FacetSearchResult& found = *response.facet_search;
-  out << "\nFacet search " << schema::spec_of(found.facet).name << "=" << found.prefix << ": "
-      << found.values.size() << (found.values.size() == 1 ? " value" : " values") << "\n";
+  out << "\nFacet search " << schema::spec_of(found.facet).name << "=" << found.prefix << ": " << found.values.size()
+      << (found.values.size() == 1 ? " value" : " values") << "\n";
   for (std::size_t i = 0; i < found.values.size(); ++i) {
     const FacetCount& c = found.values[i];
     out << "    " << labelled_text(c.value, c.label) << " " << c.count;
@@ -579,11 +594,8 @@ std::string csv_rows(const SearchResponse& response) {
     const schema::StoredDocument& doc = hit.stored;
     // Every text cell is made inert; the numeric ones (rank, score, and years) cannot start like a formula.
     std::vector<std::string> fields = {
-        std::to_string(hit.rank),
-        inert(doc.id),
-        inert(std::string(schema::name_of(doc.doc_type))),
-        inert(doc.title),
-        format_score(hit.score),
+        std::to_string(hit.rank), inert(doc.id),           inert(std::string(schema::name_of(doc.doc_type))),
+        inert(doc.title),         format_score(hit.score),
     };
     for (const schema::FacetSpec& spec : schema::kFacets) {
       if (spec.in_hits) fields.push_back(inert(joined(hit.facets[spec.facet], ";")));

@@ -43,8 +43,9 @@ OutputFormat requested_format(const std::vector<std::string>& args, bool out_is_
   OutputFormat format = out_is_terminal ? OutputFormat::Text : OutputFormat::Json;
   for (std::size_t i = 0; i + 1 < args.size() && args[i] != "--"; ++i) {
     const std::string_view arg = args[i];
-    const std::string_view value = arg == "--format" ? std::string_view(args[i + 1])
-                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9) : std::string_view();
+    const std::string_view value = arg == "--format"                ? std::string_view(args[i + 1])
+                                   : arg.rfind("--format=", 0) == 0 ? arg.substr(9)
+                                                                    : std::string_view();
     if (const std::optional<OutputFormat> named = format_from_name(value)) format = *named;
   }
   return format;
@@ -160,10 +161,18 @@ int run_search_command(const std::vector<std::string>& args, const CommandStream
     disarm();
     if (format != OutputFormat::Json) streams.err << warning_lines(response.warnings);
     switch (format) {
-      case OutputFormat::Json: streams.out << to_json(response); break;
-      case OutputFormat::Text: streams.out << to_text(response, streams.text_colour, streams.text_width); break;
-      case OutputFormat::Csv: streams.out << to_csv(response); break;
-      case OutputFormat::Jsonl: streams.out << to_jsonl(response); break;
+      case OutputFormat::Json:
+        streams.out << to_json(response);
+        break;
+      case OutputFormat::Text:
+        streams.out << to_text(response, streams.text_colour, streams.text_width);
+        break;
+      case OutputFormat::Csv:
+        streams.out << to_csv(response);
+        break;
+      case OutputFormat::Jsonl:
+        streams.out << to_jsonl(response);
+        break;
     }
     streams.out.flush();
     return streams.out ? kExitOk : kExitRuntime;

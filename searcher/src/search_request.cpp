@@ -32,7 +32,8 @@ ParsedYears parse_year_range(std::string_view value) {
   const auto malformed = [&] {
     return ParsedYears{kNoYears, "bad year filter \"" + std::string(value) +
                                      "\" (expected YYYY, YYYY..YYYY, ..YYYY or YYYY.., years " +
-                                     std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) + ")"};
+                                     std::to_string(schema::kMinYear) + " to " + std::to_string(schema::kMaxYear) +
+                                     ")"};
   };
   const std::size_t dots = value.find("..");
   if (dots == std::string_view::npos) {
@@ -64,8 +65,9 @@ ParsedYears parse_year_range(std::string_view value) {
 std::span<const std::string_view> vocabulary_of(schema::Facet facet) { return schema::spec_of(facet).vocabulary; }
 
 SearchError too_many_ranges(std::size_t ranges) {
-  return SearchError("bad_facet_ranges", "--facet-ranges asks for " + std::to_string(ranges) + " ranges; at most " +
-                                             std::to_string(kMaxYearBuckets) + " are allowed",
+  return SearchError("bad_facet_ranges",
+                     "--facet-ranges asks for " + std::to_string(ranges) + " ranges; at most " +
+                         std::to_string(kMaxYearBuckets) + " are allowed",
                      kExitUsage);
 }
 
@@ -191,8 +193,10 @@ std::vector<schema::Lang> parse_prefer_langs(std::string_view text) {
     const std::string code(text.substr(begin, comma - begin));
     const std::optional<schema::Lang> lang = schema::lang_from_code(ascii_lower(code));
     if (!lang) {
-      throw SearchError("usage", "unknown language \"" + code + "\" in --prefer-lang \"" + std::string(text) +
-                                     "\" (expected fr, en, es or pt, separated by commas)", kExitUsage);
+      throw SearchError("usage",
+                        "unknown language \"" + code + "\" in --prefer-lang \"" + std::string(text) +
+                            "\" (expected fr, en, es or pt, separated by commas)",
+                        kExitUsage);
     }
     if (std::find(langs.begin(), langs.end(), *lang) != langs.end()) {
       throw SearchError("usage", "--prefer-lang \"" + std::string(text) + "\" names " + code + " twice", kExitUsage);
@@ -230,15 +234,18 @@ FacetSearch parse_facet_search(std::string_view facet_equals_prefix) {
 void validate(const SearchRequest& request) {
   const std::size_t max_limit = request.ranking_only ? kMaxRankingLimit : kMaxLimit;
   if (request.limit > max_limit) {
-    throw SearchError("usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " +
-                                   std::to_string(max_limit), kExitUsage);
+    throw SearchError(
+        "usage", "--limit " + std::to_string(request.limit) + " is above the maximum of " + std::to_string(max_limit),
+        kExitUsage);
   }
   if (request.year_buckets.size() > kMaxYearBuckets) {
     throw too_many_ranges(request.year_buckets.size());
   }
   if (!request.related.empty() && !request.query.empty()) {
-    throw SearchError("usage", "--related lists the documents related to one document: it takes no QUERY (filters "
-                               "narrow it)", kExitUsage);
+    throw SearchError("usage",
+                      "--related lists the documents related to one document: it takes no QUERY (filters "
+                      "narrow it)",
+                      kExitUsage);
   }
   if (request.query.size() > kMaxQueryBytes) {
     throw SearchError("query_too_long",

@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -12,7 +13,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -209,14 +209,15 @@ class Worker {
     std::istringstream no_input;
     // Past the deadline, the watchdog tells the supervisor, writes the deadline error to the client and ends this
     // worker. No command may take longer than the server's --max-deadline, whatever its own --deadline says.
-    const DeadlineStop stop{[this, client](double seconds, const CommandOutcome& late) {
-                              Watchdog::arm(seconds, {{control_, std::string(1, kStopped)}, {client, encode_answer(late)}},
-                                            late.status);
-                            },
-                            [] { Watchdog::disarm(); }, options_.max_deadline};
+    const DeadlineStop stop{
+        [this, client](double seconds, const CommandOutcome& late) {
+          Watchdog::arm(seconds, {{control_, std::string(1, kStopped)}, {client, encode_answer(late)}}, late.status);
+        },
+        [] { Watchdog::disarm(); }, options_.max_deadline};
     CommandOutcome outcome;
-    outcome.status = run_search_command(request.args, {out, err, no_input, request.terminal, &stop, request.width, request.colour},
-                                        [this](const std::string&) -> const Searcher& { return *searcher_; });
+    outcome.status =
+        run_search_command(request.args, {out, err, no_input, request.terminal, &stop, request.width, request.colour},
+                           [this](const std::string&) -> const Searcher& { return *searcher_; });
     outcome.out = std::move(out).str();
     outcome.err = std::move(err).str();
     if (searcher_ && searcher_->shard_lost()) searcher_.reset();  // the next command connects again
@@ -249,7 +250,7 @@ class Worker {
 
 struct Job {
   int client = -1;
-  std::string request;   // its bytes, as the client sent them
+  std::string request;                        // its bytes, as the client sent them
   double deadline = kDefaultDeadlineSeconds;  // the command's, within the server's --max-deadline
   OutputFormat format = OutputFormat::Json;   // of its answers
   Clock::time_point give_up;                  // still waiting for a worker then: answered busy
@@ -261,13 +262,13 @@ SearchError busy_error(const std::string& why) {
 
 struct WorkerProcess {
   pid_t pid = 0;
-  int control = -1;                 // -1 once it is closed (the worker retires or has died)
-  std::optional<Job> job;           // the command it answers
-  Clock::time_point started;        // when it got it
-  bool writing = false;             // the command is done; its reply is being written
-  std::size_t served = 0;           // commands answered
-  bool slow = false;                // lowered in priority: retires after its command
-  bool killed = false;              // by the supervisor (abandoned, or past its hard stop)
+  int control = -1;           // -1 once it is closed (the worker retires or has died)
+  std::optional<Job> job;     // the command it answers
+  Clock::time_point started;  // when it got it
+  bool writing = false;       // the command is done; its reply is being written
+  std::size_t served = 0;     // commands answered
+  bool slow = false;          // lowered in priority: retires after its command
+  bool killed = false;        // by the supervisor (abandoned, or past its hard stop)
 };
 
 struct Reading {
@@ -313,7 +314,8 @@ class Supervisor {
 
  private:
   std::size_t busy_workers() const {
-    return static_cast<std::size_t>(std::count_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.job.has_value(); }));
+    return static_cast<std::size_t>(
+        std::count_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.job.has_value(); }));
   }
 
   // At least base_ workers that are neither slow nor retiring; one more per slow command, up to kMaxExtraWorkers.
@@ -643,7 +645,8 @@ class Supervisor {
     if (const std::optional<CommandLine> line = try_parse_command_line(request.args)) {
       const bool search = !line->help && !line->version;
       // A --all export streams more than one answer holds: the client's own citego-search writes it.
-      if (line->batch || line->serve || line->all || (search && target_of(*line, request.cwd) != resolved(options_.db))) {
+      if (line->batch || line->serve || line->all ||
+          (search && target_of(*line, request.cwd) != resolved(options_.db))) {
         const char declined = CITEGO_WIRE_DECLINED;
         if (write_all(fd, &declined, 1)) ++counts_.declined;
         ::close(fd);
@@ -711,8 +714,9 @@ class Supervisor {
 
   // Workers whose control socket is closed are gone from the list (their processes are reaped on SIGCHLD).
   void forget_dead_workers() {
-    workers_.erase(std::remove_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.control < 0; }),
-                   workers_.end());
+    workers_.erase(
+        std::remove_if(workers_.begin(), workers_.end(), [](const WorkerProcess& w) { return w.control < 0; }),
+        workers_.end());
   }
 
   const ServeOptions& options_;
@@ -722,12 +726,12 @@ class Supervisor {
   std::ostream& log_;
   std::vector<WorkerProcess> workers_;
   std::vector<Reading> reading_;
-  std::size_t reading_bytes_ = 0;  // bytes held by reading_
+  std::size_t reading_bytes_ = 0;             // bytes held by reading_
   std::deque<Clock::time_point> spawned_at_;  // workers started in the last second
   std::deque<Job> queue_;
-  std::vector<pid_t> live_;                            // worker processes not yet reaped
-  std::vector<pid_t> ended_busy_;                      // workers that ended with a command in hand, not yet told
-  std::vector<std::pair<pid_t, int>> reaped_;          // reaped workers and their wait status, not yet told
+  std::vector<pid_t> live_;                    // worker processes not yet reaped
+  std::vector<pid_t> ended_busy_;              // workers that ended with a command in hand, not yet told
+  std::vector<std::pair<pid_t, int>> reaped_;  // reaped workers and their wait status, not yet told
   Counts counts_;
   bool stopping_ = false;
 };
@@ -747,8 +751,7 @@ int listen_at(const ServeOptions& options, std::ostream& log) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof address.sun_path) {
-    log << "citego-search: " << path << ": a socket path must have 1 to " << sizeof address.sun_path - 1
-        << " bytes\n";
+    log << "citego-search: " << path << ": a socket path must have 1 to " << sizeof address.sun_path - 1 << " bytes\n";
     return -1;
   }
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
@@ -773,7 +776,8 @@ int listen_at(const ServeOptions& options, std::ostream& log) {
       return -1;
     }
     const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const bool answers = probe >= 0 && ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    const bool answers =
+        probe >= 0 && ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
     const int probe_errno = errno;
     if (probe >= 0) ::close(probe);
     if (answers) {
@@ -850,8 +854,10 @@ int serve(const ServeOptions& options, std::ostream& log) {
   log << "citego-search: stopped serving " << options.db << " after " << c.answered << " answered and " << c.declined
       << " declined commands";
   std::string more;
-  for (const auto& [n, what] : {std::pair{c.busy, " refused as busy"}, {c.past_deadline, " stopped past their deadline"},
-                                {c.abandoned, " abandoned by their clients"}, {c.crashed, " ended by a worker's crash"}}) {
+  for (const auto& [n, what] : {std::pair{c.busy, " refused as busy"},
+                                {c.past_deadline, " stopped past their deadline"},
+                                {c.abandoned, " abandoned by their clients"},
+                                {c.crashed, " ended by a worker's crash"}}) {
     if (n > 0) more += (more.empty() ? "" : ", ") + std::to_string(n) + what;
   }
   log << (more.empty() ? "" : "; " + more) << "\n";

@@ -32,7 +32,8 @@ struct Selection {
     if (ranges.empty()) return false;
     int year = 0;  // a year value of the counter: four digits
     std::from_chars(value.data(), value.data() + value.size(), year);
-    return std::any_of(ranges.begin(), ranges.end(), [year](const YearRange& r) { return year >= r.first && year <= r.last; });
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [year](const YearRange& r) { return year >= r.first && year <= r.last; });
   }
 };
 
@@ -206,8 +207,7 @@ class LabelReader {
 };
 
 // Labels the values shown of a facet whose values have labels, in the request's language.
-void label_counts(Facet facet, std::vector<FacetCount>& counts, std::optional<schema::Lang> lang,
-                  LabelReader& labels) {
+void label_counts(Facet facet, std::vector<FacetCount>& counts, std::optional<schema::Lang> lang, LabelReader& labels) {
   if (schema::spec_of(facet).labels == schema::LabelSource::None) return;
   for (FacetCount& c : counts) c.label = schema::pick_label(labels.of(facet, c.value), lang, std::nullopt);
 }
@@ -217,12 +217,10 @@ class Deadline {
  public:
   explicit Deadline(double seconds)
       : seconds_(seconds),
-        end_(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                     std::chrono::duration<double>(seconds))) {}
+        end_(std::chrono::steady_clock::now() +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds))) {}
 
-  double remaining() const {
-    return std::chrono::duration<double>(end_ - std::chrono::steady_clock::now()).count();
-  }
+  double remaining() const { return std::chrono::duration<double>(end_ - std::chrono::steady_clock::now()).count(); }
   // Throws deadline_exceeded once the deadline has passed.
   void check() const {
     if (remaining() <= 0) fail();
@@ -324,8 +322,8 @@ struct SearchPass {
   const FacetIds* ids;      // may be null
   bool remote;              // a shard is remote: counted by SlotFacetCounter, browsed on the shard slots
   const Deadline& deadline;
-  Xapian::doccount all;     // documents in the database
-  bool timed;               // the matches may run long: they get Xapian's time limit
+  Xapian::doccount all;  // documents in the database
+  bool timed;            // the matches may run long: they get Xapian's time limit
   LabelReader labels;
   SharedDescriptorKey* related_key = nullptr;  // --related: sorts the matches first
 };
@@ -341,19 +339,19 @@ FacetSearchResult search_facet(SearchPass& pass, const FacetTally& counter) {
   std::vector<Found> found;
   for (const ValueCount& c : counter.counts(search.facet)) {
     const std::string value(c.value);
-    const std::optional<std::size_t> lang = matching_label(pass.labels.words_of(search.facet, value), search.words,
-                                                           pass.request.lang);
+    const std::optional<std::size_t> lang =
+        matching_label(pass.labels.words_of(search.facet, value), search.words, pass.request.lang);
     if (!lang) continue;  // most values: their labels are read only when they match
     const schema::Labels& labels = pass.labels.of(search.facet, value);
-    found.push_back({{value, c.count, schema::pick_label(labels, pass.request.lang, std::nullopt), false},
-                     labels[*lang]});
+    found.push_back(
+        {{value, c.count, schema::pick_label(labels, pass.request.lang, std::nullopt), false}, labels[*lang]});
   }
   const auto before = [](const Found& a, const Found& b) {
     if (a.count.count != b.count.count) return a.count.count > b.count.count;
     return a.count.value < b.count.value;
   };
-  const std::size_t limit = pass.request.facet_limit == 0 ? kMaxFacetSearchValues
-                                                          : std::min(pass.request.facet_limit, kMaxFacetSearchValues);
+  const std::size_t limit =
+      pass.request.facet_limit == 0 ? kMaxFacetSearchValues : std::min(pass.request.facet_limit, kMaxFacetSearchValues);
   const auto shown = found.begin() + static_cast<std::ptrdiff_t>(std::min(limit, found.size()));
   std::partial_sort(found.begin(), shown, found.end(), before);
   found.erase(shown, found.end());
@@ -406,7 +404,8 @@ std::vector<PageHit> page_hits(const Xapian::MSet& mset, Xapian::doccount from, 
   // the MSet's items when the MSet does not start at rank 0: later pages fetch one document at a time.
   if (mset.get_firstitem() == 0) mset.fetch();
   std::vector<PageHit> out;
-  for (Xapian::doccount i = from; i < to && i < mset.size(); ++i) out.push_back({mset[i].get_document(), mset[i].get_weight()});
+  for (Xapian::doccount i = from; i < to && i < mset.size(); ++i)
+    out.push_back({mset[i].get_document(), mset[i].get_weight()});
   return out;
 }
 
@@ -422,7 +421,8 @@ bool year_ties_settled(const SearchRequest& request, const QueryPlan& plan) {
 // time, so that the page holds the same hits whatever the docids.
 std::vector<PageHit> settled_page(Xapian::Enquire& enquire, const Xapian::MSet& mset, Xapian::doccount first,
                                   Xapian::doccount before, Xapian::doccount size, const SearchPass& pass) {
-  const Xapian::valueno slot = *pass.request.sort == SortOrder::YearDescending ? schema::kSlotYearMax : schema::kSlotYearMin;
+  const Xapian::valueno slot =
+      *pass.request.sort == SortOrder::YearDescending ? schema::kSlotYearMax : schema::kSlotYearMin;
   struct Tied {
     PageHit hit;
     std::string year;
@@ -430,12 +430,13 @@ std::vector<PageHit> settled_page(Xapian::Enquire& enquire, const Xapian::MSet& 
   };
   const auto tied_list = [&](const Xapian::MSet& m) {
     std::vector<Tied> out;
-    for (const PageHit& h : page_hits(m, 0, m.size())) out.push_back({h, h.document.get_value(slot), h.document.get_value(schema::kSlotId)});
+    for (const PageHit& h : page_hits(m, 0, m.size()))
+      out.push_back({h, h.document.get_value(slot), h.document.get_value(schema::kSlotId)});
     return out;
   };
   const auto ties = [](const Tied& a, const Tied& b) { return a.year == b.year && a.hit.weight == b.hit.weight; };
   std::vector<Tied> window = tied_list(mset);
-  Xapian::doccount start = first - before;  // rank of window[0]
+  Xapian::doccount start = first - before;          // rank of window[0]
   bool at_end = window.size() < size + before + 1;  // the window holds the last match
   for (Xapian::doccount widen = 2;; widen *= 2) {
     const std::size_t page_first = first - start;
@@ -514,10 +515,9 @@ std::vector<PageHit> match(SearchPass& pass, SearchResponse& response) {
   // Sorted by year, one hit more on each side of the page, to see whether a tie crosses its edges.
   const Xapian::doccount before = settle && first > 0 ? 1 : 0;
   const Xapian::doccount fetched = size == 0 ? 0 : size + before + (settle ? 1 : 0);
-  const Xapian::MSet mset =
-      request.ranking_only
-          ? enquire.get_mset(first - before, fetched, Xapian::doccount{0})
-          : exhaustive_mset(enquire, first - before, fetched, pass.all, pass.timed, pass.deadline, collapsed);
+  const Xapian::MSet mset = request.ranking_only ? enquire.get_mset(first - before, fetched, Xapian::doccount{0})
+                                                 : exhaustive_mset(enquire, first - before, fetched, pass.all,
+                                                                   pass.timed, pass.deadline, collapsed);
   enquire.clear_matchspies();
   if (pass.remote && !request.ranking_only) {
     Xapian::Enquire count(pass.db);
@@ -703,9 +703,9 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
 }
 
 // --related ID: the plan's match becomes the documents that share a descriptor with ID or one of its kRelatedTerms
-// best terms (Xapian's relevance feedback: the ESet of an RSet holding ID alone), without ID and its translations; the key that
-// sorts those sharing descriptors first is returned. Throws SearchError("unknown_document", …) when no document has
-// the id.
+// best terms (Xapian's relevance feedback: the ESet of an RSet holding ID alone), without ID and its translations; the
+// key that sorts those sharing descriptors first is returned. Throws SearchError("unknown_document", …) when no
+// document has the id.
 std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const std::string& id, QueryPlan& plan) {
   const std::string self_term = schema::id_term(id);
   const Xapian::PostingIterator posting = db.postlist_begin(self_term);
@@ -829,8 +829,9 @@ void Searcher::open_shard_set() {
   }
   // A shard set's `spelling` database, in the folder of its stub file (shard_set.h).
   std::error_code ec;
-  const std::filesystem::path folder = std::filesystem::is_directory(path_, ec) ? std::filesystem::path(path_)
-                                                                                : std::filesystem::path(path_).parent_path();
+  const std::filesystem::path folder = std::filesystem::is_directory(path_, ec)
+                                           ? std::filesystem::path(path_)
+                                           : std::filesystem::path(path_).parent_path();
   const std::filesystem::path spelling = (folder.empty() ? std::filesystem::path(".") : folder) / "spelling";
   if (db_.size() > 1 || remote_) {
     if (std::filesystem::is_directory(spelling, ec)) {
@@ -844,8 +845,9 @@ void Searcher::open_shard_set() {
   }
   if (remote_ && db_.get_metadata(std::string(schema::kMetaShardSet)) != "1") {
     throw SearchError("database_error",
-                      path_ + " has a remote shard that is no shard of a set: a remote search counts on the shard "
-                              "slots, which citego-index --shards writes (README, \"Running shards\")",
+                      path_ +
+                          " has a remote shard that is no shard of a set: a remote search counts on the shard "
+                          "slots, which citego-index --shards writes (README, \"Running shards\")",
                       kExitRuntime);
   }
 }
@@ -854,8 +856,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   const Deadline deadline(request.deadline_seconds);
   if (remote_ && !request.related.empty()) {
-    throw SearchError("remote_unsupported", "--related is not available over remote shards (its order is computed by docid)",
-                      kExitUsage);
+    throw SearchError("remote_unsupported",
+                      "--related is not available over remote shards (its order is computed by docid)", kExitUsage);
   }
   QueryPlan plan = QueryBuilder(known_years_, &spelling_).build(request);  // validates the request
   if (request.expand && !plan.browse) {
@@ -899,8 +901,8 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
     }
   } catch (const Xapian::NetworkError& e) {
     shard_lost_ = true;
-    throw SearchError("shard_unavailable", "reading " + path_ + " failed: a shard does not answer: " + e.get_description(),
-                      kExitRuntime);
+    throw SearchError("shard_unavailable",
+                      "reading " + path_ + " failed: a shard does not answer: " + e.get_description(), kExitRuntime);
   } catch (const Xapian::Error& e) {
     throw SearchError("database_error", "reading " + path_ + " failed: " + e.get_description(), kExitRuntime);
   } catch (const std::invalid_argument& e) {

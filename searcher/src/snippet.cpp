@@ -57,7 +57,8 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
   }
   for (const std::set<std::string>* words : {&terms.exact, &terms.prefixes}) {
     for (const std::string& word : *words) {
-      if (!word.empty() && static_cast<unsigned char>(word[0]) < 0x80) initials[static_cast<unsigned char>(word[0])] = true;
+      if (!word.empty() && static_cast<unsigned char>(word[0]) < 0x80)
+        initials[static_cast<unsigned char>(word[0])] = true;
     }
   }
   const auto starts_like_a_wildcard = [&terms](std::string_view word) {
@@ -76,7 +77,8 @@ Snippet make_snippet(std::string_view text, schema::Lang lang, const MatchedTerm
     const auto first = static_cast<unsigned char>(text[span.begin]);
     const bool plain_start = first < 0x80;
     int id = -1;
-    if (!plain_start || initials[static_cast<unsigned char>(first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first)]) {
+    if (!plain_start ||
+        initials[static_cast<unsigned char>(first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first)]) {
       const std::string exact = analysis::exact_term(text.substr(span.begin, span.end - span.begin));
       if (exact.empty()) continue;  // no word at all (a lone combining mark)
       const bool hit = terms.exact.count(exact) > 0 || starts_like_a_wildcard(exact) ||

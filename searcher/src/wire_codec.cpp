@@ -16,7 +16,9 @@ bool read_u32(std::string_view bytes, std::size_t at, std::uint32_t& value) {
   return true;
 }
 
-void append_u32(std::string& out, std::uint32_t value) { out.append(reinterpret_cast<const char*>(&value), sizeof value); }
+void append_u32(std::string& out, std::uint32_t value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
 
 void append_outcome(std::string& out, const CommandOutcome& outcome) {
   const auto status = static_cast<std::int32_t>(outcome.status);
@@ -26,7 +28,6 @@ void append_outcome(std::string& out, const CommandOutcome& outcome) {
     out += *part;
   }
 }
-
 
 // Field 1, "TERMINAL WIDTH COLOUR" (search_wire.h), into `request`; false when it is not that.
 bool decode_style(std::string_view field, WireRequest& request) {

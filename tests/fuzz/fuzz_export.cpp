@@ -9,11 +9,11 @@
 // facets it was built from. Run it with tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "citego/document_builder.h"
@@ -48,9 +48,11 @@ bool is_utf8(std::string_view text) {
   while (i < text.size()) {
     const auto byte = [&text](std::size_t at) { return static_cast<unsigned char>(text[at]); };
     const unsigned lead = byte(i);
-    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
-                               : lead >= 0xF0 && lead < 0xF5                ? 4
-                                                                            : 0;
+    const std::size_t length = lead < 0x80                   ? 1
+                               : lead >= 0xC2 && lead < 0xE0 ? 2
+                               : lead >= 0xE0 && lead < 0xF0 ? 3
+                               : lead >= 0xF0 && lead < 0xF5 ? 4
+                                                             : 0;
     if (length == 0 || i + length > text.size()) return false;
     unsigned code = length == 1 ? lead : lead & (0x7Fu >> length);
     for (std::size_t k = 1; k < length; ++k) {
@@ -91,12 +93,16 @@ void check_texts(const std::string& what, const std::vector<std::pair<const std:
 
 // A record's text is valid UTF-8, holds only XML characters, and each field is within its limit (export_reader.h).
 void check_text(const citego::ExportRecord& record) {
-  std::vector<std::pair<const std::string*, std::size_t>> texts = {
-      {&record.title, citego::kMaxTitleChars},     {&record.url, citego::kMaxUrlChars},
-      {&record.summary, citego::kMaxSummaryChars}, {&record.body, citego::kMaxBodyChars},
-      {&record.acronym, citego::kMaxAcronymChars}, {&record.kind, SIZE_MAX},
-      {&record.relation, SIZE_MAX},                {&record.country, SIZE_MAX},
-      {&record.category, SIZE_MAX},                {&record.project_type, SIZE_MAX}};
+  std::vector<std::pair<const std::string*, std::size_t>> texts = {{&record.title, citego::kMaxTitleChars},
+                                                                   {&record.url, citego::kMaxUrlChars},
+                                                                   {&record.summary, citego::kMaxSummaryChars},
+                                                                   {&record.body, citego::kMaxBodyChars},
+                                                                   {&record.acronym, citego::kMaxAcronymChars},
+                                                                   {&record.kind, SIZE_MAX},
+                                                                   {&record.relation, SIZE_MAX},
+                                                                   {&record.country, SIZE_MAX},
+                                                                   {&record.category, SIZE_MAX},
+                                                                   {&record.project_type, SIZE_MAX}};
   texts.emplace_back(&record.fiche_type, SIZE_MAX);
   texts.emplace_back(&record.source, citego::kMaxSourceChars);
   for (const std::string& author : record.authors) texts.emplace_back(&author, citego::kMaxAuthorChars);
@@ -111,9 +117,10 @@ void check_text(const citego::ExportRecord& record) {
 
 // The same of a thesaurus entry, whose label is never empty in every language.
 void check_text(const citego::ThesaurusEntry& entry) {
-  std::vector<std::pair<const std::string*, std::size_t>> texts = {
-      {&entry.name, citego::kMaxAuthorChars}, {&entry.family, SIZE_MAX}, {&entry.level, SIZE_MAX},
-      {&entry.code, SIZE_MAX}};
+  std::vector<std::pair<const std::string*, std::size_t>> texts = {{&entry.name, citego::kMaxAuthorChars},
+                                                                   {&entry.family, SIZE_MAX},
+                                                                   {&entry.level, SIZE_MAX},
+                                                                   {&entry.code, SIZE_MAX}};
   bool labelled = false;
   for (const std::string& label : entry.labels) {
     texts.emplace_back(&label, citego::kMaxLabelChars);

@@ -37,8 +37,8 @@ namespace {
 
 struct Databases {
   std::filesystem::path folder;
-  std::unique_ptr<citego::Searcher> plain;        // as citego-search opens it
-  std::unique_ptr<citego::Searcher> with_table;   // as citego-search --serve opens it
+  std::unique_ptr<citego::Searcher> plain;       // as citego-search opens it
+  std::unique_ptr<citego::Searcher> with_table;  // as citego-search --serve opens it
 };
 
 Databases* databases = nullptr;
@@ -70,8 +70,8 @@ std::vector<std::string> split_arguments(std::string_view input) {
 // Whether `arg` names (or abbreviates) --db, --batch, --serve or --format, which the harness refuses.
 bool is_refused(std::string_view arg) {
   if (arg.rfind("--", 0) != 0) return false;
-  const std::string_view name = arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos
-                                                                                      : arg.find('=') - 2);
+  const std::string_view name =
+      arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos : arg.find('=') - 2);
   if (name.empty()) return false;
   for (const std::string_view refused : {"db", "batch", "serve", "format"}) {
     if (refused.rfind(name, 0) == 0) return true;
@@ -93,10 +93,8 @@ Run run(const citego::Searcher& searcher, const std::vector<std::string>& args, 
   std::istringstream no_input;
   // A terminal's text is wrapped (to 60 columns) and bold.
   const citego::CommandStreams streams{out, err, no_input, terminal, nullptr, terminal ? 60u : 0u, terminal};
-  const int status = citego::run_search_command(command, streams,
-                                                [&searcher](const std::string&) -> const citego::Searcher& {
-                                                  return searcher;
-                                                });
+  const int status = citego::run_search_command(
+      command, streams, [&searcher](const std::string&) -> const citego::Searcher& { return searcher; });
   if (status != citego::kExitOk && status != citego::kExitRuntime && status != citego::kExitUsage &&
       status != citego::kExitLimit) {
     broken_promise(args, "exit status " + std::to_string(status) + " in " + std::string(format));

@@ -9,7 +9,6 @@
 #include <xapian.h>
 
 #include "citego/analysis.h"
-
 #include "citego/record.h"
 #include "citego/schema.h"
 
@@ -33,8 +32,9 @@ class DocumentBuilder {
  private:
   const schema::FacetDictionary* ids_;
   Xapian::TermGenerator generator_;
-  std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
-                                        analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
+  std::array<Xapian::Stem, 4> stemmers_{
+      analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
+      analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
 };
 
 }  // namespace citego

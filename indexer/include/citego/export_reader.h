@@ -17,7 +17,7 @@ namespace citego {
 
 // The longest text of each field, in characters once white space is collapsed (schema/README.md, "Limits"): far
 // above what the site writes, low enough that one document cannot make every search that returns it slow.
-inline constexpr std::size_t kMaxTitleChars = 1000;     // <title>, an organisation's <name>
+inline constexpr std::size_t kMaxTitleChars = 1000;  // <title>, an organisation's <name>
 inline constexpr std::size_t kMaxAcronymChars = 100;
 inline constexpr std::size_t kMaxUrlChars = 2000;
 inline constexpr std::size_t kMaxSummaryChars = 10000;  // <summary>, an organisation's <description>
@@ -38,9 +38,9 @@ struct Diagnostic {
 std::string to_string(const Diagnostic& diagnostic);
 
 struct ParsedExport {
-  std::vector<ExportRecord> records;  // the documents without local faults, in file order
+  std::vector<ExportRecord> records;    // the documents without local faults, in file order
   std::vector<ThesaurusEntry> entries;  // the persons, descriptors and places without local faults, in file order
-  std::vector<Diagnostic> errors;     // every local fault found, in file order
+  std::vector<Diagnostic> errors;       // every local fault found, in file order
 };
 
 // Parses one export held in memory; `file` names it in locations. Never throws on bad input: a file that is not

@@ -66,8 +66,8 @@ struct IndexSummary {
   double check_seconds = 0;
   double write_seconds = 0;
   double merge_seconds = 0;
-  std::string generation;  // name of the published generation (empty when check_only)
-  std::size_t live_documents = 0;  // documents of the database replaced (0 when there was none)
+  std::string generation;                    // name of the published generation (empty when check_only)
+  std::size_t live_documents = 0;            // documents of the database replaced (0 when there was none)
   std::vector<std::string> skipped_folders;  // subfolders of input folders, which were not read
 };
 

@@ -17,9 +17,9 @@
 namespace citego {
 
 struct UpdateRequest {
-  std::string db_path;                  // the live database (LiveDatabase)
-  std::vector<std::string> inputs;      // exports whose documents and entries are added or replaced by id
-  std::vector<std::string> deletions;   // ids of documents or entries to remove
+  std::string db_path;                 // the live database (LiveDatabase)
+  std::vector<std::string> inputs;     // exports whose documents and entries are added or replaced by id
+  std::vector<std::string> deletions;  // ids of documents or entries to remove
   std::size_t max_errors = 100;
   // The process ends right after update_index() returns: the reference graph of every record is left to the
   // operating system instead of being freed node by node, which was a fifth of the time of a one-fiche update at
@@ -29,13 +29,13 @@ struct UpdateRequest {
 
 struct UpdateSummary {
   std::size_t files = 0;
-  std::size_t added = 0;      // documents and entries that were not in the database
-  std::size_t replaced = 0;   // documents and entries given again
+  std::size_t added = 0;     // documents and entries that were not in the database
+  std::size_t replaced = 0;  // documents and entries given again
   std::size_t deleted = 0;
   std::size_t rebuilt = 0;    // documents written again because what they derive from changed (besides the inputs)
   std::size_t documents = 0;  // documents in the database afterwards
   double seconds = 0;
-  std::string generation;     // the live generation, updated in place
+  std::string generation;  // the live generation, updated in place
 };
 
 // Throws InputError (index_builder.h) for faults in the inputs or the deletions (an unknown id, an id still referred

@@ -80,8 +80,8 @@ class ReferenceGraph {
   // For each id of `targets`, the documents and entries that refer to it (any reference: participants, links,
   // partners, authors, descriptors, places, dossiers, translation-of, affiliations, parents, related descriptors),
   // each in the order added.
-  std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(const std::vector<std::string>& targets)
-      const;
+  std::vector<std::pair<std::string, std::vector<std::string>>> referrers_of(
+      const std::vector<std::string>& targets) const;
   // The documents whose derived_of() may read the facts of any of `ids` (documents or entries, present or not): the
   // documents themselves, the organisations a project or a dossier among them names (which read its years and
   // type), those that refer to them directly or through one more document, their translation groups, and for a
@@ -123,10 +123,10 @@ class ReferenceGraph {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     Where where;
-    std::string label;         // organisations: acronym, else name; dossiers: title
-    std::uint32_t kind = 0;    // organisations: the kind, as an index in words_
-    std::uint32_t type = 0;    // projects: project type; fiches: fiche type (an index in words_)
-    int first_year = 0;        // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
+    std::string label;       // organisations: acronym, else name; dossiers: title
+    std::uint32_t kind = 0;  // organisations: the kind, as an index in words_
+    std::uint32_t type = 0;  // projects: project type; fiches: fiche type (an index in words_)
+    int first_year = 0;      // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
     // The references, one group after the other in one vector (one allocation for a document, not one a group):
     // group g is all[ends[g - 1], ends[g]).
@@ -135,13 +135,15 @@ class ReferenceGraph {
     std::uint32_t group = kNoGroup;  // fiches: the position of the translation group's original (set by checks)
     Xapian::docid docid = 0;
 
-    std::span<const Ref> refs() const { return part(0); }         // participants, links (resources, fiches) or
+    std::span<const Ref> refs() const {
+      return part(0);
+    }                                                             // participants, links (resources, fiches) or
                                                                   // partners (dossiers)
     std::span<const Ref> authors() const { return part(1); }      // fiches, dossiers (the coordinator first): persons
     std::span<const Ref> descriptors() const { return part(2); }  // fiches, dossiers
     std::span<const Ref> places() const { return part(3); }       // fiches, dossiers
     std::span<const Ref> dossiers() const { return part(4); }     // fiches
-    const Ref* translation_of() const {                          // fiches
+    const Ref* translation_of() const {                           // fiches
       const std::span<const Ref> p = part(5);
       return p.empty() ? nullptr : &p.front();
     }
@@ -155,9 +157,9 @@ class ReferenceGraph {
     ThesaurusKind kind = ThesaurusKind::Descriptor;
     Where where;
     schema::Labels labels;
-    std::string level;                   // places
-    std::optional<Ref> link;             // persons: affiliation; places: parent
-    std::vector<Ref> related;            // descriptors
+    std::string level;         // places
+    std::optional<Ref> link;   // persons: affiliation; places: parent
+    std::vector<Ref> related;  // descriptors
   };
 
   Where where_of(const SourceLocation& location);  // interns the file's name
@@ -194,11 +196,11 @@ class ReferenceGraph {
     return facts.group == kNoGroup ? nullptr : &order_[facts.group];
   }
 
-  std::vector<std::string> words_{""};                     // the kinds and types named by Facts::kind and type
+  std::vector<std::string> words_{""};  // the kinds and types named by Facts::kind and type
   std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
   // Every id a reference names, once: the elements of a node-based set do not move, so a Ref points to one.
   std::unordered_set<std::string> referred_;
-  std::vector<std::string> files_;                         // the files named by Where::file
+  std::vector<std::string> files_;                             // the files named by Where::file
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
   // small nodes, and the facts side by side, cost fewer cache misses than a table holding the facts). A deque, not a
@@ -207,7 +209,7 @@ class ReferenceGraph {
   std::vector<std::string> order_;
   std::unordered_map<std::string, std::uint32_t> position_;
   std::unordered_map<std::string, Entry> entries_;
-  std::vector<std::string> entry_order_;                                  // thesaurus ids in the order added
+  std::vector<std::string> entry_order_;                                   // thesaurus ids in the order added
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
   // original fiche -> the group's fiches, for the groups of two fiches or more (a fiche alone is in none)

@@ -96,7 +96,7 @@ class ShardedWriter {
   std::exception_ptr failure_;
   std::atomic<std::size_t> built_{0};
   std::map<Xapian::docid, std::string> runs_;  // first docid -> run path
-  analysis::WrittenForms written_forms_;  // how the words are written (schema::kMetaWrittenFormPrefix)
+  analysis::WrittenForms written_forms_;       // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
 

@@ -40,13 +40,14 @@ ExportEncoding declared_encoding(std::string_view xml);
 std::optional<XmlFault> convert_to_utf8(std::string_view xml, ExportEncoding encoding, std::string& out);
 
 // The first fault of `xml` as UTF-8 XML 1.0, or std::nullopt. Faults: a UTF-16 input or an encoding declaration other
-// than UTF-8 (convert_to_utf8 turns the other encodings an export may declare into UTF-8 first); an XML declaration that is not the first thing in the file, or not version 1.0; a DOCTYPE or any other
-// markup declaration; a reference to an entity other than lt, gt, amp, quot and apos; a character reference or a raw
-// character that is not an XML 1.0 Char (control characters other than tab, LF and CR, U+FFFE, U+FFFF); invalid UTF-8
-// in markup (tags, attribute values, comments, processing instructions); malformed markup; a second root element or
-// text outside the root element; a text node or attribute value longer than kMaxTextNodeBytes. Invalid UTF-8 in
-// character data is not a fault here: the reader reports it per element, naming the document. An input with no
-// element at all is not a fault here either (pugixml reports it). Values quoted in messages are cut (shown()).
+// than UTF-8 (convert_to_utf8 turns the other encodings an export may declare into UTF-8 first); an XML declaration
+// that is not the first thing in the file, or not version 1.0; a DOCTYPE or any other markup declaration; a reference
+// to an entity other than lt, gt, amp, quot and apos; a character reference or a raw character that is not an XML 1.0
+// Char (control characters other than tab, LF and CR, U+FFFE, U+FFFF); invalid UTF-8 in markup (tags, attribute values,
+// comments, processing instructions); malformed markup; a second root element or text outside the root element; a text
+// node or attribute value longer than kMaxTextNodeBytes. Invalid UTF-8 in character data is not a fault here: the
+// reader reports it per element, naming the document. An input with no element at all is not a fault here either
+// (pugixml reports it). Values quoted in messages are cut (shown()).
 std::optional<XmlFault> find_xml_fault(std::string_view xml);
 
 // How a value taken from an input is shown in a message: its first kMaxShownChars characters, then "…" if it is

@@ -118,14 +118,14 @@ struct ThesaurusEntry {
   ThesaurusKind kind = ThesaurusKind::Descriptor;
   std::string id;
   SourceLocation where;
-  schema::Labels labels;             // descriptor, place: <label xml:lang>; person: its <name> in every slot
-  std::string name;                  // person
+  schema::Labels labels;                 // descriptor, place: <label xml:lang>; person: its <name> in every slot
+  std::string name;                      // person
   std::optional<Reference> affiliation;  // person: an organisation
-  std::string family;                // descriptor, may be empty
-  std::vector<Reference> related;    // descriptor: other descriptors
-  std::string level;                 // place
-  std::string code;                  // place: ISO 3166-1 alpha-2, countries only
-  std::optional<Reference> parent;   // place
+  std::string family;                    // descriptor, may be empty
+  std::vector<Reference> related;        // descriptor: other descriptors
+  std::string level;                     // place
+  std::string code;                      // place: ISO 3166-1 alpha-2, countries only
+  std::optional<Reference> parent;       // place
   bool operator==(const ThesaurusEntry&) const = default;
 };
 

@@ -76,17 +76,25 @@ std::string_view stemmer_name_of(Lang lang);
 // ---------------------------------------------------------------------------------------------------------------
 // Closed vocabularies of the export format, in the order the documentation lists them.
 
-inline constexpr std::array<std::string_view, 12> kOrganisationKinds = {
-    "professional-network", "training-organisation", "higher-education", "elected-officials-network",
-    "citizens-association", "design-office", "research-centre", "foundation",
-    "company", "media", "think-tank", "public-body"};
+inline constexpr std::array<std::string_view, 12> kOrganisationKinds = {"professional-network",
+                                                                        "training-organisation",
+                                                                        "higher-education",
+                                                                        "elected-officials-network",
+                                                                        "citizens-association",
+                                                                        "design-office",
+                                                                        "research-centre",
+                                                                        "foundation",
+                                                                        "company",
+                                                                        "media",
+                                                                        "think-tank",
+                                                                        "public-body"};
 inline constexpr std::array<std::string_view, 3> kRelations = {"technical", "strategic-financial", "ecosystem"};
 inline constexpr std::array<std::string_view, 3> kProjectTypes = {"dossier", "mooc", "showcase"};
-inline constexpr std::array<std::string_view, 6> kResourceCategories = {
-    "analysis", "case-study", "proposal", "resource-sheet", "territory", "concept"};
+inline constexpr std::array<std::string_view, 6> kResourceCategories = {"analysis",       "case-study", "proposal",
+                                                                        "resource-sheet", "territory",  "concept"};
 // <fiche><type>: the fiche_type facet.
 inline constexpr std::array<std::string_view, 6> kFicheTypes = {"introduction", "analysis", "case",
-                                                                 "proposal",     "resource", "notion"};
+                                                                "proposal",     "resource", "notion"};
 // <descriptor family="…">: a component of the territory, or an angle of approach to governance.
 inline constexpr std::array<std::string_view, 2> kDescriptorFamilies = {"territory", "governance"};
 // <place level="…">, from the widest.
@@ -127,8 +135,8 @@ enum class Field { Title, Author, Keyword, Summary, Body };
 
 struct FieldSpec {
   Field field;
-  std::string_view prefix;                    // term prefix for field searches; empty: no field search
-  unsigned weight;                            // wdf increment of the unprefixed terms
+  std::string_view prefix;                      // term prefix for field searches; empty: no field search
+  unsigned weight;                              // wdf increment of the unprefixed terms
   std::array<std::string_view, 2> query_names;  // names in the query language (`title:`); empty entries unused
 };
 
@@ -169,8 +177,17 @@ inline constexpr std::string_view kPrefixStem = "Z";
 // indexer's derivation (reference_graph.cpp, one rule per facet).
 
 enum class Facet {
-  Year, ProjectType, OrganisationKind, DocType, Lang,
-  FicheType, Descriptor, Place, Author, Dossier, Partner
+  Year,
+  ProjectType,
+  OrganisationKind,
+  DocType,
+  Lang,
+  FicheType,
+  Descriptor,
+  Place,
+  Author,
+  Dossier,
+  Partner
 };
 inline constexpr std::size_t kFacetCount = 11;
 
@@ -183,25 +200,25 @@ enum class ValueRule {
 
 // Where the label of a facet value comes from (written in the database metadata by citego-index, label_key()).
 enum class LabelSource {
-  None,        // the value is its own label
-  Thesaurus,   // <label xml:lang> of the descriptor or place
-  Person,      // the person's <name>
-  Title,       // the dossier's <title>, in its language
+  None,          // the value is its own label
+  Thesaurus,     // <label xml:lang> of the descriptor or place
+  Person,        // the person's <name>
+  Title,         // the dossier's <title>, in its language
   Organisation,  // the organisation's acronym, else its name
 };
 
 struct FacetSpec {
   Facet facet;
-  std::string_view name;                        // JSON key, --filter name, and long query-language prefix
-  std::string_view short_name;                  // extra query-language prefix ("type:"); may be empty
-                                                // (`name:` is a prefix too, unless a field has that name)
-  std::string_view term_prefix;                 // boolean filter term prefix
-  char packed_code;                             // tag of the facet's values in the packed slot
+  std::string_view name;         // JSON key, --filter name, and long query-language prefix
+  std::string_view short_name;   // extra query-language prefix ("type:"); may be empty
+                                 // (`name:` is a prefix too, unless a field has that name)
+  std::string_view term_prefix;  // boolean filter term prefix
+  char packed_code;              // tag of the facet's values in the packed slot
   ValueRule rule;
   std::span<const std::string_view> vocabulary;  // ValueRule::Vocabulary only; doc_type and lang are filled in
   LabelSource labels;
-  bool in_hits;                                  // shown in each hit's "facets" (JSON, text) and as a CSV column
-  std::string_view help;                         // one line for --help
+  bool in_hits;           // shown in each hit's "facets" (JSON, text) and as a CSV column
+  std::string_view help;  // one line for --help
 };
 
 namespace detail {
@@ -211,26 +228,66 @@ inline constexpr std::array<std::string_view, 4> kLangCodes = {"fr", "en", "es",
 }  // namespace detail
 
 inline constexpr std::array<FacetSpec, kFacetCount> kFacets = {{
-    {Facet::Year, "year", "", "XY", 'Y', ValueRule::Year, {}, LabelSource::None, true,
+    {Facet::Year,
+     "year",
+     "",
+     "XY",
+     'Y',
+     ValueRule::Year,
+     {},
+     LabelSource::None,
+     true,
      "years (YYYY, YYYY..YYYY, ..YYYY, YYYY..)"},
     {Facet::ProjectType, "project_type", "type", "XT", 'T', ValueRule::Vocabulary, kProjectTypes, LabelSource::None,
      true, "type of the project or dossier: dossier, mooc, showcase"},
     {Facet::OrganisationKind, "organisation_kind", "kind", "XK", 'K', ValueRule::Vocabulary, kOrganisationKinds,
      LabelSource::None, true, "kind of the organisations involved"},
-    {Facet::DocType, "doc_type", "doctype", "XD", 'D', ValueRule::Vocabulary, detail::kDocTypeNames,
-     LabelSource::None, false, "organisation, project, resource, dossier, fiche"},
+    {Facet::DocType, "doc_type", "doctype", "XD", 'D', ValueRule::Vocabulary, detail::kDocTypeNames, LabelSource::None,
+     false, "organisation, project, resource, dossier, fiche"},
     {Facet::Lang, "lang", "", "XL", 'L', ValueRule::Vocabulary, detail::kLangCodes, LabelSource::None, false,
      "language of the document: fr, en, es, pt"},
     {Facet::FicheType, "fiche_type", "fiche", "XF", 'F', ValueRule::Vocabulary, kFicheTypes, LabelSource::None, true,
      "kind of fiche: introduction, analysis, case, proposal, resource, notion"},
-    {Facet::Descriptor, "descriptor", "descr", "XE", 'E', ValueRule::Id, {}, LabelSource::Thesaurus, true,
+    {Facet::Descriptor,
+     "descriptor",
+     "descr",
+     "XE",
+     'E',
+     ValueRule::Id,
+     {},
+     LabelSource::Thesaurus,
+     true,
      "descriptor of the relational atlas, by id"},
-    {Facet::Place, "place", "", "XP", 'P', ValueRule::Id, {}, LabelSource::Thesaurus, true,
+    {Facet::Place,
+     "place",
+     "",
+     "XP",
+     'P',
+     ValueRule::Id,
+     {},
+     LabelSource::Thesaurus,
+     true,
      "place, by id; a country keeps its regions and cities, a continent its countries"},
-    {Facet::Author, "author", "person", "XA", 'A', ValueRule::Id, {}, LabelSource::Person, true,
+    {Facet::Author,
+     "author",
+     "person",
+     "XA",
+     'A',
+     ValueRule::Id,
+     {},
+     LabelSource::Person,
+     true,
      "author, by person id (in QUERY: person:ID, as author: searches names)"},
     {Facet::Dossier, "dossier", "", "XO", 'O', ValueRule::Id, {}, LabelSource::Title, true, "dossier, by id"},
-    {Facet::Partner, "partner", "", "XR", 'R', ValueRule::Id, {}, LabelSource::Organisation, true,
+    {Facet::Partner,
+     "partner",
+     "",
+     "XR",
+     'R',
+     ValueRule::Id,
+     {},
+     LabelSource::Organisation,
+     true,
      "partner organisation, linked directly or through a project or dossier, by id"},
 }};
 
@@ -354,7 +411,7 @@ inline constexpr Xapian::valueno kSlotFacetIds = 3;  // pack_facet_ids(), when t
 // The translation group of a fiche that has translations: translation_group_key(); empty for every other document
 // (which Xapian's collapse then never merges with another).
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
-inline constexpr Xapian::valueno kSlotId = 5;        // the document's id: breaks ties, so docids never order hits
+inline constexpr Xapian::valueno kSlotId = 5;  // the document's id: breaks ties, so docids never order hits
 // Shard slots, written in the documents of a shard set (kMetaShardSet) so that a search through Xapian's remote
 // server needs only what the stock server runs (a ValueCountMatchSpy per slot, a sort on one value):
 // kSlotFacetSetBase + facet index holds the document's values of that facet (facet_set_value), absent when it has
@@ -406,12 +463,12 @@ struct StoredDocument {
   std::string body;
   // Version 2 documents (fiches, dossiers; empty for the others)
   std::string fiche_type;
-  std::string date;                          // YYYY, YYYY-MM or YYYY-MM-DD as written; dossiers: empty
+  std::string date;  // YYYY, YYYY-MM or YYYY-MM-DD as written; dossiers: empty
   std::string source;
-  std::vector<StoredAuthor> authors;         // in the export's order; a dossier's coordinator first
-  std::vector<std::string> descriptors;      // ids, in the export's order
-  std::vector<std::string> places;           // ids as written (without the ancestors the place facet adds)
-  std::vector<std::string> dossiers;         // ids
+  std::vector<StoredAuthor> authors;            // in the export's order; a dossier's coordinator first
+  std::vector<std::string> descriptors;         // ids, in the export's order
+  std::vector<std::string> places;              // ids as written (without the ancestors the place facet adds)
+  std::vector<std::string> dossiers;            // ids
   std::vector<StoredTranslation> translations;  // the other versions, by language order (fr, en, es, pt)
   bool operator==(const StoredDocument&) const = default;
 };

@@ -15,8 +15,8 @@
 namespace citego {
 
 struct BatchSummary {
-  std::size_t queries = 0;        // queries run
-  std::size_t refused = 0;        // lines refused (malformed, or a query the searcher refuses), left out of the run
+  std::size_t queries = 0;  // queries run
+  std::size_t refused = 0;  // lines refused (malformed, or a query the searcher refuses), left out of the run
   std::size_t lines_written = 0;
 };
 

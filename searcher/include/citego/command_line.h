@@ -15,21 +15,21 @@
 namespace citego {
 
 struct CommandLine {
-  SearchRequest request;                 // query words joined by spaces, filters, sort, paging, --and, --timing
-  std::string db = "citego.db";          // --db
-  std::optional<OutputFormat> format;    // --format, when given
-  std::optional<std::string> batch;      // --batch FILE
-  std::string run_tag = "citego";        // --run-tag
-  std::optional<std::string> serve;      // --serve SOCKET: answer citego-client's commands (search_server.h)
-  unsigned workers = 0;                  // --workers N: the server's worker processes (0: one per core, at most 8)
-  unsigned socket_mode = 0660;           // --socket-mode MODE: permissions of the server's socket
-  std::string socket_group;              // --socket-group GROUP: its group (name or number), when given
-  std::size_t worker_requests = 10000;   // --worker-requests N: commands a worker answers before it is replaced
+  SearchRequest request;                // query words joined by spaces, filters, sort, paging, --and, --timing
+  std::string db = "citego.db";         // --db
+  std::optional<OutputFormat> format;   // --format, when given
+  std::optional<std::string> batch;     // --batch FILE
+  std::string run_tag = "citego";       // --run-tag
+  std::optional<std::string> serve;     // --serve SOCKET: answer citego-client's commands (search_server.h)
+  unsigned workers = 0;                 // --workers N: the server's worker processes (0: one per core, at most 8)
+  unsigned socket_mode = 0660;          // --socket-mode MODE: permissions of the server's socket
+  std::string socket_group;             // --socket-group GROUP: its group (name or number), when given
+  std::size_t worker_requests = 10000;  // --worker-requests N: commands a worker answers before it is replaced
   double max_deadline = kDefaultDeadlineSeconds;  // --max-deadline SECONDS: the longest deadline --serve grants
-  bool all = false;                      // --all: every hit, page by page (csv and jsonl only)
-  bool csv_bom = false;                  // --csv-bom: a UTF-8 byte-order mark before the CSV
-  bool help = false;                     // -h, --help
-  bool version = false;                  // --version
+  bool all = false;                               // --all: every hit, page by page (csv and jsonl only)
+  bool csv_bom = false;                           // --csv-bom: a UTF-8 byte-order mark before the CSV
+  bool help = false;                              // -h, --help
+  bool version = false;                           // --version
 };
 
 // Parses argv. Throws SearchError with code "usage" (kExitUsage) on an unknown option, a missing or malformed

@@ -35,8 +35,9 @@
 namespace citego {
 
 // The distinct values of one facet, each with a dense index (0, 1, … in order of first sight): scanned while there are
-// few, then an open-addressing hash table over short strings; looked up by string_view without a copy. Facet values are short ASCII ids and
-// words, which a general string hash (std::hash) digests at several times the cost of the lookup itself.
+// few, then an open-addressing hash table over short strings; looked up by string_view without a copy. Facet values are
+// short ASCII ids and words, which a general string hash (std::hash) digests at several times the cost of the lookup
+// itself.
 class FacetValueIndex {
  public:
   // The index of `value`, added if new.
@@ -84,7 +85,7 @@ class FacetIds {
   }
 
  private:
-  std::array<std::string, schema::kFacetCount> data_;                  // the metadata of each listed facet
+  std::array<std::string, schema::kFacetCount> data_;                 // the metadata of each listed facet
   std::array<std::vector<std::uint32_t>, schema::kFacetCount> ends_;  // schema::facet_value_ends of data_
   std::array<std::size_t, schema::kFacetCount> sizes_{};
 };
@@ -107,9 +108,9 @@ class FacetTable {
  private:
   std::vector<std::uint32_t> starts_;  // by docid: where its ids start in ids_ (one more entry than documents)
   std::vector<std::uint32_t> ids_;
-  std::vector<std::uint8_t> facets_;   // by id
-  std::vector<std::string> values_;    // by id
-  std::vector<std::uint16_t> years_;   // by id
+  std::vector<std::uint8_t> facets_;  // by id
+  std::vector<std::string> values_;   // by id
+  std::vector<std::uint16_t> years_;  // by id
   std::array<std::vector<std::uint32_t>, schema::kFacetCount> ids_by_facet_;
 };
 

@@ -10,8 +10,9 @@
 // words of the query language (of all four without one) are left out of queries that have other words. Each plain
 // word (not in a phrase, NEAR or a field search) also matches its stems among the words of the labels of the
 // documents' descriptors and places, at kLabelWordWeight. Exact (unstemmed) terms add a small boost, so exact matches
-// rank above stemmed ones. Facet values in the query language (`place:PLC-FR`) are lower-cased like --filter values. A query that does not parse is
-// parsed again as plain words. Filters become boolean terms, kept per facet for multi-select facet counts.
+// rank above stemmed ones. Facet values in the query language (`place:PLC-FR`) are lower-cased like --filter values. A
+// query that does not parse is parsed again as plain words. Filters become boolean terms, kept per facet for
+// multi-select facet counts.
 //
 // A pure stage: without a database it needs only the years present (for year ranges); given a database it also
 // offers spelling corrections.
@@ -40,13 +41,13 @@ inline constexpr double kExactMatchBoost = 0.25;
 inline constexpr double kLabelWordWeight = 0.5;
 
 struct QueryPlan {
-  Xapian::Query match;  // the query text; MatchAll when the text is empty
-  bool browse = false;  // the query text was empty
+  Xapian::Query match;   // the query text; MatchAll when the text is empty
+  bool browse = false;   // the query text was empty
   bool relaxed = false;  // the text did not parse and was searched as plain words
   // Per facet (schema::index_of): the OR of its allowed values' terms, and the values themselves, when filtered.
   std::array<std::optional<Xapian::Query>, schema::kFacetCount> filters;
   std::array<std::optional<std::set<std::string>>, schema::kFacetCount> allowed;
-  std::string correction;  // a spelling correction of the query text (spelling_correction), or empty
+  std::string correction;              // a spelling correction of the query text (spelling_correction), or empty
   std::vector<std::string> wildcards;  // what each wildcard of the text starts with ("gouvern" of "gouvern*")
 
   // `match` restricted by every filter except the one of facet `except` (if given).
@@ -82,8 +83,9 @@ class QueryBuilder {
 
   std::vector<int> known_years_;
   const Xapian::Database* db_;
-  std::array<Xapian::Stem, 4> stemmers_{analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
-                                        analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
+  std::array<Xapian::Stem, 4> stemmers_{
+      analysis::stemmer_for(schema::Lang::Fr), analysis::stemmer_for(schema::Lang::En),
+      analysis::stemmer_for(schema::Lang::Es), analysis::stemmer_for(schema::Lang::Pt)};
 };
 
 }  // namespace citego

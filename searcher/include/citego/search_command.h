@@ -37,8 +37,8 @@ struct DeadlineStop {
 struct CommandStreams {
   std::ostream& out;
   std::ostream& err;
-  std::istream& in;          // read by --batch -
-  bool out_is_terminal;      // picks the default format (text on a terminal, else JSON)
+  std::istream& in;                             // read by --batch -
+  bool out_is_terminal;                         // picks the default format (text on a terminal, else JSON)
   const DeadlineStop* deadline_stop = nullptr;  // none: the deadline is kept by the searcher's own checks only
   // How text output is laid out (text_style.h): the width it is wrapped to (0: not wrapped), and ANSI bold or not.
   unsigned text_width = 0;

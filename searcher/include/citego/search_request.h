@@ -51,7 +51,7 @@ struct YearRange {
 // Caps on what one query may cost (documented in schema/search-response.md).
 inline constexpr std::size_t kMaxQueryBytes = 4096;
 inline constexpr std::size_t kMaxLimit = 100;
-inline constexpr std::size_t kMaxRankingLimit = 1000;  // --batch runs, which only rank
+inline constexpr std::size_t kMaxRankingLimit = 1000;   // --batch runs, which only rank
 inline constexpr unsigned kMaxWildcardExpansion = 100;  // terms a wildcard expands to (its most frequent)
 inline constexpr std::size_t kMaxWildcards = 8;         // wildcards in one query
 inline constexpr std::size_t kMaxQueryTerms = 1024;     // distinct terms of the parsed query, stems included
@@ -89,8 +89,8 @@ enum class Collapse {
 // --facet-search FACET=PREFIX: the values of FACET whose label has a word starting with PREFIX.
 struct FacetSearch {
   schema::Facet facet = schema::Facet::Descriptor;
-  std::string prefix;                 // as written
-  std::vector<std::string> words;     // its words, folded and lower-cased (analysis::tokenize); at least one
+  std::string prefix;              // as written
+  std::vector<std::string> words;  // its words, folded and lower-cased (analysis::tokenize); at least one
   bool operator==(const FacetSearch&) const = default;
 };
 
@@ -98,8 +98,8 @@ struct FacetSearch {
 inline constexpr std::size_t kMaxFacetSearchValues = 100;
 
 struct SearchRequest {
-  std::string query;                  // the query-language text; empty browses every document
-  std::optional<schema::Lang> lang;   // language the query is written in; none: each document's own
+  std::string query;                 // the query-language text; empty browses every document
+  std::optional<schema::Lang> lang;  // language the query is written in; none: each document's own
   // Allowed values per facet (index by schema::index_of); years go in year_filters. Values of one facet are OR-ed,
   // facets AND-ed.
   std::array<std::vector<std::string>, schema::kFacetCount> filters;
@@ -108,13 +108,13 @@ struct SearchRequest {
   // order asked (they may overlap); with year_decades, every decade from the oldest to the newest year of the matches.
   std::vector<YearRange> year_buckets;
   bool year_decades = false;
-  std::optional<SortOrder> sort;      // none: relevance, or newest first when browsing
+  std::optional<SortOrder> sort;  // none: relevance, or newest first when browsing
   DefaultOperator default_operator = DefaultOperator::Or;
   std::size_t offset = 0;
   std::size_t limit = 10;
-  std::size_t facet_limit = 10;       // values shown per facet; 0 shows all
+  std::size_t facet_limit = 10;  // values shown per facet; 0 shows all
   bool with_timing = false;
-  bool expand = false;  // --expand: pseudo-relevance feedback (expansion.h)
+  bool expand = false;                                // --expand: pseudo-relevance feedback (expansion.h)
   double deadline_seconds = kDefaultDeadlineSeconds;  // for the whole request (see kDefaultDeadlineSeconds)
   // Ranking only (--batch): no facet counts, snippets or suggestions, the total is not made exact, and the limit may
   // go up to kMaxRankingLimit.

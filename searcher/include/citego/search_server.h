@@ -33,17 +33,17 @@ namespace citego {
 inline constexpr int kSlowCommandMs = 100;
 inline constexpr unsigned kMaxExtraWorkers = 4;
 inline constexpr std::size_t kQueuedPerWorker = 16;
-inline constexpr std::size_t kMaxReadingConnections = 1024;       // connections whose request is being read
+inline constexpr std::size_t kMaxReadingConnections = 1024;        // connections whose request is being read
 inline constexpr std::size_t kMaxReadingBytes = 64 * 1024 * 1024;  // bytes of requests being read, in all
 inline constexpr std::size_t kMaxSpawnsPerSecond = 10;
 
 struct ServeOptions {
   std::string socket_path;
   std::string db;
-  unsigned workers = 0;              // 0: one per core, at most 8
-  unsigned socket_mode = 0660;       // permissions of the socket
-  std::string socket_group;          // its group (a name or a number), when not empty
-  std::size_t worker_requests = 10000;  // commands a worker answers before it is replaced
+  unsigned workers = 0;                           // 0: one per core, at most 8
+  unsigned socket_mode = 0660;                    // permissions of the socket
+  std::string socket_group;                       // its group (a name or a number), when not empty
+  std::size_t worker_requests = 10000;            // commands a worker answers before it is replaced
   double max_deadline = kDefaultDeadlineSeconds;  // the longest deadline a command gets, whatever it asks
 };
 

@@ -3,9 +3,10 @@
  * Request, client to server: the 16 bytes of CITEGO_WIRE_MAGIC, then a field count (uint32), then each field as a
  * length (uint32) and its bytes. Field 0 is the client's working directory, field 1 is how its standard output is
  * read, "TERMINAL WIDTH COLOUR": TERMINAL "1" when it is a terminal and "0" otherwise, WIDTH the width text is
- * wrapped to (at most 4 digits, no leading zero; 0: not wrapped), COLOUR "1" when text may have ANSI bold and "0" otherwise (the rule
- * of text_style.h), and the others are citego-search's arguments (argv without the program name). At most CITEGO_WIRE_MAX_FIELDS fields and CITEGO_WIRE_MAX_BYTES bytes of fields. The whole request must
- * arrive within CITEGO_WIRE_REQUEST_MS of the connection, or the server drops the connection.
+ * wrapped to (at most 4 digits, no leading zero; 0: not wrapped), COLOUR "1" when text may have ANSI bold and "0"
+ * otherwise (the rule of text_style.h), and the others are citego-search's arguments (argv without the program name).
+ * At most CITEGO_WIRE_MAX_FIELDS fields and CITEGO_WIRE_MAX_BYTES bytes of fields. The whole request must arrive within
+ * CITEGO_WIRE_REQUEST_MS of the connection, or the server drops the connection.
  *
  * Reply, server to client, one of:
  * - CITEGO_WIRE_ANSWERED, the exit status (int32), then standard output and standard error, each as a length (uint32)

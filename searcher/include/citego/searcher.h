@@ -85,7 +85,7 @@ struct Hit {
 struct FacetSearchResult {
   schema::Facet facet = schema::Facet::Descriptor;
   std::string prefix;
-  std::vector<FacetCount> values;  // count over the matches (as the facet's own counts), best first
+  std::vector<FacetCount> values;           // count over the matches (as the facet's own counts), best first
   std::vector<std::string> matched_labels;  // by value: the label whose words matched (the request's language first)
 };
 
@@ -98,7 +98,7 @@ struct SearchResponse {
   std::size_t limit = 0;
   std::vector<Hit> hits;
   std::array<std::vector<FacetCount>, schema::kFacetCount> facets;  // per facet (schema::index_of)
-  std::vector<RangeCount> year_ranges;    // --facet-ranges year=…, in the order asked
+  std::vector<RangeCount> year_ranges;                              // --facet-ranges year=…, in the order asked
   bool facets_exact = true;
   std::optional<std::string> suggestion;  // a corrected query that has hits
   bool relaxed = false;                   // the query did not parse and was searched as plain words
@@ -106,10 +106,10 @@ struct SearchResponse {
   // `total_documents` the matching documents; facet counts still count documents.
   Collapse collapse = Collapse::None;
   Xapian::doccount total_documents = 0;
-  std::string related;                    // --related ID
+  std::string related;  // --related ID
   std::optional<FacetSearchResult> facet_search;
-  std::vector<SearchWarning> warnings;    // the request's (search_request.h)
-  double seconds = 0;                     // filled when the request asks for timing
+  std::vector<SearchWarning> warnings;  // the request's (search_request.h)
+  double seconds = 0;                   // filled when the request asks for timing
 };
 
 class LabelTable;  // searcher.cpp
