@@ -111,6 +111,7 @@ int run_librarian_command(const po::variables_map& vm) {
       std::cerr << "citego-index: nothing to delete; " << db << " is unchanged\n";
       return kExitOk;
     }
+    request.exits_after = true;  // this process ends after the update
     const UpdateSummary s = update_index(request);
     if (!quiet) {
       std::cerr << "citego-index: " << s.added << " added, " << s.replaced << " replaced, " << s.deleted << " deleted, "

@@ -104,6 +104,28 @@ TEST(RecordStore, EntryReadsBackWhole) {
   EXPECT_EQ(std::get<ThesaurusEntry>(fact), e);
 }
 
+TEST(RecordStore, FactDecodedIntoAnotherLeavesNothingOfIt) {
+  // A fact decoded into the value of a fuller one, of the other kind and back, is the fact decoded alone.
+  ExportRecord sparse;
+  sparse.doc_type = citego::schema::DocType::Organisation;
+  sparse.id = "org-9";
+  sparse.title = "Name";
+  ThesaurusEntry entry;
+  entry.kind = citego::ThesaurusKind::Person;
+  entry.id = "per-9";
+  entry.name = "A Person";
+  citego::StoredFact into;
+  citego::decode_fact(citego::encode_fact(full_record()), into);
+  citego::decode_fact(citego::encode_fact(sparse), into);
+  ASSERT_TRUE(std::holds_alternative<ExportRecord>(into));
+  EXPECT_EQ(std::get<ExportRecord>(into), citego::slim(sparse));
+  citego::decode_fact(citego::encode_fact(entry), into);
+  ASSERT_TRUE(std::holds_alternative<ThesaurusEntry>(into));
+  EXPECT_EQ(std::get<ThesaurusEntry>(into), entry);
+  citego::decode_fact(citego::encode_fact(full_record()), into);
+  EXPECT_EQ(std::get<ExportRecord>(into), citego::slim(full_record()));
+}
+
 TEST(RecordStore, BadBytesAreRefused) {
   const std::string bytes = citego::encode_fact(full_record());
   EXPECT_THROW(citego::decode_fact(""), std::invalid_argument);

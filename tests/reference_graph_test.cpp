@@ -583,3 +583,54 @@ TEST(ReferenceGraph, ReadersOfHoldEveryDocumentWhoseDerivationReadsTheChangedRec
   }
   EXPECT_GT(changed_others, corpus.records.size() / 4);
 }
+
+// check_references_of(), which an update calls instead of check_references(), against the whole check: each record of
+// the bundled corpus is removed, or made a record of another kind, as the last one added, and both checks must give
+// the same diagnostics.
+namespace {
+
+// The graph of `corpus` less its record or entry `id`, with `changed` (if any) added last, as an update adds it.
+template <typename Changed>
+std::unique_ptr<ReferenceGraph> graph_with(const Corpus& corpus, const std::string& id, const Changed* changed) {
+  auto graph = std::make_unique<ReferenceGraph>();
+  for (const ExportRecord& r : corpus.records) {
+    if (r.id != id) {
+      EXPECT_FALSE(graph->add(r));
+    }
+  }
+  for (const citego::ThesaurusEntry& e : corpus.entries) {
+    if (e.id != id) {
+      EXPECT_FALSE(graph->add(e));
+    }
+  }
+  if (changed) {
+    EXPECT_FALSE(graph->add(*changed));
+  }
+  return graph;
+}
+
+}  // namespace
+
+TEST(ReferenceGraph, CheckReferencesOfGivesWhatTheWholeCheckGivesAfterAChange) {
+  const Corpus corpus = bundled_corpus();
+  std::size_t faulty = 0;  // changes that make faults: the test is not vacuous
+  const auto expect_same = [&](const std::string& id, const auto* changed) {
+    const std::vector<std::string> whole = messages_of(graph_with(corpus, id, changed)->check_references());
+    EXPECT_EQ(messages_of(graph_with(corpus, id, changed)->check_references_of({id})), whole) << id;
+    faulty += !whole.empty();
+  };
+  for (const ExportRecord& r : corpus.records) {
+    expect_same(r.id, static_cast<const ExportRecord*>(nullptr));
+    ExportRecord other = r;
+    other.doc_type = r.doc_type == DocType::Organisation ? DocType::Project : DocType::Organisation;
+    expect_same(r.id, &other);
+  }
+  for (const citego::ThesaurusEntry& e : corpus.entries) {
+    expect_same(e.id, static_cast<const citego::ThesaurusEntry*>(nullptr));
+    citego::ThesaurusEntry other = e;
+    other.kind =
+        e.kind == citego::ThesaurusKind::Place ? citego::ThesaurusKind::Descriptor : citego::ThesaurusKind::Place;
+    expect_same(e.id, &other);
+  }
+  EXPECT_GT(faulty, corpus.records.size());
+}

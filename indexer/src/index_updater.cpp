@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -28,6 +29,10 @@
 namespace citego {
 
 namespace {
+
+// The graph of an update whose process ends after it (UpdateRequest::exits_after): held here so that the leak checker
+// sees it as still in use, and freed by the process's end.
+const ReferenceGraph* graph_left_to_exit = nullptr;
 
 // Every facet that carries labels, so that the label of an id can be removed whatever it was.
 constexpr schema::Facet kLabelledFacets[] = {schema::Facet::Author, schema::Facet::Descriptor, schema::Facet::Place,
@@ -157,7 +162,8 @@ UpdateSummary update_index(const UpdateRequest& request) {
   for (const ThesaurusEntry& e : entries) given.insert(e.id);
   const std::set<std::string> deleted(request.deletions.begin(), request.deletions.end());
   std::unordered_map<std::string, StoredFact> old;  // the kept facts of the ids given or deleted
-  ReferenceGraph graph;
+  auto graph_memory = std::make_unique<ReferenceGraph>();
+  ReferenceGraph& graph = *graph_memory;
   graph.set_site(db.get_metadata(std::string(schema::kMetaSite)));  // an update keeps the database's site
   try {
     graph.reserve(std::stoul(db.get_metadata(std::string(schema::kMetaDocumentCount))));
@@ -165,14 +171,15 @@ UpdateSummary update_index(const UpdateRequest& request) {
     // no count: the tables grow as they are filled
   }
   // Each kept fact goes to the graph as it is read (in id order, then the inputs), and is not kept besides.
+  StoredFact kept;
   for (auto key = db.metadata_keys_begin(std::string(kFactPrefix));
        key != db.metadata_keys_end(std::string(kFactPrefix)); ++key) {
-    StoredFact fact = decode_fact(db.get_metadata(*key));
-    const std::string& id = id_of(fact);
+    decode_fact(db.get_metadata(*key), kept);
+    const std::string& id = id_of(kept);
     if (given.count(id) || deleted.count(id)) {
-      old.emplace(id, std::move(fact));
+      old.emplace(id, kept);
     } else {
-      std::visit([&graph](const auto& f) { graph.add(f); }, fact);
+      std::visit([&graph](const auto& f) { graph.add(f); }, kept);
     }
   }
   for (const std::string& id : deleted) {
@@ -197,8 +204,13 @@ UpdateSummary update_index(const UpdateRequest& request) {
                             (referrers.size() == 1 ? "it" : "them") + " in the same run)"});
     }
   }
+  std::vector<std::string> changed(given.begin(), given.end());
+  changed.insert(changed.end(), deleted.begin(), deleted.end());
+  std::sort(changed.begin(), changed.end());
   if (errors.empty()) {
-    for (Diagnostic& d : graph.check_references()) errors.push_back(std::move(d));
+    // The kept records were checked together when they were written: only what changed, and what refers to it, is
+    // checked again.
+    for (Diagnostic& d : graph.check_references_of(changed)) errors.push_back(std::move(d));
   }
   if (!errors.empty()) {
     const std::size_t total = errors.size();
@@ -208,9 +220,6 @@ UpdateSummary update_index(const UpdateRequest& request) {
 
   // Who must be written again: every reader of a changed record, as it is now and as it was (those that referred to
   // it still do, or changed themselves; those it referred to are read again below).
-  std::vector<std::string> changed(given.begin(), given.end());
-  changed.insert(changed.end(), deleted.begin(), deleted.end());
-  std::sort(changed.begin(), changed.end());
   std::vector<std::string> named, groups(changed);
   for (const auto& [id, fact] : old) add_references_of(fact, named, groups);
   std::vector<std::string> readers = graph.readers_of(groups);
@@ -316,6 +325,9 @@ UpdateSummary update_index(const UpdateRequest& request) {
   summary.documents = graph.size();
   summary.generation = shards > 0 ? live.generation_name() : live.live_generation_name();
   summary.in_place = shards == 0;
+  if (request.exits_after) {
+    graph_left_to_exit = graph_memory.release();
+  }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

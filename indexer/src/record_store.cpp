@@ -85,49 +85,50 @@ class Reader {
     if (v < INT32_MIN || v > INT32_MAX) fail();
     return static_cast<int>(v);
   }
-  std::string text() {
+  // Each read into an existing value reuses its memory: an update decodes every fact of a database into one record.
+  void text(std::string& s) {
     const std::int64_t n = number();
     if (n < 0 || static_cast<std::uint64_t>(n) > in_.size() - pos_) fail();
-    std::string s(in_.substr(pos_, static_cast<std::size_t>(n)));
+    s.assign(in_.substr(pos_, static_cast<std::size_t>(n)));
     pos_ += static_cast<std::size_t>(n);
-    return s;
   }
-  SourceLocation where() {
-    SourceLocation w;
-    w.file = text();
+  void where(SourceLocation& w) {
+    text(w.file);
     w.line = small();
     w.column = small();
-    return w;
   }
-  Reference reference() {
-    Reference r;
-    r.ref = text();
-    r.role = text();
-    r.where = where();
-    return r;
+  void reference(Reference& r) {
+    text(r.ref);
+    text(r.role);
+    where(r.where);
   }
-  std::optional<int> optional_number() {
-    if (!byte()) return std::nullopt;
-    return small();
+  void optional_number(std::optional<int>& v) {
+    if (byte()) {
+      v = small();
+    } else {
+      v.reset();
+    }
   }
-  std::optional<Reference> optional_reference() {
-    if (!byte()) return std::nullopt;
-    return reference();
+  void optional_reference(std::optional<Reference>& r) {
+    if (!byte()) {
+      r.reset();
+      return;
+    }
+    if (!r) r.emplace();
+    reference(*r);
   }
   template <typename T, typename F>
-  std::vector<T> list(F each) {
+  void list(std::vector<T>& out, F each) {
     const std::int64_t n = number();
     if (n < 0 || static_cast<std::uint64_t>(n) > in_.size() - pos_) fail();  // each item takes a byte at least
-    std::vector<T> out;
-    out.reserve(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i) out.push_back(each());
-    return out;
+    out.resize(static_cast<std::size_t>(n));
+    for (T& item : out) each(item);
   }
-  std::vector<Reference> references() {
-    return list<Reference>([this] { return reference(); });
+  void references(std::vector<Reference>& out) {
+    list(out, [this](Reference& r) { reference(r); });
   }
-  std::vector<std::string> texts() {
-    return list<std::string>([this] { return text(); });
+  void texts(std::vector<std::string>& out) {
+    list(out, [this](std::string& s) { text(s); });
   }
   template <typename E>
   E enumerated(int count) {
@@ -190,70 +191,66 @@ void write_record(Writer& w, const ExportRecord& r) {
   w.text(r.source);
 }
 
-ExportRecord read_record(Reader& in) {
-  ExportRecord r;
+void read_record(Reader& in, ExportRecord& r) {
   r.doc_type = in.enumerated<schema::DocType>(static_cast<int>(schema::kDocTypes.size()));
-  r.id = in.text();
+  in.text(r.id);
   r.lang = in.enumerated<schema::Lang>(static_cast<int>(schema::kLangs.size()));
-  r.where = in.where();
-  r.title = in.text();
-  r.url = in.text();
-  r.summary = in.text();
-  r.body = in.text();
-  r.acronym = in.text();
-  r.kind = in.text();
-  r.relation = in.text();
-  r.country = in.text();
-  r.project_type = in.text();
-  r.start_year = in.optional_number();
-  r.end_year = in.optional_number();
-  r.participants = in.references();
-  r.category = in.text();
-  r.year = in.optional_number();
-  r.authors = in.texts();
-  r.keywords = in.texts();
-  r.links = in.references();
-  r.coordinator = in.optional_reference();
-  r.partners = in.references();
-  r.author_refs = in.list<AuthorRef>([&in] {
-    AuthorRef a;
-    a.ref = in.text();
-    a.name = in.text();
-    a.where = in.where();
-    return a;
+  in.where(r.where);
+  in.text(r.title);
+  in.text(r.url);
+  in.text(r.summary);
+  in.text(r.body);
+  in.text(r.acronym);
+  in.text(r.kind);
+  in.text(r.relation);
+  in.text(r.country);
+  in.text(r.project_type);
+  in.optional_number(r.start_year);
+  in.optional_number(r.end_year);
+  in.references(r.participants);
+  in.text(r.category);
+  in.optional_number(r.year);
+  in.texts(r.authors);
+  in.texts(r.keywords);
+  in.references(r.links);
+  in.optional_reference(r.coordinator);
+  in.references(r.partners);
+  in.list(r.author_refs, [&in](AuthorRef& a) {
+    in.text(a.ref);
+    in.text(a.name);
+    in.where(a.where);
   });
-  r.descriptors = in.references();
-  r.places = in.references();
-  r.fiche_type = in.text();
+  in.references(r.descriptors);
+  in.references(r.places);
+  in.text(r.fiche_type);
   if (in.byte()) {
     Date d;
     d.year = in.small();
     d.month = in.small();
     d.day = in.small();
     r.date = d;
+  } else {
+    r.date.reset();
   }
-  r.dossiers = in.references();
-  r.translation_of = in.optional_reference();
-  r.source = in.text();
+  in.references(r.dossiers);
+  in.optional_reference(r.translation_of);
+  in.text(r.source);
   in.finish();
-  return r;
 }
 
-ThesaurusEntry read_entry(Reader& in) {
-  ThesaurusEntry e;
+void read_entry(Reader& in, ThesaurusEntry& e) {
   e.kind = in.enumerated<ThesaurusKind>(3);
-  e.id = in.text();
-  e.where = in.where();
-  for (std::string& label : e.labels) label = in.text();
-  e.name = in.text();
-  e.affiliation = in.optional_reference();
-  e.family = in.text();
-  e.related = in.references();
-  e.level = in.text();
-  e.code = in.text();
-  e.parent = in.optional_reference();
+  in.text(e.id);
+  in.where(e.where);
+  for (std::string& label : e.labels) in.text(label);
+  in.text(e.name);
+  in.optional_reference(e.affiliation);
+  in.text(e.family);
+  in.references(e.related);
+  in.text(e.level);
+  in.text(e.code);
+  in.optional_reference(e.parent);
   in.finish();
-  return e;
 }
 
 void clear_roles(std::vector<Reference>& refs) {
@@ -307,13 +304,25 @@ std::string encode_fact(const ThesaurusEntry& e) {
   return w.take();
 }
 
-StoredFact decode_fact(std::string_view bytes) {
+void decode_fact(std::string_view bytes, StoredFact& into) {
   Reader in(bytes);
   if (in.byte() != kFormat) Reader::fail();
   const char tag = in.byte();
-  if (tag == kTagDocument) return read_record(in);
-  if (tag == kTagEntry) return read_entry(in);
-  Reader::fail();
+  if (tag == kTagDocument) {
+    if (!std::holds_alternative<ExportRecord>(into)) into.emplace<ExportRecord>();
+    read_record(in, std::get<ExportRecord>(into));
+  } else if (tag == kTagEntry) {
+    if (!std::holds_alternative<ThesaurusEntry>(into)) into.emplace<ThesaurusEntry>();
+    read_entry(in, std::get<ThesaurusEntry>(into));
+  } else {
+    Reader::fail();
+  }
+}
+
+StoredFact decode_fact(std::string_view bytes) {
+  StoredFact fact;
+  decode_fact(bytes, fact);
+  return fact;
 }
 
 std::string encode_record(const ExportRecord& record) {
@@ -331,7 +340,8 @@ std::string encode_record(const ExportRecord& record) {
 ExportRecord decode_record(std::string_view bytes, std::string_view stored_data) {
   Reader in(bytes);
   if (in.byte() != kFormat || in.byte() != kTagDocument) Reader::fail();
-  ExportRecord r = read_record(in);
+  ExportRecord r;
+  read_record(in, r);
   schema::StoredDocument stored = schema::decode_stored(stored_data);
   if (stored.id != r.id) Reader::fail();
   r.title = std::move(stored.title);

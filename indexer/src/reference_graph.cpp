@@ -47,12 +47,14 @@ ReferenceGraph::Where ReferenceGraph::where_of(const SourceLocation& location) {
   return Where{static_cast<std::uint32_t>(files_.size() - 1), location.line, location.column};
 }
 
+const std::string* ReferenceGraph::intern(const std::string& id) { return &*referred_.insert(id).first; }
+
 SourceLocation ReferenceGraph::location_of(const Where& where) const {
   return SourceLocation{files_.at(where.file), where.line, where.column};
 }
 
 ReferenceGraph::Ref ReferenceGraph::ref_of(const Reference& reference) {
-  return Ref{reference.ref, where_of(reference.where)};
+  return Ref{intern(reference.ref), where_of(reference.where)};
 }
 
 std::optional<ReferenceGraph::Ref> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
@@ -67,6 +69,17 @@ std::vector<ReferenceGraph::Ref> ReferenceGraph::refs_of(const std::vector<Refer
   return refs;
 }
 
+std::uint32_t ReferenceGraph::word_index(const std::string& word) {
+  const auto [it, added] = word_indexes_.try_emplace(word, static_cast<std::uint32_t>(words_.size()));
+  if (added) words_.push_back(word);
+  return it->second;
+}
+
+void ReferenceGraph::append(Facts& facts, std::size_t group, const std::vector<Reference>& references) {
+  for (const Reference& reference : references) facts.all.push_back(ref_of(reference));
+  facts.ends[group] = static_cast<std::uint32_t>(facts.all.size());
+}
+
 std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const SourceLocation& where) const {
   const Where* first = nullptr;
   if (const Facts* facts = find(id)) first = &facts->where;
@@ -76,50 +89,68 @@ std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const
 }
 
 std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
-  if (auto d = duplicate(record.id, record.where)) return d;
+  // One look-up in the table of documents both finds a duplicate and makes room for the new one.
+  const auto [position, added] = position_.try_emplace(record.id, static_cast<std::uint32_t>(order_.size()));
+  if (!added || find_entry(record.id)) {
+    const Where& first = added ? find_entry(record.id)->where : facts_[position->second].where;
+    if (added) position_.erase(position);
+    return Diagnostic{record.where,
+                      "duplicate id \"" + record.id + "\" (first defined at " + to_string(location_of(first)) + ")"};
+  }
   using schema::DocType;
+  static_assert(sizeof(Facts) <= 128, "four facts to a node of facts_ (a std::deque's nodes hold 512 bytes)");
   Facts facts;
   facts.doc_type = record.doc_type;
   facts.lang = record.lang;
   facts.where = where_of(record.where);
-  facts.kind = record.kind;
+  facts.kind = word_index(record.kind);
+  const std::vector<Reference>* refs = nullptr;  // group 0 of facts.all
   switch (record.doc_type) {
     case DocType::Organisation:
       facts.label = record.acronym.empty() ? record.title : record.acronym;
       break;
     case DocType::Project:
-      facts.type = record.project_type;
+      facts.type = word_index(record.project_type);
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = refs_of(record.participants);
+      refs = &record.participants;
       for (const Reference& participant : record.participants) add_unique(projects_of_[participant.ref], record.id);
       break;
     case DocType::Resource:
       facts.first_year = facts.last_year = record.year.value_or(0);
-      facts.refs = refs_of(record.links);
+      refs = &record.links;
       break;
     case DocType::Dossier:
       facts.label = record.title;
       facts.first_year = record.start_year.value_or(0);
       facts.last_year = record.end_year.value_or(facts.first_year);
-      facts.refs = refs_of(record.partners);
+      refs = &record.partners;
       for (const Reference& partner : record.partners) add_unique(dossiers_of_[partner.ref], record.id);
-      if (record.coordinator) facts.authors.push_back(ref_of(*record.coordinator));
       break;
     case DocType::Fiche:
-      facts.type = record.fiche_type;
+      facts.type = word_index(record.fiche_type);
       facts.first_year = facts.last_year = record.date ? record.date->year : 0;
-      facts.refs = refs_of(record.links);
-      facts.dossiers = refs_of(record.dossiers);
-      facts.translation_of = ref_of(record.translation_of);
+      refs = &record.links;
       break;
   }
+  std::size_t size = (refs ? refs->size() : 0) + record.author_refs.size() + record.descriptors.size() +
+                     record.places.size() + record.dossiers.size() + (record.coordinator ? 1 : 0) +
+                     (record.translation_of ? 1 : 0);
+  facts.all.reserve(size);
+  if (refs) append(facts, 0, *refs);
+  facts.ends[0] = static_cast<std::uint32_t>(facts.all.size());
+  if (record.doc_type == DocType::Dossier && record.coordinator) facts.all.push_back(ref_of(*record.coordinator));
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.authors.push_back(Ref{author.ref, where_of(author.where)});
+    if (!author.ref.empty()) facts.all.push_back(Ref{intern(author.ref), where_of(author.where)});
   }
-  facts.descriptors = refs_of(record.descriptors);
-  facts.places = refs_of(record.places);
-  position_.emplace(record.id, static_cast<std::uint32_t>(order_.size()));
+  facts.ends[1] = static_cast<std::uint32_t>(facts.all.size());
+  append(facts, 2, record.descriptors);
+  append(facts, 3, record.places);
+  if (record.doc_type == DocType::Fiche) append(facts, 4, record.dossiers);
+  facts.ends[4] = static_cast<std::uint32_t>(facts.all.size());
+  if (record.doc_type == DocType::Fiche && record.translation_of) facts.all.push_back(ref_of(*record.translation_of));
+  facts.ends[5] = static_cast<std::uint32_t>(facts.all.size());
+  facts.all.shrink_to_fit();
   order_.push_back(record.id);
   facts.docid = static_cast<Xapian::docid>(order_.size());
   facts_.push_back(std::move(facts));
@@ -163,10 +194,10 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
   const auto as_document = [&] {
-    if (const Facts* target = find(ref.ref)) actual = schema::name_of(target->doc_type);
+    if (const Facts* target = find(ref.ref())) actual = schema::name_of(target->doc_type);
   };
   const auto as_entry = [&] {
-    if (const Entry* target = find_entry(ref.ref)) actual = name_of(target->kind);
+    if (const Entry* target = find_entry(ref.ref())) actual = name_of(target->kind);
   };
   const bool entry_kind = expected == name_of(ThesaurusKind::Person) ||
                           expected == name_of(ThesaurusKind::Descriptor) || expected == name_of(ThesaurusKind::Place);
@@ -176,9 +207,9 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
     errors.push_back(
-        {location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref + "\""});
+        {location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref() + "\""});
   } else {
-    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref +
+    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref() +
                                                   "\", which is " + with_article(actual) + ", not " +
                                                   with_article(expected)});
   }
@@ -192,31 +223,31 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
     expect_kind(element, id, ref, role, expected, errors);
   };
-  for (const Ref& ref : facts.refs) {
+  for (const Ref& ref : facts.refs()) {
     if (facts.doc_type == DocType::Project) {
       expect(ref, "participant", "organisation");
     } else if (facts.doc_type == DocType::Dossier) {
       expect(ref, "partner", "organisation");
     } else {
-      const Facts* target = find(ref.ref);
+      const Facts* target = find(ref.ref());
       if (!target) {
-        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref + "\""});
+        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref() + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref + "\", which is a " +
+        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref() + "\", which is a " +
                                                       std::string(schema::name_of(target->doc_type)) +
                                                       " (links name projects or organisations)"});
       }
     }
   }
-  for (const Ref& ref : facts.authors) expect(ref, "author", "person");
-  for (const Ref& ref : facts.descriptors) expect(ref, "descriptor", "descriptor");
-  for (const Ref& ref : facts.places) expect(ref, "place", "place");
-  for (const Ref& ref : facts.dossiers) expect(ref, "dossier", "dossier");
-  if (facts.translation_of) {
-    if (facts.translation_of->ref == id) {
-      errors.push_back({location_of(facts.translation_of->where), subject() + " is a translation of itself"});
+  for (const Ref& ref : facts.authors()) expect(ref, "author", "person");
+  for (const Ref& ref : facts.descriptors()) expect(ref, "descriptor", "descriptor");
+  for (const Ref& ref : facts.places()) expect(ref, "place", "place");
+  for (const Ref& ref : facts.dossiers()) expect(ref, "dossier", "dossier");
+  if (const Ref* translation_of = facts.translation_of()) {
+    if (translation_of->ref() == id) {
+      errors.push_back({location_of(translation_of->where), subject() + " is a translation of itself"});
     } else {
-      expect(*facts.translation_of, "translation-of", "fiche");
+      expect(*translation_of, "translation-of", "fiche");
     }
   }
 }
@@ -233,7 +264,7 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       break;
     case ThesaurusKind::Descriptor:
       for (const Ref& ref : entry.related) {
-        if (ref.ref == id) {
+        if (ref.ref() == id) {
           errors.push_back({location_of(ref.where), subject() + " is related to itself"});
         } else {
           expect(ref, "related descriptor", "descriptor");
@@ -242,13 +273,13 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
       break;
     case ThesaurusKind::Place:
       if (entry.link && expect(*entry.link, "parent", "place")) {
-        const Entry& parent = entries_.at(entry.link->ref);
+        const Entry& parent = entries_.at(entry.link->ref());
         const bool country = entry.level == "country";
         const bool fits = country ? parent.level == "continent" : parent.level == "country" || parent.level == "region";
-        if (!fits && entry.link->ref != id) {
+        if (!fits && entry.link->ref() != id) {
           errors.push_back({location_of(entry.link->where),
-                            subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref + "\", which is a " +
-                                parent.level + " (a " + entry.level + "'s parent is " +
+                            subject() + " (a " + entry.level + ") has parent \"" + entry.link->ref() +
+                                "\", which is a " + parent.level + " (a " + entry.level + "'s parent is " +
                                 (country ? "a continent" : "a country or a region") + ")"});
         }
       }
@@ -262,18 +293,20 @@ void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std:
 void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
   using schema::DocType;
   const auto next_of = [&](const Facts& f) -> const std::string* {
-    if (!f.translation_of || f.translation_of->ref.empty()) return nullptr;
-    const Facts* target = find(f.translation_of->ref);
+    const Ref* translation_of = f.translation_of();
+    if (!translation_of || translation_of->ref().empty()) return nullptr;
+    const Facts* target = find(translation_of->ref());
     if (!target || target->doc_type != DocType::Fiche) return nullptr;
-    return &f.translation_of->ref;
+    return &translation_of->ref();
   };
   std::set<std::string> in_cycle;
+  std::unordered_set<std::string> translated;  // the originals of groups of two fiches or more
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const std::string& id = order_[i];
     Facts& facts = facts_[i];
     if (facts.doc_type != DocType::Fiche) continue;
     if (!next_of(facts)) {  // an original, or a fiche alone: most fiches, and no chain to follow
-      facts.group = id;
+      facts.group = static_cast<std::uint32_t>(i);
       continue;
     }
     std::vector<std::string> chain{id};
@@ -286,7 +319,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
         if (seen == chain.begin() && !in_cycle.count(id)) {
           chain.push_back(*next);
           for (const std::string& member : chain) in_cycle.insert(member);
-          errors.push_back({location_of(facts.translation_of->where),
+          errors.push_back({location_of(facts.translation_of()->where),
                             subject_of("fiche", id) + ": translation-of forms a cycle (" + chain_of(chain) + ")"});
         }
         cycle = true;
@@ -295,17 +328,22 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
       chain.push_back(*next);
       current = *next;
     }
-    if (!cycle) facts.group = current;
+    if (!cycle) {
+      facts.group = position_.at(current);
+      translated.insert(current);
+    }
   }
+  // groups_ holds the groups of two fiches or more: a fiche alone (most) has no translation to list or check.
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const std::string& id = order_[i];
     const Facts& facts = facts_[i];
-    if (facts.doc_type != DocType::Fiche || facts.group.empty()) continue;
-    std::vector<std::string>& group = groups_[facts.group];
+    if (facts.doc_type != DocType::Fiche || facts.group == kNoGroup) continue;
+    if (facts.group == i && !translated.count(id)) continue;
+    std::vector<std::string>& group = groups_[order_[facts.group]];
     const auto same_language = std::find_if(
         group.begin(), group.end(), [&](const std::string& other) { return facts_at(other).lang == facts.lang; });
     if (same_language != group.end()) {
-      const SourceLocation where = location_of(facts.translation_of ? facts.translation_of->where : facts.where);
+      const SourceLocation where = location_of(facts.translation_of() ? facts.translation_of()->where : facts.where);
       errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
                                    ", like \"" + *same_language +
                                    "\" of the same translation group (a group holds one fiche per language)"});
@@ -322,9 +360,9 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
     std::vector<std::string> chain{id};
     const Entry* current = &entry;
     while (current->link) {
-      const Entry* parent = find_entry(current->link->ref);
+      const Entry* parent = find_entry(current->link->ref());
       if (!parent || parent->kind != ThesaurusKind::Place) break;
-      const std::string& parent_id = current->link->ref;
+      const std::string& parent_id = current->link->ref();
       if (std::find(chain.begin(), chain.end(), parent_id) != chain.end()) {
         if (parent_id == id) {
           chain.push_back(parent_id);
@@ -340,13 +378,33 @@ void ReferenceGraph::check_place_cycles(std::vector<Diagnostic>& errors) const {
   }
 }
 
-std::vector<Diagnostic> ReferenceGraph::check_references() {
+std::vector<Diagnostic> ReferenceGraph::check(const std::vector<std::uint32_t>& positions,
+                                              const std::unordered_set<std::string>* entries) {
   std::vector<Diagnostic> errors;
-  for (std::size_t i = 0; i < order_.size(); ++i) check_document(order_[i], facts_[i], errors);
-  for (const std::string& id : entry_order_) check_entry(id, entries_.at(id), errors);
+  for (const std::uint32_t i : positions) check_document(order_[i], facts_[i], errors);
+  for (const std::string& id : entry_order_) {
+    if (!entries || entries->count(id)) check_entry(id, entries_.at(id), errors);
+  }
   check_translations(errors);
   check_place_cycles(errors);
   return errors;
+}
+
+std::vector<Diagnostic> ReferenceGraph::check_references() {
+  std::vector<std::uint32_t> positions(order_.size());
+  for (std::size_t i = 0; i < positions.size(); ++i) positions[i] = static_cast<std::uint32_t>(i);
+  return check(positions, nullptr);
+}
+
+std::vector<Diagnostic> ReferenceGraph::check_references_of(const std::vector<std::string>& changed) {
+  std::unordered_set<std::string> ids(changed.begin(), changed.end());
+  for (const auto& [target, referrers] : referrers_among(ids)) ids.insert(referrers.begin(), referrers.end());
+  std::vector<std::uint32_t> positions;
+  for (const std::string& id : ids) {
+    if (const auto it = position_.find(id); it != position_.end()) positions.push_back(it->second);
+  }
+  std::sort(positions.begin(), positions.end());
+  return check(positions, &ids);
 }
 
 Xapian::docid ReferenceGraph::docid_of(const std::string& id) const {
@@ -369,8 +427,8 @@ std::vector<std::string> ReferenceGraph::place_and_ancestors(const std::string& 
   std::vector<std::string> out{id};
   const Entry* current = &entries_.at(id);
   while (current->link && out.size() <= entries_.size()) {
-    out.push_back(current->link->ref);
-    current = &entries_.at(current->link->ref);
+    out.push_back(current->link->ref());
+    current = &entries_.at(current->link->ref());
   }
   return out;
 }
@@ -388,37 +446,37 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   };
   const auto add_partner = [&](const std::string& org_id) {
     partners.insert(org_id);
-    kinds.insert(facts_at(org_id).kind);
+    kinds.insert(word(facts_at(org_id).kind));
   };
   // A project's or dossier's organisations (participants, partners) become partners with their kinds.
   const auto add_organisations_of = [&](const Facts& f) {
-    for (const Ref& ref : f.refs) add_partner(ref.ref);
+    for (const Ref& ref : f.refs()) add_partner(ref.ref());
   };
   // Links of a resource or fiche: organisations directly, projects with their types and participants.
   const auto add_links = [&](const Facts& f) {
-    for (const Ref& link : f.refs) {
-      const Facts& target = facts_at(link.ref);
+    for (const Ref& link : f.refs()) {
+      const Facts& target = facts_at(link.ref());
       if (target.doc_type == DocType::Organisation) {
-        add_partner(link.ref);
+        add_partner(link.ref());
       } else if (target.doc_type == DocType::Project) {
-        types.insert(target.type);
+        types.insert(word(target.type));
         add_organisations_of(target);
       }
     }
   };
   const auto add_own_refs = [&](const Facts& f) {
-    for (const Ref& ref : f.descriptors) descriptors.insert(ref.ref);
-    for (const Ref& ref : f.places) {
-      for (const std::string& place : place_and_ancestors(ref.ref)) places.insert(place);
+    for (const Ref& ref : f.descriptors()) descriptors.insert(ref.ref());
+    for (const Ref& ref : f.places()) {
+      for (const std::string& place : place_and_ancestors(ref.ref())) places.insert(place);
     }
-    for (const Ref& ref : f.authors) authors.insert(ref.ref);
+    for (const Ref& ref : f.authors()) authors.insert(ref.ref());
   };
   const auto projects_and_dossiers_of = [&](const std::string& org_id) {
     if (const auto it = projects_of_.find(org_id); it != projects_of_.end()) {
       for (const std::string& project_id : it->second) {
         const Facts& project = facts_at(project_id);
         add_years(project);
-        types.insert(project.type);
+        types.insert(word(project.type));
       }
     }
     if (const auto it = dossiers_of_.find(org_id); it != dossiers_of_.end()) {
@@ -433,12 +491,12 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   add_years(self);
   switch (self.doc_type) {
     case DocType::Organisation:
-      kinds.insert(self.kind);
+      kinds.insert(word(self.kind));
       partners.insert(id);
       projects_and_dossiers_of(id);
       break;
     case DocType::Project:
-      types.insert(self.type);
+      types.insert(word(self.type));
       add_organisations_of(self);
       break;
     case DocType::Resource:
@@ -452,10 +510,10 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
       break;
     case DocType::Fiche:
       add_links(self);
-      for (const Ref& ref : self.dossiers) {
+      for (const Ref& ref : self.dossiers()) {
         types.insert(std::string(schema::kProjectTypes[0]));
-        dossiers.insert(ref.ref);
-        add_organisations_of(facts_at(ref.ref));
+        dossiers.insert(ref.ref());
+        add_organisations_of(facts_at(ref.ref()));
       }
       add_own_refs(self);
       break;
@@ -467,7 +525,7 @@ schema::FacetValues ReferenceGraph::facets_of(const std::string& id) const {
   facets[Facet::OrganisationKind].assign(kinds.begin(), kinds.end());
   facets[Facet::DocType].emplace_back(schema::name_of(self.doc_type));
   facets[Facet::Lang].emplace_back(schema::code_of(self.lang));
-  if (self.doc_type == DocType::Fiche) facets[Facet::FicheType].push_back(self.type);
+  if (self.doc_type == DocType::Fiche) facets[Facet::FicheType].push_back(word(self.type));
   facets[Facet::Descriptor].assign(descriptors.begin(), descriptors.end());
   facets[Facet::Place].assign(places.begin(), places.end());
   facets[Facet::Author].assign(authors.begin(), authors.end());
@@ -481,19 +539,20 @@ DerivedFields ReferenceGraph::derived_of(const std::string& id) const {
   const Facts& self = facts_at(id);
   DerivedFields derived;
   derived.facets = facets_of(id);
-  if (const auto group = groups_.find(self.group); !self.group.empty() && group != groups_.end()) {
+  const std::string* original = group_of(self);
+  if (const auto group = original ? groups_.find(*original) : groups_.end(); group != groups_.end()) {
     for (schema::Lang lang : schema::kLangs) {
       for (const std::string& other : group->second) {
         if (other != id && facts_at(other).lang == lang) derived.translations.push_back({lang, other});
       }
     }
   }
-  for (const Ref& author : self.authors) {
-    derived.authors.push_back({author.ref, entries_.at(author.ref).labels[0]});
+  for (const Ref& author : self.authors()) {
+    derived.authors.push_back({author.ref(), entries_.at(author.ref()).labels[0]});
   }
   // Label words: the document's descriptors, and its places with their ancestors, each label in its language.
   std::set<std::string> labelled;
-  for (const Ref& ref : self.descriptors) labelled.insert(ref.ref);
+  for (const Ref& ref : self.descriptors()) labelled.insert(ref.ref());
   for (const std::string& place : derived.facets[schema::Facet::Place]) labelled.insert(place);
   for (const std::string& entry_id : labelled) {
     const schema::Labels& labels = entries_.at(entry_id).labels;
@@ -568,7 +627,7 @@ namespace {
 // Every reference a document's facts hold.
 template <typename Refs, typename F>
 void for_each_reference(const Refs& refs, F each) {
-  for (const auto& ref : refs) each(ref.ref);
+  for (const auto& ref : refs) each(ref.ref());
 }
 
 }  // namespace
@@ -587,15 +646,12 @@ std::unordered_map<std::string, std::vector<std::string>> ReferenceGraph::referr
   for (std::size_t i = 0; i < order_.size(); ++i) {
     const Facts& f = facts_[i];
     const auto each = add(order_[i]);
-    for (const auto* refs : {&f.refs, &f.authors, &f.descriptors, &f.places, &f.dossiers}) {
-      for_each_reference(*refs, each);
-    }
-    if (f.translation_of) each(f.translation_of->ref);
+    for_each_reference(f.all, each);  // translation-of included
   }
   for (const std::string& id : entry_order_) {
     const Entry& e = entries_.at(id);
     const auto each = add(id);
-    if (e.link) each(e.link->ref);
+    if (e.link) each(e.link->ref());
     for_each_reference(e.related, each);
   }
   return out;
@@ -619,8 +675,9 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
   };
   const auto add_group_of = [&](const std::string& id) {
     const Facts* f = find(id);
-    if (!f || f->group.empty()) return;
-    if (const auto group = groups_.find(f->group); group != groups_.end()) {
+    const std::string* original = f ? group_of(*f) : nullptr;
+    if (!original) return;
+    if (const auto group = groups_.find(*original); group != groups_.end()) {
       for (const std::string& member : group->second) out.insert(member);
     }
   };
@@ -628,7 +685,7 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
   std::unordered_map<std::string, std::vector<std::string>> children;  // place -> the places whose parent it is
   for (const std::string& id : entry_order_) {
     const Entry& e = entries_.at(id);
-    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref].push_back(id);
+    if (e.kind == ThesaurusKind::Place && e.link) children[e.link->ref()].push_back(id);
   }
   std::unordered_set<std::string> named;  // the ids, and the places below an entry among them
   for (const std::string& id : ids) {
@@ -638,11 +695,11 @@ std::vector<std::string> ReferenceGraph::readers_of(const std::vector<std::strin
       // An organisation reads the projects and dossiers that name it (facets_of); what a resource or a fiche links
       // to reads nothing of it.
       if (f->doc_type == schema::DocType::Project || f->doc_type == schema::DocType::Dossier) {
-        for (const Ref& ref : f->refs) add_document(ref.ref);
+        for (const Ref& ref : f->refs()) add_document(ref.ref());
       }
-      if (f->translation_of) {
-        add_document(f->translation_of->ref);
-        add_group_of(f->translation_of->ref);
+      if (const Ref* translation_of = f->translation_of()) {
+        add_document(translation_of->ref());
+        add_group_of(translation_of->ref());
       }
     }
     std::vector<std::string> below{id};

@@ -26,6 +26,10 @@ struct UpdateRequest {
   std::vector<std::string> inputs;     // exports whose documents and entries are added or replaced by id
   std::vector<std::string> deletions;  // ids of documents or entries to remove
   std::size_t max_errors = 100;
+  // The process ends right after update_index() returns: the reference graph of every record is left to the
+  // operating system instead of being freed node by node, which was a fifth of the time of a one-fiche update at
+  // 100,000 documents. A process that goes on (a test, a server) leaves it false.
+  bool exits_after = false;
 };
 
 struct UpdateSummary {

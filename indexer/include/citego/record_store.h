@@ -33,6 +33,9 @@ std::string encode_fact(const ExportRecord& record);  // encodes slim(record)
 std::string encode_fact(const ThesaurusEntry& entry);
 // Throws std::invalid_argument on bytes encode_fact did not write.
 StoredFact decode_fact(std::string_view bytes);
+// The same into `into`, reusing the memory of the strings and lists it holds (an update decodes every fact of a
+// database one after the other). On a throw `into` holds part of the fact.
+void decode_fact(std::string_view bytes, StoredFact& into);
 
 // The record less the fields of schema::StoredDocument (title, url, summary, body, source).
 std::string encode_record(const ExportRecord& record);

@@ -9,9 +9,11 @@
 // "Derivation through references": one rule per facet in facets_of()).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +31,13 @@ namespace citego {
 
 class ReferenceGraph {
  public:
+  ReferenceGraph() = default;
+  // Not copied: its references point into its own table of ids (a move keeps them valid).
+  ReferenceGraph(const ReferenceGraph&) = delete;
+  ReferenceGraph& operator=(const ReferenceGraph&) = delete;
+  ReferenceGraph(ReferenceGraph&&) = default;
+  ReferenceGraph& operator=(ReferenceGraph&&) = default;
+
   // Records a document's facts and gives it the next docid (1, 2, …). Returns a diagnostic (and keeps the first) when
   // its id was added before, as a document or a thesaurus entry.
   std::optional<Diagnostic> add(const ExportRecord& record);
@@ -42,6 +51,12 @@ class ReferenceGraph {
   // hierarchy. Diagnostics come in the order the records were added: documents, then thesaurus entries. Call once,
   // after the last add().
   std::vector<Diagnostic> check_references();
+  // The checks of check_references(), for a graph that held records already checked together (those a database
+  // keeps) before `changed` were added, replaced or removed: the references of the records among `changed` and of
+  // those that refer to any of `changed` are checked (a reference between two unchanged records names a record still
+  // there, of the kind it had), the translation groups and the place hierarchy whole. Gives what check_references()
+  // would. Call once, after the last add().
+  std::vector<Diagnostic> check_references_of(const std::vector<std::string>& changed);
 
   // The docid of an added document. Throws std::logic_error for an unknown id.
   Xapian::docid docid_of(const std::string& id) const;
@@ -99,29 +114,48 @@ class ReferenceGraph {
     int line = 0;
     int column = 0;
   };
-  // A Reference as the graph keeps it: no facet depends on a role.
+  // A Reference as the graph keeps it, in 24 bytes: its target id once for every reference to it (in referred_), and
+  // no role (no facet depends on one).
   struct Ref {
-    std::string ref;
+    const std::string* id = nullptr;
     Where where;
+    const std::string& ref() const { return *id; }
   };
 
+  static constexpr std::uint32_t kNoGroup = UINT32_MAX;
+  // A document's facts in 120 bytes, so that a node of facts_ (512 bytes) holds four.
   struct Facts {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     Where where;
-    std::string label;   // organisations: acronym, else name; dossiers: title
-    std::string kind;    // organisations
-    std::string type;    // projects: project type; fiches: fiche type
-    int first_year = 0;  // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
+    std::string label;       // organisations: acronym, else name; dossiers: title
+    std::uint32_t kind = 0;  // organisations: the kind, as an index in words_
+    std::uint32_t type = 0;  // projects: project type; fiches: fiche type (an index in words_)
+    int first_year = 0;      // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
-    std::vector<Ref> refs;              // participants, links (resources, fiches) or partners (dossiers)
-    std::vector<Ref> authors;           // fiches, dossiers (the coordinator first): references to persons
-    std::vector<Ref> descriptors;       // fiches, dossiers
-    std::vector<Ref> places;            // fiches, dossiers
-    std::vector<Ref> dossiers;          // fiches
-    std::optional<Ref> translation_of;  // fiches
-    std::string group;                  // fiches: the id of the translation group's original (set by checks)
+    // The references, one group after the other in one vector (one allocation for a document, not one a group):
+    // group g is all[ends[g - 1], ends[g]).
+    std::vector<Ref> all;
+    std::array<std::uint32_t, 6> ends{};
+    std::uint32_t group = kNoGroup;  // fiches: the position of the translation group's original (set by checks)
     Xapian::docid docid = 0;
+
+    std::span<const Ref> refs() const {
+      return part(0);
+    }                                                             // participants, links (resources, fiches) or
+                                                                  // partners (dossiers)
+    std::span<const Ref> authors() const { return part(1); }      // fiches, dossiers (the coordinator first): persons
+    std::span<const Ref> descriptors() const { return part(2); }  // fiches, dossiers
+    std::span<const Ref> places() const { return part(3); }       // fiches, dossiers
+    std::span<const Ref> dossiers() const { return part(4); }     // fiches
+    const Ref* translation_of() const {                           // fiches
+      const std::span<const Ref> p = part(5);
+      return p.empty() ? nullptr : &p.front();
+    }
+    std::span<const Ref> part(std::size_t g) const {
+      const std::uint32_t begin = g == 0 ? 0 : ends[g - 1];
+      return std::span<const Ref>(all).subspan(begin, ends[g] - begin);
+    }
   };
 
   struct Entry {
@@ -135,9 +169,12 @@ class ReferenceGraph {
 
   Where where_of(const SourceLocation& location);  // interns the file's name
   SourceLocation location_of(const Where& where) const;
+  const std::string* intern(const std::string& id);  // the id's one copy in referred_
   Ref ref_of(const Reference& reference);
   std::optional<Ref> ref_of(const std::optional<Reference>& reference);
   std::vector<Ref> refs_of(const std::vector<Reference>& references);
+  // Appends `references` to facts.all, as the group that ends there.
+  void append(Facts& facts, std::size_t group, const std::vector<Reference>& references);
 
   const Facts* find(const std::string& id) const;
   const Facts& facts_at(const std::string& id) const;  // throws std::logic_error for an id that is no document
@@ -151,9 +188,23 @@ class ReferenceGraph {
   void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
   void check_translations(std::vector<Diagnostic>& errors);
   void check_place_cycles(std::vector<Diagnostic>& errors) const;
+  // check_references() with the references of only the documents at `positions` (sorted) and the entries `entries`.
+  std::vector<Diagnostic> check(const std::vector<std::uint32_t>& positions,
+                                const std::unordered_set<std::string>* entries);
   // A place and its ancestors, nearest first (a place hierarchy without cycles).
   std::vector<std::string> place_and_ancestors(const std::string& id) const;
 
+  std::uint32_t word_index(const std::string& word);  // interns a kind or a type
+  const std::string& word(std::uint32_t index) const { return words_[index]; }
+  // The id of the original of a fiche's translation group, or none.
+  const std::string* group_of(const Facts& facts) const {
+    return facts.group == kNoGroup ? nullptr : &order_[facts.group];
+  }
+
+  std::vector<std::string> words_{""};  // the kinds and types named by Facts::kind and type
+  std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
+  // Every id a reference names, once: the elements of a node-based set do not move, so a Ref points to one.
+  std::unordered_set<std::string> referred_;
   std::vector<std::string> files_;                             // the files named by Where::file
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
@@ -167,7 +218,8 @@ class ReferenceGraph {
   std::string site_;                                                       // set_site()
   std::unordered_map<std::string, std::vector<std::string>> projects_of_;  // organisation id -> project ids
   std::unordered_map<std::string, std::vector<std::string>> dossiers_of_;  // organisation id -> dossier ids
-  std::unordered_map<std::string, std::vector<std::string>> groups_;       // original fiche -> the group's fiches
+  // original fiche -> the group's fiches, for the groups of two fiches or more (a fiche alone is in none)
+  std::unordered_map<std::string, std::vector<std::string>> groups_;
   // For each id of `targets` that something refers to, the documents and entries that do, in the order added (one
   // scan of every reference).
   std::unordered_map<std::string, std::vector<std::string>> referrers_among(
