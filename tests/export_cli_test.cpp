@@ -119,39 +119,44 @@ TEST_F(ExportCli, AllIsThePagesOneAfterAnotherInEveryOrder) {
   }
 }
 
-// An export in relevance order ranks a window of hits per match: with small windows, many matches, each resuming
-// after the last hit of the one before, must give the hits of search()'s pages (Xapian's own order of weight, then
-// id), whatever the window and the offset.
-TEST_F(ExportCli, RelevanceWindowsResumeWhereThePagesDo) {
+// An export ranks a window of hits per match: with small windows, many matches, each resuming after the last hit of
+// the one before, must give the hits of search()'s pages (Xapian's own order of weight, then id; by year, the pages'
+// settled ties; a browse's year-then-id key), whatever the window and the offset.
+TEST_F(ExportCli, ExportWindowsResumeWhereThePagesDo) {
   const Searcher searcher(library_database());
-  for (const std::string query : {"le OR la OR de OR the OR of OR el OR o", "gouvernance territoriale", "économie"}) {
-    for (const std::size_t offset : {0, 3, 101}) {
-      SearchRequest request;
-      request.query = query;
-      request.offset = offset;
-      request.limit = kMaxLimit;
-      std::vector<std::pair<std::string, double>> expected;
-      for (SearchRequest page = request;; page.offset += kMaxLimit) {
-        const SearchResponse r = searcher.search(page);
-        for (const Hit& hit : r.hits) expected.emplace_back(hit.stored.id, hit.weight);
-        if (r.hits.size() < kMaxLimit) break;
+  for (const std::string query :
+       {"le OR la OR de OR the OR of OR el OR o", "gouvernance territoriale", "économie", ""}) {
+    for (const std::optional<SortOrder> sort : {std::optional<SortOrder>(), std::optional(SortOrder::YearDescending),
+                                                std::optional(SortOrder::YearAscending)})
+      for (const std::size_t offset : {0, 3, 101}) {
+        SearchRequest request;
+        request.query = query;
+        request.sort = sort;
+        request.offset = offset;
+        request.limit = kMaxLimit;
+        std::vector<std::pair<std::string, double>> expected;
+        for (SearchRequest page = request;; page.offset += kMaxLimit) {
+          const SearchResponse r = searcher.search(page);
+          for (const Hit& hit : r.hits) expected.emplace_back(hit.stored.id, hit.weight);
+          if (r.hits.size() < kMaxLimit) break;
+        }
+        for (const std::size_t window : {1, 7, 64, 10000}) {
+          std::vector<std::pair<std::string, double>> exported;
+          std::size_t rank = offset;
+          const std::size_t written = searcher.export_all(
+              request,
+              [&](const SearchResponse& page) {
+                for (const Hit& hit : page.hits) {
+                  EXPECT_EQ(hit.rank, ++rank);
+                  exported.emplace_back(hit.stored.id, hit.weight);
+                }
+              },
+              window);
+          EXPECT_EQ(written, expected.size());
+          EXPECT_EQ(exported, expected) << "[" << query << "] sorted " << (sort ? static_cast<int>(*sort) : -1)
+                                        << " from " << offset << ", windows of " << window;
+        }
       }
-      for (const std::size_t window : {1, 7, 64, 10000}) {
-        std::vector<std::pair<std::string, double>> exported;
-        std::size_t rank = offset;
-        const std::size_t written = searcher.export_all(
-            request,
-            [&](const SearchResponse& page) {
-              for (const Hit& hit : page.hits) {
-                EXPECT_EQ(hit.rank, ++rank);
-                exported.emplace_back(hit.stored.id, hit.weight);
-              }
-            },
-            window);
-        EXPECT_EQ(written, expected.size());
-        EXPECT_EQ(exported, expected) << query << " from " << offset << ", windows of " << window;
-      }
-    }
   }
 }
 

@@ -278,45 +278,55 @@ class GroupCounter : public Xapian::MatchSpy {
   Xapian::doccount documents_ = 0;
 };
 
-// --all in relevance order, a window at a time: the best `size` matches that rank after `after` (a higher weight
-// first, then the smaller id, as set_sort_by_relevance_then_value(kSlotId) orders them), kept in a bounded heap
-// while one match shows the spy every matching document with its weight.
+// --all, a window at a time: the best `size` matches that rank after `after`, kept in a bounded heap while one match
+// shows the spy every matching document with its weight. The order is that of the pages: in relevance order a higher
+// weight first, then the smaller id (set_sort_by_relevance_then_value(kSlotId)); sorted by year, the year key of
+// `key_slot` first (descending or not), then the weight, then the id (a browse's weights are all 0: year, then id).
 class ExportWindow : public Xapian::MatchSpy {
  public:
   struct Ranked {
+    std::string key;  // the year key, or empty
     double weight = 0;
     std::string id;
     Xapian::docid did = 0;
   };
-  ExportWindow(std::size_t size, const std::optional<Ranked>& after) : size_(size), after_(after) {}
+  ExportWindow(std::size_t size, const std::optional<Ranked>& after, std::optional<Xapian::valueno> key_slot,
+               bool key_descending)
+      : size_(size), after_(after), key_slot_(key_slot), key_descending_(key_descending) {}
 
   void operator()(const Xapian::Document& doc, double weight) override {
-    if (after_ && weight > after_->weight) return;                       // written already
-    if (heap_.size() == size_ && weight < heap_.front().weight) return;  // after the window
-    std::string id = doc.get_value(schema::kSlotId);
-    Ranked hit{weight, std::move(id), doc.get_docid()};
+    if (!key_slot_) {  // relevance order: the weight alone settles most documents, without reading a value
+      if (after_ && weight > after_->weight) return;                       // written already
+      if (heap_.size() == size_ && weight < heap_.front().weight) return;  // after the window
+    }
+    Ranked hit{key_slot_ ? doc.get_value(*key_slot_) : std::string(), weight, doc.get_value(schema::kSlotId),
+               doc.get_docid()};
     if (after_ && !before(*after_, hit)) return;
+    const auto order = [this](const Ranked& a, const Ranked& b) { return before(a, b); };
     if (heap_.size() == size_) {
       if (!before(hit, heap_.front())) return;
-      std::pop_heap(heap_.begin(), heap_.end(), before);
+      std::pop_heap(heap_.begin(), heap_.end(), order);
       heap_.back() = std::move(hit);
     } else {
       heap_.push_back(std::move(hit));
     }
-    std::push_heap(heap_.begin(), heap_.end(), before);  // the last of the window on top
+    std::push_heap(heap_.begin(), heap_.end(), order);  // the last of the window on top
   }
   // The window, best first.
   std::vector<Ranked> best_first() {
-    std::sort_heap(heap_.begin(), heap_.end(), before);
+    std::sort_heap(heap_.begin(), heap_.end(), [this](const Ranked& a, const Ranked& b) { return before(a, b); });
     return std::move(heap_);
   }
 
  private:
-  static bool before(const Ranked& a, const Ranked& b) {
+  bool before(const Ranked& a, const Ranked& b) const {
+    if (a.key != b.key) return key_descending_ ? a.key > b.key : a.key < b.key;
     return a.weight != b.weight ? a.weight > b.weight : a.id < b.id;
   }
   std::size_t size_;
   std::optional<Ranked> after_;
+  std::optional<Xapian::valueno> key_slot_;
+  bool key_descending_;
   std::vector<Ranked> heap_;
 };
 
@@ -1136,14 +1146,16 @@ std::size_t Searcher::export_all(const SearchRequest& request, const std::functi
       write_ready(false);
     };
     const SortOrder order = request.sort.value_or(plan.browse ? SortOrder::YearDescending : SortOrder::Relevance);
-    if (order == SortOrder::Relevance && !related_key && request.collapse == Collapse::None && !remote_) {
-      // Relevance order (the default): a window of window_size hits per match, so that memory does not grow with
-      // the hits (Xapian's MSet of them all would keep a rank entry of each); each match within a deadline of its
-      // own.
+    if (!related_key && request.collapse == Collapse::None && !remote_) {
+      // A window of window_size hits per match, so that memory does not grow with the hits (Xapian's MSet of them
+      // all would keep a rank entry of each); each match within a deadline of its own.
+      std::optional<Xapian::valueno> key_slot;
+      if (order == SortOrder::YearDescending) key_slot = schema::kSlotYearMax;
+      if (order == SortOrder::YearAscending) key_slot = schema::kSlotYearMin;
       std::optional<ExportWindow::Ranked> after;
       for (;;) {
         const Deadline window_deadline(request.deadline_seconds);
-        ExportWindow spy(window_size, after);
+        ExportWindow spy(window_size, after, key_slot, order == SortOrder::YearDescending);
         Xapian::Enquire enquire(db_);
         order_matches(enquire, pass);
         enquire.set_query(plan.filtered());

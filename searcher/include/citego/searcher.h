@@ -128,7 +128,7 @@ struct SearchResponse {
   double seconds = 0;                   // filled when the request asks for timing
 };
 
-// Hits ranked per match of an --all export in relevance order (Searcher::export_all; about 50 bytes each).
+// Hits ranked per match of an --all export (Searcher::export_all; about 60 bytes each).
 inline constexpr std::size_t kExportWindow = 10000;
 
 class LabelTable;  // searcher.cpp
@@ -145,11 +145,10 @@ class Searcher {
   SearchResponse search(const SearchRequest& request) const;
 
   // --all: every hit from request.offset on, in the order of `search`'s pages, handed to `write` 100 at a time (a
-  // response with its hits only); returns how many. In relevance order (the default), each match ranks the next
-  // `window_size` hits only (a bounded heap in a match spy), so memory does not grow with the hits; in another order
-  // (by year, --related, --collapse) or through a remote shard, one match ranks them all (Xapian keeps a rank entry
-  // of each: docid, weight and sort key). Documents are read a page at a time. Each match and each page has the
-  // request's deadline. Throws as `search` does.
+  // response with its hits only); returns how many. Each match ranks the next `window_size` hits only (a bounded heap
+  // in a match spy), so memory does not grow with the hits; with --related or --collapse, or through a remote shard,
+  // one match ranks them all (Xapian keeps a rank entry of each: docid, weight and sort key). Documents are read a
+  // page at a time. Each match and each page has the request's deadline. Throws as `search` does.
   std::size_t export_all(const SearchRequest& request, const std::function<void(const SearchResponse&)>& write,
                          std::size_t window_size = kExportWindow) const;
 
