@@ -349,6 +349,16 @@ def main():
                                 layout, " ".join(args), got.stdout.decode()[:3000], want.stdout.decode()[:3000],
                                 got.stderr.decode()))
                     total += 1
+            # --related is refused over shards, local or remote, rather than ordered by the wrong docids.
+            first = run([search, "--db", os.path.join(tmp, "bundled-one"), "--format", "json", "--filter",
+                         "doc_type=fiche", "--limit", "1", "--", ""])
+            fiche = json.loads(first.stdout)["hits"][0]["id"]
+            for layout, code in (("bundled-two", "shards_unsupported"), ("bundled-remote", "remote_unsupported"),
+                                 ("bundled-mixed", "remote_unsupported")):
+                got = run([search, "--db", os.path.join(tmp, layout), "--format", "json", "--related", fiche],
+                          check=False)
+                if got.returncode != 2 or json.loads(got.stdout).get("error", {}).get("code") != code:
+                    fail("--related over %s: exit %d: %s" % (layout, got.returncode, got.stdout.decode()))
             compared = total - wildcards
             print("%d requests: %d the same bytes from one database, 2 local shards, 3 remote shards and 3 shards of "
                   "which 1 local; %d with a wildcard answered by each" % (total, compared, wildcards))

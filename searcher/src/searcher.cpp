@@ -1017,6 +1017,12 @@ QueryPlan Searcher::plan_of(const SearchRequest& request) const {
     throw SearchError("remote_unsupported",
                       "--related is not available over remote shards (its order is computed by docid)", kExitUsage);
   }
+  // Over local shards the order's key would be looked up by the docid Xapian hands it, which is not the combined
+  // database's: refused rather than wrong.
+  if (db_.size() > 1 && !request.related.empty()) {
+    throw SearchError("shards_unsupported",
+                      "--related is not available over a set of shards (its order is computed by docid)", kExitUsage);
+  }
   QueryPlan plan = QueryBuilder(known_years_, &spelling_).build(request);  // validates the request
   if (request.expand && !plan.browse) {
     try {
