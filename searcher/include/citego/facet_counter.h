@@ -231,7 +231,6 @@ class SlotFacetCounter : public FacetTally {
 
  private:
   std::array<bool, schema::kFacetCount> counted_;
-  bool every_facet_counted_ = false;
   YearBuckets buckets_;
   std::array<std::unique_ptr<Xapian::ValueCountMatchSpy>, schema::kFacetCount> spies_;  // of the counted facets
   Xapian::ValueCountMatchSpy groups_{schema::kSlotTranslationGroup};
