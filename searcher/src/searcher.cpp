@@ -1118,16 +1118,9 @@ std::size_t Searcher::export_all(const SearchRequest& request, const std::functi
                         LabelReader(catalogue_, label_table_.get()),
                         related_key.get()};
     };
-    // The match, within the request's deadline: counted first, so that Xapian, which sets aside a rank entry for
-    // each hit it may return, sets aside as many as there are hits, not as many as there are documents.
     const Deadline match_deadline(request.deadline_seconds);
     SearchPass pass = pass_within(match_deadline, request);
-    Xapian::Enquire count(db_);
-    count.set_weighting_scheme(Xapian::BoolWeight());
-    count.set_query(plan.filtered());
-    const Xapian::doccount matches = exhaustive_mset(count, 0, 0, all, timed, match_deadline).get_matches_lower_bound();
     const auto first = static_cast<Xapian::doccount>(page_of(request, all).first);
-    if (first >= matches) return;
     // The hits in order, from rank 0 (so that a run of year ties across --offset is settled as a page settles it),
     // 100 to a page; each page is read and written within a deadline of its own.
     std::vector<PageHit> ready;  // in order, not yet written
@@ -1183,6 +1176,14 @@ std::size_t Searcher::export_all(const SearchRequest& request, const std::functi
       write_ready(true);
       return;
     }
+    // One match ranks every hit, within the request's deadline. They are counted first, so that Xapian, which sets
+    // aside a rank entry for each hit it may return, sets aside as many as there are hits, not as many as there are
+    // documents.
+    Xapian::Enquire count(db_);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    count.set_query(plan.filtered());
+    const Xapian::doccount matches = exhaustive_mset(count, 0, 0, all, timed, match_deadline).get_matches_lower_bound();
+    if (first >= matches) return;
     Xapian::Enquire enquire(db_);
     order_matches(enquire, pass);
     enquire.set_query(plan.filtered());
