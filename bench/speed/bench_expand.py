@@ -15,11 +15,10 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
-from bench_library import read_queries
+from bench_library import read_queries, start_server
 
 
 def main():
@@ -35,15 +34,8 @@ def main():
     client = os.path.join(args.bin, "citego-client")
     out_dir = tempfile.mkdtemp(prefix="citego-expand-")
     socket = os.path.join(out_dir, "expand.sock")
-    log = open(os.path.join(out_dir, "serve.log"), "w")
-    server = subprocess.Popen([search, "--db", args.db, "--serve", socket], stderr=log)
+    server = start_server(search, args.db, socket, os.path.join(out_dir, "serve.log"))
     try:
-        for _ in range(100):
-            if os.path.exists(socket):
-                break
-            time.sleep(0.1)
-        else:
-            sys.exit("the search server did not start (see %s)" % log.name)
         queries = read_queries(args.queries, args.rows)
         times = {qid: {"plain": [], "expand": []} for qid, _, _ in queries}
         for r in range(args.warmup + args.runs):

@@ -47,6 +47,18 @@ def fiches_with_descriptors(search, db, count):
     return ids[:count]
 
 
+def start_server(search, db, socket, log_path):
+    """Starts `citego-search --serve` on `socket` (its stderr in `log_path`) and waits for the socket."""
+    log = open(log_path, "w")
+    server = subprocess.Popen([search, "--db", db, "--serve", socket], stderr=log)
+    for _ in range(100):
+        if os.path.exists(socket):
+            return server
+        time.sleep(0.1)
+    server.terminate()
+    sys.exit("the search server did not start (see %s)" % log_path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -62,15 +74,8 @@ def main():
     out_dir = args.out or tempfile.mkdtemp(prefix="citego-library-")
     os.makedirs(out_dir, exist_ok=True)
     socket = os.path.join(out_dir, "library.sock")
-    log = open(os.path.join(out_dir, "serve.log"), "w")
-    server = subprocess.Popen([search, "--db", args.db, "--serve", socket], stderr=log)
+    server = start_server(search, args.db, socket, os.path.join(out_dir, "serve.log"))
     try:
-        for _ in range(100):
-            if os.path.exists(socket):
-                break
-            time.sleep(0.1)
-        else:
-            sys.exit("the search server did not start (see %s)" % log.name)
         queries = read_queries(args.queries, args.rows)
         fiches = fiches_with_descriptors(search, args.db, len(queries))
         ratios = {kind: [] for kind in TARGETS}
