@@ -359,26 +359,44 @@ void apply_sort(Xapian::Enquire& enquire, const SearchRequest& request, bool bro
 // adds its inverse document frequency, log(N / df), so a rare one weighs more; a document sharing none has key 0.
 // The weights of the descriptors that are not common are summed beforehand, for the documents of their short posting
 // lists (`sharing`, in docid order, and `weights`, beside it); a common descriptor's (kRelatedCommonShare) is added as
-// the matcher asks the key of a document, by moving its posting list forward to the document (the matcher meets
-// documents in ascending docid order), so that its whole posting list (a third of the library for some) is not read for
-// the few documents listed. The key is the weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes
-// sort as the numbers do.
+// the matcher asks the key of a document: with a facet table (the search server's), when the document's value ids hold
+// the descriptor's; else by moving the descriptor's posting list forward to the document (the matcher meets documents
+// in ascending docid order), so that its whole posting list (a third of the library for some) is not read for the few
+// documents listed. The key is the weight's IEEE 754 bits, big-endian: for weights of 0 and above, the bytes sort as
+// the numbers do.
 class SharedDescriptorKey : public Xapian::KeyMaker {
  public:
   struct Common {
-    std::string term;
+    std::string value;  // the descriptor
+    std::string term;   // its term
     double idf;
   };
   SharedDescriptorKey(Xapian::Database db, std::shared_ptr<const std::vector<Xapian::docid>> sharing,
-                      std::vector<double> weights, const std::vector<Common>& common)
-      : db_(std::move(db)), sharing_(std::move(sharing)), weights_(std::move(weights)) {
-    for (const Common& c : common) common_.push_back({c, db_.postlist_begin(c.term)});
+                      std::vector<double> weights, const std::vector<Common>& common, const FacetTable* table)
+      : db_(std::move(db)), sharing_(std::move(sharing)), weights_(std::move(weights)), table_(table) {
+    if (table_) {
+      const std::span<const std::uint32_t> descriptors = table_->ids_of_facet(schema::index_of(Facet::Descriptor));
+      for (const Common& c : common) {
+        const auto id = std::find_if(descriptors.begin(), descriptors.end(),
+                                     [&](std::uint32_t i) { return table_->value_of(i) == c.value; });
+        // A descriptor the table does not know is on none of its documents.
+        if (id != descriptors.end()) common_ids_.push_back({*id, c.idf});
+      }
+    } else {
+      for (const Common& c : common) common_.push_back({c, db_.postlist_begin(c.term)});
+    }
   }
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid did = doc.get_docid();
     if (did < last_) at_ = 0;
     while (at_ < sharing_->size() && (*sharing_)[at_] < did) ++at_;
     double weight = at_ < sharing_->size() && (*sharing_)[at_] == did ? weights_[at_] : 0.0;
+    if (!common_ids_.empty()) {
+      const std::span<const std::uint32_t> ids = table_->ids_of(did);
+      for (const auto& [id, idf] : common_ids_) {
+        if (std::find(ids.begin(), ids.end(), id) != ids.end()) weight += idf;
+      }
+    }
     for (Walk& walk : common_) {
       if (did < last_) walk.at = db_.postlist_begin(walk.common.term);  // a step back: read it again
       const Xapian::PostingIterator end = db_.postlist_end(walk.common.term);
@@ -401,8 +419,10 @@ class SharedDescriptorKey : public Xapian::KeyMaker {
   Xapian::Database db_;
   std::shared_ptr<const std::vector<Xapian::docid>> sharing_;  // ascending
   std::vector<double> weights_;  // of each of sharing_, above 0: the descriptors that are not common
-  mutable std::size_t at_ = 0;   // in sharing_
-  mutable std::vector<Walk> common_;
+  const FacetTable* table_;      // may be null
+  std::vector<std::pair<std::uint32_t, double>> common_ids_;  // with a table: each common descriptor's id and idf
+  mutable std::size_t at_ = 0;                                // in sharing_
+  mutable std::vector<Walk> common_;                          // without a table
   mutable Xapian::docid last_ = 0;
 };
 
@@ -837,7 +857,8 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
 // kRelatedCommonShare) or one of its kRelatedTerms best terms (Xapian's relevance feedback: the ESet of an RSet holding
 // ID alone), without ID and its translations; the key that sorts them by the weight of every descriptor they share
 // is returned. Throws SearchError("unknown_document", …) when no document has the id.
-std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const std::string& id, QueryPlan& plan) {
+std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const FacetTable* table, const std::string& id,
+                                            QueryPlan& plan) {
   const std::string self_term = schema::id_term(id);
   const Xapian::PostingIterator posting = db.postlist_begin(self_term);
   if (posting == db.postlist_end(self_term)) {
@@ -864,7 +885,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
     const Xapian::doccount df = db.get_termfreq(term);
     const double idf = std::log(1.0 + documents / std::max<double>(df, 1.0));
     if (df > most) {
-      common.push_back({term, idf});
+      common.push_back({descriptor, term, idf});
       continue;
     }
     const auto before = static_cast<std::ptrdiff_t>(postings.size());
@@ -908,7 +929,7 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const st
   plan.relaxed = false;
   plan.correction.clear();
   plan.wildcards.clear();
-  return std::make_unique<SharedDescriptorKey>(db, std::move(sharing), std::move(weights), common);
+  return std::make_unique<SharedDescriptorKey>(db, std::move(sharing), std::move(weights), common, table);
 }
 
 }  // namespace
@@ -1067,7 +1088,7 @@ SearchResponse Searcher::search(const SearchRequest& request) const {
   response.listed = listed_;
   reading([&] {
     std::unique_ptr<SharedDescriptorKey> related_key;
-    if (!request.related.empty()) related_key = relate(db_, request.related, plan);
+    if (!request.related.empty()) related_key = relate(db_, facet_table_.get(), request.related, plan);
     const Xapian::doccount all = db_.get_doccount();
     SearchPass pass{db_,
                     request,
@@ -1101,7 +1122,7 @@ std::size_t Searcher::export_all(const SearchRequest& request, const std::functi
   std::size_t written = 0;
   reading([&] {
     std::unique_ptr<SharedDescriptorKey> related_key;
-    if (!request.related.empty()) related_key = relate(db_, request.related, plan);
+    if (!request.related.empty()) related_key = relate(db_, facet_table_.get(), request.related, plan);
     const Xapian::doccount all = db_.get_doccount();
     const bool timed = may_run_long(plan.filtered(), !plan.wildcards.empty(), all);
     const auto pass_within = [&](const Deadline& deadline, const SearchRequest& asked) {
