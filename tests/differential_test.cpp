@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -719,6 +720,115 @@ TEST_P(Related, ACommonDescriptorAddsItsWeightButListsNoDocumentOnItsOwn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Counters, Related, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
+});
+
+// --related close in text, on a library without descriptors: the given fiche (fic-000) has 10 title words (wdf 4
+// each, kRelatedMinWdf and more) that about 100 other fiches have, and 30 body words once each (wdf 1) that one other
+// fiche has; fic-300 has 5 body words only, each in one other fiche. The oracle: which fiches hold which words. Only
+// fic-000's title words choose its related fiches, although Xapian's ESet over all its words prefers the rare body
+// words; a fiche with fewer than kRelatedTerms such words (fic-300) is related by all its words.
+class RelatedText : public ::testing::TestWithParam<bool> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    documents_ = new std::vector<HandDocument>();
+    for (std::size_t i = 0; i < 310; ++i) {
+      HandDocument d;
+      d.id = "fic-" + std::string(i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i);
+      d.facets[Facet::DocType] = {"fiche"};
+      d.facets[Facet::Lang] = {"en"};
+      std::string body;
+      for (int k = 0; k < 15; ++k) body += "filler text ";  // every fiche: their lengths are alike
+      if (i == 0) {
+        for (std::size_t w = 0; w < 10; ++w) d.title += title_word(w) + " ";
+        for (std::size_t w = 0; w < 30; ++w) body += " " + body_word(w);
+      } else if (i < 200) {
+        for (std::size_t k = 0; k < 5; ++k) body += " " + title_word((i + 2 * k) % 10);
+      } else if (i < 230) {
+        body += " " + body_word(i - 200);
+      } else if (i == 300) {
+        for (std::size_t w = 0; w < 5; ++w) body += " " + short_word(w);
+      } else if (i > 300 && i <= 305) {
+        body += " " + short_word(i - 301);
+      }
+      d.body = body;
+      documents_->push_back(std::move(d));
+    }
+    write_hand_database(*dir_ / "db", *documents_, {});
+  }
+  static void TearDownTestSuite() {
+    delete documents_;
+    delete dir_;
+  }
+  static std::string title_word(std::size_t n) { return std::string("tiword") + static_cast<char>('a' + n); }
+  static std::string body_word(std::size_t n) {
+    return std::string("bodyword") + static_cast<char>('a' + n / 26) + static_cast<char>('a' + n % 26);
+  }
+  static std::string short_word(std::size_t n) { return std::string("shortword") + static_cast<char>('a' + n); }
+  // The ids of the fiches whose title or body holds one of `words`, but `self`.
+  static std::set<std::string> holding(const std::vector<std::string>& words, const std::string& self) {
+    std::set<std::string> out;
+    for (const HandDocument& d : *documents_) {
+      if (d.id == self) continue;
+      std::istringstream text(d.title + " " + d.body);
+      for (std::string w; text >> w;) {
+        if (std::find(words.begin(), words.end(), w) != words.end()) out.insert(d.id);
+      }
+    }
+    return out;
+  }
+  std::set<std::string> related(const std::string& id) const {
+    const Searcher searcher(*dir_ / "db", /*facet_table=*/GetParam());
+    std::set<std::string> out;
+    for (std::size_t offset = 0;; offset += kMaxLimit) {
+      SearchRequest request;
+      request.related = id;
+      request.offset = offset;
+      request.limit = kMaxLimit;
+      const SearchResponse response = searcher.search(request);
+      for (const Hit& hit : response.hits) out.insert(hit.stored.id);
+      if (response.hits.size() < kMaxLimit) return out;
+    }
+  }
+  static TempDir* dir_;
+  static std::vector<HandDocument>* documents_;
+};
+
+TempDir* RelatedText::dir_ = nullptr;
+std::vector<HandDocument>* RelatedText::documents_ = nullptr;
+
+TEST_P(RelatedText, TheTermsAreChosenAmongTheWordsOfWeightTwoOrMore) {
+  std::vector<std::string> title_words;
+  for (std::size_t w = 0; w < 10; ++w) title_words.push_back(title_word(w));
+  ASSERT_EQ(title_words.size(), kRelatedTerms);
+  {
+    // The library exercises the rule: over all its words, Xapian's ESet would take body words.
+    const Xapian::Database db(*dir_ / "db");
+    Xapian::RSet rset;
+    rset.add_document(*db.postlist_begin(schema::id_term("fic-000")));
+    struct Words : Xapian::ExpandDecider {
+      bool operator()(const std::string& t) const override {
+        return t.rfind("bodyword", 0) == 0 || t.rfind("tiword", 0) == 0;
+      }
+    } words;
+    const Xapian::ESet all = Xapian::Enquire(db).get_eset(kRelatedTerms, rset, &words);
+    ASSERT_TRUE(std::any_of(all.begin(), all.end(), [](const std::string& t) { return t.rfind("bodyword", 0) == 0; }));
+  }
+  const std::set<std::string> expected = holding(title_words, "fic-000");
+  ASSERT_EQ(expected.size(), 199u);
+  EXPECT_EQ(related("fic-000"), expected);
+}
+
+TEST_P(RelatedText, AFicheWithFewWordsOfWeightTwoIsRelatedByAllItsWords) {
+  std::vector<std::string> words;
+  for (std::size_t w = 0; w < 5; ++w) words.push_back(short_word(w));
+  const std::set<std::string> expected = holding(words, "fic-300");
+  ASSERT_EQ(expected.size(), 5u);
+  EXPECT_EQ(related("fic-300"), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Counters, RelatedText, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
   return param.param ? std::string("FacetTable") : std::string("SlotPerDocument");
 });
 

@@ -853,10 +853,13 @@ Xapian::doccount suggestion_hits(const std::string& correction, const SearchPass
   return hits;
 }
 
+// --related: a word of the text, unprefixed (no field, stem or boolean term).
+bool is_text_word(const std::string& term) { return !term.empty() && !(term.front() >= 'A' && term.front() <= 'Z'); }
+
 // --related ID: the plan's match becomes the documents that share with ID a descriptor that is not common (see
 // kRelatedCommonShare) or one of its kRelatedTerms best terms (Xapian's relevance feedback: the ESet of an RSet holding
-// ID alone), without ID and its translations; the key that sorts them by the weight of every descriptor they share
-// is returned. Throws SearchError("unknown_document", …) when no document has the id.
+// ID alone, among its words of kRelatedMinWdf), without ID and its translations; the key that sorts them by the weight
+// of every descriptor they share is returned. Throws SearchError("unknown_document", …) when no document has the id.
 std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const FacetTable* table, const std::string& id,
                                             QueryPlan& plan) {
   const std::string self_term = schema::id_term(id);
@@ -906,13 +909,21 @@ std::unique_ptr<SharedDescriptorKey> relate(const Xapian::Database& db, const Fa
     sharing->push_back(did);
     weights.push_back(weight);
   }
-  // The text terms of the document that best tell it apart (unprefixed words: no field, stem or boolean term).
+  // The text terms of the document that best tell it apart: unprefixed words (no field, stem or boolean term), those
+  // of a within-document frequency of at least kRelatedMinWdf when there are kRelatedTerms of them. Xapian asks the
+  // decider before it looks a term's frequency up, so a word left out costs no read.
+  std::vector<std::string> weighted;  // in term order, as a term list gives them
+  for (auto it = db.termlist_begin(self); it != db.termlist_end(self); ++it) {
+    if (it.get_wdf() >= kRelatedMinWdf && is_text_word(*it)) weighted.push_back(*it);
+  }
   struct TextTerms : Xapian::ExpandDecider {
+    explicit TextTerms(const std::vector<std::string>* among) : among_(among) {}
     bool operator()(const std::string& term) const override {
-      return !term.empty() && !(term.front() >= 'A' && term.front() <= 'Z');
+      return is_text_word(term) && (!among_ || std::binary_search(among_->begin(), among_->end(), term));
     }
+    const std::vector<std::string>* among_;  // null: every word
   };
-  const TextTerms text_terms;
+  const TextTerms text_terms(weighted.size() >= kRelatedTerms ? &weighted : nullptr);
   Xapian::RSet rset;
   rset.add_document(self);
   Xapian::Enquire enquire(db);

@@ -29,6 +29,11 @@ inline constexpr double kBm25B = 0.75;
 
 // --related: how many of the given document's best text terms (Xapian's ESet) find documents close in text.
 inline constexpr Xapian::termcount kRelatedTerms = 10;
+// --related: those terms are chosen among the document's words of at least this within-document frequency (a word of
+// its title, keywords, authors or summary, or one its body repeats: schema::kFields), unless it has fewer than
+// kRelatedTerms such words, when they are chosen among all its words. Xapian looks up the frequency of every word it
+// weighs (a block read each): a fiche has a few hundred words, most of them once in the body, and a few dozen of them.
+inline constexpr Xapian::termcount kRelatedMinWdf = 2;
 // --related: a descriptor that more than one document in kRelatedCommonShare holds, and more than kRelatedCommonFloor
 // documents, is common: sharing it does not relate a document to the given one (so that a descriptor of a third of the
 // library does not list a third of the library), though it adds its weight to the order of the documents listed.
