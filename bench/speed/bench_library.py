@@ -42,15 +42,18 @@ def read_queries(path, rows):
 
 def fiches_with_descriptors(search, db, count):
     out = subprocess.run([search, "--db", db, "--format", "json", "--filter", "doc_type=fiche", "--limit",
-                          str(min(100, count * 3)), "--facet-limit", "1"], capture_output=True, text=True, check=True)
+                          str(min(100, count * 3)), "--facet-limit", "1", "--deadline", "60"], capture_output=True,
+                         text=True, check=True)
     ids = [h["id"] for h in json.loads(out.stdout)["hits"] if h["descriptors"]]
     return ids[:count]
 
 
-def start_server(search, db, socket, log_path):
-    """Starts `citego-search --serve` on `socket` (its stderr in `log_path`) and waits for the socket."""
+def start_server(search, db, socket, log_path, max_deadline=None):
+    """Starts `citego-search --serve` on `socket` (its stderr in `log_path`) and waits for the socket. With
+    `max_deadline` (seconds), the server lets a command run that long when it asks (--max-deadline)."""
     log = open(log_path, "w")
-    server = subprocess.Popen([search, "--db", db, "--serve", socket], stderr=log)
+    extra = ["--max-deadline", str(max_deadline)] if max_deadline else []
+    server = subprocess.Popen([search, "--db", db, "--serve", socket, *extra], stderr=log)
     for _ in range(100):
         if os.path.exists(socket):
             return server
@@ -74,7 +77,9 @@ def main():
     out_dir = args.out or tempfile.mkdtemp(prefix="citego-library-")
     os.makedirs(out_dir, exist_ok=True)
     socket = os.path.join(out_dir, "library.sock")
-    server = start_server(search, args.db, socket, os.path.join(out_dir, "serve.log"))
+    # The first request of each kind (untimed, --deadline 60) may read the database from disk on a busy machine:
+    # the server lets it take that long. The timed requests keep the default deadline.
+    server = start_server(search, args.db, socket, os.path.join(out_dir, "serve.log"), max_deadline=60)
     try:
         queries = read_queries(args.queries, args.rows)
         fiches = fiches_with_descriptors(search, args.db, len(queries))
