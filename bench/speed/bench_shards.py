@@ -10,7 +10,8 @@ serves each shard of the sets with its own xapian-tcpsrv on 127.0.0.1 (the remot
 a folder with a stub of remote lines and the set's spelling database), and times each query of
 bench/speed/queries.txt, plus each of its filter queries with a second filter (a multi-select: one more pass per
 filtered facet), RUNS times (default 7) for every layout in turn: as one process (citego-search) and through
-citego-client and a --serve of the layout. Prints per layout the median and p90 of the per-query medians, in ms,
+citego-client and a --serve of the layout, each request with a deadline of 60 s (a loaded machine measures rather
+than refuses). Prints per layout the median and p90 of the per-query medians, in ms,
 and their ratio to one database's.
 
 --build-times: builds one database and sets of 2 and 4 shards of the same corpus with BASELINE_INDEX (another
@@ -28,6 +29,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Each request's deadline, seconds: long enough that a loaded machine measures the time instead of refusing.
+DEADLINE = "60"
 
 
 def free_port():
@@ -168,7 +171,8 @@ def main():
         sockets = {}
         for name, db in layouts.items():
             sock = os.path.join(work, "serve-%s.sock" % name.replace(" ", "-"))
-            servers.append(subprocess.Popen([search, "--serve", sock, "--db", db], stdout=subprocess.DEVNULL,
+            servers.append(subprocess.Popen([search, "--serve", sock, "--db", db, "--max-deadline", DEADLINE],
+                                            stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL))
             wait_for(lambda: os.path.exists(sock), "socket " + sock)
             sockets[name] = sock
@@ -180,7 +184,8 @@ def main():
                     for way, command in (("process", [search, "--db", db]),
                                          ("client", [client, "--socket", sockets[name], "--db", db])):
                         started = time.perf_counter()
-                        done = subprocess.run(command + ["--format", "json"] + q, stdout=subprocess.DEVNULL,
+                        done = subprocess.run(command + ["--format", "json", "--deadline", DEADLINE] + q,
+                                              stdout=subprocess.DEVNULL,
                                               stderr=subprocess.DEVNULL)
                         times[(name, way)][i].append(time.perf_counter() - started)
                         if done.returncode != 0:
