@@ -21,7 +21,6 @@
 #include "citego/record_store.h"
 #include "citego/reference_graph.h"
 #include "citego/schema.h"
-#include "citego/shard_set.h"
 #include "citego/sharded_writer.h"
 
 namespace fs = std::filesystem;
@@ -327,7 +326,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   live.set_keep(request.keep);
   std::filesystem::create_directories(live.staging_path());
   graph.set_site(request.site);
-  ShardedWriter writer(live.staging_path(), request.jobs, graph);
+  ShardedWriter writer(live.staging_path(), request.jobs, graph, request.shards);
   state = BuildProgress{BuildPhase::Write, 0, graph.size(), files.size(), {}};
   report();
   const ShardedWriter::WaitTick tick = [&] {
@@ -373,15 +372,17 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   if (!request.site.empty()) metadata.insert({std::string(schema::kMetaSite), request.site});
   state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};
   report();
-  // A shard set is split from the whole database, so that each document has the derived facets of the whole build.
-  const std::string whole = request.shards ? live.staging_path() + "/whole" : live.generation_path();
-  writer.compact_into(whole, metadata, [&](const std::string& table, std::size_t n, std::size_t of) {
-    state.table = table;
-    state.done = n - 1;
-    state.total = of;
-    report();
-  });
-  if (request.shards) write_shard_set(whole, live.generation_path(), request.shards);
+  // A shard set's documents have the derived facets of the whole build (the graph's), as one database's have.
+  if (request.shards) {
+    writer.compact_set_into(live.generation_path(), metadata);
+  } else {
+    writer.compact_into(live.generation_path(), metadata, [&](const std::string& table, std::size_t n, std::size_t of) {
+      state.table = table;
+      state.done = n - 1;
+      state.total = of;
+      report();
+    });
+  }
   running.publish(live);
 
   summary.generation = live.generation_name();

@@ -16,6 +16,21 @@ namespace fs = std::filesystem;
 
 namespace citego {
 
+void add_shard_slots(Xapian::Document& doc) {
+  const schema::FacetValues facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
+  for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
+    if (!facets.values[f].empty()) {
+      doc.add_value(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f), schema::facet_set_value(facets.values[f]));
+    }
+  }
+  doc.add_value(schema::kSlotBrowseNewest, schema::browse_key(doc, true));
+  doc.add_value(schema::kSlotBrowseOldest, schema::browse_key(doc, false));
+}
+
+bool shards_hold_metadata(const std::string& key) {
+  return !key.starts_with(kFactPrefix) && !key.starts_with(kRecordPrefix);
+}
+
 std::string shard_name(unsigned index) { return "shard-" + std::to_string(index + 1); }
 
 bool is_shard_set(const std::string& path) {
@@ -55,15 +70,7 @@ void write_shard_set(const std::string& whole, const std::string& set, unsigned 
   // Documents in docid order, so that each shard keeps the build's order.
   for (auto it = source.postlist_begin(""); it != source.postlist_end(""); ++it) {
     Xapian::Document doc = source.get_document(*it);
-    const schema::FacetValues facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
-    for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
-      if (!facets.values[f].empty()) {
-        doc.add_value(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f),
-                      schema::facet_set_value(facets.values[f]));
-      }
-    }
-    doc.add_value(schema::kSlotBrowseNewest, schema::browse_key(doc, true));
-    doc.add_value(schema::kSlotBrowseOldest, schema::browse_key(doc, false));
+    add_shard_slots(doc);
     out[schema::shard_of(doc.get_value(schema::kSlotId), shards)]->add_document(doc);
   }
   // The records kept for updates (record_store.h) go to `spelling` alone: a search never reads them.
@@ -71,7 +78,7 @@ void write_shard_set(const std::string& whole, const std::string& set, unsigned 
     const std::string key = *it;
     const std::string value = source.get_metadata(key);
     spelling.set_metadata(key, value);
-    if (key.starts_with(kFactPrefix) || key.starts_with(kRecordPrefix)) continue;
+    if (!shards_hold_metadata(key)) continue;
     for (auto& shard : out) shard->set_metadata(key, value);
   }
   for (auto it = source.spellings_begin(); it != source.spellings_end(); ++it) {
@@ -86,6 +93,10 @@ void write_shard_set(const std::string& whole, const std::string& set, unsigned 
   spelling.set_metadata(std::string(schema::kMetaShardSet), "1");
   spelling.commit();
   spelling.close();
+  write_shard_stub(set, shards);
+}
+
+void write_shard_stub(const std::string& set, unsigned shards) {
   std::ofstream stub(fs::path(set) / "XAPIANDB");
   for (unsigned k = 0; k < shards; ++k) stub << "auto " << shard_name(k) << "\n";
   stub.close();

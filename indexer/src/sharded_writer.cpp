@@ -2,7 +2,10 @@
 #include "citego/sharded_writer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <queue>
 #include <stdexcept>
 #include <string>
@@ -13,14 +16,17 @@
 #include "citego/analysis.h"
 #include "citego/document_builder.h"
 #include "citego/record_store.h"
+#include "citego/shard_set.h"
 
 namespace citego {
 
-ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph)
+ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph, unsigned shards)
     : staging_dir_(std::move(staging_dir)),
       graph_(graph),
       dictionary_(graph.facet_dictionary()),
-      capacity_(std::max(1u, jobs)) {
+      capacity_(std::max(1u, jobs)),
+      shards_(shards),
+      shard_runs_(shards) {
   const unsigned count = std::max(1u, jobs);
   try {
     for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { work(); });
@@ -90,13 +96,25 @@ void ShardedWriter::work() {
       char name[32];
       std::snprintf(name, sizeof name, "/run-%010u", first);
       const std::string path = staging_dir_ + name;
-      Xapian::WritableDatabase run(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
+      constexpr int kRunFlags = Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS;
+      Xapian::WritableDatabase run(path, kRunFlags);  // for a set, the chunk's records alone
+      std::vector<std::unique_ptr<Xapian::WritableDatabase>> shard_runs(shards_);  // opened at their first document
+      const auto shard_run_path = [&path](unsigned k) { return path + "-" + shard_name(k); };
       DocumentBuilder builder(&dictionary_);
       analysis::WrittenForms forms;  // how this run writes its words
       for (const ExportRecord& record : chunk.records) {
         // A run's documents are consecutive, so added as 1, 2, … they become their own docids again when the
-        // merge renumbers the runs in order (add_document costs a quarter less than replace_document).
-        run.add_document(builder.build(record, graph_.derived_of(record.id), &forms));
+        // merge renumbers the runs in order (add_document costs a quarter less than replace_document); so are a
+        // shard's documents of a chunk, in the shard's order.
+        Xapian::Document doc = builder.build(record, graph_.derived_of(record.id), &forms);
+        if (shards_ == 0) {
+          run.add_document(doc);
+        } else {
+          add_shard_slots(doc);
+          const unsigned k = schema::shard_of(doc.get_value(schema::kSlotId), shards_);
+          if (!shard_runs[k]) shard_runs[k] = std::make_unique<Xapian::WritableDatabase>(shard_run_path(k), kRunFlags);
+          shard_runs[k]->add_document(doc);
+        }
         built_.fetch_add(1, std::memory_order_relaxed);
         // What an update needs of the record, without the exports (record_store.h).
         run.set_metadata(std::string(kFactPrefix) + record.id, encode_fact(record));
@@ -104,11 +122,19 @@ void ShardedWriter::work() {
       }
       run.commit();
       run.close();
+      for (auto& shard_run : shard_runs) {
+        if (!shard_run) continue;
+        shard_run->commit();
+        shard_run->close();
+      }
       const std::lock_guard<std::mutex> lock(mutex_);
       for (auto& [word, counts] : forms) {
         for (const auto& [form, count] : counts) written_forms_[word][form] += count;
       }
       runs_.emplace(first, path);
+      for (unsigned k = 0; k < shards_; ++k) {
+        if (shard_runs[k]) shard_runs_[k].emplace(first, shard_run_path(k));
+      }
       --busy_;
     } catch (...) {
       const std::lock_guard<std::mutex> lock(mutex_);
@@ -142,9 +168,10 @@ class MergeReporter : public Xapian::Compactor {
 // memory holds those words and no more; written once, in byte order (each Xapian spelling entry costs tens of
 // microseconds, and the same documents give the same table). Beside each word whose most frequent written form is
 // not the word itself, that form (schema::kMetaWrittenFormPrefix), so that a suggestion keeps its accents.
-void write_spelling(const std::string& path, const analysis::WrittenForms& forms) {
-  Xapian::WritableDatabase db(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-  using Word = std::pair<Xapian::termcount, std::string>;
+using Word = std::pair<Xapian::termcount, std::string>;  // collection frequency, word
+
+// The words of the spelling table, from the terms of `db`, in byte order.
+std::vector<Word> spelling_words(const Xapian::Database& db) {
   // The least frequent kept word on top (ties: the greatest word goes first).
   const auto more_frequent = [](const Word& a, const Word& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -167,18 +194,57 @@ void write_spelling(const std::string& path, const analysis::WrittenForms& forms
   words.reserve(kept.size());
   for (; !kept.empty(); kept.pop()) words.push_back(kept.top());
   std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) { return a.second < b.second; });
+  return words;
+}
+
+// Writes into `db` the spelling table of `words` (if `table`) and their written forms.
+void write_spelling(Xapian::WritableDatabase& db, const std::vector<Word>& words, const analysis::WrittenForms& forms,
+                    bool table) {
   for (const auto& [frequency, word] : words) {
-    db.add_spelling(word, frequency);
+    if (table) db.add_spelling(word, frequency);
     const std::string form = analysis::most_frequent_form(forms, word);
     if (form != word) db.set_metadata(std::string(schema::kMetaWrittenFormPrefix) + word, form);
   }
+}
+
+void write_spelling(const std::string& path, const analysis::WrittenForms& forms) {
+  Xapian::WritableDatabase db(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+  write_spelling(db, spelling_words(db), forms, true);
   db.commit();
+}
+
+// Runs every task, on `threads` threads at most (the calling one among them). Rethrows the first error of a task,
+// once every thread is done.
+void run_in_parallel(const std::vector<std::function<void()>>& tasks, unsigned threads) {
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+      try {
+        tasks[i]();
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    while (pool.size() + 1 < std::min<std::size_t>(threads, tasks.size())) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer threads: the ones started and this one do every task.
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace
 
 void ShardedWriter::compact_into(const std::string& output, const std::map<std::string, std::string>& metadata,
                                  const MergeProgress& progress) const {
+  if (shards_ != 0) throw std::logic_error("compact_into: the runs are a shard set's (compact_set_into)");
   // Metadata travels in a database of its own, with no documents.
   const std::string meta_path = staging_dir_ + "/metadata";
   {
@@ -195,6 +261,67 @@ void ShardedWriter::compact_into(const std::string& output, const std::map<std::
   all.compact(output, 0, 0, reporter);
   if (progress) progress("spelling", MergeReporter::kTables + 1, MergeReporter::kTables + 1);
   write_spelling(output, written_forms_);
+}
+
+void ShardedWriter::compact_set_into(const std::string& set, const std::map<std::string, std::string>& metadata) const {
+  namespace fs = std::filesystem;
+  if (shards_ == 0) throw std::logic_error("compact_set_into: the runs are one database's (compact_into)");
+  // The metadata of every shard (all but the records kept for updates), and that of `spelling` (all of it), each in
+  // a database of its own with no documents.
+  const std::string shard_meta = staging_dir_ + "/metadata-shards";
+  const std::string spelling_meta = staging_dir_ + "/metadata-spelling";
+  {
+    constexpr int kFlags = Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS;
+    Xapian::WritableDatabase shards(shard_meta, kFlags);
+    Xapian::WritableDatabase spelling(spelling_meta, kFlags);
+    for (const auto& [key, value] : metadata) {
+      spelling.set_metadata(key, value);
+      if (shards_hold_metadata(key)) shards.set_metadata(key, value);
+    }
+    shards.set_metadata(std::string(schema::kMetaShardSet), "1");
+    spelling.set_metadata(std::string(schema::kMetaShardSet), "1");
+    shards.commit();
+    spelling.commit();
+  }
+  fs::create_directory(set);
+  const auto shard_path = [&set](unsigned k) { return (fs::path(set) / shard_name(k)).string(); };
+  const std::string spelling_path = (fs::path(set) / "spelling").string();
+  // Each shard is the one-pass merge of its runs, as compact_into merges one database's; `spelling`, of the records.
+  const auto merge = [](const std::string& meta, const std::map<Xapian::docid, std::string>& runs,
+                        const std::string& output) {
+    Xapian::Database all(meta);
+    for (const auto& [first, path] : runs) all.add_database(Xapian::Database(path));
+    all.compact(output);
+  };
+  std::vector<std::function<void()>> tasks;
+  for (unsigned k = 0; k < shards_; ++k) {
+    tasks.emplace_back([&, k] { merge(shard_meta, shard_runs_[k], shard_path(k)); });
+  }
+  tasks.emplace_back([&] { merge(spelling_meta, runs_, spelling_path); });
+  run_in_parallel(tasks, static_cast<unsigned>(threads_.size()));
+
+  // The spelling words of the terms of every shard, as one database would have them: the table in `spelling`, the
+  // written forms in every database of the set.
+  Xapian::Database every_shard;
+  for (unsigned k = 0; k < shards_; ++k) every_shard.add_database(Xapian::Database(shard_path(k)));
+  const std::vector<Word> words = spelling_words(every_shard);
+  every_shard.close();
+  tasks.clear();
+  for (unsigned k = 0; k < shards_; ++k) {
+    tasks.emplace_back([&, k] {
+      Xapian::WritableDatabase shard(shard_path(k), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      write_spelling(shard, words, written_forms_, false);
+      shard.set_metadata(std::string(schema::kMetaShard), std::to_string(k + 1) + "/" + std::to_string(shards_));
+      shard.commit();
+    });
+  }
+  tasks.emplace_back([&] {
+    Xapian::WritableDatabase spelling(spelling_path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+    write_spelling(spelling, words, written_forms_, true);
+    spelling.commit();
+  });
+  run_in_parallel(tasks, static_cast<unsigned>(threads_.size()));
+  write_shard_stub(set, shards_);
 }
 
 }  // namespace citego

@@ -53,7 +53,7 @@ struct IndexRequest {
   bool check_only = false;          // pass 1 only: every check, no database written (the shrink rule too, if db_path)
   bool allow_shrink = false;        // publish even when more than half of the live documents would go
   std::size_t keep = 2;             // generations left after publishing (LiveDatabase::set_keep)
-  unsigned shards = 0;              // 0: one database; N: a set of N shards (write_shard_set, shard_set.h)
+  unsigned shards = 0;              // 0: one database; N: a set of N shards (shard_set.h)
   std::string site;                 // the site of every document (schema::is_site_name), or none
 };
 
@@ -75,7 +75,7 @@ struct IndexSummary {
 // The phases of a build, in order, and how far one is: Read counts documents read and checked in pass 1 (`total` is
 // the number of input files, `files` those read); Check has no counts (the references of all documents, one step);
 // Write counts documents built into staging runs out of all; Merge counts the tables of the database merged out of
-// those a database has.
+// those a database has (a shard set's merge, its shards at once, has no counts: total 0).
 enum class BuildPhase { Read, Check, Write, Merge };
 struct BuildProgress {
   BuildPhase phase = BuildPhase::Read;
@@ -86,7 +86,7 @@ struct BuildProgress {
 };
 
 // Called on the calling thread at the start of each phase, after each input file of pass 1, after each chunk of
-// pass 2, at least every 100 ms while pass 2 waits for its writers, and at each table of the merge.
+// pass 2, at least every 100 ms while pass 2 waits for its writers, and at each table of one database's merge.
 using ProgressCallback = std::function<void(const BuildProgress&)>;
 
 // The input files named by `inputs`, in order: a path that is no folder as given (read_input judges it); a folder's

@@ -6,6 +6,11 @@
 // is cheap and the threads never share a database; the final Xapian compaction merges the runs' sorted tables in one
 // pass. Chunks hold consecutive documents, so when the merge numbers each run's documents after the previous run's,
 // every document gets the docid the reference graph gave it.
+//
+// For a shard set (shard_set.h), each chunk's documents are written into one run per shard (by the stable hash of
+// their id, with the shard slots), beside a run of its records alone; each shard is then the same one-pass merge of
+// its own runs, the shards merged in parallel, so that no document is copied after the build. A shard keeps the
+// build's order of its documents, as a split of one database would.
 // Used by build_index() (index_builder.h).
 #pragma once
 
@@ -40,9 +45,9 @@ inline bool is_spelling_word(const std::string& term) {
 class ShardedWriter {
  public:
   // Writes runs under `staging_dir` (which must exist) with `jobs` threads (at least 1). `graph` gives docids and
-  // facets and must outlive the writer. Throws std::system_error when a thread cannot be started, after stopping
-  // the ones that were.
-  ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph);
+  // facets and must outlive the writer. `shards`: 0 for one database (compact_into), N for a set of N shards
+  // (compact_set_into). Throws std::system_error when a thread cannot be started, after stopping the ones that were.
+  ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph, unsigned shards = 0);
   // Stops the threads; a chunk being written is abandoned (its run is left in the staging directory).
   ~ShardedWriter();
   ShardedWriter(const ShardedWriter&) = delete;
@@ -69,9 +74,16 @@ class ShardedWriter {
   using MergeProgress = std::function<void(const std::string&, std::size_t, std::size_t)>;
 
   // Merges every run, plus `metadata`, into a new compacted database at `output`, then adds its spelling table
-  // (kSpellingWords, taken from the merged terms). Requires finish().
+  // (kSpellingWords, taken from the merged terms). Requires finish() and a writer of one database.
   void compact_into(const std::string& output, const std::map<std::string, std::string>& metadata,
                     const MergeProgress& progress = {}) const;
+
+  // Merges the runs of a shard set into the set at `set` (shard_set.h), which must not exist (its parent must): each
+  // shard from its runs and `metadata`, with the `jobs` threads at once; `spelling` from every run's records and
+  // `metadata`, with the spelling table (kSpellingWords, taken from the terms of every shard, as compact_into takes
+  // them from one database). Requires finish() and a writer of a set. Throws Xapian::Error when reading or writing
+  // fails; `set` may then hold part of the set (the caller removes it).
+  void compact_set_into(const std::string& set, const std::map<std::string, std::string>& metadata) const;
 
  private:
   struct Chunk {
@@ -88,6 +100,7 @@ class ShardedWriter {
   const ReferenceGraph& graph_;
   const schema::FacetDictionary dictionary_;  // the graph's, made once for every writer
   std::size_t capacity_;
+  unsigned shards_;  // 0: one database
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Chunk> queue_;
@@ -95,7 +108,8 @@ class ShardedWriter {
   bool stopping_ = false;
   std::exception_ptr failure_;
   std::atomic<std::size_t> built_{0};
-  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path
+  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path (for a set, the run of the records alone)
+  std::vector<std::map<Xapian::docid, std::string>> shard_runs_;  // for a set: per shard, first docid -> run path
   analysis::WrittenForms written_forms_;       // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
