@@ -2,14 +2,14 @@
 // database of the same exports document by document (the way an update writes a set): each shard, and `spelling`,
 // must hold the same documents in the same order (terms, wdf, positions, values, data), the same metadata and the same
 // spelling table as the split, whatever the chunk size and the number of writer threads.
-#include <gtest/gtest.h>
+#include "citego/shard_set.h"
 
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <xapian.h>
 
-#include "citego/shard_set.h"
 #include "corpus_generator.h"
 #include "test_support.h"
 
@@ -35,8 +35,8 @@ void expect_set_is_split_of_one_database(const std::vector<std::string>& inputs,
     return args;
   }());
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  std::vector<std::string> args = {"-q", "--shards", std::to_string(shards), "--chunk", chunk, "--jobs", jobs,
-                                   "--db",  dir / "set"};
+  std::vector<std::string> args = {"-q",   "--shards", std::to_string(shards), "--chunk", chunk, "--jobs", jobs,
+                                   "--db", dir / "set"};
   args.insert(args.end(), inputs.begin(), inputs.end());
   const RunResult set = run(index_binary(), args);
   ASSERT_EQ(set.exit_code, 0) << set.err;

@@ -20,7 +20,8 @@ void add_shard_slots(Xapian::Document& doc) {
   const schema::FacetValues facets = schema::unpack_facets(doc.get_value(schema::kSlotFacets));
   for (std::size_t f = 0; f < schema::kFacetCount; ++f) {
     if (!facets.values[f].empty()) {
-      doc.add_value(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f), schema::facet_set_value(facets.values[f]));
+      doc.add_value(schema::kSlotFacetSetBase + static_cast<Xapian::valueno>(f),
+                    schema::facet_set_value(facets.values[f]));
     }
   }
   doc.add_value(schema::kSlotBrowseNewest, schema::browse_key(doc, true));

@@ -110,7 +110,7 @@ class ShardedWriter {
   std::atomic<std::size_t> built_{0};
   std::map<Xapian::docid, std::string> runs_;  // first docid -> run path (for a set, the run of the records alone)
   std::vector<std::map<Xapian::docid, std::string>> shard_runs_;  // for a set: per shard, first docid -> run path
-  analysis::WrittenForms written_forms_;       // how the words are written (schema::kMetaWrittenFormPrefix)
+  analysis::WrittenForms written_forms_;  // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
 
