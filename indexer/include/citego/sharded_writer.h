@@ -95,8 +95,7 @@ class ShardedWriter {
   bool stopping_ = false;
   std::exception_ptr failure_;
   std::atomic<std::size_t> built_{0};
-  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path
-  analysis::WrittenForms written_forms_;       // how the words are written (schema::kMetaWrittenFormPrefix)
+  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path (its written forms beside it)
   std::vector<std::thread> threads_;
 };
 
