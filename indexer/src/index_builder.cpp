@@ -321,6 +321,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
 
   // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
   // yet (so it need not be synced); the runs are then merged into the new generation.
+  graph.forget_reference_locations();  // the checks passed: no diagnostic needs them
   LiveDatabase live(request.db_path);
   summary.live_documents = live_documents(request.db_path);  // stable: the lock is held
   check_shrink(request, graph.size(), summary.live_documents);
