@@ -231,9 +231,8 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
     errors.push_back(
         {location_of(where), subject + " refers to unknown " + std::string(expected) + " \"" + target_id + "\""});
   } else {
-    errors.push_back({location_of(where), subject + " has " + std::string(role) + " \"" + target_id +
-                                                  "\", which is " + with_article(actual) + ", not " +
-                                                  with_article(expected)});
+    errors.push_back({location_of(where), subject + " has " + std::string(role) + " \"" + target_id + "\", which is " +
+                                              with_article(actual) + ", not " + with_article(expected)});
   }
   return false;
 }
@@ -253,11 +252,13 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else {
       const Facts* target = find(ref.ref());
       if (!target) {
-        errors.push_back({location_of(where_of(facts, ref)), subject() + " links to unknown document \"" + ref.ref() + "\""});
+        errors.push_back(
+            {location_of(where_of(facts, ref)), subject() + " links to unknown document \"" + ref.ref() + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(where_of(facts, ref)), subject() + " links to \"" + ref.ref() + "\", which is a " +
-                                                      std::string(schema::name_of(target->doc_type)) +
-                                                      " (links name projects or organisations)"});
+        errors.push_back({location_of(where_of(facts, ref)), subject() + " links to \"" + ref.ref() +
+                                                                 "\", which is a " +
+                                                                 std::string(schema::name_of(target->doc_type)) +
+                                                                 " (links name projects or organisations)"});
       }
     }
   }

@@ -138,9 +138,9 @@ class ReferenceGraph {
     Where where;
     std::uint32_t first_where = 0;  // where all[i] was read is ref_wheres_[first_where + i] (in where's padding)
     std::string label;              // organisations: acronym, else name; dossiers: title
-    std::uint32_t kind = 0;  // organisations: the kind, as an index in words_
-    std::uint32_t type = 0;  // projects: project type; fiches: fiche type (an index in words_)
-    int first_year = 0;      // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
+    std::uint32_t kind = 0;         // organisations: the kind, as an index in words_
+    std::uint32_t type = 0;         // projects: project type; fiches: fiche type (an index in words_)
+    int first_year = 0;             // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
     // The references, one group after the other in one vector (one allocation for a document, not one a group):
     // group g is all[ends[g - 1], ends[g]).
@@ -171,7 +171,7 @@ class ReferenceGraph {
     ThesaurusKind kind = ThesaurusKind::Descriptor;
     Where where;
     schema::Labels labels;
-    std::string level;         // places
+    std::string level;                // places
     std::optional<LocatedRef> link;   // persons: affiliation; places: parent
     std::vector<LocatedRef> related;  // descriptors
   };
@@ -218,7 +218,7 @@ class ReferenceGraph {
   std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
   // Every id a reference names, once: the elements of a node-based set do not move, so a Ref points to one.
   std::unordered_set<std::string> referred_;
-  std::vector<std::string> files_;                             // the files named by Where::file
+  std::vector<std::string> files_;  // the files named by Where::file
   // Where each document's references were read (Facts::first_where), in the order added; a deque, for the reason
   // facts_ is one. Emptied by forget_reference_locations().
   std::deque<Where> ref_wheres_;
