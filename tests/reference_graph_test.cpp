@@ -191,6 +191,19 @@ TEST_F(DerivedFacets, ResourceTakesTypesAndKindsThroughItsLinks) {
                                                  "resource", "fr", {"org-lonely", "org-net"}));
 }
 
+// A build frees where the references were read once its checks pass: what the writers read of the graph is unchanged,
+// and a check after it is a programming error.
+TEST_F(DerivedFacets, ForgettingWhereReferencesWereReadKeepsEveryFacetAndForbidsAnotherCheck) {
+  const std::vector<std::string> ids = {"org-uni",     "org-net", "org-lonely", "prj-mooc",
+                                        "prj-dossier", "res-prj", "res-org",    "res-both"};
+  std::vector<FacetValues> before;
+  for (const std::string& id : ids) before.push_back(graph_.facets_of(id));
+  graph_.forget_reference_locations();
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(graph_.facets_of(ids[i]), before[i]) << ids[i];
+  EXPECT_THROW(graph_.check_references(), std::logic_error);
+  EXPECT_THROW(graph_.add(resource("res-late", 2021, {"prj-mooc"})), std::logic_error);
+}
+
 TEST(ReferenceGraph, AssignsDocidsInTheOrderDocumentsAreAdded) {
   ReferenceGraph graph;
   add_all(graph, {

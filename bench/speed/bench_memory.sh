@@ -5,7 +5,9 @@
 #
 # Environment: CITEGO_BUILD_DIR (default: build, relative to the repository root): the citego-index and
 # citego-generate to measure; BASE_BIN (optional): a folder holding a baseline citego-index, run on the same corpus
-# right after, for the ratio; BENCH_DIR (default: /tmp/citego-memory, kept: the corpora are reused when present).
+# right after, for the ratio; BENCH_DIR (default: /tmp/citego-memory, kept: the corpora are reused when present);
+# TRACE=1 (optional): also write BENCH_DIR/trace-N-NAME.txt, one line a second: seconds, peak MiB, resident MiB and
+# the build's progress line (--progress), so that a build too long to wait for still says what it had reached where.
 #
 # Each corpus is `citego-generate --docs N --seed 42 --files F` with F = N / 10000 (at least 1), so every part file
 # holds 10,000 documents (about 43 MB) whatever N: what peak memory may depend on is the largest input file, and
@@ -42,7 +44,26 @@ for N in "$@"; do
   for entry in "${indexers[@]}"; do
     name=${entry%%:*} bin=${entry#*:}
     rm -rf "$BENCH_DIR/db" "$BENCH_DIR/db.generations"
-    nice /usr/bin/time -v "$bin" -q --db "$BENCH_DIR/db" "$corpus" 2>"$BENCH_DIR/time-$N-$name.txt"
+    if [ -n "${TRACE:-}" ]; then
+      trace="$BENCH_DIR/trace-$N-$name.txt"
+      : >"$trace"
+      nice /usr/bin/time -v -o "$BENCH_DIR/time-$N-$name.txt" "$bin" --progress --db "$BENCH_DIR/db" "$corpus" \
+        2>"$trace.progress" &
+      timer=$!
+      start=$(date +%s)
+      while kill -0 "$timer" 2>/dev/null; do
+        pid=$(pgrep -P "$timer" | head -1 || true)
+        if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
+          status=$(awk '/^VmRSS|^VmHWM/ {printf "%d ", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)
+          line=$(tail -c 300 "$trace.progress" | tr '\r' '\n' | grep -v '^$' | tail -1 || true)
+          echo "$(($(date +%s) - start)) $status| $line" >>"$trace"
+        fi
+        sleep 1
+      done
+      wait "$timer"
+    else
+      nice /usr/bin/time -v "$bin" -q --db "$BENCH_DIR/db" "$corpus" 2>"$BENCH_DIR/time-$N-$name.txt"
+    fi
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$BENCH_DIR/time-$N-$name.txt")
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$BENCH_DIR/time-$N-$name.txt")
     printf '| %s | %s | %d | %s | %s | %d |\n' "$N" "$files" $(( largest / 1048576 )) "$name" "$wall" $(( rss / 1024 ))

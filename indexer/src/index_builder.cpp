@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -319,6 +320,7 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
 
   // Pass 2: chunks of consecutive documents go to parallel writers, each into a fresh staging run that nothing reads
   // yet (so it need not be synced); the runs are then merged into the new generation.
+  graph.forget_reference_locations();  // the checks passed: no diagnostic needs them
   LiveDatabase live(request.db_path);
   summary.live_documents = live_documents(request.db_path);  // stable: the lock is held
   check_shrink(request, graph.size(), summary.live_documents);
@@ -337,8 +339,11 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   std::vector<ExportRecord> chunk;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i];
-    const std::string bytes = seen[i].pipe ? std::move(seen[i].kept) : reread(file, seen[i]);
-    ParsedExport parsed = parse_export(bytes, file);
+    // The file's bytes are freed once parsed: its records are what the writers need.
+    ParsedExport parsed = [&] {
+      const std::string bytes = seen[i].pipe ? std::move(seen[i].kept) : reread(file, seen[i]);
+      return parse_export(bytes, file);
+    }();
     if (!parsed.errors.empty()) {
       // The file changed since pass 1: refuse rather than index something unchecked.
       throw InputError({parsed.errors.front()}, parsed.errors.size());
@@ -360,14 +365,20 @@ IndexSummary build_index(const IndexRequest& request, const ProgressCallback& pr
   if (read != graph.size()) throw InputError({{SourceLocation{}, "the inputs changed while being indexed"}}, 1);
   tick();
   const auto written = std::chrono::steady_clock::now();
-  const std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
-  std::map<std::string, std::string> metadata(labels.begin(), labels.end());
+  std::map<std::string, std::string> metadata;
+  {
+    std::vector<std::pair<std::string, std::string>> labels = graph.label_metadata();
+    metadata.insert(std::make_move_iterator(labels.begin()), std::make_move_iterator(labels.end()));
+  }
+  // The writers are done with the graph: its memory goes back before the merge needs its own.
+  graph = ReferenceGraph();
   for (auto& entry : writer.facet_dictionary().metadata()) metadata.insert(std::move(entry));
-  metadata.insert(entry_facts.begin(), entry_facts.end());
+  metadata.insert(std::make_move_iterator(entry_facts.begin()), std::make_move_iterator(entry_facts.end()));
+  entry_facts = {};
   metadata.insert({{std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion)},
                    {std::string(schema::kMetaBuiltAt), utc_now()},
                    {std::string(schema::kMetaInputCount), std::to_string(files.size())},
-                   {std::string(schema::kMetaDocumentCount), std::to_string(graph.size())},
+                   {std::string(schema::kMetaDocumentCount), std::to_string(summary.documents)},
                    {std::string(schema::kMetaIndexerVersion), CITEGO_VERSION}});
   if (!request.site.empty()) metadata.insert({std::string(schema::kMetaSite), request.site});
   state = BuildProgress{BuildPhase::Merge, 0, 0, files.size(), {}};

@@ -53,17 +53,17 @@ SourceLocation ReferenceGraph::location_of(const Where& where) const {
   return SourceLocation{files_.at(where.file), where.line, where.column};
 }
 
-ReferenceGraph::Ref ReferenceGraph::ref_of(const Reference& reference) {
-  return Ref{intern(reference.ref), where_of(reference.where)};
+ReferenceGraph::LocatedRef ReferenceGraph::ref_of(const Reference& reference) {
+  return LocatedRef{intern(reference.ref), where_of(reference.where)};
 }
 
-std::optional<ReferenceGraph::Ref> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
+std::optional<ReferenceGraph::LocatedRef> ReferenceGraph::ref_of(const std::optional<Reference>& reference) {
   if (!reference) return std::nullopt;
   return ref_of(*reference);
 }
 
-std::vector<ReferenceGraph::Ref> ReferenceGraph::refs_of(const std::vector<Reference>& references) {
-  std::vector<Ref> refs;
+std::vector<ReferenceGraph::LocatedRef> ReferenceGraph::refs_of(const std::vector<Reference>& references) {
+  std::vector<LocatedRef> refs;
   refs.reserve(references.size());
   for (const Reference& reference : references) refs.push_back(ref_of(reference));
   return refs;
@@ -75,9 +75,25 @@ std::uint32_t ReferenceGraph::word_index(const std::string& word) {
   return it->second;
 }
 
+void ReferenceGraph::push(Facts& facts, const std::string& id, const SourceLocation& where) {
+  if (reference_locations_forgotten_) throw std::logic_error("a reference added after forget_reference_locations()");
+  facts.all.push_back(Ref{intern(id)});
+  ref_wheres_.push_back(where_of(where));
+}
+
 void ReferenceGraph::append(Facts& facts, std::size_t group, const std::vector<Reference>& references) {
-  for (const Reference& reference : references) facts.all.push_back(ref_of(reference));
+  for (const Reference& reference : references) push(facts, reference.ref, reference.where);
   facts.ends[group] = static_cast<std::uint32_t>(facts.all.size());
+}
+
+ReferenceGraph::Where ReferenceGraph::where_of(const Facts& facts, const Ref& ref) const {
+  if (reference_locations_forgotten_) throw std::logic_error("references checked after forget_reference_locations()");
+  return ref_wheres_[facts.first_where + static_cast<std::size_t>(&ref - facts.all.data())];
+}
+
+void ReferenceGraph::forget_reference_locations() {
+  ref_wheres_ = {};
+  reference_locations_forgotten_ = true;
 }
 
 std::optional<Diagnostic> ReferenceGraph::duplicate(const std::string& id, const SourceLocation& where) const {
@@ -137,18 +153,23 @@ std::optional<Diagnostic> ReferenceGraph::add(const ExportRecord& record) {
                      record.places.size() + record.dossiers.size() + (record.coordinator ? 1 : 0) +
                      (record.translation_of ? 1 : 0);
   facts.all.reserve(size);
+  facts.first_where = static_cast<std::uint32_t>(ref_wheres_.size());
   if (refs) append(facts, 0, *refs);
   facts.ends[0] = static_cast<std::uint32_t>(facts.all.size());
-  if (record.doc_type == DocType::Dossier && record.coordinator) facts.all.push_back(ref_of(*record.coordinator));
+  if (record.doc_type == DocType::Dossier && record.coordinator) {
+    push(facts, record.coordinator->ref, record.coordinator->where);
+  }
   for (const AuthorRef& author : record.author_refs) {
-    if (!author.ref.empty()) facts.all.push_back(Ref{intern(author.ref), where_of(author.where)});
+    if (!author.ref.empty()) push(facts, author.ref, author.where);
   }
   facts.ends[1] = static_cast<std::uint32_t>(facts.all.size());
   append(facts, 2, record.descriptors);
   append(facts, 3, record.places);
   if (record.doc_type == DocType::Fiche) append(facts, 4, record.dossiers);
   facts.ends[4] = static_cast<std::uint32_t>(facts.all.size());
-  if (record.doc_type == DocType::Fiche && record.translation_of) facts.all.push_back(ref_of(*record.translation_of));
+  if (record.doc_type == DocType::Fiche && record.translation_of) {
+    push(facts, record.translation_of->ref, record.translation_of->where);
+  }
   facts.ends[5] = static_cast<std::uint32_t>(facts.all.size());
   facts.all.shrink_to_fit();
   order_.push_back(record.id);
@@ -189,15 +210,16 @@ const ReferenceGraph::Entry* ReferenceGraph::find_entry(const std::string& id) c
 }
 
 // A reference to a record of kind `expected` (an element name), called `role` in messages: whether it is one.
-bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const Ref& ref, std::string_view role,
-                                 std::string_view expected, std::vector<Diagnostic>& errors) const {
+bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id, const std::string& target_id,
+                                 Where where, std::string_view role, std::string_view expected,
+                                 std::vector<Diagnostic>& errors) const {
   // An id is a document or an entry, never both (add() refuses the second): look first where `expected` would be.
   std::string_view actual;
   const auto as_document = [&] {
-    if (const Facts* target = find(ref.ref())) actual = schema::name_of(target->doc_type);
+    if (const Facts* target = find(target_id)) actual = schema::name_of(target->doc_type);
   };
   const auto as_entry = [&] {
-    if (const Entry* target = find_entry(ref.ref())) actual = name_of(target->kind);
+    if (const Entry* target = find_entry(target_id)) actual = name_of(target->kind);
   };
   const bool entry_kind = expected == name_of(ThesaurusKind::Person) ||
                           expected == name_of(ThesaurusKind::Descriptor) || expected == name_of(ThesaurusKind::Place);
@@ -207,11 +229,10 @@ bool ReferenceGraph::expect_kind(std::string_view element, const std::string& id
   const std::string subject = subject_of(element, id);  // made only for a message: most references are right
   if (actual.empty()) {
     errors.push_back(
-        {location_of(ref.where), subject + " refers to unknown " + std::string(expected) + " \"" + ref.ref() + "\""});
+        {location_of(where), subject + " refers to unknown " + std::string(expected) + " \"" + target_id + "\""});
   } else {
-    errors.push_back({location_of(ref.where), subject + " has " + std::string(role) + " \"" + ref.ref() +
-                                                  "\", which is " + with_article(actual) + ", not " +
-                                                  with_article(expected)});
+    errors.push_back({location_of(where), subject + " has " + std::string(role) + " \"" + target_id + "\", which is " +
+                                              with_article(actual) + ", not " + with_article(expected)});
   }
   return false;
 }
@@ -221,7 +242,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   const std::string_view element = schema::name_of(facts.doc_type);
   const auto subject = [&] { return subject_of(element, id); };
   const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    expect_kind(element, id, ref, role, expected, errors);
+    expect_kind(element, id, ref.ref(), where_of(facts, ref), role, expected, errors);
   };
   for (const Ref& ref : facts.refs()) {
     if (facts.doc_type == DocType::Project) {
@@ -231,11 +252,13 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
     } else {
       const Facts* target = find(ref.ref());
       if (!target) {
-        errors.push_back({location_of(ref.where), subject() + " links to unknown document \"" + ref.ref() + "\""});
+        errors.push_back(
+            {location_of(where_of(facts, ref)), subject() + " links to unknown document \"" + ref.ref() + "\""});
       } else if (target->doc_type != DocType::Project && target->doc_type != DocType::Organisation) {
-        errors.push_back({location_of(ref.where), subject() + " links to \"" + ref.ref() + "\", which is a " +
-                                                      std::string(schema::name_of(target->doc_type)) +
-                                                      " (links name projects or organisations)"});
+        errors.push_back({location_of(where_of(facts, ref)), subject() + " links to \"" + ref.ref() +
+                                                                 "\", which is a " +
+                                                                 std::string(schema::name_of(target->doc_type)) +
+                                                                 " (links name projects or organisations)"});
       }
     }
   }
@@ -245,7 +268,7 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
   for (const Ref& ref : facts.dossiers()) expect(ref, "dossier", "dossier");
   if (const Ref* translation_of = facts.translation_of()) {
     if (translation_of->ref() == id) {
-      errors.push_back({location_of(translation_of->where), subject() + " is a translation of itself"});
+      errors.push_back({location_of(where_of(facts, *translation_of)), subject() + " is a translation of itself"});
     } else {
       expect(*translation_of, "translation-of", "fiche");
     }
@@ -255,15 +278,15 @@ void ReferenceGraph::check_document(const std::string& id, const Facts& facts, s
 void ReferenceGraph::check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const {
   const std::string_view element = name_of(entry.kind);
   const auto subject = [&] { return subject_of(element, id); };
-  const auto expect = [&](const Ref& ref, std::string_view role, std::string_view expected) {
-    return expect_kind(element, id, ref, role, expected, errors);
+  const auto expect = [&](const LocatedRef& ref, std::string_view role, std::string_view expected) {
+    return expect_kind(element, id, ref.ref(), ref.where, role, expected, errors);
   };
   switch (entry.kind) {
     case ThesaurusKind::Person:
       if (entry.link) expect(*entry.link, "affiliation", "organisation");
       break;
     case ThesaurusKind::Descriptor:
-      for (const Ref& ref : entry.related) {
+      for (const LocatedRef& ref : entry.related) {
         if (ref.ref() == id) {
           errors.push_back({location_of(ref.where), subject() + " is related to itself"});
         } else {
@@ -319,7 +342,7 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
         if (seen == chain.begin() && !in_cycle.count(id)) {
           chain.push_back(*next);
           for (const std::string& member : chain) in_cycle.insert(member);
-          errors.push_back({location_of(facts.translation_of()->where),
+          errors.push_back({location_of(where_of(facts, *facts.translation_of())),
                             subject_of("fiche", id) + ": translation-of forms a cycle (" + chain_of(chain) + ")"});
         }
         cycle = true;
@@ -343,7 +366,8 @@ void ReferenceGraph::check_translations(std::vector<Diagnostic>& errors) {
     const auto same_language = std::find_if(
         group.begin(), group.end(), [&](const std::string& other) { return facts_at(other).lang == facts.lang; });
     if (same_language != group.end()) {
-      const SourceLocation where = location_of(facts.translation_of() ? facts.translation_of()->where : facts.where);
+      const SourceLocation where =
+          location_of(facts.translation_of() ? where_of(facts, *facts.translation_of()) : facts.where);
       errors.push_back({where, subject_of("fiche", id) + " is in " + std::string(schema::code_of(facts.lang)) +
                                    ", like \"" + *same_language +
                                    "\" of the same translation group (a group holds one fiche per language)"});

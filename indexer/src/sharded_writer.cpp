@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,6 +20,78 @@
 #include "citego/shard_set.h"
 
 namespace citego {
+
+namespace {
+
+// Each run's written forms (analysis::WrittenForms) go to a file beside it, not into a table of the whole build's
+// vocabulary: only the spelling words need their forms, and those are known after the merge (write_spelling). A file
+// is a sequence of (word, form, count): each string as its length then its bytes, the numbers as 8 bytes.
+constexpr const char* kFormsSuffix = ".forms";
+
+void write_number(std::FILE* out, std::uint64_t n) {
+  unsigned char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(n >> (8 * i));
+  std::fwrite(bytes, 1, sizeof bytes, out);
+}
+
+bool read_number(std::FILE* in, std::uint64_t& n) {
+  unsigned char bytes[8];
+  if (std::fread(bytes, 1, sizeof bytes, in) != sizeof bytes) return false;
+  n = 0;
+  for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(bytes[i]) << (8 * i);
+  return true;
+}
+
+bool read_bytes(std::FILE* in, std::uint64_t size, std::string& s) {
+  if (size > (std::uint64_t{1} << 32)) return false;
+  s.resize(static_cast<std::size_t>(size));
+  return std::fread(s.data(), 1, s.size(), in) == s.size();
+}
+
+struct File {
+  std::FILE* f;
+  ~File() {
+    if (f) std::fclose(f);
+  }
+};
+
+void write_forms(const std::string& path, const analysis::WrittenForms& forms) {
+  File out{std::fopen(path.c_str(), "wb")};
+  if (!out.f) throw std::runtime_error("cannot write " + path);
+  for (const auto& [word, counts] : forms) {
+    for (const auto& [form, count] : counts) {
+      write_number(out.f, word.size());
+      std::fwrite(word.data(), 1, word.size(), out.f);
+      write_number(out.f, form.size());
+      std::fwrite(form.data(), 1, form.size(), out.f);
+      write_number(out.f, count);
+    }
+  }
+  const bool failed = std::ferror(out.f) != 0;
+  const int closed = std::fclose(out.f);
+  out.f = nullptr;
+  if (failed || closed != 0) throw std::runtime_error("cannot write " + path);
+}
+
+// Adds the counts of the file at `path` to the words `forms` holds already, leaving out the others.
+void add_forms_of_kept(const std::string& path, analysis::WrittenForms& forms) {
+  File in{std::fopen(path.c_str(), "rb")};
+  if (!in.f) throw std::runtime_error("cannot read " + path);
+  std::string word;
+  std::string form;
+  std::uint64_t size = 0;
+  std::uint64_t count = 0;
+  while (read_number(in.f, size)) {  // the next word's size, or the end of the file
+    if (!read_bytes(in.f, size, word) || !read_number(in.f, size) || !read_bytes(in.f, size, form) ||
+        !read_number(in.f, count)) {
+      throw std::runtime_error("cannot read " + path + ": cut short");
+    }
+    if (const auto kept = forms.find(word); kept != forms.end()) kept->second[form] += count;
+  }
+  if (std::ferror(in.f) || !std::feof(in.f)) throw std::runtime_error("cannot read " + path);
+}
+
+}  // namespace
 
 ShardedWriter::ShardedWriter(std::string staging_dir, unsigned jobs, const ReferenceGraph& graph, unsigned shards)
     : staging_dir_(std::move(staging_dir)),
@@ -127,10 +200,8 @@ void ShardedWriter::work() {
         shard_run->commit();
         shard_run->close();
       }
+      write_forms(path + kFormsSuffix, forms);
       const std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& [word, counts] : forms) {
-        for (const auto& [form, count] : counts) written_forms_[word][form] += count;
-      }
       runs_.emplace(first, path);
       for (unsigned k = 0; k < shards_; ++k) {
         if (shard_runs[k]) shard_runs_[k].emplace(first, shard_run_path(k));
@@ -207,9 +278,19 @@ void write_spelling(Xapian::WritableDatabase& db, const std::vector<Word>& words
   }
 }
 
-void write_spelling(const std::string& path, const analysis::WrittenForms& forms) {
+// The written forms of `words`, from the forms files of `runs`: the counts are sums, so the same whatever the run
+// order.
+analysis::WrittenForms kept_forms(const std::vector<Word>& words, const std::map<Xapian::docid, std::string>& runs) {
+  analysis::WrittenForms forms;
+  for (const Word& word : words) forms[word.second];
+  for (const auto& [first, run] : runs) add_forms_of_kept(run + kFormsSuffix, forms);
+  return forms;
+}
+
+void write_spelling(const std::string& path, const std::map<Xapian::docid, std::string>& runs) {
   Xapian::WritableDatabase db(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-  write_spelling(db, spelling_words(db), forms, true);
+  const std::vector<Word> words = spelling_words(db);
+  write_spelling(db, words, kept_forms(words, runs), true);
   db.commit();
 }
 
@@ -260,7 +341,7 @@ void ShardedWriter::compact_into(const std::string& output, const std::map<std::
   MergeReporter reporter(progress);
   all.compact(output, 0, 0, reporter);
   if (progress) progress("spelling", MergeReporter::kTables + 1, MergeReporter::kTables + 1);
-  write_spelling(output, written_forms_);
+  write_spelling(output, runs_);
 }
 
 void ShardedWriter::compact_set_into(const std::string& set, const std::map<std::string, std::string>& metadata) const {
@@ -306,18 +387,19 @@ void ShardedWriter::compact_set_into(const std::string& set, const std::map<std:
   for (unsigned k = 0; k < shards_; ++k) every_shard.add_database(Xapian::Database(shard_path(k)));
   const std::vector<Word> words = spelling_words(every_shard);
   every_shard.close();
+  const analysis::WrittenForms forms = kept_forms(words, runs_);
   tasks.clear();
   for (unsigned k = 0; k < shards_; ++k) {
     tasks.emplace_back([&, k] {
       Xapian::WritableDatabase shard(shard_path(k), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-      write_spelling(shard, words, written_forms_, false);
+      write_spelling(shard, words, forms, false);
       shard.set_metadata(std::string(schema::kMetaShard), std::to_string(k + 1) + "/" + std::to_string(shards_));
       shard.commit();
     });
   }
   tasks.emplace_back([&] {
     Xapian::WritableDatabase spelling(spelling_path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-    write_spelling(spelling, words, written_forms_, true);
+    write_spelling(spelling, words, forms, true);
     spelling.commit();
   });
   run_in_parallel(tasks, static_cast<unsigned>(threads_.size()));

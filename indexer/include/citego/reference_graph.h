@@ -57,6 +57,9 @@ class ReferenceGraph {
   // there, of the kind it had), the translation groups and the place hierarchy whole. Gives what check_references()
   // would. Call once, after the last add().
   std::vector<Diagnostic> check_references_of(const std::vector<std::string>& changed);
+  // Frees where each document's references were read, which only the diagnostics of the checks need: for a build
+  // whose checks passed, so that its writing keeps less. A check after it throws std::logic_error.
+  void forget_reference_locations();
 
   // The docid of an added document. Throws std::logic_error for an unknown id.
   Xapian::docid docid_of(const std::string& id) const;
@@ -114,9 +117,14 @@ class ReferenceGraph {
     int line = 0;
     int column = 0;
   };
-  // A Reference as the graph keeps it, in 24 bytes: its target id once for every reference to it (in referred_), and
-  // no role (no facet depends on one).
+  // A document's Reference as the graph keeps it, in 8 bytes: its target id once for every reference to it (in
+  // referred_), no role (no facet depends on one); where it was read is kept apart (ref_wheres_), for the checks only.
   struct Ref {
+    const std::string* id = nullptr;
+    const std::string& ref() const { return *id; }
+  };
+  // A thesaurus entry's reference, with where it was read (entries are few).
+  struct LocatedRef {
     const std::string* id = nullptr;
     Where where;
     const std::string& ref() const { return *id; }
@@ -128,10 +136,11 @@ class ReferenceGraph {
     schema::DocType doc_type = schema::DocType::Resource;
     schema::Lang lang = schema::Lang::En;
     Where where;
-    std::string label;       // organisations: acronym, else name; dossiers: title
-    std::uint32_t kind = 0;  // organisations: the kind, as an index in words_
-    std::uint32_t type = 0;  // projects: project type; fiches: fiche type (an index in words_)
-    int first_year = 0;      // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
+    std::uint32_t first_where = 0;  // where all[i] was read is ref_wheres_[first_where + i] (in where's padding)
+    std::string label;              // organisations: acronym, else name; dossiers: title
+    std::uint32_t kind = 0;         // organisations: the kind, as an index in words_
+    std::uint32_t type = 0;         // projects: project type; fiches: fiche type (an index in words_)
+    int first_year = 0;             // projects, dossiers: period; resources: year; fiches: the date's year; 0 = none
     int last_year = 0;
     // The references, one group after the other in one vector (one allocation for a document, not one a group):
     // group g is all[ends[g - 1], ends[g]).
@@ -162,28 +171,32 @@ class ReferenceGraph {
     ThesaurusKind kind = ThesaurusKind::Descriptor;
     Where where;
     schema::Labels labels;
-    std::string level;         // places
-    std::optional<Ref> link;   // persons: affiliation; places: parent
-    std::vector<Ref> related;  // descriptors
+    std::string level;                // places
+    std::optional<LocatedRef> link;   // persons: affiliation; places: parent
+    std::vector<LocatedRef> related;  // descriptors
   };
 
   Where where_of(const SourceLocation& location);  // interns the file's name
   SourceLocation location_of(const Where& where) const;
   const std::string* intern(const std::string& id);  // the id's one copy in referred_
-  Ref ref_of(const Reference& reference);
-  std::optional<Ref> ref_of(const std::optional<Reference>& reference);
-  std::vector<Ref> refs_of(const std::vector<Reference>& references);
+  LocatedRef ref_of(const Reference& reference);
+  std::optional<LocatedRef> ref_of(const std::optional<Reference>& reference);
+  std::vector<LocatedRef> refs_of(const std::vector<Reference>& references);
+  // Appends a reference to `id`, read at `where`, to facts.all.
+  void push(Facts& facts, const std::string& id, const SourceLocation& where);
   // Appends `references` to facts.all, as the group that ends there.
   void append(Facts& facts, std::size_t group, const std::vector<Reference>& references);
+  // Where `ref`, one of facts.all, was read. Throws std::logic_error after forget_reference_locations().
+  Where where_of(const Facts& facts, const Ref& ref) const;
 
   const Facts* find(const std::string& id) const;
   const Facts& facts_at(const std::string& id) const;  // throws std::logic_error for an id that is no document
   const Entry* find_entry(const std::string& id) const;
   std::optional<Diagnostic> duplicate(const std::string& id, const SourceLocation& where) const;
-  // Whether `ref`, held by <element> `id`, names a record of kind `expected` (an element name); if not, a diagnostic
-  // calls the reference `role`.
-  bool expect_kind(std::string_view element, const std::string& id, const Ref& ref, std::string_view role,
-                   std::string_view expected, std::vector<Diagnostic>& errors) const;
+  // Whether `target_id`, a reference held by <element> `id` and read at `where`, names a record of kind `expected` (an
+  // element name); if not, a diagnostic calls the reference `role`.
+  bool expect_kind(std::string_view element, const std::string& id, const std::string& target_id, Where where,
+                   std::string_view role, std::string_view expected, std::vector<Diagnostic>& errors) const;
   void check_document(const std::string& id, const Facts& facts, std::vector<Diagnostic>& errors) const;
   void check_entry(const std::string& id, const Entry& entry, std::vector<Diagnostic>& errors) const;
   void check_translations(std::vector<Diagnostic>& errors);
@@ -205,7 +218,11 @@ class ReferenceGraph {
   std::unordered_map<std::string, std::uint32_t> word_indexes_{{"", 0}};
   // Every id a reference names, once: the elements of a node-based set do not move, so a Ref points to one.
   std::unordered_set<std::string> referred_;
-  std::vector<std::string> files_;                             // the files named by Where::file
+  std::vector<std::string> files_;  // the files named by Where::file
+  // Where each document's references were read (Facts::first_where), in the order added; a deque, for the reason
+  // facts_ is one. Emptied by forget_reference_locations().
+  std::deque<Where> ref_wheres_;
+  bool reference_locations_forgotten_ = false;
   std::unordered_map<std::string, std::uint32_t> file_index_;  // the same, by name
   // The documents in the order added: facts_[i] is document order_[i]'s, found by id through position_ (a table of
   // small nodes, and the facts side by side, cost fewer cache misses than a table holding the facts). A deque, not a

@@ -108,9 +108,9 @@ class ShardedWriter {
   bool stopping_ = false;
   std::exception_ptr failure_;
   std::atomic<std::size_t> built_{0};
-  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path (for a set, the run of the records alone)
+  std::map<Xapian::docid, std::string> runs_;  // first docid -> run path (its written forms beside it; for a set,
+                                               // the run of the records alone)
   std::vector<std::map<Xapian::docid, std::string>> shard_runs_;  // for a set: per shard, first docid -> run path
-  analysis::WrittenForms written_forms_;  // how the words are written (schema::kMetaWrittenFormPrefix)
   std::vector<std::thread> threads_;
 };
 
