@@ -119,6 +119,19 @@ TEST(IndexCli, SameInputsGiveTheSameDatabaseWhateverTheThreadsAndChunks) {
   EXPECT_EQ(build("d", {}), one_thread);
 }
 
+// A merge holds every run open (two files or more a run): 31 runs of one document do not fit a soft limit of 40 open
+// files, which the build raises to the hard one, and the database is the one a build of one run gives.
+TEST(IndexCli, MoreRunsThanTheSoftLimitOnOpenFilesAreMerged) {
+  TempDir dir;
+  const std::vector<std::string> inputs = {"corpus/", "corpus/fixtures/multilingual"};
+  const RunResult one_run = index({"--db", dir / "one", "--jobs", "1", "--chunk", "1000", inputs[0], inputs[1]});
+  ASSERT_EQ(one_run.exit_code, 0) << one_run.err;
+  const RunResult many =
+      index({"--db", dir / "many", "--chunk", "1", inputs[0], inputs[1]}, source_dir(), "ulimit -S -n 40;");
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  EXPECT_EQ(dump_database(dir / "many"), dump_database(dir / "one"));
+}
+
 struct BrokenCase {
   std::vector<std::string> files;
   std::string expected_err;

@@ -1,6 +1,8 @@
 // Parallel runs and their merge (see citego/sharded_writer.h).
 #include "citego/sharded_writer.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -294,6 +296,16 @@ void write_spelling(const std::string& path, const std::map<Xapian::docid, std::
   db.commit();
 }
 
+// Xapian holds every run open while it merges them, two files or more a run: a build of a million documents has about a
+// thousand runs, past the soft limit on open files a session often starts with (1,024). That limit is raised to the
+// hard one, which the process may do; past the hard one, Xapian's own error says "Too many open files".
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);  // a refusal leaves the limit as it was, and Xapian's error as above
+}
+
 // Runs every task, on `threads` threads at most (the calling one among them). Rethrows the first error of a task,
 // once every thread is done.
 void run_in_parallel(const std::vector<std::function<void()>>& tasks, unsigned threads) {
@@ -326,6 +338,7 @@ void run_in_parallel(const std::vector<std::function<void()>>& tasks, unsigned t
 void ShardedWriter::compact_into(const std::string& output, const std::map<std::string, std::string>& metadata,
                                  const MergeProgress& progress) const {
   if (shards_ != 0) throw std::logic_error("compact_into: the runs are a shard set's (compact_set_into)");
+  raise_open_file_limit();
   // Metadata travels in a database of its own, with no documents.
   const std::string meta_path = staging_dir_ + "/metadata";
   {
@@ -347,6 +360,7 @@ void ShardedWriter::compact_into(const std::string& output, const std::map<std::
 void ShardedWriter::compact_set_into(const std::string& set, const std::map<std::string, std::string>& metadata) const {
   namespace fs = std::filesystem;
   if (shards_ == 0) throw std::logic_error("compact_set_into: the runs are one database's (compact_into)");
+  raise_open_file_limit();
   // The metadata of every shard (all but the records kept for updates), and that of `spelling` (all of it), each in
   // a database of its own with no documents.
   const std::string shard_meta = staging_dir_ + "/metadata-shards";
